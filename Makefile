@@ -1,0 +1,54 @@
+# Wheelhouse. `make help` lists the targets; `make run` and `make test` are
+# the two commands that do all set-up on a fresh machine.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+
+GO          ?= go
+BIN         := bin/wheelhouse
+DATA_DIR    ?= $(CURDIR)/.data
+TOOLS_CACHE ?= $(or $(WHEELHOUSE_TOOLS_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/wheelhouse/tools)
+export WHEELHOUSE_TOOLS_CACHE := $(TOOLS_CACHE)
+export WHEELHOUSE_TOOLS_DIR   := $(TOOLS_CACHE)/current
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/wheelhouse-dev/wheelhouse/internal/version.Version=$(VERSION) \
+           -X github.com/wheelhouse-dev/wheelhouse/internal/version.Commit=$(COMMIT)
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: tools
+tools: ## Build the sandbox toolchain into $(TOOLS_CACHE) (only what is missing)
+	@hack/tools/build.sh >/dev/null
+
+.PHONY: build
+build: ## Build bin/wheelhouse
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wheelhouse
+
+.PHONY: run
+run: tools build ## Start the sandbox cluster `local` and the server on http://127.0.0.1:8080
+	@hack/run.sh "$(DATA_DIR)"
+
+.PHONY: test
+test: tools ## Run every test (starts PostgreSQL and MariaDB for the store suite)
+	@hack/test.sh
+
+.PHONY: bench
+bench: tools build ## Run the benchmarks in bench/ and print their results
+	@bench/run.sh
+
+.PHONY: fmt
+fmt: ## gofmt every Go file
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: vet
+vet: ## go vet
+	$(GO) vet ./...
+
+.PHONY: verify
+verify: ## Check that go.mod is tidy and the README's configuration table is current
+	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy)
+	hack/gen-readme-config.sh
+	git diff --exit-code

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+)
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "wheelhouse",
+		Short:         "Wheelhouse: one place to run many Kubernetes clusters",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Args = cobra.NoArgs
+	root.AddCommand(
+		newServeCommand(),
+		newMigrateCommand(),
+		newSandboxCommand(),
+		newVersionCommand(),
+		newConfigCommand(),
+	)
+	return root
+}
+
+// loadConfig resolves the configuration from cmd's flags and the process
+// environment. Every command that reads settings calls it first.
+func loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	return config.Load(cmd.Flags(), os.Getenv)
+}
+
+// exactArgs is cobra.ExactArgs whose error exits with status 2.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// noArgs is cobra.NoArgs whose error exits with status 2.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if err := cobra.NoArgs(cmd, args); err != nil {
+		return usageError{err}
+	}
+	return nil
+}

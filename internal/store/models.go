@@ -1,0 +1,93 @@
+package store
+
+import "time"
+
+// Roles a user can hold globally. Cluster- and project-scoped roles are
+// role bindings (see internal/auth), not values of User.Role.
+const (
+	RoleAdmin = "admin"
+	RoleUser  = "user"
+)
+
+// Token kinds.
+const (
+	// TokenSession is issued by login and expires after the session TTL.
+	TokenSession = "session"
+	// TokenAPI is a long-lived token made by POST /api/v1/tokens; it expires
+	// only if its creator gave it an expiry, and can be revoked.
+	TokenAPI = "api"
+)
+
+// Audit outcomes.
+const (
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+	OutcomeDenied  = "denied"
+)
+
+// User is a person or robot that signs in to Wheelhouse.
+type User struct {
+	ID           uint64 `gorm:"primaryKey"`
+	Username     string `gorm:"size:64;not null;uniqueIndex"`
+	DisplayName  string `gorm:"size:128"`
+	Email        string `gorm:"size:254"`
+	PasswordHash string `gorm:"size:255;not null"`
+	Role         string `gorm:"size:32;not null"`
+	Disabled     bool   `gorm:"not null;default:false"`
+	LastLoginAt  *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Token is a bearer token. Only the SHA-256 of the token is stored, so a
+// copy of the database cannot be used to sign in.
+type Token struct {
+	ID     uint64 `gorm:"primaryKey"`
+	UserID uint64 `gorm:"not null;index"`
+	Name   string `gorm:"size:128"`
+	Kind   string `gorm:"size:16;not null"`
+	// Hash is the hex SHA-256 of the whole token.
+	Hash string `gorm:"size:64;not null;uniqueIndex"`
+	// Prefix is the token's first characters, shown so users can tell
+	// tokens apart without seeing them.
+	Prefix     string `gorm:"size:16;not null"`
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+	CreatedAt  time.Time
+}
+
+// AuditEntry records one mutating request: who did what to which target,
+// and how it ended. It never holds request bodies, so secrets cannot reach
+// it.
+type AuditEntry struct {
+	ID         uint64    `gorm:"primaryKey"`
+	Time       time.Time `gorm:"not null;index"`
+	RequestID  string    `gorm:"size:64;index"`
+	UserID     *uint64   `gorm:"index"`
+	Username   string    `gorm:"size:64;index"`
+	Action     string    `gorm:"size:128;not null;index"`
+	Method     string    `gorm:"size:16;not null"`
+	Target     string    `gorm:"size:512;not null"`
+	Outcome    string    `gorm:"size:16;not null;index"`
+	StatusCode int       `gorm:"not null"`
+	SourceAddr string    `gorm:"size:64"`
+	// Reason is the short error title of a failed or denied request.
+	Reason string `gorm:"size:255"`
+}
+
+// Credential is a secret the platform keeps for a user or for one of its
+// own records (a cluster's kubeconfig, a registry password, a git token).
+// Only ciphertext is stored; KeyID names the key that sealed it so keys
+// can rotate.
+type Credential struct {
+	ID uint64 `gorm:"primaryKey"`
+	// Owner is the record the secret belongs to, as "kind/id", e.g.
+	// "cluster/3"; (Owner, Name) is unique.
+	Owner      string `gorm:"size:128;not null;uniqueIndex:idx_credentials_owner_name"`
+	Name       string `gorm:"size:128;not null;uniqueIndex:idx_credentials_owner_name"`
+	KeyID      string `gorm:"size:32;not null;index"`
+	Ciphertext []byte `gorm:"not null"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
