@@ -1,0 +1,159 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestStartForTest exercises the helper other packages use: a cluster with
+// Ready nodes, reachable through the returned kubeconfig.
+func TestStartForTest(t *testing.T) {
+	kubeconfig := StartForTest(t, 1)
+	out, err := exec.CommandContext(t.Context(), toolchain{dir: DefaultToolsDir()}.path(binKubectl),
+		"--kubeconfig", kubeconfig, "get", "nodes", "--no-headers").CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl get nodes: %v\n%s", err, out)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], " Ready ") {
+		t.Fatalf("want 1 Ready node, got:\n%s", out)
+	}
+}
+
+// TestManagerLifecycle drives one cluster through Up, Scale, Stop, Up
+// (restart with the same state), Kubeconfig, Kubectl and Down.
+func TestManagerLifecycle(t *testing.T) {
+	m, name := NewManagerForTest(t)
+	ctx := t.Context()
+
+	st, err := m.Up(ctx, name, 2)
+	if err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	if !st.Exists || !st.Running || st.Nodes != 2 || st.ReadyNodes != 2 || !strings.HasPrefix(st.Server, "https://127.0.0.1:") {
+		t.Fatalf("status after Up = %+v", st)
+	}
+	assertLoopbackOnly(t, m, name)
+
+	// A namespace created now must survive a stop and start.
+	kubectl(t, m, name, "create", "namespace", "kept")
+
+	if err := m.Scale(ctx, name, 3); err != nil {
+		t.Fatalf("Scale: %v", err)
+	}
+	if st, err = m.Status(ctx, name); err != nil || st.ReadyNodes != 3 {
+		t.Fatalf("status after Scale = %+v, %v", st, err)
+	}
+
+	if err := m.Stop(ctx, name); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if st, err = m.Status(ctx, name); err != nil || !st.Exists || st.Running {
+		t.Fatalf("status after Stop = %+v, %v", st, err)
+	}
+	if err := m.Stop(ctx, name); err != nil {
+		t.Fatalf("second Stop: %v", err)
+	}
+
+	if st, err = m.Up(ctx, name, 3); err != nil || !st.Running || st.ReadyNodes != 3 {
+		t.Fatalf("Up after Stop = %+v, %v", st, err)
+	}
+	kubectl(t, m, name, "get", "namespace", "kept")
+
+	kc, err := m.Kubeconfig(ctx, name)
+	if err != nil {
+		t.Fatalf("Kubeconfig: %v", err)
+	}
+	if !bytes.Contains(kc, []byte("server: https://127.0.0.1:")) || !bytes.Contains(kc, []byte("client-key-data:")) {
+		t.Fatalf("kubeconfig is not self-contained with a loopback server:\n%s", kc)
+	}
+
+	err = m.Kubectl(ctx, name, []string{"get", "namespace", "does-not-exist"}, IOStreams{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+		t.Fatalf("Kubectl of a missing object = %v, want exit status 1", err)
+	}
+
+	list, err := m.List(ctx)
+	if err != nil || len(list) != 1 || list[0].Name != name {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+
+	if err := m.Down(ctx, name); err != nil {
+		t.Fatalf("Down: %v", err)
+	}
+	if _, err := os.Stat(m.clusterDir(name)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("cluster directory left after Down: %v", err)
+	}
+	if err := m.Down(ctx, name); err != nil {
+		t.Fatalf("second Down: %v", err)
+	}
+	if err := m.Start(ctx, name); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Start after Down = %v, want ErrNotFound", err)
+	}
+}
+
+func kubectl(t *testing.T, m *Manager, name string, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := m.Kubectl(t.Context(), name, args, IOStreams{Out: &out, ErrOut: &errOut}); err != nil {
+		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
+}
+
+// assertLoopbackOnly checks with ss that no process of the cluster listens
+// on a wildcard or non-loopback address.
+func assertLoopbackOnly(t *testing.T, m *Manager, name string) {
+	t.Helper()
+	pids, err := clusterPIDs(m, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(context.WithoutCancel(t.Context()), "ss", "-ltnpH").Output()
+	if err != nil {
+		t.Fatalf("ss -ltnp: %v", err)
+	}
+	seen := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 6 {
+			continue
+		}
+		local, users := fields[3], strings.Join(fields[5:], " ")
+		for _, pid := range pids {
+			if !strings.Contains(users, "pid="+pid+",") {
+				continue
+			}
+			seen++
+			if !strings.HasPrefix(local, "127.0.0.1:") {
+				t.Errorf("cluster process %s listens on %s: %s", pid, local, line)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no listening socket of the cluster's processes %v found in:\n%s", pids, out)
+	}
+}
+
+// clusterPIDs reads the pid files kwokctl keeps for the components.
+func clusterPIDs(m *Manager, name string) ([]string, error) {
+	dir := m.clusterDir(name) + "/pids"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var pids []string
+	for _, e := range entries {
+		b, err := os.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		pids = append(pids, strings.TrimSpace(string(b)))
+	}
+	return pids, nil
+}

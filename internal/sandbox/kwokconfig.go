@@ -1,0 +1,163 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"sigs.k8s.io/yaml"
+)
+
+// bindAddress is the only address sandbox components listen on.
+const bindAddress = "127.0.0.1"
+
+// Ports are drawn at random from [portMin, portMax): below the kernel's
+// ephemeral range (32768+), so they never collide with outgoing
+// connections, and away from the well-known Kubernetes ports.
+const (
+	portMin = 20000
+	portMax = 32000
+)
+
+// ports are the host ports of one sandbox cluster's components.
+type ports struct {
+	KubeAPIServer         uint32
+	Etcd                  uint32
+	EtcdPeer              uint32
+	KwokController        uint32
+	KubeControllerManager uint32
+	KubeScheduler         uint32
+}
+
+// kwokctlConfiguration is the part of kwokctl's KwokctlConfiguration
+// (config.kwok.x-k8s.io/v1alpha1) the sandbox sets; kwokctl fills in the
+// rest with its defaults, which include the pod and node Stages that make
+// pods on simulated nodes reach Running.
+type kwokctlConfiguration struct {
+	APIVersion string         `json:"apiVersion"`
+	Kind       string         `json:"kind"`
+	Options    kwokctlOptions `json:"options"`
+}
+
+type kwokctlOptions struct {
+	Runtime                   string `json:"runtime"`
+	KubeVersion               string `json:"kubeVersion"`
+	BindAddress               string `json:"bindAddress"`
+	KubeApiserverPort         uint32 `json:"kubeApiserverPort"`
+	EtcdPort                  uint32 `json:"etcdPort"`
+	EtcdPeerPort              uint32 `json:"etcdPeerPort"`
+	KwokControllerPort        uint32 `json:"kwokControllerPort"`
+	KubeControllerManagerPort uint32 `json:"kubeControllerManagerPort"`
+	KubeSchedulerPort         uint32 `json:"kubeSchedulerPort"`
+	CacheDir                  string `json:"cacheDir"`
+	DisableQPSLimits          bool   `json:"disableQPSLimits"`
+}
+
+// renderKwokctlConfig renders the kwokctl configuration file of a new
+// cluster: binary runtime, every component bound to 127.0.0.1 on the given
+// ports, and kwokctl's download cache inside the sandbox state directory.
+func renderKwokctlConfig(p ports, cacheDir string, disableQPSLimits bool) ([]byte, error) {
+	conf := kwokctlConfiguration{
+		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
+		Kind:       "KwokctlConfiguration",
+		Options: kwokctlOptions{
+			Runtime:                   "binary",
+			KubeVersion:               KubeVersion,
+			BindAddress:               bindAddress,
+			KubeApiserverPort:         p.KubeAPIServer,
+			EtcdPort:                  p.Etcd,
+			EtcdPeerPort:              p.EtcdPeer,
+			KwokControllerPort:        p.KwokController,
+			KubeControllerManagerPort: p.KubeControllerManager,
+			KubeSchedulerPort:         p.KubeScheduler,
+			CacheDir:                  cacheDir,
+			DisableQPSLimits:          disableQPSLimits,
+		},
+	}
+	out, err := yaml.Marshal(conf)
+	if err != nil {
+		return nil, fmt.Errorf("render kwokctl configuration: %w", err)
+	}
+	return out, nil
+}
+
+// pickPorts chooses distinct free ports for a new cluster. free reports
+// whether a port can be bound; tests pass a fake.
+func pickPorts(rng *rand.Rand, free func(uint32) bool) (ports, error) {
+	seen := map[uint32]bool{}
+	next := func() (uint32, error) {
+		for range 1000 {
+			p := uint32(portMin + rng.IntN(portMax-portMin))
+			if seen[p] || !free(p) {
+				continue
+			}
+			seen[p] = true
+			return p, nil
+		}
+		return 0, fmt.Errorf("no free port in [%d, %d) after 1000 tries", portMin, portMax)
+	}
+	var p ports
+	for _, dst := range []*uint32{&p.KubeAPIServer, &p.Etcd, &p.EtcdPeer, &p.KwokController, &p.KubeControllerManager, &p.KubeScheduler} {
+		v, err := next()
+		if err != nil {
+			return ports{}, err
+		}
+		*dst = v
+	}
+	return p, nil
+}
+
+// portFree reports whether nothing listens on port, on 127.0.0.1 or on the
+// wildcard address (a wildcard listener would make our bind fail too).
+func portFree(port uint32) bool {
+	for _, host := range []string{bindAddress, ""} {
+		var lc net.ListenConfig
+		l, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(host, strconv.FormatUint(uint64(port), 10)))
+		if err != nil {
+			return false
+		}
+		_ = l.Close()
+	}
+	return true
+}
+
+// fileLock is an exclusive advisory lock on a file (flock(2)); it
+// serialises sandbox operations across processes.
+type fileLock struct{ f *os.File }
+
+// lockFile blocks until it holds the lock on path or ctx is done.
+func lockFile(ctx context.Context, path string) (*fileLock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create lock directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return &fileLock{f: f}, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			_ = f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if err := sleepCtx(ctx, lockPollInterval); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("wait for lock %s: %w", path, err)
+		}
+	}
+}
+
+// unlock releases the lock.
+func (l *fileLock) unlock() {
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	_ = l.f.Close()
+}

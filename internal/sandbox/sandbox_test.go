@@ -1,0 +1,246 @@
+package sandbox
+
+import (
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+)
+
+func TestValidateName(t *testing.T) {
+	tests := []struct {
+		name    string
+		wantErr string
+	}{
+		{name: "local"},
+		{name: "a"},
+		{name: "dev-1"},
+		{name: strings.Repeat("a", 63)},
+		{name: "", wantErr: "invalid name: must not be empty"},
+		{name: strings.Repeat("a", 64), wantErr: "must be at most 63 characters"},
+		{name: "Local", wantErr: `invalid name "Local": must be a DNS label`},
+		{name: "bad_name", wantErr: `invalid name "bad_name"`},
+		{name: "-x", wantErr: "must be a DNS label"},
+		{name: "x-", wantErr: "must be a DNS label"},
+		{name: "a.b", wantErr: "must be a DNS label"},
+		{name: "../etc", wantErr: "must be a DNS label"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ValidateName(tt.name)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("ValidateName(%q) = %v, want nil", tt.name, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("ValidateName(%q) = %v, want error containing %q", tt.name, err, tt.wantErr)
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != "name" {
+				t.Fatalf("ValidateName(%q) = %#v, want *ValidationError for field name", tt.name, err)
+			}
+		})
+	}
+}
+
+func TestValidateNodes(t *testing.T) {
+	for _, n := range []int{0, 1, 3, MaxNodes} {
+		if err := ValidateNodes(n); err != nil {
+			t.Errorf("ValidateNodes(%d) = %v", n, err)
+		}
+	}
+	for _, n := range []int{-1, MaxNodes + 1} {
+		err := ValidateNodes(n)
+		if !IsValidationError(err) || !strings.Contains(err.Error(), "invalid nodes") {
+			t.Errorf("ValidateNodes(%d) = %v, want invalid nodes", n, err)
+		}
+	}
+}
+
+func TestRenderKwokctlConfig(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
+	raw, err := renderKwokctlConfig(p, "/state/cache", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := yaml.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("rendered configuration is not YAML: %v\n%s", err, raw)
+	}
+	want := map[string]any{
+		"apiVersion": "config.kwok.x-k8s.io/v1alpha1",
+		"kind":       "KwokctlConfiguration",
+		"options": map[string]any{
+			"runtime":                   "binary",
+			"kubeVersion":               KubeVersion,
+			"bindAddress":               "127.0.0.1",
+			"kubeApiserverPort":         float64(20001),
+			"etcdPort":                  float64(20002),
+			"etcdPeerPort":              float64(20003),
+			"kwokControllerPort":        float64(20004),
+			"kubeControllerManagerPort": float64(20005),
+			"kubeSchedulerPort":         float64(20006),
+			"cacheDir":                  "/state/cache",
+			"disableQPSLimits":          true,
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rendered configuration (-want +got):\n%s", diff)
+	}
+}
+
+func TestPickPorts(t *testing.T) {
+	busy := map[uint32]bool{}
+	free := func(p uint32) bool { return !busy[p] }
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 50 {
+		p, err := pickPorts(rng, free)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := []uint32{p.KubeAPIServer, p.Etcd, p.EtcdPeer, p.KwokController, p.KubeControllerManager, p.KubeScheduler}
+		for _, v := range all {
+			if v < portMin || v >= portMax {
+				t.Fatalf("port %d outside [%d, %d)", v, portMin, portMax)
+			}
+			if busy[v] {
+				t.Fatalf("port %d picked although busy", v)
+			}
+		}
+		sorted := slices.Clone(all)
+		slices.Sort(sorted)
+		if len(slices.Compact(sorted)) != len(all) {
+			t.Fatalf("duplicate ports in %v", all)
+		}
+		for _, v := range all {
+			busy[v] = true
+		}
+	}
+
+	_, err := pickPorts(rng, func(uint32) bool { return false })
+	if err == nil {
+		t.Fatal("pickPorts with no free port succeeded")
+	}
+}
+
+func TestToolchainEnv(t *testing.T) {
+	tc := toolchain{dir: "/tools"}
+	parent := []string{"PATH=/bin", "KWOK_RUNTIME=docker", "KWOK_WORKDIR=/home/u/.kwok", "KUBECONFIG=/home/u/.kube/config", "HOME=/home/u"}
+	got := tc.env(parent, "/data/sandbox")
+	want := []string{
+		"PATH=/bin",
+		"HOME=/home/u",
+		"KWOK_RUNTIME=binary",
+		"KWOK_KUBE_VERSION=" + KubeVersion,
+		"KWOK_WORKDIR=/data/sandbox",
+		"KWOK_KUBE_APISERVER_BINARY=/tools/bin/kube-apiserver",
+		"KWOK_KUBE_CONTROLLER_MANAGER_BINARY=/tools/bin/kube-controller-manager",
+		"KWOK_KUBE_SCHEDULER_BINARY=/tools/bin/kube-scheduler",
+		"KWOK_ETCD_BINARY=/tools/bin/etcd",
+		"KWOK_CONTROLLER_BINARY=/tools/bin/kwok",
+		"KWOK_KUBECTL_BINARY=/tools/bin/kubectl",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("env (-want +got):\n%s", diff)
+	}
+}
+
+func TestToolchainCheck(t *testing.T) {
+	dir := t.TempDir()
+	err := toolchain{dir: dir}.check()
+	if !errors.Is(err, ErrToolchainMissing) {
+		t.Fatalf("check of empty dir = %v, want ErrToolchainMissing", err)
+	}
+	want := "sandbox toolchain not found in " + dir + ": run `make tools`"
+	if err.Error() != want {
+		t.Fatalf("error = %q, want %q", err, want)
+	}
+
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range toolchainBinaries {
+		if b == binEtcd {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bin", b), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = toolchain{dir: dir}.check()
+	if !errors.Is(err, ErrToolchainMissing) || !strings.Contains(err.Error(), "(missing etcd)") {
+		t.Fatalf("check with etcd missing = %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", binEtcd), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := (toolchain{dir: dir}).check(); err != nil {
+		t.Fatalf("check of complete toolchain = %v", err)
+	}
+}
+
+func TestCountNodes(t *testing.T) {
+	raw := []byte(`{"items":[
+		{"status":{"conditions":[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":"True"}]}},
+		{"status":{"conditions":[{"type":"Ready","status":"False"}]}},
+		{"status":{}}]}`)
+	total, ready, err := countNodes(raw)
+	if err != nil || total != 3 || ready != 1 {
+		t.Fatalf("countNodes = %d, %d, %v; want 3, 1, nil", total, ready, err)
+	}
+	if _, _, err := countNodes([]byte("not json")); err == nil {
+		t.Fatal("countNodes of garbage succeeded")
+	}
+}
+
+func TestNewManagerDefaults(t *testing.T) {
+	if _, err := NewManager(Config{}); !IsValidationError(err) {
+		t.Fatalf("NewManager without StateDir = %v, want validation error", err)
+	}
+	t.Setenv("WHEELHOUSE_TOOLS_DIR", "/opt/tools")
+	m, err := NewManager(Config{StateDir: "rel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(m.StateDir()) || m.ToolsDir() != "/opt/tools" {
+		t.Fatalf("StateDir %q, ToolsDir %q", m.StateDir(), m.ToolsDir())
+	}
+	if m.KubectlPath() != "/opt/tools/bin/kubectl" {
+		t.Fatalf("KubectlPath = %q", m.KubectlPath())
+	}
+}
+
+func TestOperationsWithoutToolchain(t *testing.T) {
+	m, err := NewManager(Config{StateDir: t.TempDir(), ToolsDir: filepath.Join(t.TempDir(), "none")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(t.Context(), "local", 1); !errors.Is(err, ErrToolchainMissing) {
+		t.Fatalf("Up = %v, want ErrToolchainMissing", err)
+	}
+	if _, err := m.Up(t.Context(), "Bad", 1); !IsValidationError(err) {
+		t.Fatalf("Up with bad name = %v, want validation error", err)
+	}
+	if _, err := m.Up(t.Context(), "local", -1); !IsValidationError(err) {
+		t.Fatalf("Up with -1 nodes = %v, want validation error", err)
+	}
+	// Deleting or inspecting a cluster that does not exist needs no toolchain.
+	if err := m.Down(t.Context(), "local"); err != nil {
+		t.Fatalf("Down of missing cluster = %v", err)
+	}
+	st, err := m.Status(t.Context(), "local")
+	if err != nil || st.Exists {
+		t.Fatalf("Status of missing cluster = %+v, %v", st, err)
+	}
+	if list, err := m.List(t.Context()); err != nil || len(list) != 0 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+}
