@@ -170,9 +170,17 @@ func checkNotNewer(done map[int64]schemaMigration) error {
 // on one pinned connection where the lock belongs to a session.
 func (s *Store) withMigrationLock(ctx context.Context, fn func(conn *gorm.DB) error) error {
 	db := s.withCtx(ctx)
+	// gorm's Connection hands over a chainable instance whose statement
+	// would accumulate across calls; a new session starts each statement
+	// afresh on the same pinned connection.
+	pinned := func(fn func(conn *gorm.DB) error) error {
+		return db.Connection(func(conn *gorm.DB) error {
+			return fn(conn.Session(&gorm.Session{NewDB: true, Context: ctx}))
+		})
+	}
 	switch s.dialect {
 	case DialectPostgres:
-		return db.Connection(func(conn *gorm.DB) error {
+		return pinned(func(conn *gorm.DB) error {
 			if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
 				return fmt.Errorf("take migration lock: %w", err)
 			}
@@ -180,7 +188,7 @@ func (s *Store) withMigrationLock(ctx context.Context, fn func(conn *gorm.DB) er
 			return fn(conn)
 		})
 	case DialectMySQL:
-		return db.Connection(func(conn *gorm.DB) error {
+		return pinned(func(conn *gorm.DB) error {
 			if err := mysqlGetLock(ctx, conn); err != nil {
 				return err
 			}

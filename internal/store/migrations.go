@@ -46,12 +46,12 @@ type userV1 struct {
 func (userV1) TableName() string { return "users" }
 
 type tokenV1 struct {
-	ID         uint64 `gorm:"primaryKey;autoIncrement"`
-	UserID     uint64 `gorm:"not null;index:idx_tokens_user_id"`
-	Name       string `gorm:"size:128"`
-	Kind       string `gorm:"size:16;not null"`
-	Hash       string `gorm:"size:64;not null;uniqueIndex:idx_tokens_hash"`
-	Prefix     string `gorm:"size:16;not null"`
+	ID         uint64     `gorm:"primaryKey;autoIncrement"`
+	UserID     uint64     `gorm:"not null;index:idx_tokens_user_id"`
+	Name       string     `gorm:"size:128"`
+	Kind       string     `gorm:"size:16;not null"`
+	Hash       string     `gorm:"size:64;not null;uniqueIndex:idx_tokens_hash"`
+	Prefix     string     `gorm:"size:16;not null"`
 	ExpiresAt  *time.Time `gorm:"index:idx_tokens_expires_at"`
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
