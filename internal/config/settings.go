@@ -42,10 +42,18 @@ func (s Setting) EnvVar() string {
 func (s Setting) FileKey() string {
 	parts := strings.Split(s.Name, "-")
 	for i := 1; i < len(parts); i++ {
-		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		if acronyms[parts[i]] {
+			parts[i] = strings.ToUpper(parts[i])
+		} else {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
 	}
 	return strings.Join(parts, "")
 }
+
+// acronyms are written in capitals in file keys (sessionTTL), as Go and
+// Kubernetes write them.
+var acronyms = map[string]bool{"ttl": true}
 
 // Default is the setting's built-in default as text.
 func (s Setting) Default() string { return s.def() }

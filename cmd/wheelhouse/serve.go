@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// adminPasswordFile holds a generated first-admin password, mode 0600, so
+// it can be read again after the terminal that printed it is gone.
+const adminPasswordFile = "admin-password"
+
+// tokenGCInterval is how often expired tokens are swept.
+const tokenGCInterval = time.Hour
+
+func newServeCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the management server",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, cmd.OutOrStdout())
+		},
+	}
+	config.AddFlags(cmd.Flags(), config.Global, config.Serve)
+	return cmd
+}
+
+func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
+	logger := newLogger(cfg, os.Stderr)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	st, keyring, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if n, err := st.Credentials(keyring).Reencrypt(ctx); err != nil {
+		return fmt.Errorf("re-encrypt stored secrets with the current key: %w", err)
+	} else if n > 0 {
+		logger.Info("Re-encrypted stored secrets with the current key", "count", n)
+	}
+
+	authn := auth.NewService(auth.Config{Store: st, SessionTTL: cfg.SessionTTL})
+	created, generated, err := authn.EnsureAdmin(ctx, cfg.AdminUsername, cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	passwordFile := filepath.Join(cfg.DataDir, adminPasswordFile)
+	if generated != "" {
+		if err := os.WriteFile(passwordFile, []byte(generated+"\n"), 0o600); err != nil {
+			return fmt.Errorf("save generated admin password: %w", err)
+		}
+	}
+
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, MaxBodyBytes: cfg.MaxBodyBytes})
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, errors.Unwrap(err))
+	}
+	printBanner(out, cfg, ln.Addr().String(), created, generated, passwordFile)
+	go collectTokens(ctx, authn, logger)
+	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	logger.Info("Stopped")
+	return nil
+}
+
+// openStore opens and migrates the database and builds the keyring that
+// seals stored secrets.
+func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*store.Store, *secrets.Keyring, error) {
+	keyring, err := loadKeyring(cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("migrate database: %w", err)
+	}
+	for _, m := range applied {
+		logger.Info("Applied migration", "migration", m)
+	}
+	return st, keyring, nil
+}
+
+func loadKeyring(cfg *config.Config, logger *slog.Logger) (*secrets.Keyring, error) {
+	var primary []byte
+	if cfg.SecretKey != "" {
+		k, err := secrets.ParseKey(cfg.SecretKey)
+		if err != nil {
+			return nil, &config.Error{Setting: "secret-key", Reason: err.Error()}
+		}
+		primary = k
+	} else {
+		path := filepath.Join(cfg.DataDir, "secret.key")
+		k, created, err := secrets.LoadOrCreateKey(path)
+		if err != nil {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+		if created {
+			logger.Warn("Generated a secret key; back it up, stored secrets cannot be read without it", "path", path)
+		}
+		primary = k
+	}
+	var previous [][]byte
+	for i, s := range cfg.PreviousSecretKeys {
+		k, err := secrets.ParseKey(s)
+		if err != nil {
+			return nil, &config.Error{Setting: "previous-secret-keys", Reason: fmt.Sprintf("key %d: %v", i+1, err)}
+		}
+		previous = append(previous, k)
+	}
+	return secrets.NewKeyring(primary, previous...)
+}
+
+func printBanner(out io.Writer, cfg *config.Config, addr string, created bool, generated, passwordFile string) {
+	fmt.Fprintf(out, "\nWheelhouse is running at http://%s\n", addr)
+	fmt.Fprintf(out, "  API reference: http://%s/docs   OpenAPI: http://%s/openapi.json\n", addr, addr)
+	switch {
+	case generated != "":
+		fmt.Fprintf(out, "  First admin:   %s / %s\n", cfg.AdminUsername, generated)
+		fmt.Fprintf(out, "                 (shown once; also saved in %s, mode 0600)\n", passwordFile)
+	case created:
+		fmt.Fprintf(out, "  First admin:   %s (password from WHEELHOUSE_ADMIN_PASSWORD)\n", cfg.AdminUsername)
+	default:
+		if _, err := os.Stat(passwordFile); err == nil {
+			fmt.Fprintf(out, "  Admin:         %s (generated password in %s)\n", cfg.AdminUsername, passwordFile)
+		}
+	}
+	fmt.Fprintf(out, "  Data:          %s\n\n", cfg.DataDir)
+}
+
+func collectTokens(ctx context.Context, authn *auth.Service, logger *slog.Logger) {
+	t := time.NewTicker(tokenGCInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := authn.CollectGarbage(ctx); err != nil {
+				logger.Warn("Expired token sweep failed", "error", err)
+			} else if n > 0 {
+				logger.Info("Deleted expired tokens", "count", n)
+			}
+		}
+	}
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

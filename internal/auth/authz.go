@@ -1,0 +1,145 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// Verbs an operation can need.
+const (
+	VerbGet    = "get"
+	VerbList   = "list"
+	VerbCreate = "create"
+	VerbUpdate = "update"
+	VerbDelete = "delete"
+)
+
+// Resource kinds of the management plane.
+const (
+	ResourceUsers = "users"
+	// ResourceSelf is the caller's own account: profile, password, its own
+	// tokens and sessions. Every signed-in user holds it.
+	ResourceSelf  = "self"
+	ResourceAudit = "audit"
+)
+
+// Scope says where a permission applies. The zero Scope is global; later
+// areas fill Cluster (and Project) from the request path so cluster- and
+// project-scoped bindings can grant it.
+type Scope struct {
+	Cluster string
+	Project string
+}
+
+// Permission is what an operation requires of its caller.
+type Permission struct {
+	Verb     string
+	Resource string
+}
+
+func (p Permission) String() string { return p.Verb + " " + p.Resource }
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	UserID   uint64
+	Username string
+	// Role is the caller's global role (store.RoleAdmin or store.RoleUser).
+	Role string
+	// TokenID is the token the request was authenticated with.
+	TokenID uint64
+	// TokenKind is store.TokenSession or store.TokenAPI.
+	TokenKind string
+}
+
+// IsAdmin reports whether the caller holds the global admin role.
+func (p *Principal) IsAdmin() bool { return p.Role == store.RoleAdmin }
+
+// Rule grants verbs on resources; "*" matches any.
+type Rule struct {
+	Verbs     []string
+	Resources []string
+}
+
+func (r Rule) allows(p Permission) bool {
+	return (slices.Contains(r.Verbs, "*") || slices.Contains(r.Verbs, p.Verb)) &&
+		(slices.Contains(r.Resources, "*") || slices.Contains(r.Resources, p.Resource))
+}
+
+// GlobalRoles are the rules of each global role.
+var GlobalRoles = map[string][]Rule{
+	store.RoleAdmin: {{Verbs: []string{"*"}, Resources: []string{"*"}}},
+	store.RoleUser:  {{Verbs: []string{"*"}, Resources: []string{ResourceSelf}}},
+}
+
+// BindingSource returns the rules that role bindings grant a user within a
+// scope (a cluster, a project). The multi-cluster core plugs its cluster and
+// project bindings in here; nil means no bindings exist yet.
+type BindingSource interface {
+	RulesFor(ctx context.Context, userID uint64, scope Scope) ([]Rule, error)
+}
+
+// Authorizer decides whether a principal may exercise a permission.
+type Authorizer struct {
+	Bindings BindingSource
+}
+
+// ForbiddenError says which permission the caller lacks.
+type ForbiddenError struct {
+	Permission Permission
+	Scope      Scope
+}
+
+func (e *ForbiddenError) Error() string {
+	where := ""
+	if e.Scope.Cluster != "" {
+		where = fmt.Sprintf(" in cluster %q", e.Scope.Cluster)
+	}
+	if e.Scope.Project != "" {
+		where += fmt.Sprintf(" in project %q", e.Scope.Project)
+	}
+	return fmt.Sprintf("not allowed to %s%s", e.Permission, where)
+}
+
+// Authorize returns nil when p may exercise perm in scope, a
+// *ForbiddenError when it may not, or another error when the bindings
+// cannot be read.
+func (a *Authorizer) Authorize(ctx context.Context, p *Principal, perm Permission, scope Scope) error {
+	for _, r := range GlobalRoles[p.Role] {
+		if r.allows(perm) {
+			return nil
+		}
+	}
+	if a.Bindings != nil && (scope.Cluster != "" || scope.Project != "") {
+		rules, err := a.Bindings.RulesFor(ctx, p.UserID, scope)
+		if err != nil {
+			return fmt.Errorf("read role bindings of %q: %w", p.Username, err)
+		}
+		for _, r := range rules {
+			if r.allows(perm) {
+				return nil
+			}
+		}
+	}
+	return &ForbiddenError{Permission: perm, Scope: scope}
+}
+
+type principalKey struct{}
+
+// PrincipalContextKey is the context key under which the principal is
+// carried, for middleware that must set it through a framework's own
+// context wrapper (huma.WithValue).
+func PrincipalContextKey() any { return principalKey{} }
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the caller carried by ctx, or nil.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+// authenticate resolves the bearer token of every non-public operation and
+// puts the principal in the context; a missing, expired or revoked token
+// ends the request with 401.
+func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
+	op := ctx.Operation()
+	ri := infoFrom(ctx.Context())
+	ri.Route = op.Method + " " + op.Path
+	if operation.IsPublic(op) {
+		next(ctx)
+		return
+	}
+	scheme, token, _ := strings.Cut(ctx.Header("Authorization"), " ")
+	if !strings.EqualFold(scheme, "bearer") || token == "" {
+		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse"`)
+		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")
+		return
+	}
+	p, err := s.cfg.Auth.Authenticate(ctx.Context(), strings.TrimSpace(token))
+	switch {
+	case errors.Is(err, auth.ErrInvalidToken):
+		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse", error="invalid_token"`)
+		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, err.Error())
+		return
+	case err != nil:
+		s.cfg.Logger.Error("Authentication failed", "requestId", ri.ID, "error", err)
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check credentials right now")
+		return
+	}
+	ri.Username, ri.UserID = p.Username, &p.UserID
+	next(huma.WithValue(ctx, principalCtxKey, p))
+}
+
+// principalCtxKey is the same key auth.WithPrincipal uses, reached through
+// huma.WithValue so handlers see the principal in their context.
+var principalCtxKey = auth.PrincipalContextKey()
+
+// authorize checks the operation's permission against the caller.
+func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
+	op := ctx.Operation()
+	if operation.IsPublic(op) {
+		next(ctx)
+		return
+	}
+	perm, _ := operation.PermissionOf(op)
+	p := auth.PrincipalFrom(ctx.Context())
+	scope := auth.Scope{Cluster: ctx.Param("cluster"), Project: ctx.Param("project")}
+	err := s.cfg.Authorizer.Authorize(ctx.Context(), p, perm, scope)
+	var forbidden *auth.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, forbidden.Error())
+		return
+	case err != nil:
+		s.cfg.Logger.Error("Authorization failed", "requestId", infoFrom(ctx.Context()).ID, "error", err)
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
+		return
+	}
+	next(ctx)
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLogin(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name     string
+		body     any
+		status   int
+		location string
+	}{
+		{name: "ok", body: map[string]string{"username": "admin", "password": adminPassword}, status: 200},
+		{name: "wrong password", body: map[string]string{"username": "admin", "password": "nope"}, status: 401},
+		{name: "unknown user", body: map[string]string{"username": "ghost", "password": "nope"}, status: 401},
+		{name: "missing password", body: map[string]string{"username": "admin"}, status: 422, location: "body.password"},
+		{name: "missing username", body: map[string]string{"password": "x"}, status: 422, location: "body.username"},
+		{name: "malformed json", body: `{"username": "admin",`, status: 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body, hdr := h.do(http.MethodPost, "/api/v1/login", "", tt.body)
+			if code != tt.status {
+				t.Fatalf("status %d, want %d: %v", code, tt.status, body)
+			}
+			if code >= 400 && !strings.HasPrefix(hdr.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("error content type %q, want a problem document", hdr.Get("Content-Type"))
+			}
+			if tt.location != "" && !slices.Contains(errorLocations(body), tt.location) {
+				t.Errorf("error does not name %s: %v", tt.location, body)
+			}
+			if code == 200 {
+				if !strings.HasPrefix(body["token"].(string), "whk_") || body["expiresAt"] == nil {
+					t.Errorf("login body %v", body)
+				}
+				if u := body["user"].(map[string]any); u["username"] != "admin" || u["passwordHash"] != nil {
+					t.Errorf("user %v", u)
+				}
+			}
+		})
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	h := newHarness(t)
+	for i := 0; i < 5; i++ {
+		h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": "guess"})
+	}
+	// Even the right password is refused while locked out.
+	code, body, hdr := h.do(http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
+	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+		t.Fatalf("status %d Retry-After %q: %v", code, hdr.Get("Retry-After"), body)
+	}
+	h.clock.Add(6 * time.Minute)
+	h.login("admin", adminPassword)
+}
+
+func TestTokenAuthentication(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name   string
+		header string
+	}{
+		{"missing", ""},
+		{"not bearer", "Basic YWRtaW46eA=="},
+		{"garbage", "Bearer nonsense"},
+		{"unknown token", "Bearer whk_" + strings.Repeat("A", 43)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.url+"/api/v1/users/me", nil)
+			if tt.header != "" {
+				req.Header.Set("Authorization", tt.header)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 401 || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("status %d, WWW-Authenticate %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+			}
+		})
+	}
+}
+
+func TestSessionExpiryAndLogout(t *testing.T) {
+	h := newHarness(t)
+	tok := h.login("admin", adminPassword)
+	h.expect(200, http.MethodGet, "/api/v1/users/me", tok, nil)
+	h.clock.Add(time.Hour + time.Second)
+	h.expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
+
+	tok = h.login("admin", adminPassword)
+	h.expect(204, http.MethodPost, "/api/v1/logout", tok, nil)
+	h.expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
+}
+
+func TestAPITokens(t *testing.T) {
+	h := newHarness(t)
+	alice := h.createUser("alice", "user")
+
+	created := h.expect(201, http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})
+	apiToken := created["token"].(string)
+	if created["kind"] != "api" || created["expiresAt"] != nil {
+		t.Errorf("created %v", created)
+	}
+	me := h.expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+	if me["username"] != "alice" {
+		t.Errorf("me %v", me)
+	}
+
+	// API tokens outlive sessions.
+	h.clock.Add(48 * time.Hour)
+	h.expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
+	h.expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+
+	list := h.expect(200, http.MethodGet, "/api/v1/tokens", apiToken, nil)
+	items := list["items"].([]any)
+	if len(items) != 2 {
+		t.Fatalf("tokens %v", items)
+	}
+	for _, it := range items {
+		m := it.(map[string]any)
+		if m["token"] != nil || m["hash"] != nil || len(m["prefix"].(string)) != 12 {
+			t.Errorf("listed token leaks or lacks prefix: %v", m)
+		}
+	}
+
+	// Expiring token.
+	exp := h.expect(201, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "short", "expiresIn": "2h"})
+	h.expect(200, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
+	h.clock.Add(2*time.Hour + time.Second)
+	h.expect(401, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
+
+	loc := errorLocations(h.expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "x", "expiresIn": "soon"}))
+	if !slices.Contains(loc, "body.expiresIn") {
+		t.Errorf("error locations %v", loc)
+	}
+	h.expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": ""})
+
+	// Another user's token cannot be revoked or even seen by a non-admin.
+	h.admin = h.login("admin", adminPassword) // the clock moved past the first session
+	bob := h.createUser("bob", "user")
+	id := created["id"].(float64)
+	h.expect(404, http.MethodDelete, "/api/v1/tokens/"+fmtFloat(id), bob, nil)
+	h.expect(403, http.MethodGet, "/api/v1/tokens?user=alice", bob, nil)
+	h.expect(200, http.MethodGet, "/api/v1/tokens?user=alice", h.admin, nil)
+
+	h.expect(204, http.MethodDelete, "/api/v1/tokens/"+fmtFloat(id), apiToken, nil)
+	h.expect(401, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+	h.expect(404, http.MethodDelete, "/api/v1/tokens/999999", h.admin, nil)
+}
+

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/version"
+)
+
+// readyTimeout bounds the database ping of /readyz.
+const readyTimeout = 2 * time.Second
+
+// StatusBody is the body of the health endpoints.
+type StatusBody struct {
+	Body struct {
+		Status string `json:"status" example:"ok"`
+	}
+}
+
+// VersionBody is the body of GET /api/v1/version.
+type VersionBody struct {
+	Body version.Info
+}
+
+var systemTags = []string{"System"}
+
+func registerSystem(api huma.API, s *Server) {
+	huma.Register(api, operation.Public(http.MethodGet, "/healthz", "healthz",
+		"Liveness: the process answers", systemTags),
+		func(context.Context, *struct{}) (*StatusBody, error) {
+			out := &StatusBody{}
+			out.Body.Status = "ok"
+			return out, nil
+		})
+
+	ready := operation.Public(http.MethodGet, "/readyz", "readyz",
+		"Readiness: the database answers", systemTags)
+	ready.Errors = []int{http.StatusServiceUnavailable}
+	huma.Register(api, ready, func(ctx context.Context, _ *struct{}) (*StatusBody, error) {
+		pctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		defer cancel()
+		if err := s.cfg.Store.Ping(pctx); err != nil {
+			s.cfg.Logger.Warn("Readiness check failed", "error", err)
+			return nil, huma.Error503ServiceUnavailable("database unreachable")
+		}
+		out := &StatusBody{}
+		out.Body.Status = "ok"
+		return out, nil
+	})
+
+	huma.Register(api, operation.Public(http.MethodGet, "/api/v1/version", "get-version",
+		"Version of the server", systemTags),
+		func(context.Context, *struct{}) (*VersionBody, error) {
+			return &VersionBody{Body: version.Get()}, nil
+		})
+
+	metricsOp := operation.Public(http.MethodGet, "/metrics", "metrics",
+		"Prometheus metrics in the text exposition format", systemTags)
+	metricsOp.Responses = map[string]*huma.Response{"200": {
+		Description: "Metrics",
+		Content:     map[string]*huma.MediaType{"text/plain; version=0.0.4": {}},
+	}}
+	metricsHandler := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+	huma.Register(api, metricsOp, func(context.Context, *struct{}) (*huma.StreamResponse, error) {
+		return &huma.StreamResponse{Body: func(ctx huma.Context) {
+			r, w := humago.Unwrap(ctx)
+			metricsHandler.ServeHTTP(w, r)
+		}}, nil
+	})
+
+	docsOp := operation.Public(http.MethodGet, "/docs", "docs",
+		"API reference page (HTML, works offline)", systemTags)
+	docsOp.Responses = map[string]*huma.Response{"200": {
+		Description: "The reference page",
+		Content:     map[string]*huma.MediaType{"text/html": {}},
+	}}
+	huma.Register(api, docsOp, func(context.Context, *struct{}) (*huma.StreamResponse, error) {
+		return &huma.StreamResponse{Body: func(ctx huma.Context) {
+			ctx.SetHeader("Content-Type", "text/html; charset=utf-8")
+			ctx.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+			if err := renderDocs(ctx.BodyWriter(), api.OpenAPI()); err != nil {
+				s.cfg.Logger.Error("Render API reference failed", "error", err)
+			}
+		}}, nil
+	})
+}
