@@ -157,4 +157,3 @@ func TestAPITokens(t *testing.T) {
 	h.expect(401, http.MethodGet, "/api/v1/users/me", apiToken, nil)
 	h.expect(404, http.MethodDelete, "/api/v1/tokens/999999", h.admin, nil)
 }
-
