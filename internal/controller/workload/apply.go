@@ -1,0 +1,97 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+// errNotOwned marks an object in the way: it has the name of a child or of
+// the Service but is not controlled by the Workload.
+var errNotOwned = errors.New("exists and is not owned by the workload")
+
+// apply writes desired with server-side apply (field manager "wheelhouse",
+// forcing ownership of the fields it declares, so edits by others are
+// undone) and decodes the API server's answer into out.
+func (r *Reconciler) apply(ctx context.Context, desired, out client.Object) error {
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(desired)
+	if err != nil {
+		return fmt.Errorf("convert %T to unstructured: %w", desired, err)
+	}
+	delete(content, "status")
+	u := &unstructured.Unstructured{Object: content}
+	if err := r.client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
+		client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		return err
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, out); err != nil {
+		return fmt.Errorf("convert applied %s to %T: %w", u.GetKind(), out, err)
+	}
+	return nil
+}
+
+// permanent turns errors that only a change of the Workload's spec can fix
+// (the API server found the child invalid) into terminal errors, which are
+// not retried.
+func permanent(err error) error {
+	if apierrors.IsInvalid(err) || errors.Is(err, errNotOwned) {
+		return reconcile.TerminalError(err)
+	}
+	return err
+}
+
+// deleteOwned deletes obj if w controls it, with a UID precondition so a
+// newer object of the same name is never hit. It reports whether obj still
+// exists (also while it is terminating).
+func (r *Reconciler) deleteOwned(ctx context.Context, w *appsv1alpha1.Workload, obj client.Object, propagation metav1.DeletionPropagation) (exists bool, err error) {
+	if !metav1.IsControlledBy(obj, w) {
+		return false, nil
+	}
+	if !obj.GetDeletionTimestamp().IsZero() {
+		return true, nil
+	}
+	uid := obj.GetUID()
+	err = r.client.Delete(ctx, obj, client.PropagationPolicy(propagation), client.Preconditions{UID: &uid})
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsNotFound(err), apierrors.IsConflict(err):
+		// Gone, or replaced by a newer object that the next pass handles.
+		return false, nil
+	default:
+		return true, err
+	}
+}
+
+// getOwned reads the object named like w into obj from the cache. found is
+// false when there is none.
+func (r *Reconciler) getOwned(ctx context.Context, w *appsv1alpha1.Workload, obj client.Object) (found bool, err error) {
+	key := types.NamespacedName{Namespace: w.Namespace, Name: w.Name}
+	if err := r.client.Get(ctx, key, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("get %T %s: %w", obj, key, err)
+	}
+	return true, nil
+}
+
+// event records an event about w; related is the child or Service, if any.
+func (r *Reconciler) event(w *appsv1alpha1.Workload, related runtime.Object, warning bool, reason, action, format string, args ...any) {
+	eventType := corev1.EventTypeNormal
+	if warning {
+		eventType = corev1.EventTypeWarning
+	}
+	r.recorder.Eventf(w, related, eventType, reason, action, format, args...)
+}

@@ -1,0 +1,61 @@
+package workload
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+// patchHelper remembers a Workload as it was read and, at the end of a
+// reconciliation, patches what changed: finalizers with a merge patch
+// guarded by the resourceVersion, status with a merge patch of the status
+// subresource.
+type patchHelper struct {
+	client client.Client
+	before *appsv1alpha1.Workload
+}
+
+// newPatchHelper snapshots w.
+func newPatchHelper(c client.Client, w *appsv1alpha1.Workload) *patchHelper {
+	return &patchHelper{client: c, before: w.DeepCopy()}
+}
+
+// patch writes the changes of w since the snapshot. The status is patched
+// even if the finalizers patch fails, unless the object is gone.
+func (h *patchHelper) patch(ctx context.Context, w *appsv1alpha1.Workload) error {
+	desiredStatus := w.Status.DeepCopy()
+
+	if !equality.Semantic.DeepEqual(h.before.Finalizers, w.Finalizers) {
+		base := h.before.DeepCopy()
+		if err := h.client.Patch(ctx, w, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
+			if apierrors.IsNotFound(err) {
+				return nil
+			}
+			return fmt.Errorf("patch finalizers of workload %s/%s: %w", w.Namespace, w.Name, err)
+		}
+		// The response overwrote the status; the object may now be gone.
+		if !w.DeletionTimestamp.IsZero() && len(w.Finalizers) == 0 {
+			return nil
+		}
+	}
+
+	if equality.Semantic.DeepEqual(h.before.Status, *desiredStatus) {
+		w.Status = *desiredStatus
+		return nil
+	}
+	base := w.DeepCopy()
+	base.Status = h.before.Status
+	w.Status = *desiredStatus
+	if err := h.client.Status().Patch(ctx, w, client.MergeFrom(base)); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("patch status of workload %s/%s: %w", w.Namespace, w.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package workload
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+// reconcileService creates or updates the Service with server-side apply,
+// or deletes it when spec.service is gone. A Service that must switch
+// between headless and not (after a type change to or from StatefulSet) is
+// deleted and created again, since spec.clusterIP cannot change.
+func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Result, error) {
+	w := s.workload
+	live := &corev1.Service{}
+	exists, err := r.getOwned(ctx, w, live)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	desired := desiredService(w)
+	if desired == nil {
+		if exists && metav1.IsControlledBy(live, w) {
+			if _, err := r.deleteOwned(ctx, w, live, metav1.DeletePropagationBackground); err != nil {
+				r.event(w, live, true, appsv1alpha1.EventCleanupFailed, "Delete", "Deleting Service %s failed: %v", w.Name, err)
+				return ctrl.Result{}, fmt.Errorf("delete service %s/%s: %w", w.Namespace, w.Name, err)
+			}
+			r.event(w, live, false, appsv1alpha1.EventCleanupSucceeded, "Delete", "Deleted Service %s: no longer requested", w.Name)
+		}
+		s.serviceKnown = true
+		return ctrl.Result{}, nil
+	}
+
+	var related runtime.Object
+	if exists {
+		if !metav1.IsControlledBy(live, w) {
+			err := fmt.Errorf("service %s/%s %w", w.Namespace, w.Name, errNotOwned)
+			r.event(w, live, true, appsv1alpha1.EventServiceApplyFailed, "Apply", "%v", err)
+			return ctrl.Result{}, permanent(err)
+		}
+		related = live
+		if needsRecreate(live, desired) {
+			if _, err := r.deleteOwned(ctx, w, live, metav1.DeletePropagationBackground); err != nil {
+				r.event(w, live, true, appsv1alpha1.EventCleanupFailed, "Delete", "Replacing Service %s failed: %v", w.Name, err)
+				return ctrl.Result{}, fmt.Errorf("delete service %s/%s to replace it: %w", w.Namespace, w.Name, err)
+			}
+			r.event(w, live, false, appsv1alpha1.EventCleanupSucceeded, "Delete",
+				"Deleted Service %s to replace it: its clusterIP cannot change", w.Name)
+			exists, related = false, nil
+		}
+	}
+
+	applied := &corev1.Service{}
+	if err := r.apply(ctx, desired, applied); err != nil {
+		r.event(w, related, true, appsv1alpha1.EventServiceApplyFailed, "Apply", "Applying Service %s failed: %v", w.Name, err)
+		return ctrl.Result{}, permanent(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
+	}
+	s.service, s.serviceKnown = applied, true
+	switch {
+	case !exists:
+		r.event(w, applied, false, appsv1alpha1.EventServiceApplySucceeded, "Apply", "Created Service %s", w.Name)
+	case !equality.Semantic.DeepEqual(live.Spec, applied.Spec):
+		r.event(w, applied, false, appsv1alpha1.EventServiceApplySucceeded, "Apply", "Updated Service %s", w.Name)
+	}
+	return ctrl.Result{}, nil
+}
+
+// needsRecreate reports whether live must be replaced to become desired:
+// one is headless and the other is not.
+func needsRecreate(live, desired *corev1.Service) bool {
+	if live.Spec.ClusterIP == "" {
+		return false
+	}
+	return (live.Spec.ClusterIP == corev1.ClusterIPNone) != (desired.Spec.ClusterIP == corev1.ClusterIPNone)
+}

@@ -1,0 +1,176 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+// ControllerName names the controller (in logs, metrics and events).
+const ControllerName = "workload"
+
+// DefaultPollInterval is how often the controller looks again while it
+// waits for something it has no watch event for: a child of an old type or
+// a replaced Job to disappear.
+const DefaultPollInterval = 2 * time.Second
+
+// Config configures a Reconciler. New fills in the defaults.
+type Config struct {
+	// Client reads (from the manager's cache) and writes objects. Required.
+	Client client.Client
+	// Recorder records the controller's events. Default: discard.
+	Recorder events.EventRecorder
+	// Metrics receives the reconcile latency. Default: NewMetrics(nil).
+	Metrics *Metrics
+	// PollInterval is the requeue delay while waiting for deletions.
+	// Default: DefaultPollInterval.
+	PollInterval time.Duration
+}
+
+// Reconciler reconciles Workloads.
+type Reconciler struct {
+	client       client.Client
+	recorder     events.EventRecorder
+	metrics      *Metrics
+	pollInterval time.Duration
+}
+
+// New returns a Reconciler for cfg with defaults filled in.
+func New(cfg Config) (*Reconciler, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("workload reconciler: client is required")
+	}
+	if cfg.Recorder == nil {
+		cfg.Recorder = &events.FakeRecorder{}
+	}
+	if cfg.Metrics == nil {
+		m, err := NewMetrics(nil)
+		if err != nil {
+			return nil, fmt.Errorf("workload reconciler metrics: %w", err)
+		}
+		cfg.Metrics = m
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	return &Reconciler{client: cfg.Client, recorder: cfg.Recorder, metrics: cfg.Metrics, pollInterval: cfg.PollInterval}, nil
+}
+
+// SetupWithManager registers the reconciler with mgr. It watches Workloads
+// and, for drift repair and status, every kind of child it can own.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(ControllerName).
+		For(&appsv1alpha1.Workload{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&appsv1.StatefulSet{}).
+		Owns(&appsv1.DaemonSet{}).
+		Owns(&batchv1.Job{}).
+		Owns(&batchv1.CronJob{}).
+		Owns(&corev1.Service{}).
+		WithOptions(opts).
+		Complete(r)
+}
+
+// scope is what one reconciliation learns on its way, for the status.
+type scope struct {
+	workload *appsv1alpha1.Workload
+	// child is the child as the API server returned it after the apply,
+	// nil when it does not exist (yet).
+	child client.Object
+	// childKnown is true once the child phase looked at the child.
+	childKnown bool
+	// service is the Service after the apply, nil when there is none.
+	service *corev1.Service
+	// serviceKnown is true once the service phase ran.
+	serviceKnown bool
+}
+
+// phase is one step of a reconciliation.
+type phase func(ctx context.Context, s *scope) (ctrl.Result, error)
+
+// Reconcile brings one Workload's children in line with its spec and
+// writes its status.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	start := time.Now()
+	defer func() { r.metrics.observe(start, !result.IsZero(), retErr) }()
+
+	w := &appsv1alpha1.Workload{}
+	if err := r.client.Get(ctx, req.NamespacedName, w); err != nil {
+		if apierrors.IsNotFound(err) {
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, fmt.Errorf("get workload %s: %w", req.NamespacedName, err)
+	}
+
+	if w.DeletionTimestamp.IsZero() && !controllerutil.ContainsFinalizer(w, appsv1alpha1.Finalizer) {
+		base := w.DeepCopy()
+		controllerutil.AddFinalizer(w, appsv1alpha1.Finalizer)
+		if err := r.client.Patch(ctx, w, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
+			return ctrl.Result{}, fmt.Errorf("add finalizer to workload %s: %w", req.NamespacedName, err)
+		}
+		// The update event brings the Workload back.
+		return ctrl.Result{}, nil
+	}
+
+	s := &scope{workload: w}
+	helper := newPatchHelper(r.client, w)
+	defer func() {
+		if w.DeletionTimestamp.IsZero() {
+			summarize(s, retErr)
+		}
+		if err := helper.patch(ctx, w); err != nil {
+			retErr = errors.Join(retErr, err)
+		}
+	}()
+
+	if !w.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, s)
+	}
+	return r.reconcileNormal(ctx, s)
+}
+
+// reconcileNormal runs the phases in order and stops at the first error.
+func (r *Reconciler) reconcileNormal(ctx context.Context, s *scope) (ctrl.Result, error) {
+	phases := []phase{
+		r.reconcileOldChildren,
+		r.reconcileChild,
+		r.reconcileService,
+	}
+	var result ctrl.Result
+	for _, p := range phases {
+		res, err := p(ctx, s)
+		if err != nil {
+			return res, err
+		}
+		result = soonest(result, res)
+	}
+	return result, nil
+}
+
+// soonest merges two results: the earlier non-zero RequeueAfter wins.
+func soonest(a, b ctrl.Result) ctrl.Result {
+	switch {
+	case a.RequeueAfter == 0:
+		return b
+	case b.RequeueAfter == 0:
+		return a
+	case b.RequeueAfter < a.RequeueAfter:
+		return b
+	default:
+		return a
+	}
+}
