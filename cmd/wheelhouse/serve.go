@@ -46,6 +46,14 @@ func newServeCommand() *cobra.Command {
 
 func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	logger := newLogger(cfg, os.Stderr)
+	// Claim the port first: a port in use must fail before anything is
+	// written to the data directory or the database.
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, errors.Unwrap(err))
+	}
+	defer ln.Close()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
@@ -77,11 +85,6 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, errors.Unwrap(err))
-	}
 	printBanner(out, cfg, ln.Addr().String(), created, generated, passwordFile)
 	go collectTokens(ctx, authn, logger)
 	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
@@ -92,13 +95,10 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	return nil
 }
 
-// openStore opens and migrates the database and builds the keyring that
-// seals stored secrets.
+// openStore opens and migrates the database, then builds the keyring that
+// seals stored secrets (only once the database answered, so a failed start
+// does not leave a fresh key behind).
 func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*store.Store, *secrets.Keyring, error) {
-	keyring, err := loadKeyring(cfg, logger)
-	if err != nil {
-		return nil, nil, err
-	}
 	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{Logger: logger})
 	if err != nil {
 		return nil, nil, err
@@ -110,6 +110,11 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 	}
 	for _, m := range applied {
 		logger.Info("Applied migration", "migration", m)
+	}
+	keyring, err := loadKeyring(cfg, logger)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
 	}
 	return st, keyring, nil
 }

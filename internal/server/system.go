@@ -16,15 +16,18 @@ import (
 // readyTimeout bounds the database ping of /readyz.
 const readyTimeout = 2 * time.Second
 
-// StatusBody is the body of the health endpoints.
-type StatusBody struct {
-	Body struct {
-		Status string `json:"status" example:"ok"`
-	}
+// Health is the body of the health endpoints.
+type Health struct {
+	Status string `json:"status" example:"ok"`
 }
 
-// VersionBody is the body of GET /api/v1/version.
-type VersionBody struct {
+// HealthOutput is the response of the health endpoints.
+type HealthOutput struct {
+	Body Health
+}
+
+// VersionOutput is the response of GET /api/v1/version.
+type VersionOutput struct {
 	Body version.Info
 }
 
@@ -33,31 +36,27 @@ var systemTags = []string{"System"}
 func registerSystem(api huma.API, s *Server) {
 	huma.Register(api, operation.Public(http.MethodGet, "/healthz", "healthz",
 		"Liveness: the process answers", systemTags),
-		func(context.Context, *struct{}) (*StatusBody, error) {
-			out := &StatusBody{}
-			out.Body.Status = "ok"
-			return out, nil
+		func(context.Context, *struct{}) (*HealthOutput, error) {
+			return &HealthOutput{Body: Health{Status: "ok"}}, nil
 		})
 
 	ready := operation.Public(http.MethodGet, "/readyz", "readyz",
 		"Readiness: the database answers", systemTags)
 	ready.Errors = []int{http.StatusServiceUnavailable}
-	huma.Register(api, ready, func(ctx context.Context, _ *struct{}) (*StatusBody, error) {
+	huma.Register(api, ready, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
 		pctx, cancel := context.WithTimeout(ctx, readyTimeout)
 		defer cancel()
 		if err := s.cfg.Store.Ping(pctx); err != nil {
 			s.cfg.Logger.Warn("Readiness check failed", "error", err)
 			return nil, huma.Error503ServiceUnavailable("database unreachable")
 		}
-		out := &StatusBody{}
-		out.Body.Status = "ok"
-		return out, nil
+		return &HealthOutput{Body: Health{Status: "ok"}}, nil
 	})
 
 	huma.Register(api, operation.Public(http.MethodGet, "/api/v1/version", "get-version",
 		"Version of the server", systemTags),
-		func(context.Context, *struct{}) (*VersionBody, error) {
-			return &VersionBody{Body: version.Get()}, nil
+		func(context.Context, *struct{}) (*VersionOutput, error) {
+			return &VersionOutput{Body: version.Get()}, nil
 		})
 
 	metricsOp := operation.Public(http.MethodGet, "/metrics", "metrics",
