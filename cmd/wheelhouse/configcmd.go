@@ -26,11 +26,13 @@ func newConfigCommand() *cobra.Command {
 					flag = "(none: secret)"
 				}
 				def := s.Default()
-				if s.Name == "data-dir" || s.Name == "tools-dir" {
-					def = "see below"
-				}
 				if def != "" {
 					def = "`" + def + "`"
+				}
+				// These defaults depend on the user's home; the README
+				// explains them instead of showing one machine's path.
+				if s.Name == "data-dir" || s.Name == "tools-dir" {
+					def = "see below"
 				}
 				_, err := fmt.Fprintf(w, "| %s | `%s` | `%s` | %s | %s |\n", flag, s.EnvVar(), s.FileKey(), def, s.Usage)
 				if err != nil {
