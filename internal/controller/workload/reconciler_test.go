@@ -1,0 +1,166 @@
+package workload
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+func request() reconcile.Request { return reconcile.Request{NamespacedName: key()} }
+
+// TestReconcileLifecycle drives one Workload through the whole Reconcile
+// function: finalizer, children, status from the children, deletion.
+func TestReconcileLifecycle(t *testing.T) {
+	g := NewWithT(t)
+	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
+	w.Finalizers = nil
+	env := newTestEnv(t, nil, w)
+	ctx := t.Context()
+
+	// 1. The finalizer comes first, alone.
+	_, err := env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	got := &appsv1alpha1.Workload{}
+	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
+	g.Expect(got.Finalizers).To(ConsistOf(appsv1alpha1.Finalizer))
+	g.Expect(apierrors.IsNotFound(env.client.Get(ctx, key(), &appsv1.Deployment{}))).To(BeTrue())
+
+	// 2. Then the children, and a status that says they are coming up.
+	_, err = env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
+	d := &appsv1.Deployment{}
+	g.Expect(env.client.Get(ctx, key(), d)).To(Succeed())
+	g.Expect(env.client.Get(ctx, key(), &corev1.Service{})).To(Succeed())
+	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhasePending))
+	g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
+	g.Expect(got.Status.ChildRef.Kind).To(Equal("Deployment"))
+	g.Expect(got.Status.ServiceRef.Name).To(Equal("web"))
+	g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionProgressing)).To(BeTrue())
+	g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionServiceReady)).To(BeTrue())
+	g.Expect(env.eventReasons()).To(ConsistOf(appsv1alpha1.EventApplySucceeded, appsv1alpha1.EventServiceApplySucceeded))
+
+	// 3. The Deployment controller reports its pods ready.
+	// (The fake client leaves metadata.generation at 0; the API server starts at 1.)
+	d.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, ReadyReplicas: 1, UpdatedReplicas: 1, AvailableReplicas: 1}
+	g.Expect(env.client.Status().Update(ctx, d)).To(Succeed())
+	_, err = env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
+	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning))
+	g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionReady)).To(BeTrue())
+	g.Expect(got.Status.ReadyReplicas).To(Equal(int32(1)))
+	g.Expect(env.eventReasons()).To(BeEmpty(), "a pass that changes nothing records no event")
+
+	// 4. Deletion: children first, then the finalizer.
+	g.Expect(env.client.Delete(ctx, got)).To(Succeed())
+	res, err := env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0))
+	g.Expect(apierrors.IsNotFound(env.client.Get(ctx, key(), &appsv1.Deployment{}))).To(BeTrue())
+	g.Expect(apierrors.IsNotFound(env.client.Get(ctx, key(), &corev1.Service{}))).To(BeTrue())
+	_, err = env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(apierrors.IsNotFound(env.client.Get(ctx, key(), &appsv1alpha1.Workload{}))).To(BeTrue())
+	g.Expect(env.eventReasons()).To(ContainElement(appsv1alpha1.EventDeleteSucceeded))
+
+	// 5. Gone: nothing to do.
+	res, err = env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.IsZero()).To(BeTrue())
+
+	g.Expect(testutil.CollectAndCount(env.r.metrics.ReconcileDuration)).To(BeNumerically(">", 0))
+}
+
+func TestReconcileErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		funcs   *interceptor.Funcs
+		w       *appsv1alpha1.Workload
+		wantErr string
+		check   func(g Gomega, got *appsv1alpha1.Workload)
+	}{{
+		name: "get fails",
+		w:    newWorkload(appsv1alpha1.WorkloadTypeDeployment),
+		funcs: &interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, k client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if _, ok := obj.(*appsv1alpha1.Workload); ok {
+				return errAPIDown
+			}
+			return c.Get(ctx, k, obj, opts...)
+		}},
+		wantErr: "get workload team-a/web: connection refused",
+	}, {
+		name: "adding the finalizer fails",
+		w:    newWorkload(appsv1alpha1.WorkloadTypeDeployment, func(w *appsv1alpha1.Workload) { w.Finalizers = nil }),
+		funcs: &interceptor.Funcs{Patch: func(context.Context, client.WithWatch, client.Object, client.Patch, ...client.PatchOption) error {
+			return errAPIDown
+		}},
+		wantErr: "add finalizer",
+	}, {
+		name: "status patch fails",
+		w:    newWorkload(appsv1alpha1.WorkloadTypeDeployment),
+		funcs: &interceptor.Funcs{SubResourcePatch: func(context.Context, client.Client, string, client.Object, client.Patch, ...client.SubResourcePatchOption) error {
+			return errAPIDown
+		}},
+		wantErr: "patch status of workload team-a/web",
+	}, {
+		name:    "apply fails: the error lands in the status, observedGeneration stays",
+		w:       newWorkload(appsv1alpha1.WorkloadTypeDeployment),
+		funcs:   failApply(errAPIDown),
+		wantErr: "apply Deployment team-a/web: connection refused",
+		check: func(g Gomega, got *appsv1alpha1.Workload) {
+			g.Expect(got.Status.LastError).To(ContainSubstring("connection refused"))
+			g.Expect(got.Status.ObservedGeneration).To(BeZero())
+			g.Expect(meta.FindStatusCondition(got.Status.Conditions, appsv1alpha1.ConditionReady).Reason).To(Equal(appsv1alpha1.ReasonApplyFailed))
+		},
+	}, {
+		name:    "invalid child: terminal, Stalled",
+		w:       newWorkload(appsv1alpha1.WorkloadTypeDeployment),
+		funcs:   failApply(invalidErr()),
+		wantErr: "terminal error",
+		check: func(g Gomega, got *appsv1alpha1.Workload) {
+			g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseFailed))
+			g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionStalled)).To(BeTrue())
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := NewWithT(t)
+			env := newTestEnv(t, tt.funcs, tt.w)
+			_, err := env.r.Reconcile(t.Context(), request())
+			g.Expect(err).To(MatchError(ContainSubstring(tt.wantErr)))
+			if tt.check != nil {
+				got := &appsv1alpha1.Workload{}
+				g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
+				tt.check(g, got)
+			}
+		})
+	}
+}
+
+func TestNewMetricsSharesCollectors(t *testing.T) {
+	g := NewWithT(t)
+	reg := prometheus.NewRegistry()
+	a, err := NewMetrics(reg)
+	g.Expect(err).NotTo(HaveOccurred())
+	b, err := NewMetrics(reg)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(b.ReconcileDuration).To(BeIdenticalTo(a.ReconcileDuration))
+}
+
+func TestNewRequiresClient(t *testing.T) {
+	_, err := New(Config{})
+	NewWithT(t).Expect(err).To(HaveOccurred())
+}
