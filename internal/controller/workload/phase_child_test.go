@@ -89,9 +89,9 @@ func TestReconcileChild(t *testing.T) {
 			g.Expect(d.Spec.Template.Spec.Containers[0].Image).To(Equal("nginx:1.27"))
 		},
 	}, {
-		name: "refuses an object it does not own",
-		w:    w,
-		objs: []client.Object{&appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: testNamespace}}},
+		name:    "refuses an object it does not own",
+		w:       w,
+		objs:    []client.Object{&appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: testNamespace}}},
 		wantErr: "exists and is not owned by the workload", terminal: true,
 		wantEvents: []string{appsv1alpha1.EventApplyFailed},
 	}, {
