@@ -4,12 +4,27 @@
 # module into a cache directory outside the repository, only when missing.
 # Prints the directory on stdout as its last line.
 #
-# The cache key is a hash of go.mod, go.sum and the Go version, so changing a
-# pin builds a fresh directory and never mixes binaries of two versions.
+# The cache key is a hash of go.mod, go.sum, this script and the Go version,
+# so changing a pin or a build flag builds a fresh directory and never mixes
+# binaries of two versions.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-key=$(cat "$here/go.mod" "$here/go.sum" <(go env GOVERSION) | sha256sum | cut -c1-12)
+key=$(cat "$here/go.mod" "$here/go.sum" "$here/build.sh" <(go env GOVERSION) | sha256sum | cut -c1-12)
+
+# Kubernetes binaries built with plain `go build` report version
+# v0.0.0-master+$Format:%H$, which kubectl version, Helm's kubeVersion
+# checks and version parsers reject; stamp the pinned version as the
+# Kubernetes release build does (hack/lib/version.sh).
+kube_version=$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$here/go.mod")
+kube_major=${kube_version#v}
+kube_major=${kube_major%%.*}
+kube_minor=${kube_version#v*.}
+kube_minor=${kube_minor%%.*}
+kube_ldflags=""
+for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+  kube_ldflags+=" -X $pkg.gitVersion=$kube_version -X $pkg.gitMajor=$kube_major -X $pkg.gitMinor=$kube_minor -X $pkg.gitTreeState=clean"
+done
 root=${WHEELHOUSE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wheelhouse/tools}
 dir="$root/$key"
 
@@ -37,7 +52,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   for bin in "${missing[@]}"; do
     t0=$(date +%s)
     printf '  %-24s ' "$bin" >&2
-    CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$dir/bin/$bin.tmp" "${pkgs[$bin]}"
+    ldflags="-s -w"
+    case ${pkgs[$bin]} in k8s.io/kubernetes/*) ldflags+=$kube_ldflags ;; esac
+    CGO_ENABLED=0 go build -trimpath -ldflags="$ldflags" -o "$dir/bin/$bin.tmp" "${pkgs[$bin]}"
     mv "$dir/bin/$bin.tmp" "$dir/bin/$bin"
     echo "$(( $(date +%s) - t0 ))s" >&2
   done

@@ -64,6 +64,16 @@ func TestManagerLifecycle(t *testing.T) {
 	}
 	kubectl(t, m, name, "get", "namespace", "kept")
 
+	// Pods of a Deployment reach Running on simulated nodes, and show a log.
+	kubectl(t, m, name, "create", "deployment", "web", "--image=nginx", "--replicas=2")
+	kubectl(t, m, name, "wait", "deployment/web", "--for=condition=Available", "--timeout=60s")
+	if out := kubectl(t, m, name, "get", "pods", "-l", "app=web", "--field-selector=status.phase=Running", "-o=name"); strings.Count(out, "pod/") != 2 {
+		t.Fatalf("want 2 Running pods, got:\n%s", out)
+	}
+	if out := kubectl(t, m, name, "logs", "deployment/web"); !strings.Contains(out, "Simulated container") {
+		t.Fatalf("kubectl logs = %q", out)
+	}
+
 	kc, err := m.Kubeconfig(ctx, name)
 	if err != nil {
 		t.Fatalf("Kubeconfig: %v", err)

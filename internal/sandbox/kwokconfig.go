@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -40,9 +41,20 @@ type ports struct {
 // rest with its defaults, which include the pod and node Stages that make
 // pods on simulated nodes reach Running.
 type kwokctlConfiguration struct {
-	APIVersion string         `json:"apiVersion"`
-	Kind       string         `json:"kind"`
-	Options    kwokctlOptions `json:"options"`
+	APIVersion        string            `json:"apiVersion"`
+	Kind              string            `json:"kind"`
+	Options           kwokctlOptions    `json:"options"`
+	ComponentsPatches []componentsPatch `json:"componentsPatches"`
+}
+
+type componentsPatch struct {
+	Name      string      `json:"name"`
+	ExtraArgs []extraArgs `json:"extraArgs"`
+}
+
+type extraArgs struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 type kwokctlOptions struct {
@@ -59,10 +71,35 @@ type kwokctlOptions struct {
 	DisableQPSLimits          bool   `json:"disableQPSLimits"`
 }
 
+// clusterLogs is kwok's ClusterLogs (kwok.x-k8s.io/v1alpha1): which file
+// `kubectl logs` shows for the containers of the selected pods.
+type clusterLogs struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   clusterLogsMeta `json:"metadata"`
+	Spec       clusterLogsSpec `json:"spec"`
+}
+
+type clusterLogsMeta struct {
+	Name string `json:"name"`
+}
+
+type clusterLogsSpec struct {
+	Logs []clusterLogsEntry `json:"logs"`
+}
+
+type clusterLogsEntry struct {
+	LogsFile string `json:"logsFile"`
+	Follow   bool   `json:"follow"`
+}
+
 // renderKwokctlConfig renders the kwokctl configuration file of a new
 // cluster: binary runtime, every component bound to 127.0.0.1 on the given
-// ports, and kwokctl's download cache inside the sandbox state directory.
-func renderKwokctlConfig(p ports, cacheDir string, disableQPSLimits bool) ([]byte, error) {
+// ports, kwokctl's download cache inside the sandbox state directory, no
+// leader election, and a
+// ClusterLogs that serves logsFile as the log of every container (without
+// it `kubectl logs` fails on simulated pods).
+func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool) ([]byte, error) {
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -79,12 +116,39 @@ func renderKwokctlConfig(p ports, cacheDir string, disableQPSLimits bool) ([]byt
 			CacheDir:                  cacheDir,
 			DisableQPSLimits:          disableQPSLimits,
 		},
+		// One instance of each needs no leader election; with it, a restarted
+		// controller manager or scheduler (new identity) waits for the Lease of
+		// its predecessor to expire before doing anything.
+		ComponentsPatches: []componentsPatch{
+			{Name: "kube-controller-manager", ExtraArgs: []extraArgs{{Key: "leader-elect", Value: "false"}}},
+			{Name: "kube-scheduler", ExtraArgs: []extraArgs{{Key: "leader-elect", Value: "false"}}},
+		},
 	}
-	out, err := yaml.Marshal(conf)
-	if err != nil {
-		return nil, fmt.Errorf("render kwokctl configuration: %w", err)
+	logs := clusterLogs{
+		APIVersion: "kwok.x-k8s.io/v1alpha1",
+		Kind:       "ClusterLogs",
+		Metadata:   clusterLogsMeta{Name: "sandbox-container-logs"},
+		Spec:       clusterLogsSpec{Logs: []clusterLogsEntry{{LogsFile: logsFile}}},
+	}
+	var out []byte
+	for i, doc := range []any{conf, logs} {
+		raw, err := yaml.Marshal(doc)
+		if err != nil {
+			return nil, fmt.Errorf("render kwokctl configuration: %w", err)
+		}
+		if i > 0 {
+			out = append(out, "---\n"...)
+		}
+		out = append(out, raw...)
 	}
 	return out, nil
+}
+
+// containerLog is the content of the log every simulated container shows,
+// in the CRI log format kwok reads.
+func containerLog(now time.Time) []byte {
+	return fmt.Appendf(nil, "%s stdout F Simulated container in a Wheelhouse sandbox cluster: kwok runs no process, so this log does not change.\n",
+		now.UTC().Format(time.RFC3339Nano))
 }
 
 // pickPorts chooses distinct free ports for a new cluster. free reports

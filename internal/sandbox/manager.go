@@ -119,8 +119,15 @@ func (m *Manager) clusterDir(name string) string {
 	return filepath.Join(m.cfg.StateDir, "clusters", name)
 }
 
+// configPath is the kwokctl configuration file the cluster was created
+// with; containerLogPath is the log its simulated containers show. Both sit
+// beside kwokctl's cluster directory, which must not exist before creation.
 func (m *Manager) configPath(name string) string {
 	return filepath.Join(m.cfg.StateDir, "configs", name+".yaml")
+}
+
+func (m *Manager) containerLogPath(name string) string {
+	return filepath.Join(m.cfg.StateDir, "configs", name+".log")
 }
 
 // kubeconfigPath is the kubeconfig kwokctl writes for a cluster: server
@@ -212,12 +219,15 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.cfg.DisableQPSLimits)
+	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits)
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(m.configPath(name)), 0o750); err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
+	}
+	if err := os.WriteFile(m.containerLogPath(name), containerLog(time.Now()), 0o600); err != nil {
+		return fmt.Errorf("create cluster %q: write container log: %w", name, err)
 	}
 	if err := os.WriteFile(m.configPath(name), conf, 0o600); err != nil {
 		return fmt.Errorf("create cluster %q: write kwokctl configuration: %w", name, err)
@@ -230,7 +240,15 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 		}
 	}()
 	// --kubeconfig= keeps kwokctl from adding a context to ~/.kube/config.
-	if _, err := m.kwokctl(ctx, name, "create", "cluster", "--config", m.configPath(name), "--kubeconfig="); err != nil {
+	//
+	// --node-lease-duration-seconds=0: the kwok controller manages all nodes
+	// without node Leases and heartbeats through node status. With Leases
+	// (kwokctl's default, 200 s with its heartbeat factor) a restarted
+	// controller, which has a new identity, may only take over nodes once
+	// the Leases of its predecessor expire: after `stop` and `start` pods
+	// would stay Pending for up to four minutes.
+	if _, err := m.kwokctl(ctx, name, "create", "cluster", "--config", m.configPath(name), "--kubeconfig=",
+		"--node-lease-duration-seconds=0"); err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
 	if err := m.waitAPI(ctx, name); err != nil {
@@ -333,8 +351,10 @@ func (m *Manager) removeState(name string) error {
 	if err := os.RemoveAll(m.clusterDir(name)); err != nil {
 		return fmt.Errorf("delete cluster %q: %w", name, err)
 	}
-	if err := os.Remove(m.configPath(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("delete cluster %q: %w", name, err)
+	for _, f := range []string{m.configPath(name), m.containerLogPath(name)} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete cluster %q: %w", name, err)
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
@@ -67,15 +68,19 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", true)
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got map[string]any
-	if err := yaml.Unmarshal(raw, &got); err != nil {
-		t.Fatalf("rendered configuration is not YAML: %v\n%s", err, raw)
+	var got []map[string]any
+	for _, doc := range strings.Split(string(raw), "---\n") {
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Fatalf("rendered configuration is not YAML: %v\n%s", err, raw)
+		}
+		got = append(got, m)
 	}
-	want := map[string]any{
+	want := []map[string]any{{
 		"apiVersion": "config.kwok.x-k8s.io/v1alpha1",
 		"kind":       "KwokctlConfiguration",
 		"options": map[string]any{
@@ -91,9 +96,27 @@ func TestRenderKwokctlConfig(t *testing.T) {
 			"cacheDir":                  "/state/cache",
 			"disableQPSLimits":          true,
 		},
-	}
+		"componentsPatches": []any{
+			map[string]any{"name": "kube-controller-manager", "extraArgs": []any{map[string]any{"key": "leader-elect", "value": "false"}}},
+			map[string]any{"name": "kube-scheduler", "extraArgs": []any{map[string]any{"key": "leader-elect", "value": "false"}}},
+		},
+	}, {
+		"apiVersion": "kwok.x-k8s.io/v1alpha1",
+		"kind":       "ClusterLogs",
+		"metadata":   map[string]any{"name": "sandbox-container-logs"},
+		"spec": map[string]any{"logs": []any{
+			map[string]any{"logsFile": "/state/configs/local.log", "follow": false},
+		}},
+	}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rendered configuration (-want +got):\n%s", diff)
+	}
+}
+
+func TestContainerLog(t *testing.T) {
+	got := string(containerLog(time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)))
+	if !strings.HasPrefix(got, "2026-01-02T03:04:05.000000006Z stdout F Simulated container") || !strings.HasSuffix(got, "\n") {
+		t.Fatalf("containerLog = %q, want one CRI-format line", got)
 	}
 }
 
