@@ -1,0 +1,280 @@
+package multicluster
+
+import (
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/cache"
+)
+
+// Sort orders of List.
+const (
+	SortName         = "name"
+	SortNameDesc     = "-name"
+	SortCreation     = "creationTimestamp"
+	SortCreationDesc = "-creationTimestamp"
+)
+
+// Query selects and pages objects of one kind from a cluster's cache.
+type Query struct {
+	// Namespace limits a namespaced kind to one namespace; empty means all.
+	Namespace string
+	// LabelSelector in the Kubernetes syntax (app=web,tier!=db).
+	LabelSelector string
+	// FieldSelector in the Kubernetes syntax; see SupportedFields.
+	FieldSelector string
+	// NameContains keeps objects whose name contains it.
+	NameContains string
+	// Sort is SortName (default; namespace then name), SortNameDesc,
+	// SortCreation or SortCreationDesc.
+	Sort string
+	// Limit is the page size; 0 means every match.
+	Limit int
+	// Continue is the token of the previous page.
+	Continue string
+}
+
+// Page is one page of a List.
+type Page struct {
+	Items []runtime.Object
+	// Continue fetches the next page; empty on the last one.
+	Continue string
+	// Total is how many objects matched, over all pages.
+	Total int
+}
+
+// QueryError is a bad query; its Field names the parameter at fault.
+type QueryError struct {
+	Field   string
+	Message string
+}
+
+func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
+
+// SupportedFields are the field selector keys List understands, per kind;
+// every kind supports metadata.name and metadata.namespace.
+var SupportedFields = map[string][]string{
+	"pods":   {"spec.nodeName", "status.phase"},
+	"events": {"involvedObject.kind", "involvedObject.name", "involvedObject.uid", "reason", "type"},
+	"nodes":  {"spec.unschedulable"},
+}
+
+// continueToken is the opaque continue value: the sort order and the key of
+// the last item served. Keyset pagination stays correct while objects come
+// and go between pages.
+type continueToken struct {
+	Sort  string `json:"s"`
+	After string `json:"a"`
+}
+
+// List returns one page of kind's objects that match q, from the cache.
+func (c *Cluster) List(kind string, q Query) (*Page, error) {
+	if err := c.Available(); err != nil {
+		return nil, err
+	}
+	inf, k, err := c.informer(kind)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := parseSelectors(kind, q)
+	if err != nil {
+		return nil, err
+	}
+	sortBy := cmp.Or(q.Sort, SortName)
+	if !slices.Contains([]string{SortName, SortNameDesc, SortCreation, SortCreationDesc}, sortBy) {
+		return nil, &QueryError{Field: "sort", Message: fmt.Sprintf("%q is not one of name, -name, creationTimestamp, -creationTimestamp", sortBy)}
+	}
+	var after string
+	if q.Continue != "" {
+		tok, err := decodeContinue(q.Continue)
+		if err != nil || tok.Sort != sortBy {
+			return nil, &QueryError{Field: "continue", Message: "not a token from a previous page of this list"}
+		}
+		after = tok.After
+	}
+
+	var objs []any
+	if k.Namespaced && q.Namespace != "" {
+		objs, err = inf.GetIndexer().ByIndex(cache.NamespaceIndex, q.Namespace)
+		if err != nil {
+			return nil, fmt.Errorf("index %s by namespace: %w", kind, err)
+		}
+	} else {
+		objs = inf.GetIndexer().List()
+	}
+
+	type keyed struct {
+		key string
+		obj runtime.Object
+	}
+	desc := strings.HasPrefix(sortBy, "-")
+	matches := make([]keyed, 0, len(objs))
+	total := 0
+	for _, o := range objs {
+		obj, ok := o.(runtime.Object)
+		if !ok {
+			continue
+		}
+		acc, err := meta.Accessor(obj)
+		if err != nil {
+			continue
+		}
+		if q.NameContains != "" && !strings.Contains(acc.GetName(), q.NameContains) {
+			continue
+		}
+		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || !sel.fields.Matches(fieldSet(obj, acc)) {
+			continue
+		}
+		total++
+		key := sortKey(sortBy, acc)
+		if after != "" && ((!desc && key <= after) || (desc && key >= after)) {
+			continue
+		}
+		matches = append(matches, keyed{key: key, obj: obj})
+	}
+	slices.SortFunc(matches, func(a, b keyed) int {
+		if desc {
+			return strings.Compare(b.key, a.key)
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	page := &Page{Total: total}
+	if q.Limit > 0 && len(matches) > q.Limit {
+		matches = matches[:q.Limit]
+		page.Continue = encodeContinue(continueToken{Sort: sortBy, After: matches[len(matches)-1].key})
+	}
+	page.Items = make([]runtime.Object, len(matches))
+	for i, m := range matches {
+		page.Items[i] = m.obj
+	}
+	return page, nil
+}
+
+// Get returns one object from the cache; name is "namespace/name" for
+// namespaced kinds. A missing object is a Kubernetes NotFound error.
+func (c *Cluster) Get(kind, namespace, name string) (runtime.Object, error) {
+	if err := c.Available(); err != nil {
+		return nil, err
+	}
+	inf, k, err := c.informer(kind)
+	if err != nil {
+		return nil, err
+	}
+	key := name
+	if k.Namespaced {
+		key = namespace + "/" + name
+	}
+	o, ok, err := inf.GetIndexer().GetByKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s %s from cache: %w", kind, key, err)
+	}
+	if !ok {
+		return nil, apierrors.NewNotFound(k.GVR.GroupResource(), name)
+	}
+	obj, ok := o.(runtime.Object)
+	if !ok {
+		return nil, fmt.Errorf("cache of %s holds a %T", kind, o)
+	}
+	return obj, nil
+}
+
+// Count returns how many objects of kind the cache holds (all namespaces).
+func (c *Cluster) Count(kind string) (int, error) {
+	inf, _, err := c.informer(kind)
+	if err != nil {
+		return 0, err
+	}
+	return len(inf.GetIndexer().ListKeys()), nil
+}
+
+func (c *Cluster) informer(kind string) (cache.SharedIndexInformer, Kind, error) {
+	k, err := KindByName(kind)
+	if err != nil {
+		return nil, Kind{}, &QueryError{Field: "kind", Message: err.Error()}
+	}
+	return c.informers[kind], k, nil
+}
+
+type selectors struct {
+	labels labels.Selector
+	fields fields.Selector
+}
+
+func parseSelectors(kind string, q Query) (selectors, error) {
+	ls, err := labels.Parse(q.LabelSelector)
+	if err != nil {
+		return selectors{}, &QueryError{Field: "labelSelector", Message: err.Error()}
+	}
+	fs, err := fields.ParseSelector(q.FieldSelector)
+	if err != nil {
+		return selectors{}, &QueryError{Field: "fieldSelector", Message: err.Error()}
+	}
+	allowed := append([]string{"metadata.name", "metadata.namespace"}, SupportedFields[kind]...)
+	for _, r := range fs.Requirements() {
+		if !slices.Contains(allowed, r.Field) {
+			return selectors{}, &QueryError{Field: "fieldSelector",
+				Message: fmt.Sprintf("field %q is not supported for %s (supported: %s)", r.Field, kind, strings.Join(allowed, ", "))}
+		}
+	}
+	return selectors{labels: ls, fields: fs}, nil
+}
+
+// fieldSet is the set of selectable fields of obj.
+func fieldSet(obj runtime.Object, acc metav1.Object) fields.Set {
+	set := fields.Set{"metadata.name": acc.GetName(), "metadata.namespace": acc.GetNamespace()}
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		set["spec.nodeName"] = o.Spec.NodeName
+		set["status.phase"] = string(o.Status.Phase)
+	case *corev1.Event:
+		set["involvedObject.kind"] = o.InvolvedObject.Kind
+		set["involvedObject.name"] = o.InvolvedObject.Name
+		set["involvedObject.uid"] = string(o.InvolvedObject.UID)
+		set["reason"] = o.Reason
+		set["type"] = o.Type
+	case *corev1.Node:
+		set["spec.unschedulable"] = fmt.Sprint(o.Spec.Unschedulable)
+	}
+	return set
+}
+
+func sortKey(sortBy string, acc metav1.Object) string {
+	name := acc.GetNamespace() + "/" + acc.GetName()
+	if sortBy == SortCreation || sortBy == SortCreationDesc {
+		// Fixed width, so that text order is time order.
+		return acc.GetCreationTimestamp().UTC().Format("2006-01-02T15:04:05.000000000") + "\x00" + name
+	}
+	return name
+}
+
+func encodeContinue(t continueToken) string {
+	raw, _ := json.Marshal(t) // a struct of strings always marshals
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+func decodeContinue(s string) (continueToken, error) {
+	var t continueToken
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return t, err
+	}
+	if t.After == "" {
+		return t, errors.New("empty continue token")
+	}
+	return t, nil
+}
