@@ -231,4 +231,3 @@ func eventually(t *testing.T, f func() error) {
 	}
 	t.Fatalf("condition not met in time: %v", err)
 }
-
