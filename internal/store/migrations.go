@@ -25,6 +25,7 @@ type Migration struct {
 // change to a model can never change what an old migration did.
 var Migrations = []Migration{
 	{Version: 1, Name: "users_tokens_audit_credentials", Up: migrateV1},
+	{Version: 2, Name: "clusters", Up: migrateV2},
 }
 
 // Snapshots of the models as migration 1 creates them. Index names are

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Roles a user can hold globally. Cluster- and project-scoped roles are
 // role bindings (see internal/auth), not values of User.Role.
@@ -91,3 +94,44 @@ type Credential struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
+
+// Cluster provisioning states. The live connection phase (Ready,
+// Unavailable, ...) comes from internal/multicluster; State says whether
+// the cluster exists yet from Wheelhouse's point of view.
+const (
+	ClusterProvisioning = "Provisioning"
+	ClusterProvisioned  = "Provisioned"
+	ClusterFailed       = "Failed"
+	ClusterDeleting     = "Deleting"
+)
+
+// Cluster is a member cluster. Its kubeconfig is a Credential owned by
+// ClusterOwner(id), never a column here.
+type Cluster struct {
+	ID          uint64 `gorm:"primaryKey"`
+	Name        string `gorm:"size:63;not null;uniqueIndex"`
+	DisplayName string `gorm:"size:128"`
+	// Provider made the cluster exist: "import" or "sandbox".
+	Provider string `gorm:"size:32;not null"`
+	// Spec is the provider's settings (for a sandbox, its node count).
+	Spec   map[string]string `gorm:"serializer:json;type:text"`
+	Labels map[string]string `gorm:"serializer:json;type:text"`
+	State  string            `gorm:"size:32;not null"`
+	// Message is the last provisioning error or step.
+	Message string `gorm:"size:1024"`
+	// Progress lists the provisioning steps taken so far.
+	Progress  []ProgressStep `gorm:"serializer:json;type:text"`
+	Server    string         `gorm:"size:512"`
+	CreatedBy string         `gorm:"size:64"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ProgressStep is one step of a long operation, shown to users following it.
+type ProgressStep struct {
+	Time    time.Time `json:"time"`
+	Message string    `json:"message"`
+}
+
+// ClusterOwner is the Credential owner of a cluster's secrets.
+func ClusterOwner(id uint64) string { return "cluster/" + strconv.FormatUint(id, 10) }

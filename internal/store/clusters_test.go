@@ -1,0 +1,89 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
+)
+
+func TestClusters(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		repo := s.Clusters()
+		c := &Cluster{
+			Name: "prod-eu", DisplayName: "Production EU", Provider: "import", State: ClusterProvisioned,
+			Labels:   map[string]string{"env": "prod", "region": "eu"},
+			Spec:     map[string]string{"nodes": "3"},
+			Progress: []ProgressStep{{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Message: "connected"}},
+			Server:   "https://127.0.0.1:6443",
+		}
+		if err := repo.Create(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := repo.Create(ctx, &Cluster{Name: "prod-eu", Provider: "import", State: ClusterProvisioned}); !errors.Is(err, ErrConflict) {
+			t.Errorf("duplicate name: %v", err)
+		}
+		got, err := repo.GetByName(ctx, "prod-eu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Labels["region"] != "eu" || got.Spec["nodes"] != "3" || len(got.Progress) != 1 || got.Progress[0].Message != "connected" {
+			t.Errorf("round trip: %+v", got)
+		}
+
+		got.Labels = map[string]string{"env": "staging"}
+		got.State, got.Message = ClusterFailed, "boom"
+		got.Progress = append(got.Progress, ProgressStep{Time: time.Now().UTC(), Message: "failed"})
+		if err := repo.Update(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := repo.GetByName(ctx, "prod-eu")
+		if again.Labels["env"] != "staging" || again.Labels["region"] != "" || again.State != ClusterFailed || len(again.Progress) != 2 {
+			t.Errorf("after update: %+v", again)
+		}
+
+		for _, n := range []string{"b1", "b2", "b3"} {
+			if err := repo.Create(ctx, &Cluster{Name: n, Provider: "sandbox", State: ClusterProvisioning}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, next, err := repo.List(ctx, ListOptions{Limit: 2})
+		if err != nil || len(first) != 2 || next == "" {
+			t.Fatalf("page 1: %d %q %v", len(first), next, err)
+		}
+		rest, next, err := repo.List(ctx, ListOptions{Limit: 2, Continue: next})
+		if err != nil || len(rest) != 2 || next != "" {
+			t.Fatalf("page 2: %d %q %v", len(rest), next, err)
+		}
+		found, _, _ := repo.List(ctx, ListOptions{Search: "production"})
+		if len(found) != 1 {
+			t.Errorf("search: %d", len(found))
+		}
+		all, err := repo.All(ctx)
+		if err != nil || len(all) != 4 {
+			t.Errorf("all: %d %v", len(all), err)
+		}
+
+		// Deleting a cluster deletes its credentials with it.
+		key := make([]byte, 32)
+		kr, _ := secrets.NewKeyring(key)
+		creds := s.Credentials(kr)
+		if err := creds.Put(ctx, ClusterOwner(c.ID), "kubeconfig", []byte("apiVersion: v1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := repo.Delete(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := creds.Get(ctx, ClusterOwner(c.ID), "kubeconfig"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("credential outlived its cluster: %v", err)
+		}
+		if _, err := repo.GetByName(ctx, "prod-eu"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("deleted cluster: %v", err)
+		}
+		if err := repo.Delete(ctx, c.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("second delete: %v", err)
+		}
+	})
+}
