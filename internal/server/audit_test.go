@@ -1,24 +1,26 @@
-package server
+package server_test
 
 import (
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestAuditRecordsMutationsWithoutSecrets(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	const secretPassword = "very-secret-password-42"
-	h.expect(201, http.MethodPost, "/api/v1/users", h.admin, map[string]string{"username": "dave", "password": secretPassword, "role": "user"})
-	h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "dave", "password": "wrong-" + secretPassword})
-	dave := h.login("dave", secretPassword)
-	h.expect(403, http.MethodPost, "/api/v1/users", dave, map[string]string{"username": "eve", "password": secretPassword, "role": "admin"})
-	h.expect(422, http.MethodPost, "/api/v1/users", h.admin, map[string]string{"username": "Bad", "password": secretPassword, "role": "user"})
-	tok := h.expect(201, http.MethodPost, "/api/v1/tokens", dave, map[string]string{"name": "ci"})["token"].(string)
-	h.expect(200, http.MethodGet, "/api/v1/users/me", dave, nil) // reads are not audited
+	h.Expect(201, http.MethodPost, "/api/v1/users", h.Admin, map[string]string{"username": "dave", "password": secretPassword, "role": "user"})
+	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "dave", "password": "wrong-" + secretPassword})
+	dave := h.Login("dave", secretPassword)
+	h.Expect(403, http.MethodPost, "/api/v1/users", dave, map[string]string{"username": "eve", "password": secretPassword, "role": "admin"})
+	h.Expect(422, http.MethodPost, "/api/v1/users", h.Admin, map[string]string{"username": "Bad", "password": secretPassword, "role": "user"})
+	tok := h.Expect(201, http.MethodPost, "/api/v1/tokens", dave, map[string]string{"name": "ci"})["token"].(string)
+	h.Expect(200, http.MethodGet, "/api/v1/users/me", dave, nil) // reads are not audited
 
-	body := h.expect(200, http.MethodGet, "/api/v1/audit?limit=100", h.admin, nil)
+	body := h.Expect(200, http.MethodGet, "/api/v1/audit?limit=100", h.Admin, nil)
 	type row struct{ user, action, outcome string }
 	var got []row
 	for _, it := range body["items"].([]any) {
@@ -43,7 +45,7 @@ func TestAuditRecordsMutationsWithoutSecrets(t *testing.T) {
 
 	// Nothing secret anywhere: not in the API response, the raw table or the logs.
 	var raw []string
-	rows, err := h.store.DB().Raw("SELECT request_id, username, action, method, target, outcome, source_addr, reason FROM audit_entries").Rows()
+	rows, err := h.Store.DB().Raw("SELECT request_id, username, action, method, target, outcome, source_addr, reason FROM audit_entries").Rows()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +57,8 @@ func TestAuditRecordsMutationsWithoutSecrets(t *testing.T) {
 		raw = append(raw, strings.Join(cols[:], "|"))
 	}
 	rows.Close()
-	all := strings.Join(raw, "\n") + fmt.Sprint(body) + h.logs.String()
-	for _, secret := range []string{secretPassword, tok, dave, h.admin, adminPassword} {
+	all := strings.Join(raw, "\n") + fmt.Sprint(body) + h.Logs.String()
+	for _, secret := range []string{secretPassword, tok, dave, h.Admin, servertest.AdminPassword} {
 		if strings.Contains(all, secret) {
 			t.Errorf("a secret reached the audit log or server logs: %q", secret[:8])
 		}
@@ -64,9 +66,9 @@ func TestAuditRecordsMutationsWithoutSecrets(t *testing.T) {
 }
 
 func TestAuditFilters(t *testing.T) {
-	h := newHarness(t)
-	h.createUser("alice", "user")
-	h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "wrong"})
+	h := servertest.New(t, servertest.Options{})
+	h.CreateUser("alice", "user")
+	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "wrong"})
 	tests := []struct {
 		query string
 		want  int
@@ -80,16 +82,16 @@ func TestAuditFilters(t *testing.T) {
 		{"until=2000-01-01T00:00:00Z", 0},
 	}
 	for _, tt := range tests {
-		body := h.expect(200, http.MethodGet, "/api/v1/audit?"+tt.query, h.admin, nil)
+		body := h.Expect(200, http.MethodGet, "/api/v1/audit?"+tt.query, h.Admin, nil)
 		if n := len(body["items"].([]any)); n != tt.want {
 			t.Errorf("%s: %d entries, want %d: %v", tt.query, n, tt.want, body["items"])
 		}
 	}
-	h.expect(422, http.MethodGet, "/api/v1/audit?outcome=maybe", h.admin, nil)
-	h.expect(422, http.MethodGet, "/api/v1/audit?since=yesterday", h.admin, nil)
+	h.Expect(422, http.MethodGet, "/api/v1/audit?outcome=maybe", h.Admin, nil)
+	h.Expect(422, http.MethodGet, "/api/v1/audit?since=yesterday", h.Admin, nil)
 
-	first := h.expect(200, http.MethodGet, "/api/v1/audit?limit=3", h.admin, nil)
-	second := h.expect(200, http.MethodGet, "/api/v1/audit?limit=3&continue="+first["continue"].(string), h.admin, nil)
+	first := h.Expect(200, http.MethodGet, "/api/v1/audit?limit=3", h.Admin, nil)
+	second := h.Expect(200, http.MethodGet, "/api/v1/audit?limit=3&continue="+first["continue"].(string), h.Admin, nil)
 	if len(first["items"].([]any)) != 3 || len(second["items"].([]any)) != 1 || second["continue"] != nil {
 		t.Errorf("pages: %v / %v", first, second)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
 )
@@ -32,6 +33,8 @@ type Config struct {
 	Store      *store.Store
 	Auth       *auth.Service
 	Authorizer *auth.Authorizer
+	// Clusters are the connections to member clusters.
+	Clusters *multicluster.Manager
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
@@ -58,6 +61,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	if cfg.Clusters == nil {
+		cfg.Clusters = multicluster.NewManager(multicluster.Options{Logger: cfg.Logger})
+	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{}
 	}
@@ -73,7 +79,7 @@ func New(cfg Config) (*Server, error) {
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
 
-	if err := s.checkOperations(); err != nil {
+	if err := s.CheckOperations(); err != nil {
 		return nil, err
 	}
 	s.handler = s.recoverPanics(s.withRequestInfo(s.observe(s.limitBody(mux))))
@@ -93,9 +99,9 @@ func apiConfig() huma.Config {
 	return c
 }
 
-// checkOperations refuses to start with an operation that declares neither
+// CheckOperations refuses to start with an operation that declares neither
 // a permission nor that it is public: an unguarded route is a bug.
-func (s *Server) checkOperations() error {
+func (s *Server) CheckOperations() error {
 	for path, item := range s.api.OpenAPI().Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
 			if op == nil || operation.IsPublic(op) {

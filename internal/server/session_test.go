@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"net/http"
@@ -6,17 +6,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestLogin(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	tests := []struct {
 		name     string
 		body     any
 		status   int
 		location string
 	}{
-		{name: "ok", body: map[string]string{"username": "admin", "password": adminPassword}, status: 200},
+		{name: "ok", body: map[string]string{"username": "admin", "password": servertest.AdminPassword}, status: 200},
 		{name: "wrong password", body: map[string]string{"username": "admin", "password": "nope"}, status: 401},
 		{name: "unknown user", body: map[string]string{"username": "ghost", "password": "nope"}, status: 401},
 		{name: "missing password", body: map[string]string{"username": "admin"}, status: 422, location: "body.password"},
@@ -25,14 +27,14 @@ func TestLogin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, body, hdr := h.do(http.MethodPost, "/api/v1/login", "", tt.body)
+			code, body, hdr := h.Do(http.MethodPost, "/api/v1/login", "", tt.body)
 			if code != tt.status {
 				t.Fatalf("status %d, want %d: %v", code, tt.status, body)
 			}
 			if code >= 400 && !strings.HasPrefix(hdr.Get("Content-Type"), "application/problem+json") {
 				t.Errorf("error content type %q, want a problem document", hdr.Get("Content-Type"))
 			}
-			if tt.location != "" && !slices.Contains(errorLocations(body), tt.location) {
+			if tt.location != "" && !slices.Contains(servertest.ErrorLocations(body), tt.location) {
 				t.Errorf("error does not name %s: %v", tt.location, body)
 			}
 			if code == 200 {
@@ -48,21 +50,21 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	for i := 0; i < 5; i++ {
-		h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": "guess"})
+		h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": "guess"})
 	}
 	// Even the right password is refused while locked out.
-	code, body, hdr := h.do(http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": adminPassword})
+	code, body, hdr := h.Do(http.MethodPost, "/api/v1/login", "", map[string]string{"username": "admin", "password": servertest.AdminPassword})
 	if code != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
 		t.Fatalf("status %d Retry-After %q: %v", code, hdr.Get("Retry-After"), body)
 	}
-	h.clock.Add(6 * time.Minute)
-	h.login("admin", adminPassword)
+	h.Clock.Add(6 * time.Minute)
+	h.Login("admin", servertest.AdminPassword)
 }
 
 func TestTokenAuthentication(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	tests := []struct {
 		name   string
 		header string
@@ -74,7 +76,7 @@ func TestTokenAuthentication(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.url+"/api/v1/users/me", nil)
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL+"/api/v1/users/me", nil)
 			if tt.header != "" {
 				req.Header.Set("Authorization", tt.header)
 			}
@@ -91,37 +93,37 @@ func TestTokenAuthentication(t *testing.T) {
 }
 
 func TestSessionExpiryAndLogout(t *testing.T) {
-	h := newHarness(t)
-	tok := h.login("admin", adminPassword)
-	h.expect(200, http.MethodGet, "/api/v1/users/me", tok, nil)
-	h.clock.Add(time.Hour + time.Second)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
+	h := servertest.New(t, servertest.Options{})
+	tok := h.Login("admin", servertest.AdminPassword)
+	h.Expect(200, http.MethodGet, "/api/v1/users/me", tok, nil)
+	h.Clock.Add(time.Hour + time.Second)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
 
-	tok = h.login("admin", adminPassword)
-	h.expect(204, http.MethodPost, "/api/v1/logout", tok, nil)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
+	tok = h.Login("admin", servertest.AdminPassword)
+	h.Expect(204, http.MethodPost, "/api/v1/logout", tok, nil)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
 }
 
 func TestAPITokens(t *testing.T) {
-	h := newHarness(t)
-	alice := h.createUser("alice", "user")
+	h := servertest.New(t, servertest.Options{})
+	alice := h.CreateUser("alice", "user")
 
-	created := h.expect(201, http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})
+	created := h.Expect(201, http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})
 	apiToken := created["token"].(string)
 	if created["kind"] != "api" || created["expiresAt"] != nil {
 		t.Errorf("created %v", created)
 	}
-	me := h.expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+	me := h.Expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
 	if me["username"] != "alice" {
 		t.Errorf("me %v", me)
 	}
 
 	// API tokens outlive sessions.
-	h.clock.Add(48 * time.Hour)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
-	h.expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+	h.Clock.Add(48 * time.Hour)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
+	h.Expect(200, http.MethodGet, "/api/v1/users/me", apiToken, nil)
 
-	list := h.expect(200, http.MethodGet, "/api/v1/tokens", apiToken, nil)
+	list := h.Expect(200, http.MethodGet, "/api/v1/tokens", apiToken, nil)
 	items := list["items"].([]any)
 	if len(items) != 2 {
 		t.Fatalf("tokens %v", items)
@@ -134,26 +136,26 @@ func TestAPITokens(t *testing.T) {
 	}
 
 	// Expiring token.
-	exp := h.expect(201, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "short", "expiresIn": "2h"})
-	h.expect(200, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
-	h.clock.Add(2*time.Hour + time.Second)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
+	exp := h.Expect(201, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "short", "expiresIn": "2h"})
+	h.Expect(200, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
+	h.Clock.Add(2*time.Hour + time.Second)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", exp["token"].(string), nil)
 
-	loc := errorLocations(h.expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "x", "expiresIn": "soon"}))
+	loc := servertest.ErrorLocations(h.Expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": "x", "expiresIn": "soon"}))
 	if !slices.Contains(loc, "body.expiresIn") {
 		t.Errorf("error locations %v", loc)
 	}
-	h.expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": ""})
+	h.Expect(422, http.MethodPost, "/api/v1/tokens", apiToken, map[string]string{"name": ""})
 
 	// Another user's token cannot be revoked or even seen by a non-admin.
-	h.admin = h.login("admin", adminPassword) // the clock moved past the first session
-	bob := h.createUser("bob", "user")
+	h.Admin = h.Login("admin", servertest.AdminPassword) // the clock moved past the first session
+	bob := h.CreateUser("bob", "user")
 	id := created["id"].(float64)
-	h.expect(404, http.MethodDelete, "/api/v1/tokens/"+fmtFloat(id), bob, nil)
-	h.expect(403, http.MethodGet, "/api/v1/tokens?user=alice", bob, nil)
-	h.expect(200, http.MethodGet, "/api/v1/tokens?user=alice", h.admin, nil)
+	h.Expect(404, http.MethodDelete, "/api/v1/tokens/"+servertest.FormatID(id), bob, nil)
+	h.Expect(403, http.MethodGet, "/api/v1/tokens?user=alice", bob, nil)
+	h.Expect(200, http.MethodGet, "/api/v1/tokens?user=alice", h.Admin, nil)
 
-	h.expect(204, http.MethodDelete, "/api/v1/tokens/"+fmtFloat(id), apiToken, nil)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", apiToken, nil)
-	h.expect(404, http.MethodDelete, "/api/v1/tokens/999999", h.admin, nil)
+	h.Expect(204, http.MethodDelete, "/api/v1/tokens/"+servertest.FormatID(id), apiToken, nil)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", apiToken, nil)
+	h.Expect(404, http.MethodDelete, "/api/v1/tokens/999999", h.Admin, nil)
 }

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func get(t *testing.T, url string) (int, string, http.Header) {
@@ -28,26 +31,26 @@ func get(t *testing.T, url string) (int, string, http.Header) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	h := newHarness(t)
-	if code, _, _ := get(t, h.url+"/healthz"); code != 200 {
+	h := servertest.New(t, servertest.Options{})
+	if code, _, _ := get(t, h.URL+"/healthz"); code != 200 {
 		t.Errorf("healthz %d", code)
 	}
-	if code, _, _ := get(t, h.url+"/readyz"); code != 200 {
+	if code, _, _ := get(t, h.URL+"/readyz"); code != 200 {
 		t.Errorf("readyz %d", code)
 	}
-	h.store.Close()
-	code, body, _ := get(t, h.url+"/readyz")
+	h.Store.Close()
+	code, body, _ := get(t, h.URL+"/readyz")
 	if code != 503 || !strings.Contains(body, "database unreachable") {
 		t.Errorf("readyz with the database closed: %d %s", code, body)
 	}
-	if code, _, _ := get(t, h.url+"/healthz"); code != 200 {
+	if code, _, _ := get(t, h.URL+"/healthz"); code != 200 {
 		t.Errorf("healthz must not depend on the database: %d", code)
 	}
 }
 
 func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
-	h := newHarness(t)
-	code, body, _ := get(t, h.url+"/openapi.json")
+	h := servertest.New(t, servertest.Options{})
+	code, body, _ := get(t, h.URL+"/openapi.json")
 	if code != 200 {
 		t.Fatalf("openapi.json %d", code)
 	}
@@ -77,8 +80,8 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 }
 
 func TestDocsPageWorksOffline(t *testing.T) {
-	h := newHarness(t)
-	code, body, hdr := get(t, h.url+"/docs")
+	h := servertest.New(t, servertest.Options{})
+	code, body, hdr := get(t, h.URL+"/docs")
 	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
 		t.Fatalf("docs %d %s", code, hdr.Get("Content-Type"))
 	}
@@ -95,9 +98,9 @@ func TestDocsPageWorksOffline(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	h := newHarness(t)
-	get(t, h.url+"/api/v1/users/me")
-	code, body, _ := get(t, h.url+"/metrics")
+	h := servertest.New(t, servertest.Options{})
+	get(t, h.URL+"/api/v1/users/me")
+	code, body, _ := get(t, h.URL+"/metrics")
 	if code != 200 {
 		t.Fatalf("metrics %d", code)
 	}
@@ -113,40 +116,40 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestRequestIDAndBodyLimit(t *testing.T) {
-	h := newHarness(t)
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.url+"/healthz", nil)
-	req.Header.Set(RequestIDHeader, "trace-123")
+	h := servertest.New(t, servertest.Options{})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL+"/healthz", nil)
+	req.Header.Set(server.RequestIDHeader, "trace-123")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.Header.Get(RequestIDHeader) != "trace-123" {
-		t.Errorf("request id not echoed: %q", resp.Header.Get(RequestIDHeader))
+	if resp.Header.Get(server.RequestIDHeader) != "trace-123" {
+		t.Errorf("request id not echoed: %q", resp.Header.Get(server.RequestIDHeader))
 	}
-	_, _, hdr := h.do(http.MethodGet, "/healthz", "", nil)
-	if len(hdr.Get(RequestIDHeader)) != 24 {
-		t.Errorf("generated request id %q", hdr.Get(RequestIDHeader))
+	_, _, hdr := h.Do(http.MethodGet, "/healthz", "", nil)
+	if len(hdr.Get(server.RequestIDHeader)) != 24 {
+		t.Errorf("generated request id %q", hdr.Get(server.RequestIDHeader))
 	}
 
 	big := `{"username":"` + strings.Repeat("a", 70<<10) + `","password":"x"}`
-	code, _, _ := h.do(http.MethodPost, "/api/v1/login", "", big)
+	code, _, _ := h.Do(http.MethodPost, "/api/v1/login", "", big)
 	if code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized body: %d", code)
 	}
 }
 
 func TestPanicsAndInternalErrorsStayOffTheWire(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	perm := auth.Permission{Verb: auth.VerbGet, Resource: auth.ResourceSelf}
-	huma.Register(h.srv.API(), operation.New(http.MethodGet, "/test/panic", "test-panic", "", nil, perm),
+	huma.Register(h.Srv.API(), operation.New(http.MethodGet, "/test/panic", "test-panic", "", nil, perm),
 		func(context.Context, *struct{}) (*struct{}, error) { panic("boom at /var/lib/secret") })
-	huma.Register(h.srv.API(), operation.New(http.MethodGet, "/test/error", "test-error", "", nil, perm),
+	huma.Register(h.Srv.API(), operation.New(http.MethodGet, "/test/error", "test-error", "", nil, perm),
 		func(context.Context, *struct{}) (*struct{}, error) {
 			return nil, errors.New("dial tcp 10.0.0.7:5432: password authentication failed")
 		})
 	for _, path := range []string{"/test/panic", "/test/error"} {
-		code, body, hdr := h.do(http.MethodGet, path, h.admin, nil)
+		code, body, hdr := h.Do(http.MethodGet, path, h.Admin, nil)
 		if code != 500 {
 			t.Errorf("%s: status %d", path, code)
 		}
@@ -154,11 +157,11 @@ func TestPanicsAndInternalErrorsStayOffTheWire(t *testing.T) {
 		if strings.Contains(text, "secret") || strings.Contains(text, "10.0.0.7") {
 			t.Errorf("%s: internal detail in response: %v", path, body)
 		}
-		if !strings.Contains(h.logs.String(), hdr.Get(RequestIDHeader)) {
+		if !strings.Contains(h.Logs.String(), hdr.Get(server.RequestIDHeader)) {
 			t.Errorf("%s: the log does not carry the request id", path)
 		}
 	}
-	if !strings.Contains(h.logs.String(), "password authentication failed") {
+	if !strings.Contains(h.Logs.String(), "password authentication failed") {
 		t.Error("the internal error is not in the server log")
 	}
 }
@@ -166,10 +169,10 @@ func TestPanicsAndInternalErrorsStayOffTheWire(t *testing.T) {
 func stringify(v any) string { b, _ := json.Marshal(v); return string(b) }
 
 func TestEveryOperationDeclaresAPermission(t *testing.T) {
-	h := newHarness(t)
-	huma.Register(h.srv.API(), huma.Operation{Method: http.MethodGet, Path: "/test/unguarded", OperationID: "unguarded"},
+	h := servertest.New(t, servertest.Options{})
+	huma.Register(h.Srv.API(), huma.Operation{Method: http.MethodGet, Path: "/test/unguarded", OperationID: "unguarded"},
 		func(context.Context, *struct{}) (*struct{}, error) { return nil, nil })
-	if err := h.srv.checkOperations(); err == nil || !strings.Contains(err.Error(), "/test/unguarded") {
+	if err := h.Srv.CheckOperations(); err == nil || !strings.Contains(err.Error(), "/test/unguarded") {
 		t.Errorf("an unguarded operation was accepted: %v", err)
 	}
 }

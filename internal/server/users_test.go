@@ -1,14 +1,16 @@
-package server
+package server_test
 
 import (
 	"net/http"
 	"slices"
 	"testing"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestUsersAdminOnly(t *testing.T) {
-	h := newHarness(t)
-	alice := h.createUser("alice", "user")
+	h := servertest.New(t, servertest.Options{})
+	alice := h.CreateUser("alice", "user")
 	for _, r := range []struct{ method, path string }{
 		{http.MethodGet, "/api/v1/users"},
 		{http.MethodPost, "/api/v1/users"},
@@ -21,16 +23,16 @@ func TestUsersAdminOnly(t *testing.T) {
 		if r.method == http.MethodPost || r.method == http.MethodPatch {
 			body = map[string]string{"username": "x1", "password": "password1", "role": "admin"}
 		}
-		h.expect(403, r.method, r.path, alice, body)
+		h.Expect(403, r.method, r.path, alice, body)
 	}
-	me := h.expect(200, http.MethodGet, "/api/v1/users/me", alice, nil)
+	me := h.Expect(200, http.MethodGet, "/api/v1/users/me", alice, nil)
 	if me["role"] != "user" {
 		t.Errorf("me %v", me)
 	}
 }
 
 func TestCreateUserValidation(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	tests := []struct {
 		name     string
 		body     map[string]string
@@ -47,76 +49,76 @@ func TestCreateUserValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := h.expect(tt.status, http.MethodPost, "/api/v1/users", h.admin, tt.body)
-			if tt.location != "" && !slices.Contains(errorLocations(body), tt.location) {
+			body := h.Expect(tt.status, http.MethodPost, "/api/v1/users", h.Admin, tt.body)
+			if tt.location != "" && !slices.Contains(servertest.ErrorLocations(body), tt.location) {
 				t.Errorf("error does not name %s: %v", tt.location, body)
 			}
 		})
 	}
-	list := h.expect(200, http.MethodGet, "/api/v1/users", h.admin, nil)
+	list := h.Expect(200, http.MethodGet, "/api/v1/users", h.Admin, nil)
 	if n := len(list["items"].([]any)); n != 1 {
 		t.Errorf("a rejected create left %d users", n)
 	}
 }
 
 func TestUserLifecycle(t *testing.T) {
-	h := newHarness(t)
-	alice := h.createUser("alice", "user")
-	got := h.expect(200, http.MethodGet, "/api/v1/users/alice", h.admin, nil)
+	h := servertest.New(t, servertest.Options{})
+	alice := h.CreateUser("alice", "user")
+	got := h.Expect(200, http.MethodGet, "/api/v1/users/alice", h.Admin, nil)
 	if got["passwordHash"] != nil || got["role"] != "user" {
 		t.Errorf("get %v", got)
 	}
-	h.expect(404, http.MethodGet, "/api/v1/users/nobody", h.admin, nil)
+	h.Expect(404, http.MethodGet, "/api/v1/users/nobody", h.Admin, nil)
 
-	upd := h.expect(200, http.MethodPatch, "/api/v1/users/alice", h.admin, map[string]any{"displayName": "Alice", "role": "admin"})
+	upd := h.Expect(200, http.MethodPatch, "/api/v1/users/alice", h.Admin, map[string]any{"displayName": "Alice", "role": "admin"})
 	if upd["displayName"] != "Alice" || upd["role"] != "admin" {
 		t.Errorf("update %v", upd)
 	}
-	h.expect(200, http.MethodGet, "/api/v1/audit", alice, nil) // now an admin
+	h.Expect(200, http.MethodGet, "/api/v1/audit", alice, nil) // now an admin
 
 	// Disabling a user signs it out everywhere.
-	h.expect(200, http.MethodPatch, "/api/v1/users/alice", h.admin, map[string]any{"disabled": true})
-	h.expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
-	h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "alice-password"})
-	h.expect(200, http.MethodPatch, "/api/v1/users/alice", h.admin, map[string]any{"disabled": false, "password": "new-password-1"})
-	alice = h.login("alice", "new-password-1")
+	h.Expect(200, http.MethodPatch, "/api/v1/users/alice", h.Admin, map[string]any{"disabled": true})
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
+	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "alice-password"})
+	h.Expect(200, http.MethodPatch, "/api/v1/users/alice", h.Admin, map[string]any{"disabled": false, "password": "new-password-1"})
+	alice = h.Login("alice", "new-password-1")
 
-	h.expect(204, http.MethodDelete, "/api/v1/users/alice", h.admin, nil)
-	h.expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
-	h.expect(404, http.MethodDelete, "/api/v1/users/alice", h.admin, nil)
+	h.Expect(204, http.MethodDelete, "/api/v1/users/alice", h.Admin, nil)
+	h.Expect(401, http.MethodGet, "/api/v1/users/me", alice, nil)
+	h.Expect(404, http.MethodDelete, "/api/v1/users/alice", h.Admin, nil)
 }
 
 func TestLastAdminIsProtected(t *testing.T) {
-	h := newHarness(t)
-	h.expect(409, http.MethodPatch, "/api/v1/users/admin", h.admin, map[string]any{"role": "user"})
-	h.expect(409, http.MethodPatch, "/api/v1/users/admin", h.admin, map[string]any{"disabled": true})
-	h.expect(409, http.MethodDelete, "/api/v1/users/admin", h.admin, nil) // also: yourself
-	second := h.createUser("root2", "admin")
-	h.expect(204, http.MethodDelete, "/api/v1/users/admin", second, nil)
+	h := servertest.New(t, servertest.Options{})
+	h.Expect(409, http.MethodPatch, "/api/v1/users/admin", h.Admin, map[string]any{"role": "user"})
+	h.Expect(409, http.MethodPatch, "/api/v1/users/admin", h.Admin, map[string]any{"disabled": true})
+	h.Expect(409, http.MethodDelete, "/api/v1/users/admin", h.Admin, nil) // also: yourself
+	second := h.CreateUser("root2", "admin")
+	h.Expect(204, http.MethodDelete, "/api/v1/users/admin", second, nil)
 }
 
 func TestChangeOwnPassword(t *testing.T) {
-	h := newHarness(t)
-	alice := h.createUser("alice", "user")
-	body := h.expect(422, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "wrong", "newPassword": "another-pass"})
-	if !slices.Contains(errorLocations(body), "body.currentPassword") {
+	h := servertest.New(t, servertest.Options{})
+	alice := h.CreateUser("alice", "user")
+	body := h.Expect(422, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "wrong", "newPassword": "another-pass"})
+	if !slices.Contains(servertest.ErrorLocations(body), "body.currentPassword") {
 		t.Errorf("%v", body)
 	}
-	h.expect(422, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "short"})
-	h.expect(204, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "another-pass"})
-	h.login("alice", "another-pass")
-	h.expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "alice-password"})
+	h.Expect(422, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "short"})
+	h.Expect(204, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "another-pass"})
+	h.Login("alice", "another-pass")
+	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "alice-password"})
 }
 
 func TestListUsersPagination(t *testing.T) {
-	h := newHarness(t)
+	h := servertest.New(t, servertest.Options{})
 	for _, n := range []string{"u1", "u2", "u3", "u4"} {
-		h.expect(201, http.MethodPost, "/api/v1/users", h.admin, map[string]string{"username": n, "password": "password1", "role": "user"})
+		h.Expect(201, http.MethodPost, "/api/v1/users", h.Admin, map[string]string{"username": n, "password": "password1", "role": "user"})
 	}
 	var seen []string
 	next := ""
 	for page := 0; page < 10; page++ {
-		body := h.expect(200, http.MethodGet, "/api/v1/users?limit=2&continue="+next, h.admin, nil)
+		body := h.Expect(200, http.MethodGet, "/api/v1/users?limit=2&continue="+next, h.Admin, nil)
 		for _, it := range body["items"].([]any) {
 			seen = append(seen, it.(map[string]any)["username"].(string))
 		}
@@ -129,12 +131,12 @@ func TestListUsersPagination(t *testing.T) {
 	if want := []string{"admin", "u1", "u2", "u3", "u4"}; !slices.Equal(seen, want) {
 		t.Errorf("pages gave %v, want %v", seen, want)
 	}
-	body := h.expect(400, http.MethodGet, "/api/v1/users?continue=garbage", h.admin, nil)
-	if !slices.Contains(errorLocations(body), "query.continue") {
+	body := h.Expect(400, http.MethodGet, "/api/v1/users?continue=garbage", h.Admin, nil)
+	if !slices.Contains(servertest.ErrorLocations(body), "query.continue") {
 		t.Errorf("%v", body)
 	}
-	h.expect(422, http.MethodGet, "/api/v1/users?limit=0", h.admin, nil)
-	search := h.expect(200, http.MethodGet, "/api/v1/users?search=u3", h.admin, nil)
+	h.Expect(422, http.MethodGet, "/api/v1/users?limit=0", h.Admin, nil)
+	search := h.Expect(200, http.MethodGet, "/api/v1/users?search=u3", h.Admin, nil)
 	if n := len(search["items"].([]any)); n != 1 {
 		t.Errorf("search found %d", n)
 	}

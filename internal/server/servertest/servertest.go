@@ -1,0 +1,197 @@
+// Package servertest starts a real Wheelhouse server (fresh SQLite
+// database, real middleware, an admin signed in) for the tests of API
+// areas, and gives them small helpers to call it over HTTP.
+package servertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+const adminPassword = "admin-password-1"
+
+// AdminPassword is the password of the harness's admin user.
+const AdminPassword = adminPassword
+
+// Options configure a Harness.
+type Options struct {
+	// Clusters are the member cluster connections the server sees.
+	Clusters *multicluster.Manager
+}
+
+// Harness is a real server on a fresh SQLite database, reached over HTTP.
+type Harness struct {
+	t *testing.T
+	// URL is the server's base URL.
+	URL   string
+	Store *store.Store
+	Srv   *server.Server
+	// Logs holds everything the server logged.
+	Logs  *SyncBuffer
+	Clock *Clock
+	// Admin is a session token of the admin user.
+	Admin string
+}
+
+// Clock is the harness's adjustable clock for token expiry.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+// Add moves the clock forward.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// SyncBuffer is a goroutine-safe log sink.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written.
+func (s *SyncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// New starts a server for the test t; it stops with the test.
+func New(t *testing.T, opts Options) *Harness {
+	t.Helper()
+	ctx := t.Context()
+	st, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "wh.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := &Clock{now: time.Now()}
+	svc := auth.NewService(auth.Config{Store: st, SessionTTL: time.Hour, Now: c.Now})
+	if _, _, err := svc.EnsureAdmin(ctx, "admin", adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	logs := &SyncBuffer{}
+	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(logs, nil)), Store: st, Auth: svc, Clusters: opts.Clusters, MaxBodyBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	h := &Harness{t: t, URL: ts.URL, Store: st, Srv: srv, Logs: logs, Clock: c}
+	h.Admin = h.Login("admin", adminPassword)
+	return h
+}
+
+// Do sends a request (a string body is sent as is, anything else as
+// JSON) and returns the status, the decoded JSON object and the headers.
+func (h *Harness) Do(method, path, token string, body any) (int, map[string]any, http.Header) {
+	h.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = bytes.NewBufferString(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(h.t.Context(), method, h.URL+path, r)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode, out, resp.Header
+}
+
+// Login signs in and returns a session token.
+func (h *Harness) Login(user, password string) string {
+	h.t.Helper()
+	code, body, _ := h.Do(http.MethodPost, "/api/v1/login", "", map[string]string{"username": user, "password": password})
+	if code != http.StatusOK {
+		h.t.Fatalf("login %s: %d %v", user, code, body)
+	}
+	return body["token"].(string)
+}
+
+// CreateUser creates a user with the given global role and returns a
+// session token of it.
+func (h *Harness) CreateUser(name, role string) string {
+	h.t.Helper()
+	pw := name + "-password"
+	code, body, _ := h.Do(http.MethodPost, "/api/v1/users", h.Admin, map[string]string{"username": name, "password": pw, "role": role})
+	if code != http.StatusCreated {
+		h.t.Fatalf("create user %s: %d %v", name, code, body)
+	}
+	return h.Login(name, pw)
+}
+
+// Expect sends a request and fails the test unless the status is want.
+func (h *Harness) Expect(want int, method, path, token string, body any) map[string]any {
+	h.t.Helper()
+	code, out, _ := h.Do(method, path, token, body)
+	if code != want {
+		h.t.Fatalf("%s %s: status %d, want %d: %v", method, path, code, want, out)
+	}
+	return out
+}
+
+// ErrorLocations lists the errors[].location fields of a problem document.
+func ErrorLocations(problem map[string]any) []string {
+	var locs []string
+	list, _ := problem["errors"].([]any)
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			locs = append(locs, m["location"].(string))
+		}
+	}
+	return locs
+}
+
+// FormatID formats a JSON number id for a path.
+func FormatID(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
