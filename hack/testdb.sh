@@ -66,7 +66,8 @@ start() {
 	need_binaries
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/wheelhouse-testdb.XXXXXX")
 	chmod 755 "$DIR"
-	trap 'log "start failed; cleaning up"; stop "$DIR" >/dev/null 2>&1 || true' ERR
+	STARTED=""
+	trap 'if [[ -z "$STARTED" ]]; then log "start failed; cleaning up"; stop "$DIR" >/dev/null 2>&1 || true; fi' EXIT
 
 	# PostgreSQL: trust authentication, TCP on 127.0.0.1 only, its unix
 	# socket inside DIR.
@@ -102,14 +103,17 @@ start() {
 		--pid-file="$DIR/my/mysqld.pid" --log-error="$DIR/my/error.log" \
 		--skip-name-resolve --innodb-flush-log-at-trx-commit=2 --max-connections=300 \
 		</dev/null >/dev/null 2>&1 &
-	wait_for mariadb mariadb --no-defaults --socket="$DIR/my/mysqld.sock" -uroot -e 'SELECT 1'
-	mariadb --no-defaults --socket="$DIR/my/mysqld.sock" -uroot <<SQL
+	# mariadb-install-db lets the installing OS user in through the socket.
+	local my_admin
+	my_admin=$(id -un)
+	wait_for mariadb mariadb --no-defaults --socket="$DIR/my/mysqld.sock" -u"$my_admin" -e 'SELECT 1'
+	mariadb --no-defaults --socket="$DIR/my/mysqld.sock" -u"$my_admin" <<SQL
 CREATE USER 'wheelhouse'@'127.0.0.1' IDENTIFIED BY '$my_pass';
 GRANT ALL PRIVILEGES ON *.* TO 'wheelhouse'@'127.0.0.1' WITH GRANT OPTION;
 CREATE DATABASE wheelhouse CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 SQL
 	log "mariadb ready on 127.0.0.1:$my_port"
-	trap - ERR
+	STARTED=1
 
 	echo "export WHEELHOUSE_TEST_POSTGRES_DSN='postgres://$pg_user@127.0.0.1:$pg_port/postgres?sslmode=disable'"
 	echo "export WHEELHOUSE_TEST_MYSQL_DSN='mysql://wheelhouse:$my_pass@127.0.0.1:$my_port/wheelhouse'"
@@ -120,7 +124,7 @@ SQL
 stop() {
 	local dir=${1:?usage: testdb.sh stop DIR}
 	[[ -d "$dir" ]] || return 0
-	[[ -f "$dir/pg.bin" || -d "$dir/my" || -d "$dir/pg" ]] || die "$dir is not a testdb directory"
+	[[ $(basename "$dir") == wheelhouse-testdb.* ]] || die "$dir is not a directory made by testdb.sh start"
 	if [[ -f "$dir/pg/data/postmaster.pid" && -f "$dir/pg.bin" ]]; then
 		as_pg "$(cat "$dir/pg.bin")/pg_ctl" -D "$dir/pg/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
 	fi

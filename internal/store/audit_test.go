@@ -104,3 +104,38 @@ func TestAudit(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditConcurrentAppends writes from many goroutines at once: on SQLite
+// the writers queue on the write lock rather than failing with "database is
+// locked".
+func TestAuditConcurrentAppends(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, s *Store) {
+		const writers, each = 8, 40
+		errs := make(chan error, writers)
+		for w := range writers {
+			go func() {
+				for i := range each {
+					e := &AuditEntry{Username: fmt.Sprintf("w%d", w), Action: "concurrent", Method: "POST", Target: fmt.Sprintf("/%d", i), Outcome: OutcomeSuccess}
+					if err := s.Audit().Append(t.Context(), e); err != nil {
+						errs <- err
+						return
+					}
+					if _, _, err := s.Audit().List(t.Context(), AuditFilter{Username: e.Username, ListOptions: ListOptions{Limit: 5}}); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range writers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int64
+		if err := s.DB().Model(&AuditEntry{}).Count(&n).Error; err != nil || n != writers*each {
+			t.Fatalf("%d entries, %v; want %d", n, err, writers*each)
+		}
+	})
+}

@@ -82,10 +82,7 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return applied, fmt.Errorf("migrate %s database: %w", s.dialect, err)
-	}
-	return applied, nil
+	return applied, err
 }
 
 func (s *Store) applyMigration(conn *gorm.DB, m Migration) (ran bool, err error) {
