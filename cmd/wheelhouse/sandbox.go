@@ -51,6 +51,12 @@ toolchain comes from TOOLS-DIR, built by ` + "`make tools`" + `.`,
 
 // sandboxManager builds the Manager for the command's configuration.
 func sandboxManager(cmd *cobra.Command) (*sandbox.Manager, error) {
+	return sandboxManagerWith(cmd, false)
+}
+
+// sandboxManagerWith is sandboxManager for `up`, which also decides
+// whether a new cluster runs without rate limits.
+func sandboxManagerWith(cmd *cobra.Command, disableQPSLimits bool) (*sandbox.Manager, error) {
 	cfg, err := loadConfig(cmd)
 	if err != nil {
 		return nil, err
@@ -68,6 +74,8 @@ func sandboxManager(cmd *cobra.Command) (*sandbox.Manager, error) {
 		Logger:   slog.New(handler),
 		Stdout:   cmd.OutOrStdout(),
 		Stderr:   cmd.ErrOrStderr(),
+
+		DisableQPSLimits: disableQPSLimits,
 	})
 }
 
@@ -93,16 +101,17 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 
 func newSandboxUpCommand() *cobra.Command {
 	var (
-		name    string
-		nodes   int
-		timeout time.Duration
+		name     string
+		nodes    int
+		timeout  time.Duration
+		noLimits bool
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create or start a sandbox cluster and give it N Ready nodes (repeatable)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := sandboxManager(cmd)
+			m, err := sandboxManagerWith(cmd, noLimits)
 			if err != nil {
 				return err
 			}
@@ -123,6 +132,7 @@ func newSandboxUpCommand() *cobra.Command {
 	addNameFlag(cmd, &name)
 	cmd.Flags().IntVar(&nodes, "nodes", defaultSandboxNodes, "number of simulated nodes")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long (0: no limit)")
+	cmd.Flags().BoolVar(&noLimits, "disable-qps-limits", false, "create the cluster without API rate limits (bulk loads, benchmarks); no effect on an existing cluster")
 	return cmd
 }
 
@@ -318,5 +328,8 @@ func newSandboxKubectlCommand() *cobra.Command {
 		},
 	}
 	addNameFlag(cmd, &name)
+	// Everything from the first argument on belongs to kubectl, flags too:
+	// `wheelhouse sandbox kubectl --name x get pods -o wide` works without --.
+	cmd.Flags().SetInterspersed(false)
 	return cmd
 }

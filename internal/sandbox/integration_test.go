@@ -167,3 +167,25 @@ func clusterPIDs(m *Manager, name string) ([]string, error) {
 	}
 	return pids, nil
 }
+
+// TestStartForTestWithoutToolchain runs a test that calls StartForTest in a
+// child process with a tools directory that does not exist: that test must
+// fail (not skip) with the hint to run `make tools`.
+func TestStartForTestWithoutToolchain(t *testing.T) {
+	if os.Getenv("SANDBOX_TEST_CHILD") == "1" {
+		StartForTest(t, 1)
+		return
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestStartForTestWithoutToolchain$", "-test.v")
+	cmd.Env = append(os.Environ(), "SANDBOX_TEST_CHILD=1", "WHEELHOUSE_TOOLS_DIR="+t.TempDir()+"/missing")
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		t.Fatalf("child test did not fail: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- FAIL: TestStartForTestWithoutToolchain") ||
+		!strings.Contains(string(out), "sandbox toolchain not found in ") ||
+		!strings.Contains(string(out), "run `make tools`") {
+		t.Fatalf("child test output lacks the failure and the hint:\n%s", out)
+	}
+}

@@ -247,7 +247,7 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	// controller, which has a new identity, may only take over nodes once
 	// the Leases of its predecessor expire: after `stop` and `start` pods
 	// would stay Pending for up to four minutes.
-	if _, err := m.kwokctl(ctx, name, "create", "cluster", "--config", m.configPath(name), "--kubeconfig=",
+	if err := m.kwokctlWatched(ctx, name, "create", "cluster", "--config", m.configPath(name), "--kubeconfig=",
 		"--node-lease-duration-seconds=0"); err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
@@ -265,7 +265,11 @@ func (m *Manager) start(ctx context.Context, name string) error {
 	}
 	// Even when the API server answers, kwokctl restarts any component that
 	// has died; it leaves running ones alone.
-	if _, err := m.kwokctl(ctx, name, "start", "cluster"); err != nil {
+	if err := m.kwokctlWatched(ctx, name, "start", "cluster"); err != nil {
+		// Leave nothing half-started behind; the state stays for another try.
+		if _, serr := m.kwokctl(context.WithoutCancel(ctx), name, "stop", "cluster"); serr != nil {
+			err = errors.Join(err, serr)
+		}
 		return fmt.Errorf("start cluster %q: %w", name, err)
 	}
 	if err := m.waitAPI(ctx, name); err != nil {

@@ -211,6 +211,10 @@ func (m *Manager) waitFor(ctx context.Context, name, what string, check func(con
 		if done {
 			return nil
 		}
+		var exited *componentExitedError
+		if errors.As(err, &exited) {
+			return fmt.Errorf("wait for %s: %w (logs in %s)", what, err, filepath.Join(m.clusterDir(name), "logs"))
+		}
 		if err != nil {
 			last = err
 		}
@@ -224,11 +228,29 @@ func (m *Manager) waitFor(ctx context.Context, name, what string, check func(con
 	}
 }
 
+// waitAPI waits until the API server answers /readyz. It fails at once
+// when a component process has exited (a port taken by another process, a
+// bad flag), with the end of that component's log.
 func (m *Manager) waitAPI(ctx context.Context, name string) error {
 	return m.waitFor(ctx, name, "the API server", func(ctx context.Context) (bool, error) {
 		_, err := m.kubectlOutput(ctx, name, "get", "--raw=/readyz", "--request-timeout=5s")
-		return err == nil, err
+		if err == nil {
+			return true, nil
+		}
+		if c, logTail := m.deadComponent(name); c != "" {
+			return false, &componentExitedError{component: c, logTail: logTail}
+		}
+		return false, err
 	})
+}
+
+// componentExitedError stops a wait: a component process has exited.
+type componentExitedError struct {
+	component, logTail string
+}
+
+func (e *componentExitedError) Error() string {
+	return fmt.Sprintf("%s exited; end of its log:\n%s", e.component, e.logTail)
 }
 
 func (m *Manager) waitNodes(ctx context.Context, name string, want int) error {

@@ -1,0 +1,104 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// components are the processes kwokctl's binary runtime starts for a
+// cluster; it keeps their pids in pids/NAME.pid and their output in
+// logs/NAME.log.
+var components = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"}
+
+// deadComponent returns the first component of the cluster whose process
+// has exited (or is a zombie), with the tail of its log, or "" when all
+// recorded processes live. Components without a pid file (not started, or
+// stopped) are not reported.
+func (m *Manager) deadComponent(name string) (component, logTail string) {
+	dir := m.clusterDir(name)
+	for _, c := range components {
+		raw, err := os.ReadFile(filepath.Join(dir, "pids", c+".pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		log, _ := os.ReadFile(filepath.Join(dir, "logs", c+".log"))
+		return c, lastLines(string(log), 10)
+	}
+	return "", ""
+}
+
+// processAlive reports whether pid is a running process. A zombie (exited,
+// not yet reaped by its parent) counts as dead.
+func processAlive(pid int) bool {
+	if pid <= 0 || syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: trust the signal check
+	}
+	// Format: "PID (COMM) STATE ...", COMM may contain spaces or ')'.
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
+}
+
+// removeStalePIDs deletes the pid files of components whose process has
+// exited. kwokctl treats them as stopped either way; removing them keeps a
+// crash from before this start from looking like one during it.
+func (m *Manager) removeStalePIDs(name string) {
+	dir := filepath.Join(m.clusterDir(name), "pids")
+	for _, c := range components {
+		path := filepath.Join(dir, c+".pid")
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err != nil || !processAlive(pid) {
+			_ = os.Remove(path)
+		}
+	}
+}
+
+// kwokctlWatched runs a kwokctl command that starts components and stops it
+// as soon as one of them exits: kwokctl itself would wait two minutes for an
+// API server that cannot come up.
+func (m *Manager) kwokctlWatched(ctx context.Context, name string, args ...string) error {
+	m.removeStalePIDs(name)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		t := time.NewTicker(pollInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if c, logTail := m.deadComponent(name); c != "" {
+					cancel(&componentExitedError{component: c, logTail: logTail})
+					return
+				}
+			}
+		}
+	}()
+	_, err := m.kwokctl(ctx, name, args...)
+	var exited *componentExitedError
+	if cause := context.Cause(ctx); errors.As(cause, &exited) {
+		return fmt.Errorf("%w (logs in %s)", cause, filepath.Join(m.clusterDir(name), "logs"))
+	}
+	return err
+}
