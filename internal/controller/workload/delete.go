@@ -53,6 +53,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *scope) (ctrl.Result
 		// is a safety net.
 		return ctrl.Result{RequeueAfter: r.pollInterval}, nil
 	}
+	r.applied.forget(w.UID)
 	controllerutil.RemoveFinalizer(w, appsv1alpha1.Finalizer)
 	r.event(w, nil, false, appsv1alpha1.EventDeleteSucceeded, "Delete", "Deleted the children of Workload %s", w.Name)
 	return ctrl.Result{}, nil

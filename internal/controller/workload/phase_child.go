@@ -85,6 +85,15 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 		}
 	}
 
+	hash, err := desiredHash(desired)
+	if err != nil {
+		return ctrl.Result{}, reconcile.TerminalError(err)
+	}
+	if exists && r.applied.upToDate(w.UID, live, hash) {
+		s.child = live
+		return ctrl.Result{}, nil
+	}
+
 	applied := kind.newObject()
 	if err := r.apply(ctx, desired, applied); err != nil {
 		var related runtime.Object
@@ -96,6 +105,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 		return ctrl.Result{}, permanent(fmt.Errorf("apply %s %s/%s: %w", kind.kind, w.Namespace, w.Name, err))
 	}
 	s.child = applied
+	r.applied.record(w.UID, applied, hash)
 	switch {
 	case !exists:
 		r.event(w, applied, false, appsv1alpha1.EventApplySucceeded, "Apply", "Created %s %s", kind.kind, w.Name)

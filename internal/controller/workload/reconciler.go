@@ -43,6 +43,7 @@ type Config struct {
 // Reconciler reconciles Workloads.
 type Reconciler struct {
 	client       client.Client
+	applied      *appliedCache
 	recorder     events.EventRecorder
 	metrics      *Metrics
 	pollInterval time.Duration
@@ -66,7 +67,7 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
-	return &Reconciler{client: cfg.Client, recorder: cfg.Recorder, metrics: cfg.Metrics, pollInterval: cfg.PollInterval}, nil
+	return &Reconciler{client: cfg.Client, applied: newAppliedCache(), recorder: cfg.Recorder, metrics: cfg.Metrics, pollInterval: cfg.PollInterval}, nil
 }
 
 // SetupWithManager registers the reconciler with mgr. It watches Workloads

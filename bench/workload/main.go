@@ -1,0 +1,409 @@
+// Command workload benchmarks the Workload operator (issue 5): on one
+// sandbox cluster with simulated nodes it creates N Deployments with a
+// Service each directly, and N Workloads of type Deployment with a Service
+// through the operator, and times each batch until every pod is Running.
+// It prints both times, their ratio, and the reconcile latency p50/p99 from
+// the controller's own histogram.
+//
+//	go run ./bench/workload -n 1000 -nodes 100
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+)
+
+type options struct {
+	n           int
+	nodes       int
+	workers     int
+	creators    int
+	qps         float64
+	burst       int
+	timeout     time.Duration
+	toolsDir    string
+	stateDir    string
+	operatorFst bool
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 1000, "Deployments (and Workloads) per batch")
+	flag.IntVar(&o.nodes, "nodes", 100, "simulated nodes of the sandbox cluster")
+	flag.IntVar(&o.workers, "concurrency", 16, "the controller's concurrent reconciles (the operator's --concurrency default)")
+	flag.IntVar(&o.creators, "creators", 16, "goroutines creating objects, for both batches")
+	flag.Float64Var(&o.qps, "kube-api-qps", -1, "the controller's client QPS (the operator's default: none)")
+	flag.IntVar(&o.burst, "kube-api-burst", 0, "the controller's client burst (the operator's default)")
+	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
+	flag.StringVar(&o.toolsDir, "tools-dir", sandbox.DefaultToolsDir(), "sandbox toolchain directory (make tools)")
+	flag.StringVar(&o.stateDir, "state-dir", "", "sandbox state directory (default: a temporary directory, removed at the end)")
+	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(ctx, o, logger); err != nil {
+		logger.Error("Benchmark failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options, logger *slog.Logger) error {
+	quiet := logr.FromSlogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	ctrl.SetLogger(quiet)
+	klog.SetLogger(quiet)
+
+	stateDir := o.stateDir
+	if stateDir == "" {
+		d, err := os.MkdirTemp("", "wheelhouse-bench-workload-")
+		if err != nil {
+			return fmt.Errorf("state directory: %w", err)
+		}
+		defer os.RemoveAll(d)
+		stateDir = d
+	}
+	m, err := sandbox.NewManager(sandbox.Config{StateDir: stateDir, ToolsDir: o.toolsDir, Logger: logger, DisableQPSLimits: true})
+	if err != nil {
+		return err
+	}
+	if err := m.CheckToolchain(); err != nil {
+		return err
+	}
+	const name = "bench-workload"
+	start := time.Now()
+	st, err := m.Up(ctx, name, o.nodes)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		downCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := m.Down(downCtx, name); err != nil {
+			logger.Error("Deleting the sandbox cluster failed", "error", err)
+		}
+	}()
+	logger.Info("Sandbox cluster up", "nodes", st.ReadyNodes, "elapsed", time.Since(start).Round(time.Millisecond))
+
+	cfg, err := clientcmd.BuildConfigFromFlags("", st.KubeconfigPath)
+	if err != nil {
+		return fmt.Errorf("load kubeconfig: %w", err)
+	}
+	scheme := kruntime.NewScheme()
+	for _, add := range []func(*kruntime.Scheme) error{clientgoscheme.AddToScheme, appsv1alpha1.AddToScheme, apiextensionsv1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			return err
+		}
+	}
+	// The benchmark's own client has no client-side limit: it must not be
+	// the bottleneck of either batch.
+	loadCfg := rest.CopyConfig(cfg)
+	loadCfg.QPS, loadCfg.Burst = -1, 0
+	c, err := client.New(loadCfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	if err := crd.Install(ctx, c, time.Minute); err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	if err := startController(ctx, cfg, scheme, o, reg); err != nil {
+		return err
+	}
+
+	batches := []func(context.Context) (time.Duration, error){
+		func(ctx context.Context) (time.Duration, error) { return directBatch(ctx, c, o, logger) },
+		func(ctx context.Context) (time.Duration, error) { return operatorBatch(ctx, c, o, logger) },
+	}
+	if o.operatorFst {
+		batches[0], batches[1] = batches[1], batches[0]
+	}
+	var times [2]time.Duration
+	for i, b := range batches {
+		d, err := b(ctx)
+		if err != nil {
+			return err
+		}
+		times[i] = d
+	}
+	direct, operator := times[0], times[1]
+	if o.operatorFst {
+		direct, operator = times[1], times[0]
+	}
+	return report(o, direct, operator, reg)
+}
+
+// startController runs the Workload controller in this process, as
+// `wheelhouse operator` would, with its histogram in reg.
+func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, o options, reg *prometheus.Registry) error {
+	opCfg := rest.CopyConfig(cfg)
+	opCfg.QPS, opCfg.Burst = float32(o.qps), o.burst
+	mgr, err := ctrl.NewManager(opCfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	metrics, err := workload.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	r, err := workload.New(workload.Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
+	if err != nil {
+		return err
+	}
+	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers}); err != nil {
+		return err
+	}
+	go func() {
+		if err := mgr.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			slog.Error("Controller manager stopped", "error", err)
+		}
+	}()
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		return errors.New("controller caches did not sync")
+	}
+	return nil
+}
+
+// podTemplate is the pod of both batches: one container, kwok runs it.
+func podTemplate() corev1.PodTemplateSpec {
+	return corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{
+		Name: "app", Image: "nginx:1.27", Ports: []corev1.ContainerPort{{ContainerPort: 80}},
+	}}}}
+}
+
+// directBatch creates N Deployments and N Services in namespace "direct"
+// and waits until every Deployment has its pod ready.
+func directBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = "direct"
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		return 0, fmt.Errorf("namespace %s: %w", ns, err)
+	}
+	logger.Info("Direct batch: creating Deployments and Services", "n", o.n)
+	start := time.Now()
+	err := parallel(ctx, o.n, o.creators, func(ctx context.Context, i int) error {
+		name := fmt.Sprintf("app-%05d", i)
+		labels := map[string]string{"app": name}
+		t := podTemplate()
+		t.Labels = labels
+		d := &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels},
+			Spec:       appsv1.DeploymentSpec{Replicas: ptr.To[int32](1), Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: t},
+		}
+		if err := c.Create(ctx, d); err != nil {
+			return fmt.Errorf("create deployment %s: %w", name, err)
+		}
+		svc := &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: labels},
+			Spec: corev1.ServiceSpec{Selector: labels, Ports: []corev1.ServicePort{{
+				Port: 80, TargetPort: intstr.FromInt32(80), Protocol: corev1.ProtocolTCP}}},
+		}
+		if err := c.Create(ctx, svc); err != nil {
+			return fmt.Errorf("create service %s: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	created := time.Since(start)
+	err = waitUntil(ctx, logger, "direct", o.n, func(ctx context.Context) (int, error) {
+		_, ready, err := countDeployments(ctx, c, ns)
+		return ready, err
+	})
+	total := time.Since(start)
+	logger.Info("Direct batch done", "created", created.Round(time.Millisecond), "allRunning", total.Round(time.Millisecond))
+	return total, err
+}
+
+// operatorBatch creates N Workloads in namespace "operator" and waits until
+// every one reports phase Running.
+func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = "operator"
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		return 0, fmt.Errorf("namespace %s: %w", ns, err)
+	}
+	logger.Info("Operator batch: creating Workloads", "n", o.n)
+	start := time.Now()
+	err := parallel(ctx, o.n, o.creators, func(ctx context.Context, i int) error {
+		name := fmt.Sprintf("app-%05d", i)
+		w := &appsv1alpha1.Workload{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec: appsv1alpha1.WorkloadSpec{
+				Type:     appsv1alpha1.WorkloadTypeDeployment,
+				Replicas: ptr.To[int32](1),
+				Template: podTemplate(),
+				Service:  &appsv1alpha1.ServiceSpec{Ports: []appsv1alpha1.ServicePort{{Port: 80}}},
+			},
+		}
+		if err := c.Create(ctx, w); err != nil {
+			return fmt.Errorf("create workload %s: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	created := time.Since(start)
+	var childrenCreated, childrenReady time.Duration
+	err = waitUntil(ctx, logger, "operator", o.n, func(ctx context.Context) (int, error) {
+		if childrenReady == 0 {
+			exist, ready, err := countDeployments(ctx, c, ns)
+			if err != nil {
+				return 0, err
+			}
+			if exist >= o.n && childrenCreated == 0 {
+				childrenCreated = time.Since(start)
+			}
+			if ready >= o.n {
+				childrenReady = time.Since(start)
+			}
+		}
+		list := &appsv1alpha1.WorkloadList{}
+		if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+			return 0, err
+		}
+		running := 0
+		for _, w := range list.Items {
+			if w.Status.Phase == appsv1alpha1.PhaseRunning && w.Status.ObservedGeneration == w.Generation {
+				running++
+			}
+		}
+		return running, nil
+	})
+	total := time.Since(start)
+	logger.Info("Operator batch done", "created", created.Round(time.Millisecond),
+		"allDeploymentsCreated", childrenCreated.Round(time.Millisecond), "allDeploymentsReady", childrenReady.Round(time.Millisecond), "allRunning", total.Round(time.Millisecond))
+	return total, err
+}
+
+// countDeployments counts the Deployments of ns and those whose one pod
+// is ready.
+func countDeployments(ctx context.Context, c client.Client, ns string) (exist, ready int, err error) {
+	list := &appsv1.DeploymentList{}
+	if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+		return 0, 0, err
+	}
+	for _, d := range list.Items {
+		if d.Status.ObservedGeneration >= d.Generation && d.Status.ReadyReplicas == 1 && d.Status.AvailableReplicas == 1 {
+			ready++
+		}
+	}
+	return len(list.Items), ready, nil
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and returns the first error.
+func parallel(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// waitUntil polls count until it reaches n.
+func waitUntil(ctx context.Context, logger *slog.Logger, batch string, n int, count func(context.Context) (int, error)) error {
+	last := time.Now()
+	for {
+		got, err := count(ctx)
+		if err != nil {
+			return fmt.Errorf("%s batch: %w", batch, err)
+		}
+		if got >= n {
+			return nil
+		}
+		if time.Since(last) > 10*time.Second {
+			logger.Info("Waiting", "batch", batch, "running", got, "of", n)
+			last = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s batch: %d of %d running: %w", batch, got, n, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// report prints the results as Markdown.
+func report(o options, direct, operator time.Duration, reg prometheus.Gatherer) error {
+	q, err := quantiles(reg, 0.5, 0.99)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	fmt.Printf("## Workload operator benchmark\n\n")
+	fmt.Printf("n=%d nodes=%d concurrency=%d kube-api-qps=%g burst=%d creators=%d operator-first=%t, %d CPUs, %s, host %s\n\n",
+		o.n, o.nodes, o.workers, o.qps, o.burst, o.creators, o.operatorFst, runtime.NumCPU(), runtime.Version(), host)
+	fmt.Printf("| measure | result |\n| --- | --- |\n")
+	fmt.Printf("| %d Deployments + Services created directly, until all Running | %s |\n", o.n, direct.Round(10*time.Millisecond))
+	fmt.Printf("| %d Workloads (Deployment + Service) through the operator, until all Running | %s |\n", o.n, operator.Round(10*time.Millisecond))
+	fmt.Printf("| ratio operator / direct (target at most 1.25) | %.2f |\n", operator.Seconds()/direct.Seconds())
+	fmt.Printf("| reconciles (success / requeue / error) | %d / %d / %d |\n", q.counts["success"], q.counts["requeue"], q.counts["error"])
+	fmt.Printf("| reconcile latency p50 (histogram_quantile) | %s |\n", q.values[0].Round(10*time.Microsecond))
+	fmt.Printf("| reconcile latency p99 (histogram_quantile) | %s |\n", q.values[1].Round(10*time.Microsecond))
+	return nil
+}
