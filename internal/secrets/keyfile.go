@@ -22,6 +22,7 @@ type InsecureKeyFileError struct {
 	Mode fs.FileMode
 }
 
+// Error names the file, its mode and the fix.
 func (e *InsecureKeyFileError) Error() string {
 	return fmt.Sprintf("key file %s has mode %04o: %v (run chmod 600 %s, and rotate the key if others may have read it)",
 		e.Path, e.Mode.Perm(), ErrInsecureKeyFile, e.Path)

@@ -90,6 +90,7 @@ type ConnectError struct {
 	err     error
 }
 
+// Error returns the one-line message: "connect to DIALECT at WHERE: REASON".
 func (e *ConnectError) Error() string {
 	return fmt.Sprintf("connect to %s at %s: %s", e.Dialect, e.Where, e.Reason)
 }

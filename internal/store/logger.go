@@ -29,20 +29,25 @@ var (
 	_ gorm.ParamsFilter    = slogLogger{}
 )
 
+// LogMode keeps the level fixed: the slog handler decides what is shown.
 func (l slogLogger) LogMode(gormlogger.LogLevel) gormlogger.Interface { return l }
 
+// Info logs gorm's informational messages at debug level.
 func (l slogLogger) Info(ctx context.Context, msg string, args ...any) {
 	l.log.DebugContext(ctx, "Database", "message", fmt.Sprintf(msg, args...))
 }
 
+// Warn logs gorm's warnings.
 func (l slogLogger) Warn(ctx context.Context, msg string, args ...any) {
 	l.log.WarnContext(ctx, "Database warning", "message", fmt.Sprintf(msg, args...))
 }
 
+// Error logs gorm's internal errors.
 func (l slogLogger) Error(ctx context.Context, msg string, args ...any) {
 	l.log.ErrorContext(ctx, "Database error", "message", fmt.Sprintf(msg, args...))
 }
 
+// Trace logs slow statements at warn and failed ones at debug.
 func (l slogLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
 	elapsed := time.Since(begin)
 	switch {

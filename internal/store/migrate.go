@@ -24,6 +24,7 @@ type schemaMigration struct {
 	AppliedAt time.Time `gorm:"not null"`
 }
 
+// TableName names the table gorm reads and writes.
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
 // MigrationState is one line of MigrationStatus.

@@ -44,6 +44,7 @@ type userV1 struct {
 	UpdatedAt    time.Time
 }
 
+// TableName names the table the snapshot creates.
 func (userV1) TableName() string { return "users" }
 
 type tokenV1 struct {
@@ -59,6 +60,7 @@ type tokenV1 struct {
 	CreatedAt  time.Time
 }
 
+// TableName names the table the snapshot creates.
 func (tokenV1) TableName() string { return "tokens" }
 
 type auditEntryV1 struct {
@@ -76,6 +78,7 @@ type auditEntryV1 struct {
 	Reason     string    `gorm:"size:255"`
 }
 
+// TableName names the table the snapshot creates.
 func (auditEntryV1) TableName() string { return "audit_entries" }
 
 type credentialV1 struct {
@@ -88,6 +91,7 @@ type credentialV1 struct {
 	UpdatedAt  time.Time
 }
 
+// TableName names the table the snapshot creates.
 func (credentialV1) TableName() string { return "credentials" }
 
 func migrateV1(tx *gorm.DB) error {
