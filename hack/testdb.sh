@@ -64,7 +64,12 @@ wait_for() {
 
 start() {
 	need_binaries
-	DIR=$(mktemp -d "${TMPDIR:-/tmp}/wheelhouse-testdb.XXXXXX")
+	local base=${TMPDIR:-/tmp}
+	# As root, the postgres user must be able to reach the directory.
+	if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$base"; then
+		base=/tmp
+	fi
+	DIR=$(mktemp -d "$base/wheelhouse-testdb.XXXXXX")
 	chmod 755 "$DIR"
 	STARTED=""
 	trap 'if [[ -z "$STARTED" ]]; then log "start failed; cleaning up"; stop "$DIR" >/dev/null 2>&1 || true; fi' EXIT
