@@ -9,12 +9,18 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -81,17 +87,57 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		}
 	}
 
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, MaxBodyBytes: cfg.MaxBodyBytes})
+	manager := multicluster.NewManager(multicluster.Options{Logger: logger})
+	defer manager.Close()
+	sandboxes, err := sandbox.NewManager(sandbox.Config{StateDir: cfg.SandboxDir(), ToolsDir: cfg.ToolsDir, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("sandbox clusters: %w", err)
+	}
+	clusterSvc := clusters.New(clusters.Config{
+		Store: st, Keyring: keyring, Manager: manager, Logger: logger,
+		Providers: []provider.Provider{&provider.Sandbox{Manager: sandboxes}},
+	})
+	if cfg.SandboxCluster != "" {
+		if err := registerSandbox(ctx, clusterSvc, sandboxes, cfg.SandboxCluster); err != nil {
+			return err
+		}
+	}
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, MaxBodyBytes: cfg.MaxBodyBytes})
 	if err != nil {
 		return err
 	}
 	printBanner(out, cfg, ln.Addr().String(), created, generated, passwordFile)
 	go collectTokens(ctx, authn, logger)
+	serviceDone := make(chan error, 1)
+	go func() { serviceDone <- clusterSvc.Run(ctx) }()
 	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
-	if err := srv.Serve(ctx, ln); err != nil {
+	err = srv.Serve(ctx, ln)
+	if serr := <-serviceDone; err == nil {
+		err = serr
+	}
+	if err != nil {
 		return err
 	}
 	logger.Info("Stopped")
+	return nil
+}
+
+// registerSandbox makes the named sandbox cluster a member cluster unless a
+// cluster of that name exists. `make run` starts the sandbox `local` first,
+// so its node count is kept.
+func registerSandbox(ctx context.Context, svc *clusters.Service, sandboxes *sandbox.Manager, name string) error {
+	if _, err := svc.Get(ctx, name); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("look up cluster %q: %w", name, err)
+	}
+	spec := map[string]string{}
+	if st, err := sandboxes.Status(ctx, name); err == nil && st.Nodes > 0 {
+		spec["nodes"] = strconv.Itoa(st.Nodes)
+	}
+	if _, err := svc.Create(ctx, clusters.CreateRequest{Name: name, Provider: "sandbox", Spec: spec, CreatedBy: "wheelhouse"}); err != nil {
+		return fmt.Errorf("register sandbox cluster %q: %w", name, err)
+	}
 	return nil
 }
 
@@ -183,12 +229,18 @@ func collectTokens(ctx context.Context, authn *auth.Service, logger *slog.Logger
 	}
 }
 
+// newLogger builds the one logger of the process; client-go's klog output
+// (watch errors, throttling) goes through it too.
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
 	opts := &slog.HandlerOptions{Level: level}
+	var logger *slog.Logger
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		logger = slog.New(slog.NewJSONHandler(w, opts))
+	} else {
+		logger = slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	klog.SetSlogLogger(logger.With("component", "client-go"))
+	return logger
 }

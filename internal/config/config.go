@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -43,6 +44,8 @@ type Config struct {
 	SessionTTL time.Duration
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
+	// SandboxCluster names a sandbox cluster to register at start.
+	SandboxCluster string
 	// ToolsDir holds the sandbox toolchain built by `make tools`.
 	ToolsDir string
 	// LogLevel is debug, info, warn or error.
@@ -116,6 +119,9 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		return &Error{Setting: "max-body-bytes", Reason: "must be at least 1024"}
 	}
+	if c.SandboxCluster != "" && !dnsLabel.MatchString(c.SandboxCluster) {
+		return &Error{Setting: "sandbox-cluster", Reason: fmt.Sprintf("%q is not a DNS label", c.SandboxCluster)}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -128,6 +134,8 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 func checkKey(s string) error {
 	b, err := base64.StdEncoding.DecodeString(s)

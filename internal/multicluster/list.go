@@ -278,3 +278,21 @@ func decodeContinue(s string) (continueToken, error) {
 	}
 	return t, nil
 }
+
+// Each calls fn for every cached object of kind, in no particular order,
+// without copying or sorting: for summaries over whole caches.
+func (c *Cluster) Each(kind string, fn func(obj runtime.Object)) error {
+	if err := c.Available(); err != nil {
+		return err
+	}
+	inf, _, err := c.informer(kind)
+	if err != nil {
+		return err
+	}
+	for _, o := range inf.GetIndexer().List() {
+		if obj, ok := o.(runtime.Object); ok {
+			fn(obj)
+		}
+	}
+	return nil
+}

@@ -17,11 +17,13 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
+	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
@@ -35,6 +37,8 @@ type Config struct {
 	Authorizer *auth.Authorizer
 	// Clusters are the connections to member clusters.
 	Clusters *multicluster.Manager
+	// ClusterService manages the member cluster records.
+	ClusterService *clusters.Service
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
@@ -61,8 +65,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	if cfg.Clusters == nil {
-		cfg.Clusters = multicluster.NewManager(multicluster.Options{Logger: cfg.Logger})
+	if cfg.Clusters == nil || cfg.ClusterService == nil {
+		return nil, errors.New("server needs Clusters and ClusterService")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{}
@@ -78,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
+	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters})
 
 	if err := s.CheckOperations(); err != nil {
 		return nil, err

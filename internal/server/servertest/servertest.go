@@ -5,6 +5,7 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -16,8 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
@@ -29,8 +36,8 @@ const AdminPassword = adminPassword
 
 // Options configure a Harness.
 type Options struct {
-	// Clusters are the member cluster connections the server sees.
-	Clusters *multicluster.Manager
+	// Providers create clusters (none: clusters can only be imported).
+	Providers []provider.Provider
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -45,6 +52,10 @@ type Harness struct {
 	Clock *Clock
 	// Admin is a session token of the admin user.
 	Admin string
+	// Clusters are the server's member cluster connections.
+	Clusters *multicluster.Manager
+	// ClusterService manages the cluster records.
+	ClusterService *clusters.Service
 }
 
 // Clock is the harness's adjustable clock for token expiry.
@@ -97,13 +108,30 @@ func New(t *testing.T, opts Options) *Harness {
 		t.Fatal(err)
 	}
 	logs := &SyncBuffer{}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(logs, nil)), Store: st, Auth: svc, Clusters: opts.Clusters, MaxBodyBytes: 64 << 10})
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	keyring, err := secrets.NewKeyring(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond})
+	t.Cleanup(manager.Close)
+	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := clusterSvc.Run(runCtx); err != nil {
+			t.Errorf("cluster service: %v", err)
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	h := &Harness{t: t, URL: ts.URL, Store: st, Srv: srv, Logs: logs, Clock: c}
+	h := &Harness{t: t, URL: ts.URL, Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }
@@ -195,3 +223,40 @@ func ErrorLocations(problem map[string]any) []string {
 
 // FormatID formats a JSON number id for a path.
 func FormatID(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
+
+// ImportCluster imports the cluster whose kubeconfig file is at path
+// through POST /api/v1/clusters (files it refers to are inlined first) and
+// waits until it is Ready with its caches filled. It returns the
+// connection, for tests that need to act on the cluster directly.
+func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
+	h.t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
+		h.t.Fatal(err)
+	}
+	raw, err := clientcmd.Write(*cfg)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": string(raw)})
+	conn, err := h.Clusters.Get(name)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(h.t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := conn.WaitForSync(ctx); err != nil {
+		h.t.Fatal(err)
+	}
+	for conn.Available() != nil {
+		select {
+		case <-ctx.Done():
+			h.t.Fatalf("cluster %s not ready: %v", name, conn.Available())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return conn
+}

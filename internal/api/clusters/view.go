@@ -1,0 +1,121 @@
+// Package clusters serves member clusters: import (a kubeconfig, or a
+// server, CA and token), creation through a provider (a sandbox cluster),
+// their status and resources, changes, and disconnection.
+package clusters
+
+import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// ClusterView is a cluster as the API shows it. Credentials are never
+// shown, only whether they are set.
+type ClusterView struct {
+	Name        string            `json:"name"`
+	DisplayName string            `json:"displayName"`
+	Provider    string            `json:"provider" doc:"import, or the provider that created it (sandbox)"`
+	Labels      map[string]string `json:"labels"`
+	Spec        map[string]string `json:"spec,omitempty" doc:"The provider's settings"`
+	Phase       string            `json:"phase" enum:"Provisioning,Failed,Deleting,Syncing,Ready,Unavailable,Unauthorized"`
+	Message     string            `json:"message,omitempty" doc:"Last error or provisioning step"`
+	Since       *time.Time        `json:"since,omitempty" doc:"When the phase last changed"`
+	Server      string            `json:"server,omitempty"`
+	Version     string            `json:"kubernetesVersion,omitempty"`
+	Credentials string            `json:"credentials" enum:"set,unset"`
+	Resources   *Resources        `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
+	Progress    []store.ProgressStep `json:"progress,omitempty" doc:"Provisioning steps, oldest first"`
+	CreatedBy   string            `json:"createdBy,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	UpdatedAt   time.Time         `json:"updatedAt"`
+}
+
+// Resources totals a cluster's nodes and what its pods request.
+type Resources struct {
+	Nodes       int         `json:"nodes"`
+	ReadyNodes  int         `json:"readyNodes"`
+	Pods        int         `json:"pods" doc:"Pods not yet finished"`
+	Capacity    ResourceSet `json:"capacity"`
+	Allocatable ResourceSet `json:"allocatable"`
+	Requested   ResourceSet `json:"requested" doc:"Sum of the requests of pods not yet finished"`
+}
+
+// ResourceSet is an amount of CPU, memory and pods.
+type ResourceSet struct {
+	CPUMillis   int64 `json:"cpuMillis"`
+	MemoryBytes int64 `json:"memoryBytes"`
+	Pods        int64 `json:"pods"`
+}
+
+func (r *ResourceSet) add(l corev1.ResourceList) {
+	r.CPUMillis += l.Cpu().MilliValue()
+	r.MemoryBytes += l.Memory().Value()
+	r.Pods += l.Pods().Value()
+}
+
+// viewOf builds the view of c, with live state from its connection when
+// it has one.
+func viewOf(c *store.Cluster, conn *multicluster.Cluster, hasCreds bool) ClusterView {
+	v := ClusterView{
+		Name: c.Name, DisplayName: c.DisplayName, Provider: c.Provider, Labels: c.Labels, Spec: c.Spec,
+		Message: c.Message, Server: c.Server, Progress: c.Progress, CreatedBy: c.CreatedBy,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Credentials: "unset",
+	}
+	if v.Labels == nil {
+		v.Labels = map[string]string{}
+	}
+	if hasCreds {
+		v.Credentials = "set"
+	}
+	switch {
+	case c.State != store.ClusterProvisioned:
+		v.Phase = c.State
+	case conn == nil:
+		v.Phase = string(multicluster.PhaseUnavailable)
+		v.Message = "not connected"
+	default:
+		h := conn.Health()
+		v.Phase, v.Version = string(h.Phase), h.Version
+		since := h.Since
+		v.Since = &since
+		if h.Reason != "" {
+			v.Message = h.Reason
+		}
+		if conn.Available() == nil {
+			v.Resources = resourcesOf(conn)
+		}
+	}
+	return v
+}
+
+// resourcesOf sums nodes and pod requests in one pass over each cache.
+func resourcesOf(conn *multicluster.Cluster) *Resources {
+	r := &Resources{}
+	_ = conn.Each("nodes", func(o runtime.Object) {
+		n := o.(*corev1.Node)
+		r.Nodes++
+		for _, c := range n.Status.Conditions {
+			if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
+				r.ReadyNodes++
+			}
+		}
+		r.Capacity.add(n.Status.Capacity)
+		r.Allocatable.add(n.Status.Allocatable)
+	})
+	_ = conn.Each("pods", func(o runtime.Object) {
+		p := o.(*corev1.Pod)
+		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+			return
+		}
+		r.Pods++
+		for _, c := range p.Spec.Containers {
+			r.Requested.add(c.Resources.Requests)
+		}
+		r.Requested.Pods++
+	})
+	return r
+}
