@@ -69,7 +69,9 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Probe == nil {
-		cfg.Probe = func(ctx context.Context, kc *provider.Kubeconfig) (string, error) { return provider.Probe(ctx, kc.Rest) }
+		cfg.Probe = func(ctx context.Context, kc *provider.Kubeconfig) (string, error) {
+			return provider.Probe(ctx, kc.Rest)
+		}
 	}
 	s := &Service{
 		store: cfg.Store, keyring: cfg.Keyring, manager: cfg.Manager, logger: cfg.Logger, probe: cfg.Probe,

@@ -254,4 +254,3 @@ func servertestString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-

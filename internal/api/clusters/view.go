@@ -16,22 +16,22 @@ import (
 // ClusterView is a cluster as the API shows it. Credentials are never
 // shown, only whether they are set.
 type ClusterView struct {
-	Name        string            `json:"name"`
-	DisplayName string            `json:"displayName"`
-	Provider    string            `json:"provider" doc:"import, or the provider that created it (sandbox)"`
-	Labels      map[string]string `json:"labels"`
-	Spec        map[string]string `json:"spec,omitempty" doc:"The provider's settings"`
-	Phase       string            `json:"phase" enum:"Provisioning,Failed,Deleting,Syncing,Ready,Unavailable,Unauthorized"`
-	Message     string            `json:"message,omitempty" doc:"Last error or provisioning step"`
-	Since       *time.Time        `json:"since,omitempty" doc:"When the phase last changed"`
-	Server      string            `json:"server,omitempty"`
-	Version     string            `json:"kubernetesVersion,omitempty"`
-	Credentials string            `json:"credentials" enum:"set,unset"`
-	Resources   *Resources        `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
+	Name        string               `json:"name"`
+	DisplayName string               `json:"displayName"`
+	Provider    string               `json:"provider" doc:"import, or the provider that created it (sandbox)"`
+	Labels      map[string]string    `json:"labels"`
+	Spec        map[string]string    `json:"spec,omitempty" doc:"The provider's settings"`
+	Phase       string               `json:"phase" enum:"Provisioning,Failed,Deleting,Syncing,Ready,Unavailable,Unauthorized"`
+	Message     string               `json:"message,omitempty" doc:"Last error or provisioning step"`
+	Since       *time.Time           `json:"since,omitempty" doc:"When the phase last changed"`
+	Server      string               `json:"server,omitempty"`
+	Version     string               `json:"kubernetesVersion,omitempty"`
+	Credentials string               `json:"credentials" enum:"set,unset"`
+	Resources   *Resources           `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
 	Progress    []store.ProgressStep `json:"progress,omitempty" doc:"Provisioning steps, oldest first"`
-	CreatedBy   string            `json:"createdBy,omitempty"`
-	CreatedAt   time.Time         `json:"createdAt"`
-	UpdatedAt   time.Time         `json:"updatedAt"`
+	CreatedBy   string               `json:"createdBy,omitempty"`
+	CreatedAt   time.Time            `json:"createdAt"`
+	UpdatedAt   time.Time            `json:"updatedAt"`
 }
 
 // Resources totals a cluster's nodes and what its pods request.

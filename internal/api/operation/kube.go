@@ -99,4 +99,3 @@ type ClusterList[T any] struct {
 	Continue string `json:"continue,omitempty" doc:"Pass as ?continue= for the next page; absent on the last page"`
 	Total    int    `json:"total" doc:"Objects matching the query over all pages"`
 }
-
