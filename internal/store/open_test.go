@@ -216,3 +216,32 @@ func TestLoggerHidesParameters(t *testing.T) {
 		t.Fatalf("log shows a parameter value:\n%s", out)
 	}
 }
+
+func TestStoreBasics(t *testing.T) {
+	eachDatabase(t, false, func(t *testing.T, s *Store, dsn string) {
+		want, _, _ := strings.Cut(dsn, "://")
+		if want == "postgresql" {
+			want = DialectPostgres
+		}
+		if s.Dialect() != want {
+			t.Fatalf("Dialect = %q, want %q", s.Dialect(), want)
+		}
+		if err := s.Ping(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if u, err := url.Parse(dsn); err == nil && u.User != nil {
+			if pw, ok := u.User.Password(); ok && strings.Contains(s.Where(), pw) {
+				t.Fatalf("Where shows the password: %s", s.Where())
+			}
+		}
+		if s.Where() == "" {
+			t.Fatal("Where is empty")
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(t.Context()); err == nil {
+			t.Fatal("Ping after Close succeeded")
+		}
+	})
+}
