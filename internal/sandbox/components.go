@@ -30,13 +30,28 @@ func (m *Manager) deadComponent(name string) (component, logTail string) {
 			continue
 		}
 		pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
-		if err != nil || processAlive(pid) {
+		if err != nil || m.componentAlive(name, c, pid) {
 			continue
 		}
 		log, _ := os.ReadFile(filepath.Join(dir, "logs", c+".log"))
 		return c, lastLines(string(log), 10)
 	}
 	return "", ""
+}
+
+// componentAlive reports whether pid is a live process of the cluster's
+// component: after a reboot a pid file may name an unrelated process, which
+// kwokctl would take for the component and never start it.
+func (m *Manager) componentAlive(name, component string, pid int) bool {
+	if !processAlive(pid) {
+		return false
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return true // no /proc: trust the signal check
+	}
+	arg0, _, _ := bytes.Cut(cmdline, []byte{0})
+	return string(arg0) == filepath.Join(m.clusterDir(name), "bin", component)
 }
 
 // processAlive reports whether pid is a running process. A zombie (exited,
@@ -65,7 +80,7 @@ func (m *Manager) removeStalePIDs(name string) {
 		if err != nil {
 			continue
 		}
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err != nil || !processAlive(pid) {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err != nil || !m.componentAlive(name, c, pid) {
 			_ = os.Remove(path)
 		}
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -265,5 +266,36 @@ func TestOperationsWithoutToolchain(t *testing.T) {
 	}
 	if list, err := m.List(t.Context()); err != nil || len(list) != 0 {
 		t.Fatalf("List = %v, %v", list, err)
+	}
+}
+
+func TestComponentAlive(t *testing.T) {
+	m, err := NewManager(Config{StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// This test process is alive but is not the cluster's etcd.
+	if m.componentAlive("local", "etcd", os.Getpid()) {
+		t.Error("the test process was taken for the etcd of cluster local")
+	}
+	if processAlive(-1) || !processAlive(os.Getpid()) {
+		t.Error("processAlive is wrong about -1 or the test process")
+	}
+	if c, _ := m.deadComponent("local"); c != "" {
+		t.Errorf("deadComponent without pid files = %q", c)
+	}
+	pids := filepath.Join(m.clusterDir("local"), "pids")
+	if err := os.MkdirAll(pids, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pids, "kube-apiserver.pid"), []byte(fmt.Sprint(os.Getpid())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := m.deadComponent("local"); c != "kube-apiserver" {
+		t.Errorf("deadComponent with a foreign pid = %q, want kube-apiserver", c)
+	}
+	m.removeStalePIDs("local")
+	if _, err := os.Stat(filepath.Join(pids, "kube-apiserver.pid")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale pid file kept: %v", err)
 	}
 }

@@ -21,6 +21,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error says which argument is invalid and why.
 func (e *ValidationError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
