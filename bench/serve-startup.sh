@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures `wheelhouse serve` on SQLite: time from process start to the first
-# /readyz 200 on a warm data directory (database and admin already made),
-# and the server's resident memory once idle.
+# Measures `wheelhouse serve` on SQLite over HTTPS (the default): time from
+# process start to the first /readyz 200 on a warm data directory (database,
+# admin and TLS certificate already made), and the server's resident memory
+# once idle.
 #
 # Usage: bench/serve-startup.sh [RUNS]   (needs bin/wheelhouse: make build)
 set -euo pipefail
@@ -10,10 +11,12 @@ bin=$(cd "$(dirname "$0")/.." && pwd)/bin/wheelhouse
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-url=http://127.0.0.1:$port
+url=https://127.0.0.1:$port
+ca=$data/tls/ca.crt
 
+# The first start generates the TLS CA; until it exists, retry.
 wait_ready() {
-  until curl -fsS -o /dev/null "$url/readyz" 2>/dev/null; do sleep 0.002; done
+  until [ -f "$ca" ] && curl -fsS --cacert "$ca" -o /dev/null "$url/readyz" 2>/dev/null; do sleep 0.002; done
 }
 
 # Cold start: creates the database, runs migrations, hashes the first admin's password.
@@ -40,9 +43,9 @@ max=${sorted[$(( runs - 1 ))]}
 "$bin" serve --data-dir "$data" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 pid=$!
 wait_ready
-token=$(curl -fsS -X POST "$url/api/v1/login" -H 'Content-Type: application/json' \
+token=$(curl -fsS --cacert "$ca" -X POST "$url/api/v1/login" -H 'Content-Type: application/json' \
   -d '{"username":"admin","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-for _ in $(seq 100); do curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$url/api/v1/users/me"; done
+for _ in $(seq 100); do curl -fsS --cacert "$ca" -o /dev/null -H "Authorization: Bearer $token" "$url/api/v1/users/me"; done
 sleep 5
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill "$pid"; wait "$pid" || true

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -136,6 +138,7 @@ type process struct {
 	cmd    *exec.Cmd
 	url    string
 	stdout *bytes.Buffer
+	client *http.Client
 }
 
 func startServer(t *testing.T, data string, env ...string) *process {
@@ -148,11 +151,18 @@ func startServer(t *testing.T, data string, env ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &process{cmd: cmd, url: "http://" + addr, stdout: &stdout}
+	s := &process{cmd: cmd, url: "https://" + addr, stdout: &stdout}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.url + "/readyz")
+		if s.client == nil {
+			s.client = trustingClient(filepath.Join(data, "tls", "ca.crt"))
+			if s.client == nil {
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
+		}
+		resp, err := s.client.Get(s.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
@@ -165,6 +175,19 @@ func startServer(t *testing.T, data string, env ...string) *process {
 	return nil
 }
 
+// trustingClient trusts the CA the server generated, once it exists.
+func trustingClient(caFile string) *http.Client {
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+}
+
 func (s *process) post(t *testing.T, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	raw, _ := json.Marshal(body)
@@ -173,7 +196,7 @@ func (s *process) post(t *testing.T, path, token string, body any) (int, map[str
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return 0, nil
 	}
@@ -283,7 +306,7 @@ func TestSIGKILLLosesNoCommittedWrite(t *testing.T) {
 	for _, name := range confirmed {
 		req, _ := http.NewRequest(http.MethodGet, s.url+"/api/v1/users/"+name, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := s.client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,5 +346,36 @@ func TestVersion(t *testing.T) {
 	var v map[string]string
 	if code != 0 || json.Unmarshal([]byte(stdout), &v) != nil || v["goVersion"] == "" {
 		t.Errorf("version: %d %q", code, stdout)
+	}
+}
+
+func TestInsecureHTTPAndOwnCertificate(t *testing.T) {
+	addr := freePort(t)
+	cmd := exec.CommandContext(t.Context(), binary, "serve", "--data-dir", t.TempDir(), "--listen", addr, "--insecure-http")
+	cmd.Env = cleanEnv()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	ok := false
+	for i := 0; i < 500 && !ok; i++ {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			ok = resp.StatusCode == 200
+		} else {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if !ok {
+		t.Fatal("--insecure-http server did not answer plain HTTP")
+	}
+
+	code, _, stderr := run(t, nil, "serve", "--tls-cert-file", "/nope.crt")
+	if code != 2 || !strings.Contains(stderr, "tls-cert-file and tls-key-file go together") {
+		t.Errorf("cert without key: %d %q", code, stderr)
+	}
+	code, _, stderr = run(t, nil, "serve", "--data-dir", t.TempDir(), "--listen", freePort(t), "--tls-cert-file", "/nope.crt", "--tls-key-file", "/nope.key")
+	if code != 2 || !strings.Contains(stderr, "invalid setting tls-cert-file") {
+		t.Errorf("missing cert file: %d %q", code, stderr)
 	}
 }

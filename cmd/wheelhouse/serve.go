@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/config"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -102,16 +104,21 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 			return err
 		}
 	}
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, MaxBodyBytes: cfg.MaxBodyBytes})
+	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
 	if err != nil {
 		return err
 	}
-	printBanner(out, cfg, ln.Addr().String(), created, generated, passwordFile)
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc,
+		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM})
+	if err != nil {
+		return err
+	}
+	printBanner(out, cfg, scheme(tlsConfig)+"://"+ln.Addr().String(), caPath, created, generated, passwordFile)
 	go collectTokens(ctx, authn, logger)
 	serviceDone := make(chan error, 1)
 	go func() { serviceDone <- clusterSvc.Run(ctx) }()
 	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
-	err = srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ln, tlsConfig)
 	if serr := <-serviceDone; err == nil {
 		err = serr
 	}
@@ -139,6 +146,44 @@ func registerSandbox(ctx context.Context, svc *clusters.Service, sandboxes *sand
 		return fmt.Errorf("register sandbox cluster %q: %w", name, err)
 	}
 	return nil
+}
+
+// serverTLS returns the TLS configuration to serve with (nil for plain
+// HTTP), the PEM of the CA clients should trust when Wheelhouse made the
+// certificate itself, and that CA's file.
+func serverTLS(cfg *config.Config) (*tls.Config, []byte, string, error) {
+	if cfg.InsecureHTTP {
+		return nil, nil, "", nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			return nil, nil, "", &config.Error{Setting: "tls-cert-file", Reason: err.Error()}
+		}
+		tc.Certificates = []tls.Certificate{cert}
+		return tc, nil, "", nil
+	}
+	hosts := []string{"127.0.0.1", "::1", "localhost"}
+	if host, _, err := net.SplitHostPort(cfg.Listen); err == nil && host != "" && !net.ParseIP(host).IsUnspecified() {
+		hosts = append(hosts, host)
+	}
+	if name, err := os.Hostname(); err == nil {
+		hosts = append(hosts, name)
+	}
+	serving, err := certs.LoadOrCreate(filepath.Join(cfg.DataDir, "tls"), hosts)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("serving certificate: %w", err)
+	}
+	tc.Certificates = []tls.Certificate{serving.Certificate}
+	return tc, serving.CAPEM, serving.CAPath, nil
+}
+
+func scheme(tc *tls.Config) string {
+	if tc == nil {
+		return "http"
+	}
+	return "https"
 }
 
 // openStore opens and migrates the database, then builds the keyring that
@@ -195,9 +240,12 @@ func loadKeyring(cfg *config.Config, logger *slog.Logger) (*secrets.Keyring, err
 	return secrets.NewKeyring(primary, previous...)
 }
 
-func printBanner(out io.Writer, cfg *config.Config, addr string, created bool, generated, passwordFile string) {
-	fmt.Fprintf(out, "\nWheelhouse is running at http://%s\n", addr)
-	fmt.Fprintf(out, "  API reference: http://%s/docs   OpenAPI: http://%s/openapi.json\n", addr, addr)
+func printBanner(out io.Writer, cfg *config.Config, url, caPath string, created bool, generated, passwordFile string) {
+	fmt.Fprintf(out, "\nWheelhouse is running at %s\n", url)
+	fmt.Fprintf(out, "  API reference: %s/docs   OpenAPI: %s/openapi.json\n", url, url)
+	if caPath != "" {
+		fmt.Fprintf(out, "  TLS:           certificate from the local CA %s (curl --cacert %s)\n", caPath, caPath)
+	}
 	switch {
 	case generated != "":
 		fmt.Fprintf(out, "  First admin:   %s / %s\n", cfg.AdminUsername, generated)

@@ -24,6 +24,10 @@ const (
 	// tokens and sessions. Every signed-in user holds it.
 	ResourceSelf  = "self"
 	ResourceAudit = "audit"
+	// ResourceKubernetes is the Kubernetes API of a cluster, reached through
+	// the pass-through (/k8s/clusters/{cluster}/...); the verb follows the
+	// HTTP method.
+	ResourceKubernetes = "kubernetes"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later

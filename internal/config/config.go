@@ -26,6 +26,12 @@ type Config struct {
 	ConfigFile string
 	// Listen is the HTTP listen address of the server.
 	Listen string
+	// TLSCertFile and TLSKeyFile are the operator's serving certificate;
+	// empty means a generated one.
+	TLSCertFile string
+	TLSKeyFile  string
+	// InsecureHTTP serves plain HTTP.
+	InsecureHTTP bool
 	// DataDir holds the SQLite database, generated keys and sandbox state.
 	DataDir string
 	// Database is the DSN: sqlite://PATH, postgres://... or mysql://...
@@ -84,6 +90,12 @@ func (c *Config) SandboxDir() string { return filepath.Join(c.DataDir, "sandbox"
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return &Error{Setting: "listen", Reason: fmt.Sprintf("%q is not host:port", c.Listen)}
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return &Error{Setting: "tls-cert-file", Reason: "tls-cert-file and tls-key-file go together"}
+	}
+	if c.InsecureHTTP && c.TLSCertFile != "" {
+		return &Error{Setting: "insecure-http", Reason: "cannot be combined with tls-cert-file"}
 	}
 	if c.DataDir == "" {
 		return &Error{Setting: "data-dir", Reason: "must not be empty"}

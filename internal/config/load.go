@@ -24,6 +24,9 @@ func AddFlags(fs *pflag.FlagSet, scopes ...Scope) {
 			continue
 		}
 		fs.String(s.Name, "", fmt.Sprintf("%s (env %s, default %q)", s.Usage, s.EnvVar(), s.def()))
+		if s.Bool {
+			fs.Lookup(s.Name).NoOptDefVal = "true"
+		}
 	}
 }
 

@@ -161,3 +161,17 @@ func TestFileListValue(t *testing.T) {
 		t.Errorf("got %v, %d", c.PreviousSecretKeys, c.MaxBodyBytes)
 	}
 }
+
+func TestBoolFlag(t *testing.T) {
+	c, err := Load(flags(t, "--insecure-http"), env(nil))
+	if err != nil || !c.InsecureHTTP {
+		t.Fatalf("bare bool flag: %v %v", c.InsecureHTTP, err)
+	}
+	c, err = Load(flags(t), env(map[string]string{"WHEELHOUSE_INSECURE_HTTP": "false"}))
+	if err != nil || c.InsecureHTTP {
+		t.Fatalf("env false: %v %v", c.InsecureHTTP, err)
+	}
+	if _, err := Load(flags(t, "--insecure-http=maybe"), env(nil)); !IsError(err) {
+		t.Errorf("bad bool: %v", err)
+	}
+}

@@ -29,8 +29,10 @@ type Setting struct {
 	// Secret settings are read from the environment or file only, never
 	// from a flag (flags show up in process listings).
 	Secret bool
-	def    func() string
-	set    func(c *Config, v string) error
+	// Bool settings take true or false; their bare flag means true.
+	Bool bool
+	def  func() string
+	set  func(c *Config, v string) error
 }
 
 // EnvVar is the setting's environment variable.
@@ -72,6 +74,19 @@ var Settings = []Setting{
 		set: func(c *Config, v string) error { c.SecretKey = v; return nil }},
 	{Name: "previous-secret-keys", Scope: Global, Secret: true, Usage: "comma-separated older secret keys, still read while secrets are re-encrypted with secret-key at start", def: constant(""),
 		set: func(c *Config, v string) error { c.PreviousSecretKeys = splitList(v); return nil }},
+	{Name: "tls-cert-file", Scope: Serve, Usage: "PEM certificate (chain) to serve HTTPS with (default: a certificate from a local CA generated into DATA-DIR/tls)", def: constant(""),
+		set: func(c *Config, v string) error { c.TLSCertFile = v; return nil }},
+	{Name: "tls-key-file", Scope: Serve, Usage: "PEM private key of tls-cert-file", def: constant(""),
+		set: func(c *Config, v string) error { c.TLSKeyFile = v; return nil }},
+	{Name: "insecure-http", Scope: Serve, Bool: true, Usage: "serve plain HTTP, for a TLS-terminating proxy in front (kubectl sends no credentials over plain HTTP)", def: constant("false"),
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.InsecureHTTP = b
+			return nil
+		}},
 	{Name: "admin-username", Scope: Serve, Usage: "user name of the first admin, created on first start", def: constant("admin"),
 		set: func(c *Config, v string) error { c.AdminUsername = v; return nil }},
 	{Name: "admin-password", Scope: Serve, Secret: true, Usage: "password of the first admin (default: generated, printed once and written to DATA-DIR/admin-password, mode 0600)", def: constant(""),

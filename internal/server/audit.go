@@ -52,10 +52,15 @@ func (s *Server) audit(ctx huma.Context, next func(huma.Context)) {
 	if entry.Outcome != store.OutcomeSuccess {
 		entry.Reason = http.StatusText(status)
 	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx.Context()), auditWriteTimeout)
+	s.writeAudit(ctx.Context(), entry)
+}
+
+// writeAudit stores entry on a context that outlives a client that hung up.
+func (s *Server) writeAudit(ctx context.Context, entry *store.AuditEntry) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditWriteTimeout)
 	defer cancel()
 	if err := s.cfg.Store.Audit().Append(wctx, entry); err != nil {
-		s.cfg.Logger.Error("Audit record lost", "requestId", ri.ID, "action", entry.Action, "error", err)
+		s.cfg.Logger.Error("Audit record lost", "requestId", entry.RequestID, "action", entry.Action, "error", err)
 	}
 }
 

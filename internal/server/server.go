@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,6 +40,9 @@ type Config struct {
 	Clusters *multicluster.Manager
 	// ClusterService manages the member cluster records.
 	ClusterService *clusters.Service
+	// CAPEM is the CA that signed the serving certificate when Wheelhouse
+	// made it; kubeconfigs it hands out carry it.
+	CAPEM []byte
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
@@ -82,7 +86,9 @@ func New(cfg Config) (*Server, error) {
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
-	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters})
+	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+
+	mux.HandleFunc(ProxyPrefix, s.proxy)
 
 	if err := s.CheckOperations(); err != nil {
 		return nil, err
@@ -127,17 +133,25 @@ func (s *Server) API() huma.API { return s.api }
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve answers requests on ln until ctx ends, then drains requests in
-// flight for up to ShutdownTimeout.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+// flight for up to ShutdownTimeout. With tc it serves HTTPS (HTTP/2 and
+// HTTP/1.1), without it plain HTTP.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tc *tls.Config) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		TLSConfig:         tc,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tc != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve http: %w", err)

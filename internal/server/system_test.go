@@ -18,10 +18,10 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
-func get(t *testing.T, url string) (int, string, http.Header) {
+func get(t *testing.T, client *http.Client, url string) (int, string, http.Header) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,25 +32,25 @@ func get(t *testing.T, url string) (int, string, http.Header) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	if code, _, _ := get(t, h.URL+"/healthz"); code != 200 {
+	if code, _, _ := get(t, h.Client, h.URL+"/healthz"); code != 200 {
 		t.Errorf("healthz %d", code)
 	}
-	if code, _, _ := get(t, h.URL+"/readyz"); code != 200 {
+	if code, _, _ := get(t, h.Client, h.URL+"/readyz"); code != 200 {
 		t.Errorf("readyz %d", code)
 	}
 	h.Store.Close()
-	code, body, _ := get(t, h.URL+"/readyz")
+	code, body, _ := get(t, h.Client, h.URL+"/readyz")
 	if code != 503 || !strings.Contains(body, "database unreachable") {
 		t.Errorf("readyz with the database closed: %d %s", code, body)
 	}
-	if code, _, _ := get(t, h.URL+"/healthz"); code != 200 {
+	if code, _, _ := get(t, h.Client, h.URL+"/healthz"); code != 200 {
 		t.Errorf("healthz must not depend on the database: %d", code)
 	}
 }
 
 func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	code, body, _ := get(t, h.URL+"/openapi.json")
+	code, body, _ := get(t, h.Client, h.URL+"/openapi.json")
 	if code != 200 {
 		t.Fatalf("openapi.json %d", code)
 	}
@@ -81,7 +81,7 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 
 func TestDocsPageWorksOffline(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	code, body, hdr := get(t, h.URL+"/docs")
+	code, body, hdr := get(t, h.Client, h.URL+"/docs")
 	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
 		t.Fatalf("docs %d %s", code, hdr.Get("Content-Type"))
 	}
@@ -99,8 +99,8 @@ func TestDocsPageWorksOffline(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	get(t, h.URL+"/api/v1/users/me")
-	code, body, _ := get(t, h.URL+"/metrics")
+	get(t, h.Client, h.URL+"/api/v1/users/me")
+	code, body, _ := get(t, h.Client, h.URL+"/metrics")
 	if code != 200 {
 		t.Fatalf("metrics %d", code)
 	}
@@ -119,7 +119,7 @@ func TestRequestIDAndBodyLimit(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL+"/healthz", nil)
 	req.Header.Set(server.RequestIDHeader, "trace-123")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,9 @@ import (
 type Deps struct {
 	Service *clusters.Service
 	Manager *multicluster.Manager
+	// CAPEM is the CA of the server's certificate when Wheelhouse made it;
+	// kubeconfigs carry it so kubectl trusts the server.
+	CAPEM []byte
 }
 
 // ResourceClusters is the permission resource of cluster records.
@@ -85,6 +88,7 @@ type DeleteClusterInput struct {
 
 // Register adds the cluster endpoints to api.
 func Register(api huma.API, d Deps) {
+	registerKubeconfig(api, d)
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceClusters} }
 
 	create := operation.New(http.MethodPost, "/api/v1/clusters", "create-cluster", "Import or create a cluster", tags, perm(auth.VerbCreate))

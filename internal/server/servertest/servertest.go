@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,8 +44,10 @@ type Options struct {
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
 type Harness struct {
 	t *testing.T
-	// URL is the server's base URL.
-	URL   string
+	// URL is the server's base URL (https).
+	URL string
+	// Client trusts the server's certificate.
+	Client *http.Client
 	Store *store.Store
 	Srv   *server.Server
 	// Logs holds everything the server logged.
@@ -125,13 +128,19 @@ func New(t *testing.T, opts Options) *Harness {
 		}
 	}()
 	t.Cleanup(func() { stop(); <-done })
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, MaxBodyBytes: 64 << 10})
+	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
+	// over plain HTTP.
+	ts := httptest.NewUnstartedServer(nil)
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc,
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	h := &Harness{t: t, URL: ts.URL, Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc}
+	ts.Config.Handler = srv.Handler()
+	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }
@@ -162,7 +171,7 @@ func (h *Harness) Do(method, path, token string, body any) (int, map[string]any,
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.Client.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -1,0 +1,171 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// ProxyPrefix is where Kubernetes API requests to member clusters enter:
+// /k8s/clusters/{cluster}/api/v1/pods reaches /api/v1/pods of that cluster.
+const ProxyPrefix = "/k8s/clusters/"
+
+// proxy passes Kubernetes API requests through to member clusters, so
+// kubectl and client libraries work through Wheelhouse. The caller
+// authenticates with a Wheelhouse token and is authorized by Wheelhouse's
+// roles in that cluster; the request then goes on with the cluster's stored
+// credentials, and the caller's own Authorization and Impersonate-* headers
+// are dropped so they cannot raise its rights. Mutating requests are
+// audited like every other. Upgrades (exec, attach, port-forward) pass
+// through over HTTP/1.1.
+func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
+	ri := infoFrom(r.Context())
+	ri.Route = "PROXY " + ProxyPrefix + "{cluster}"
+	tail, ok := strings.CutPrefix(r.URL.Path, ProxyPrefix)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	name, path, _ := strings.Cut(tail, "/")
+	path = "/" + path
+	audited := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+	status := s.serveProxy(w, r, name, path)
+	if audited {
+		s.recordAudit(r, ri, "kubernetes-proxy", status, "")
+	}
+}
+
+// serveProxy answers the request and returns the status it sent.
+func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster, path string) int {
+	fail := func(status int, title, detail string) int {
+		kubeStatus(w, status, title, detail)
+		return status
+	}
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "bearer") || token == "" {
+		return fail(http.StatusUnauthorized, "Unauthorized", "send a Wheelhouse token: Authorization: Bearer <token>")
+	}
+	p, err := s.cfg.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
+	if errors.Is(err, auth.ErrInvalidToken) {
+		return fail(http.StatusUnauthorized, "Unauthorized", err.Error())
+	}
+	if err != nil {
+		infoFrom(r.Context()).Err = err
+		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check credentials right now")
+	}
+	ri := infoFrom(r.Context())
+	ri.Username, ri.UserID = p.Username, &p.UserID
+
+	perm := auth.Permission{Verb: verbOf(r.Method), Resource: auth.ResourceKubernetes}
+	err = s.cfg.Authorizer.Authorize(r.Context(), p, perm, auth.Scope{Cluster: cluster})
+	var forbidden *auth.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		return fail(http.StatusForbidden, "Forbidden", forbidden.Error())
+	case err != nil:
+		ri.Err = err
+		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check permissions right now")
+	}
+
+	conn, err := s.cfg.Clusters.Get(cluster)
+	if errors.Is(err, multicluster.ErrUnknownCluster) {
+		return fail(http.StatusNotFound, "NotFound", fmt.Sprintf("cluster %q not found", cluster))
+	}
+	var ue *multicluster.UnavailableError
+	if err := conn.Available(); errors.As(err, &ue) && ue.Phase != multicluster.PhaseSyncing {
+		w.Header().Set("Retry-After", "10")
+		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", ue.Error())
+	}
+	rp, err := s.reverseProxy(conn)
+	if err != nil {
+		ri.Err = err
+		return fail(http.StatusBadGateway, "BadGateway", "cannot build a client for cluster "+cluster)
+	}
+	out := r.Clone(r.Context())
+	out.URL.Path, out.URL.RawPath = path, ""
+	out.Header.Del("Authorization")
+	for h := range out.Header {
+		if strings.HasPrefix(strings.ToLower(h), "impersonate-") {
+			out.Header.Del(h)
+		}
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	rp.ServeHTTP(sw, out)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	return sw.status
+}
+
+// reverseProxy builds a proxy to conn's API server with its stored
+// credentials. HTTP/1.1 only: upgrades (exec, port-forward) need it.
+func (s *Server) reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProxy, error) {
+	rc := rest.CopyConfig(conn.Config)
+	rc.TLSClientConfig.NextProtos = []string{"http/1.1"}
+	rt, err := rest.TransportFor(rc)
+	if err != nil {
+		return nil, err
+	}
+	target, err := url.Parse(rc.Host)
+	if err != nil {
+		return nil, err
+	}
+	return &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.Out.URL.Path = strings.TrimSuffix(target.Path, "/") + pr.In.URL.Path
+		},
+		Transport:     rt,
+		FlushInterval: -1, // stream watches and logs as they come
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			infoFrom(r.Context()).Err = err
+			kubeStatus(w, http.StatusBadGateway, "BadGateway", "the cluster's API server did not answer")
+		},
+	}, nil
+}
+
+func verbOf(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return auth.VerbGet
+	case http.MethodPost:
+		return auth.VerbCreate
+	case http.MethodPut, http.MethodPatch:
+		return auth.VerbUpdate
+	case http.MethodDelete:
+		return auth.VerbDelete
+	}
+	return method
+}
+
+// kubeStatus writes a Kubernetes Status object, which kubectl prints as
+// its error message.
+func kubeStatus(w http.ResponseWriter, code int, reason, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":%q,"reason":%q,"code":%d}`, message, reason, code)
+}
+
+// recordAudit writes the audit entry of a request handled outside huma.
+func (s *Server) recordAudit(r *http.Request, ri *requestInfo, action string, status int, actor string) {
+	entry := &store.AuditEntry{
+		Time: time.Now().UTC(), RequestID: ri.ID, Username: ri.Username, UserID: ri.UserID,
+		Action: action, Method: r.Method, Target: r.URL.Path, Outcome: outcomeOf(status), StatusCode: status,
+		SourceAddr: operation.SourceAddr(r.RemoteAddr),
+	}
+	if entry.Username == "" {
+		entry.Username = actor
+	}
+	s.writeAudit(r.Context(), entry)
+}
