@@ -70,8 +70,8 @@ func TestKubectlThroughWheelhouse(t *testing.T) {
 
 	for _, tt := range []struct {
 		name, path, token string
-		header           map[string]string
-		status           int
+		header            map[string]string
+		status            int
 	}{
 		{"no token", "/k8s/clusters/dev/api/v1/nodes", "", nil, 401},
 		{"bad token", "/k8s/clusters/dev/api/v1/nodes", "whk_nope", nil, 401},

@@ -48,8 +48,8 @@ type Harness struct {
 	URL string
 	// Client trusts the server's certificate.
 	Client *http.Client
-	Store *store.Store
-	Srv   *server.Server
+	Store  *store.Store
+	Srv    *server.Server
 	// Logs holds everything the server logged.
 	Logs  *SyncBuffer
 	Clock *Clock
