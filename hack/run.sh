@@ -42,4 +42,5 @@ trap stop_sandbox EXIT
 trap ':' INT TERM
 
 "$bin" sandbox up --name "$name" --nodes 3 --data-dir "$data_dir"
-"$bin" serve --data-dir "$data_dir"
+# --sandbox-cluster registers the sandbox as the member cluster `local`.
+"$bin" serve --data-dir "$data_dir" --sandbox-cluster "$name"
