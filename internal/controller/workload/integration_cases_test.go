@@ -9,6 +9,7 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -60,6 +61,17 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	g.Expect(svc.Spec.ClusterIP).NotTo(BeElementOf("", corev1.ClusterIPNone))
 	g.Expect(got.Status.ChildRef).To(Equal(&appsv1alpha1.ChildReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: d.UID}))
 	g.Expect(got.Status.ServiceRef.UID).To(Equal(svc.UID))
+	g.Eventually(func(g Gomega) {
+		evs := &eventsv1.EventList{}
+		g.Expect(env.c.List(ctx, evs, client.InNamespace(ns))).To(Succeed())
+		var reasons []string
+		for _, e := range evs.Items {
+			if e.Regarding.Kind == "Workload" && e.Regarding.Name == "web" {
+				reasons = append(reasons, e.Reason)
+			}
+		}
+		g.Expect(reasons).To(ContainElements(appsv1alpha1.EventApplySucceeded, appsv1alpha1.EventServiceApplySucceeded))
+	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
 
 	// Scale through the spec.
 	env.update(t, ns, "web", func(w *appsv1alpha1.Workload) { w.Spec.Replicas = ptr.To[int32](4) })

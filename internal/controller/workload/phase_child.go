@@ -28,10 +28,10 @@ func (r *Reconciler) reconcileOldChildren(ctx context.Context, s *scope) (ctrl.R
 		kind := childKinds[t]
 		obj := kind.newObject()
 		found, err := r.getOwned(ctx, w, obj)
-		if err != nil || !found {
-			if err != nil {
-				return ctrl.Result{}, err
-			}
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if !found {
 			continue
 		}
 		terminating := !obj.GetDeletionTimestamp().IsZero()

@@ -10,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -55,7 +56,7 @@ func New(cfg Config) (*Reconciler, error) {
 		return nil, errors.New("workload reconciler: client is required")
 	}
 	if cfg.Recorder == nil {
-		cfg.Recorder = &events.FakeRecorder{}
+		cfg.Recorder = discardRecorder{}
 	}
 	if cfg.Metrics == nil {
 		m, err := NewMetrics(nil)
@@ -85,6 +86,12 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		WithOptions(opts).
 		Complete(r)
 }
+
+// discardRecorder drops events.
+type discardRecorder struct{}
+
+// Eventf implements events.EventRecorder.
+func (discardRecorder) Eventf(runtime.Object, runtime.Object, string, string, string, string, ...any) {}
 
 // scope is what one reconciliation learns on its way, for the status.
 type scope struct {
