@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"k8s.io/client-go/rest"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -168,4 +169,23 @@ func (s *Server) recordAudit(r *http.Request, ri *requestInfo, action string, st
 		entry.Username = actor
 	}
 	s.writeAudit(r.Context(), entry)
+}
+
+// documentProxy adds the pass-through to the OpenAPI document. It is served
+// by a plain handler (any path below the prefix), so huma does not see it.
+func documentProxy(oapi *huma.OpenAPI) {
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		op := operation.New(method, ProxyPrefix+"{cluster}/{path}", "kubernetes-proxy-"+strings.ToLower(method),
+			"Kubernetes API of a member cluster", []string{"Clusters"}, auth.Permission{Verb: verbOf(method), Resource: auth.ResourceKubernetes})
+		op.Description = "Passes the request to the cluster's API server at /{path} (for example api/v1/namespaces/default/pods), " +
+			"with the cluster's stored credentials, after authenticating your Wheelhouse token and authorizing you in the cluster. " +
+			"Answers are the API server's own; errors from Wheelhouse are Kubernetes Status objects. Writes are audited. " +
+			"Use GET /api/v1/clusters/{cluster}/kubeconfig to point kubectl here."
+		op.Parameters = []*huma.Param{
+			{Name: "cluster", In: "path", Required: true, Schema: &huma.Schema{Type: "string"}},
+			{Name: "path", In: "path", Required: true, Schema: &huma.Schema{Type: "string"}, Description: "Kubernetes API path, may contain slashes"},
+		}
+		op.Responses = map[string]*huma.Response{"default": {Description: "The API server's answer"}}
+		oapi.AddOperation(&op)
+	}
 }

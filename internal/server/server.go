@@ -19,6 +19,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
@@ -86,9 +87,11 @@ func New(cfg Config) (*Server, error) {
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
+	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
+	documentProxy(s.api.OpenAPI())
 
 	if err := s.CheckOperations(); err != nil {
 		return nil, err
