@@ -258,18 +258,25 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 }
 
 // start starts the processes of an existing cluster that are not running
-// and waits for its API server.
-func (m *Manager) start(ctx context.Context, name string) error {
-	if !m.apiReady(ctx, name) {
+// and waits for its API server. If the cluster was stopped and does not
+// come up, it is stopped again: nothing half-started is left behind, and
+// the state stays for another try.
+func (m *Manager) start(ctx context.Context, name string) (err error) {
+	wasRunning := m.apiReady(ctx, name)
+	if !wasRunning {
 		m.log.Info("Starting sandbox cluster", "name", name)
+		defer func() {
+			if err == nil {
+				return
+			}
+			if _, serr := m.kwokctl(context.WithoutCancel(ctx), name, "stop", "cluster"); serr != nil {
+				err = errors.Join(err, serr)
+			}
+		}()
 	}
 	// Even when the API server answers, kwokctl restarts any component that
 	// has died; it leaves running ones alone.
 	if err := m.kwokctlWatched(ctx, name, "start", "cluster"); err != nil {
-		// Leave nothing half-started behind; the state stays for another try.
-		if _, serr := m.kwokctl(context.WithoutCancel(ctx), name, "stop", "cluster"); serr != nil {
-			err = errors.Join(err, serr)
-		}
 		return fmt.Errorf("start cluster %q: %w", name, err)
 	}
 	if err := m.waitAPI(ctx, name); err != nil {
