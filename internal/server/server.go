@@ -87,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
-	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters})
+	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
