@@ -95,6 +95,12 @@ func TestSandboxCLI(t *testing.T) {
 	g.Expect(r.code).To(Equal(2), r.stderr)
 	g.Expect(r.stderr).To(ContainSubstring(`invalid name "Bad_Name"`))
 
+	// Without the toolchain, up fails and says how to build it.
+	missing := filepath.Join(t.TempDir(), "no-tools")
+	r = cli.run("up", "--name", name, "--tools-dir", missing)
+	g.Expect(r.code).To(Equal(1), r.stderr)
+	g.Expect(r.stderr).To(ContainSubstring("sandbox toolchain not found in " + missing + ": run `make tools`"))
+
 	start := time.Now()
 	out := cli.ok("up", "--name", name, "--nodes", "2")
 	t.Logf("sandbox up (cold) took %s", time.Since(start).Round(time.Millisecond))
