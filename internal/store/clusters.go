@@ -65,11 +65,21 @@ func (r *ClusterRepo) Update(ctx context.Context, c *Cluster) error {
 	return nil
 }
 
-// Delete removes the cluster and its credentials in one transaction.
+// Delete removes the cluster with its credentials, projects and role
+// bindings in one transaction.
 func (r *ClusterRepo) Delete(ctx context.Context, id uint64) error {
 	return r.s.withCtx(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("owner = ?", ClusterOwner(id)).Delete(&Credential{}).Error; err != nil {
 			return dbError(fmt.Sprintf("delete credentials of cluster %d", id), err)
+		}
+		var c Cluster
+		if err := tx.Where("id = ?", id).Take(&c).Error; err == nil {
+			if err := tx.Where("cluster = ?", c.Name).Delete(&RoleBinding{}).Error; err != nil {
+				return dbError("delete role bindings of cluster", err)
+			}
+			if err := tx.Where("cluster = ?", c.Name).Delete(&Project{}).Error; err != nil {
+				return dbError("delete projects of cluster", err)
+			}
 		}
 		res := tx.Where("id = ?", id).Delete(&Cluster{})
 		if res.Error != nil {

@@ -135,3 +135,42 @@ type ProgressStep struct {
 
 // ClusterOwner is the Credential owner of a cluster's secrets.
 func ClusterOwner(id uint64) string { return "cluster/" + strconv.FormatUint(id, 10) }
+
+// Project groups namespaces of one cluster (as in Rancher): its members
+// get their role in every namespace of the project. A namespace belongs to
+// a project through the label ProjectLabel on it in the cluster.
+type Project struct {
+	ID          uint64 `gorm:"primaryKey"`
+	Cluster     string `gorm:"size:63;not null;uniqueIndex:idx_projects_cluster_name,priority:1"`
+	Name        string `gorm:"size:63;not null;uniqueIndex:idx_projects_cluster_name,priority:2"`
+	DisplayName string `gorm:"size:128"`
+	Description string `gorm:"size:1024"`
+	// Quota is the project's total hard limits (ResourceQuota syntax); empty
+	// means no quota.
+	Quota map[string]string `gorm:"serializer:json;type:text"`
+	// NamespaceQuota is each namespace's share of Quota, applied as a
+	// ResourceQuota in every namespace of the project.
+	NamespaceQuota map[string]string `gorm:"serializer:json;type:text"`
+	CreatedBy      string            `gorm:"size:64"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Scoped roles a RoleBinding grants.
+const (
+	RoleOwner  = "owner"
+	RoleMember = "member"
+	RoleViewer = "viewer"
+)
+
+// RoleBinding gives a user a role in a whole cluster (Project empty) or in
+// one project of it. A user has at most one role per scope.
+type RoleBinding struct {
+	ID        uint64 `gorm:"primaryKey"`
+	UserID    uint64 `gorm:"not null;uniqueIndex:idx_role_bindings_scope,priority:1"`
+	Cluster   string `gorm:"size:63;not null;uniqueIndex:idx_role_bindings_scope,priority:2"`
+	Project   string `gorm:"size:63;not null;uniqueIndex:idx_role_bindings_scope,priority:3"`
+	Role      string `gorm:"size:16;not null"`
+	CreatedBy string `gorm:"size:64"`
+	CreatedAt time.Time
+}

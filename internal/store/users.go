@@ -73,10 +73,14 @@ func (r *UserRepo) Update(ctx context.Context, u *User) error {
 	return nil
 }
 
-// Delete removes the user and all of its tokens in one transaction.
+// Delete removes the user, its tokens and its role bindings in one
+// transaction.
 func (r *UserRepo) Delete(ctx context.Context, id uint64) error {
 	err := r.s.withCtx(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ?", id).Delete(&Token{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", id).Delete(&RoleBinding{}).Error; err != nil {
 			return err
 		}
 		res := tx.Where("id = ?", id).Delete(&User{})
