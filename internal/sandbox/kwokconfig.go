@@ -192,7 +192,7 @@ func portFree(port uint32) bool {
 }
 
 // fileLock is an exclusive advisory lock on a file (flock(2)); it
-// serialises sandbox operations across processes.
+// serializes sandbox operations across processes.
 type fileLock struct{ f *os.File }
 
 // lockFile blocks until it holds the lock on path or ctx is done.
@@ -200,7 +200,9 @@ func lockFile(ctx context.Context, path string) (*fileLock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create lock directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	// Read-only and world-readable: flock needs no write access, so other
+	// users can share a lock file in the system temp directory.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock %s: %w", path, err)
 	}
