@@ -36,6 +36,8 @@ const (
 type Scope struct {
 	Cluster string
 	Project string
+	// Namespace lets a binding on the namespace's project apply.
+	Namespace string
 }
 
 // Permission is what an operation requires of its caller.
@@ -116,7 +118,7 @@ func (a *Authorizer) Authorize(ctx context.Context, p *Principal, perm Permissio
 			return nil
 		}
 	}
-	if a.Bindings != nil && (scope.Cluster != "" || scope.Project != "") {
+	if a.Bindings != nil && scope.Cluster != "" {
 		rules, err := a.Bindings.RulesFor(ctx, p.UserID, scope)
 		if err != nil {
 			return fmt.Errorf("read role bindings of %q: %w", p.Username, err)

@@ -69,7 +69,7 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster, pat
 	ri.Username, ri.UserID = p.Username, &p.UserID
 
 	perm := auth.Permission{Verb: verbOf(r.Method), Resource: auth.ResourceKubernetes}
-	err = s.cfg.Authorizer.Authorize(r.Context(), p, perm, auth.Scope{Cluster: cluster})
+	err = s.cfg.Authorizer.Authorize(r.Context(), p, perm, auth.Scope{Cluster: cluster, Namespace: namespaceOf(path)})
 	var forbidden *auth.ForbiddenError
 	switch {
 	case errors.As(err, &forbidden):
@@ -134,6 +134,26 @@ func (s *Server) reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProx
 			kubeStatus(w, http.StatusBadGateway, "BadGateway", "the cluster's API server did not answer")
 		},
 	}, nil
+}
+
+// namespaceOf returns the namespace a Kubernetes API path acts in
+// (/api/v1/namespaces/NS/... or /apis/GROUP/VERSION/namespaces/NS/...), or
+// "" for cluster-wide paths. The namespace object itself
+// (/api/v1/namespaces/NS) counts as cluster-wide: creating or deleting
+// namespaces is not a project member's business.
+func namespaceOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	var rest []string
+	switch {
+	case len(parts) >= 2 && parts[0] == "api":
+		rest = parts[2:]
+	case len(parts) >= 3 && parts[0] == "apis":
+		rest = parts[3:]
+	}
+	if len(rest) >= 3 && rest[0] == "namespaces" {
+		return rest[1]
+	}
+	return ""
 }
 
 func verbOf(method string) string {

@@ -56,7 +56,7 @@ func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
 	}
 	perm, _ := operation.PermissionOf(op)
 	p := auth.PrincipalFrom(ctx.Context())
-	scope := auth.Scope{Cluster: ctx.Param("cluster"), Project: ctx.Param("project")}
+	scope := auth.Scope{Cluster: ctx.Param("cluster"), Project: ctx.Param("project"), Namespace: ctx.Param("namespace")}
 	err := s.cfg.Authorizer.Authorize(ctx.Context(), p, perm, scope)
 	var forbidden *auth.ForbiddenError
 	switch {

@@ -19,14 +19,17 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
 )
@@ -74,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server needs Clusters and ClusterService")
 	}
 	if cfg.Authorizer == nil {
-		cfg.Authorizer = &auth.Authorizer{}
+		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
 	}
 	s := &Server{cfg: cfg, metrics: newMetrics()}
 
@@ -88,7 +91,9 @@ func New(cfg Config) (*Server, error) {
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
 	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
+	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())

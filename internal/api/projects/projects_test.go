@@ -1,0 +1,120 @@
+package projects_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
+)
+
+func TestProjects(t *testing.T) {
+	h := servertest.New(t, servertest.Options{})
+	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	ctx := t.Context()
+	for _, ns := range []string{"a", "b", "c"} {
+		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := "/api/v1/clusters/c1/projects"
+
+	for _, tt := range []struct {
+		name     string
+		body     map[string]any
+		location string
+	}{
+		{"bad name", map[string]any{"name": "Web App"}, "body.name"},
+		{"bad quantity", map[string]any{"name": "web", "quota": map[string]string{"limits.cpu": "lots"}}, "body.quota.limits.cpu"},
+		{"share of unlimited", map[string]any{"name": "web", "quota": map[string]string{"limits.cpu": "4"}, "namespaceQuota": map[string]string{"limits.memory": "1Gi"}}, "body.namespaceQuota.limits.memory"},
+		{"share too big", map[string]any{"name": "web", "quota": map[string]string{"limits.cpu": "4"}, "namespaceQuota": map[string]string{"limits.cpu": "5"}}, "body.namespaceQuota.limits.cpu"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := h.Expect(http.StatusUnprocessableEntity, http.MethodPost, base, h.Admin, tt.body)
+			if !slices.Contains(servertest.ErrorLocations(body), tt.location) {
+				t.Errorf("error does not name %s: %v", tt.location, body)
+			}
+		})
+	}
+	h.Expect(http.StatusNotFound, http.MethodPost, "/api/v1/clusters/nope/projects", h.Admin, map[string]any{"name": "web"})
+
+	created := h.Expect(http.StatusCreated, http.MethodPost, base, h.Admin, map[string]any{
+		"name": "web", "displayName": "Web", "quota": map[string]string{"limits.cpu": "4"}, "namespaceQuota": map[string]string{"limits.cpu": "2"}})
+	if created["name"] != "web" || len(created["namespaces"].([]any)) != 0 {
+		t.Errorf("created %v", created)
+	}
+	h.Expect(http.StatusConflict, http.MethodPost, base, h.Admin, map[string]any{"name": "web"})
+
+	// Two namespaces fit the quota (2 × 2 CPU ≤ 4); a third does not.
+	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "a"})
+	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "b"})
+	eventually(t, func() bool {
+		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
+		return len(p["namespaces"].([]any)) == 2
+	})
+	body := h.Expect(http.StatusUnprocessableEntity, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "c"})
+	if !slices.Contains(servertest.ErrorLocations(body), "body.namespace") {
+		t.Errorf("quota error: %v", body)
+	}
+	h.Expect(http.StatusNotFound, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "missing"})
+	rq, err := conn.Kube.CoreV1().ResourceQuotas("a").Get(ctx, projects.QuotaName, metav1.GetOptions{})
+	if err != nil || rq.Spec.Hard.Name("limits.cpu", "").String() != "2" {
+		t.Errorf("namespace share: %v %v", rq, err)
+	}
+	ns, _ := conn.Kube.CoreV1().Namespaces().Get(ctx, "a", metav1.GetOptions{})
+	if ns.Labels[projects.ProjectLabel] != "web" {
+		t.Errorf("namespace labels %v", ns.Labels)
+	}
+
+	// Members.
+	h.CreateUser("dev", "user")
+	h.Expect(http.StatusOK, http.MethodPut, base+"/web/members/dev", h.Admin, map[string]string{"role": "member"})
+	h.Expect(http.StatusUnprocessableEntity, http.MethodPut, base+"/web/members/dev", h.Admin, map[string]string{"role": "god"})
+	h.Expect(http.StatusNotFound, http.MethodPut, base+"/web/members/ghost", h.Admin, map[string]string{"role": "viewer"})
+	members := h.Expect(http.StatusOK, http.MethodGet, base+"/web/members", h.Admin, nil)["items"].([]any)
+	if len(members) != 1 || members[0].(map[string]any)["role"] != "member" {
+		t.Errorf("members %v", members)
+	}
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/members/dev", h.Admin, map[string]string{"role": "viewer"})
+	if n := len(h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/members", h.Admin, nil)["items"].([]any)); n != 1 {
+		t.Errorf("cluster members: %d", n)
+	}
+	h.Expect(http.StatusNoContent, http.MethodDelete, "/api/v1/clusters/c1/members/dev", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodDelete, "/api/v1/clusters/c1/members/dev", h.Admin, nil)
+
+	// Remove one namespace: its label and quota go; the namespace stays.
+	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/web/namespaces/a", h.Admin, nil)
+	if _, err := conn.Kube.CoreV1().ResourceQuotas("a").Get(ctx, projects.QuotaName, metav1.GetOptions{}); err == nil {
+		t.Error("the quota share outlived the membership")
+	}
+	eventually(t, func() bool {
+		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
+		return len(p["namespaces"].([]any)) == 1
+	})
+
+	h.Expect(http.StatusConflict, http.MethodDelete, base+"/web", h.Admin, nil)
+	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/web?force=true", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodGet, base+"/web", h.Admin, nil)
+	ns, _ = conn.Kube.CoreV1().Namespaces().Get(ctx, "b", metav1.GetOptions{})
+	if ns == nil || ns.Labels[projects.ProjectLabel] != "" {
+		t.Errorf("namespace b after forced delete: %v", ns)
+	}
+}
+
+func eventually(t *testing.T, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if f() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("condition not met in time")
+}
