@@ -62,7 +62,9 @@ type MemberOutput struct {
 }
 
 func registerMembers(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: projects.ResourceMembers} }
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: projects.ResourceMembers}
+	}
 	for _, scope := range []struct {
 		base, kind string
 	}{

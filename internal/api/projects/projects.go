@@ -106,7 +106,9 @@ type ProjectNamespaceParams struct {
 
 // Register adds the project and membership endpoints to api.
 func Register(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: projects.ResourceProjects} }
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: projects.ResourceProjects}
+	}
 	base := "/api/v1/clusters/{cluster}/projects"
 
 	huma.Register(api, operation.New(http.MethodGet, base, "list-projects", "List a cluster's projects", tags, perm(auth.VerbList)),
