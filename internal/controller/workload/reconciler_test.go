@@ -2,6 +2,7 @@ package workload
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -11,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -29,18 +31,24 @@ func TestReconcileLifecycle(t *testing.T) {
 	env := newTestEnv(t, nil, w)
 	ctx := t.Context()
 
-	// 1. The finalizer comes first, alone.
+	// 1. The finalizer first, then the children, and a status that says
+	// they are coming up.
+	finalizerFirst := false
+	env.r.client = interceptor.NewClient(env.client.(client.WithWatch), interceptor.Funcs{
+		Apply: func(ctx context.Context, c client.WithWatch, obj runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
+			w := &appsv1alpha1.Workload{}
+			g.Expect(c.Get(ctx, key(), w)).To(Succeed())
+			finalizerFirst = slices.Contains(w.Finalizers, appsv1alpha1.Finalizer)
+			return c.Apply(ctx, obj, opts...)
+		},
+	})
 	_, err := env.r.Reconcile(ctx, request())
 	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(finalizerFirst).To(BeTrue(), "the finalizer is on before the first child is written")
+	env.r.client = env.client
 	got := &appsv1alpha1.Workload{}
 	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
 	g.Expect(got.Finalizers).To(ConsistOf(appsv1alpha1.Finalizer))
-	g.Expect(apierrors.IsNotFound(env.client.Get(ctx, key(), &appsv1.Deployment{}))).To(BeTrue())
-
-	// 2. Then the children, and a status that says they are coming up.
-	_, err = env.r.Reconcile(ctx, request())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
 	d := &appsv1.Deployment{}
 	g.Expect(env.client.Get(ctx, key(), d)).To(Succeed())
 	g.Expect(env.client.Get(ctx, key(), &corev1.Service{})).To(Succeed())
