@@ -1,0 +1,168 @@
+package server_test
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
+)
+
+// memberWritable are the resources the policy lets a project member change.
+var memberWritable = []string{
+	"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "workloads",
+	"services", "ingresses", "configmaps", "secrets", "persistentvolumeclaims", "events", auth.ResourceKubernetes,
+}
+
+// expectAllowed is the access policy, written out independently of the
+// role rules: who may call an operation with the given permission on the
+// given path (the path's parameters decide the scope).
+func expectAllowed(role string, perm auth.Permission, path string) bool {
+	read := perm.Verb == auth.VerbGet || perm.Verb == auth.VerbList
+	inCluster := strings.Contains(path, "{cluster}")
+	inProject := strings.Contains(path, "{project}") || strings.Contains(path, "{namespace}") || strings.HasPrefix(path, "/k8s/")
+	switch {
+	case role == "admin" || perm.Resource == auth.ResourceSelf:
+		return true
+	case role == "cluster-owner":
+		return inCluster
+	case role == "cluster-viewer":
+		return inCluster && read
+	case role == "project-member":
+		return inProject && (read || slices.Contains(memberWritable, perm.Resource))
+	case role == "project-viewer":
+		return inProject && read
+	}
+	return false
+}
+
+// deleteRank orders destructive operations last, the ones that remove the
+// bindings or scope under test at the very end.
+func deleteRank(op *huma.Operation) int {
+	if op.Method != http.MethodDelete {
+		return 0
+	}
+	switch op.OperationID {
+	case "remove-project-namespace":
+		return 3
+	case "delete-project":
+		return 4
+	case "delete-cluster":
+		return 5
+	}
+	if strings.HasSuffix(op.Path, "/namespaces/{namespace}") {
+		return 2
+	}
+	return 1
+}
+
+func fillPath(p string) string {
+	r := strings.NewReplacer("{cluster}", "c1", "{project}", "p1", "{namespace}", "ns1", "{username}", "someone",
+		"{node}", "no-such-node", "{name}", "no-such-object", "{id}", "999999", "{path}", "api/v1/namespaces/ns1/configmaps")
+	p = r.Replace(p)
+	for strings.Contains(p, "{") {
+		i, j := strings.Index(p, "{"), strings.Index(p, "}")
+		p = p[:i] + "x" + p[j+1:]
+	}
+	return p
+}
+
+// TestEveryRouteWithEveryRole calls every operation of the API with every
+// kind of caller and checks the authorization outcome: 403 exactly when the
+// policy says no.
+func TestEveryRouteWithEveryRole(t *testing.T) {
+	h := servertest.New(t, servertest.Options{})
+	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	if _, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns1"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})
+	deadline := time.Now().Add(time.Minute)
+	for {
+		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/c1/projects/p1/namespaces", h.Admin, map[string]string{"namespace": "ns1"})
+		if code == http.StatusOK || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // the namespace reaches the cache
+	}
+	for {
+		p := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/projects/p1", h.Admin, nil)
+		if len(p["namespaces"].([]any)) == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	h.CreateUser("someone", "user")
+
+	tokens := map[string]string{"admin": h.Admin}
+	for _, role := range []string{"nobody", "project-viewer", "project-member", "cluster-viewer", "cluster-owner"} {
+		tokens[role] = h.CreateUser(role, "user")
+	}
+	bind := map[string]string{
+		"/api/v1/clusters/c1/members/cluster-owner":              "owner",
+		"/api/v1/clusters/c1/members/cluster-viewer":             "viewer",
+		"/api/v1/clusters/c1/projects/p1/members/project-member": "member",
+		"/api/v1/clusters/c1/projects/p1/members/project-viewer": "viewer",
+	}
+	for path, role := range bind {
+		h.Expect(http.StatusOK, http.MethodPut, path, h.Admin, map[string]string{"role": role})
+	}
+
+	var ops []*huma.Operation
+	for _, item := range h.Srv.API().OpenAPI().Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
+			if op != nil && !operation.IsPublic(op) && op.OperationID != "logout" {
+				ops = append(ops, op)
+			}
+		}
+	}
+	sort.SliceStable(ops, func(i, j int) bool {
+		if ri, rj := deleteRank(ops[i]), deleteRank(ops[j]); ri != rj {
+			return ri < rj
+		}
+		return ops[i].Path+ops[i].Method < ops[j].Path+ops[j].Method
+	})
+	if len(ops) < 30 {
+		t.Fatalf("only %d operations found", len(ops))
+	}
+
+	roles := []string{"nobody", "project-viewer", "project-member", "cluster-viewer", "cluster-owner", "admin"}
+	checked := 0
+	for _, op := range ops {
+		perm, _ := operation.PermissionOf(op)
+		path := fillPath(op.Path)
+		for _, role := range roles {
+			var body any
+			if op.Method != http.MethodGet && op.Method != http.MethodDelete {
+				body = map[string]any{}
+			}
+			code, resp, _ := h.Do(op.Method, path, tokens[role], body)
+			allowed := expectAllowed(role, perm, op.Path)
+			switch {
+			case allowed && (code == http.StatusForbidden || code == http.StatusUnauthorized):
+				t.Errorf("%s %s (%s) as %s: %d, want allowed: %v", op.Method, path, perm, role, code, resp)
+			case !allowed && code != http.StatusForbidden:
+				t.Errorf("%s %s (%s) as %s: %d, want 403", op.Method, path, perm, role, code)
+			}
+			checked++
+		}
+	}
+	t.Logf("checked %d operations × %d roles = %d calls", len(ops), len(roles), checked)
+
+	// Every role may sign itself out.
+	for role, tok := range tokens {
+		h.Expect(http.StatusNoContent, http.MethodPost, "/api/v1/logout", tok, nil)
+		h.Expect(http.StatusUnauthorized, http.MethodGet, "/api/v1/users/me", tok, nil)
+		_ = role
+	}
+}
