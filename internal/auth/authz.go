@@ -28,6 +28,9 @@ const (
 	// the pass-through (/k8s/clusters/{cluster}/...); the verb follows the
 	// HTTP method.
 	ResourceKubernetes = "kubernetes"
+	// ResourceSearch is cross-cluster search; every user may search, and
+	// sees only what its bindings let it list.
+	ResourceSearch = "search"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later
@@ -77,7 +80,10 @@ func (r Rule) allows(p Permission) bool {
 // GlobalRoles are the rules of each global role.
 var GlobalRoles = map[string][]Rule{
 	store.RoleAdmin: {{Verbs: []string{"*"}, Resources: []string{"*"}}},
-	store.RoleUser:  {{Verbs: []string{"*"}, Resources: []string{ResourceSelf}}},
+	store.RoleUser: {
+		{Verbs: []string{"*"}, Resources: []string{ResourceSelf}},
+		{Verbs: []string{VerbList}, Resources: []string{ResourceSearch}},
+	},
 }
 
 // BindingSource returns the rules that role bindings grant a user within a

@@ -32,7 +32,7 @@ func expectAllowed(role string, perm auth.Permission, path string) bool {
 	inCluster := strings.Contains(path, "{cluster}")
 	inProject := strings.Contains(path, "{project}") || strings.Contains(path, "{namespace}") || strings.HasPrefix(path, "/k8s/")
 	switch {
-	case role == "admin" || perm.Resource == auth.ResourceSelf:
+	case role == "admin" || perm.Resource == auth.ResourceSelf || perm.Resource == auth.ResourceSearch:
 		return true
 	case role == "cluster-owner":
 		return inCluster

@@ -23,6 +23,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/search"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
@@ -93,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
