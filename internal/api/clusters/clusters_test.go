@@ -154,9 +154,21 @@ func TestImportByServerAndToken(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{
 		"name": "by-token", "server": cluster.Server, "caData": string(cluster.CertificateAuthorityData), "token": token})
+	var got map[string]any
 	eventuallyT(t, func() bool {
-		return h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/by-token", h.Admin, nil)["phase"] == "Ready"
+		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/by-token", h.Admin, nil)
+		return got["phase"] == "Ready"
 	})
+	// The token never comes back: not in responses, the audit log or the logs.
+	audit := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit", h.Admin, nil)
+	list := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)
+	for where, text := range map[string]string{
+		"get": servertestString(got), "list": servertestString(list), "audit": servertestString(audit), "logs": h.Logs.String(),
+	} {
+		if strings.Contains(text, token) || strings.Contains(text, token[len(token)-20:]) {
+			t.Errorf("the imported token appears in the %s", where)
+		}
+	}
 }
 
 func TestSandboxProvider(t *testing.T) {
