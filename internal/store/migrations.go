@@ -27,6 +27,7 @@ var Migrations = []Migration{
 	{Version: 1, Name: "users_tokens_audit_credentials", Up: migrateV1},
 	{Version: 2, Name: "clusters", Up: migrateV2},
 	{Version: 3, Name: "projects_role_bindings", Up: migrateV3},
+	{Version: 4, Name: "config_versions", Up: migrateV4},
 }
 
 // Snapshots of the models as migration 1 creates them. Index names are
