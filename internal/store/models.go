@@ -174,3 +174,45 @@ type RoleBinding struct {
 	CreatedBy string `gorm:"size:64"`
 	CreatedAt time.Time
 }
+
+// Kinds of objects whose versions ConfigVersion keeps.
+const (
+	ConfigKindConfigMap = "configmaps"
+	ConfigKindSecret    = "secrets"
+)
+
+// Changes a ConfigVersion records.
+const (
+	ConfigCreated    = "created"
+	ConfigUpdated    = "updated"
+	ConfigDeleted    = "deleted"
+	ConfigRolledBack = "rolled-back"
+)
+
+// ConfigVersion is one version of a ConfigMap or Secret as a change made
+// through Wheelhouse left it. Versions of an object are numbered from 1.
+// Payload is the full content as the caller encoded it; for Secrets it is
+// sealed with the keyring (KeyID names the key), never stored in clear.
+type ConfigVersion struct {
+	ID        uint64 `gorm:"primaryKey"`
+	Cluster   string `gorm:"size:63;not null;uniqueIndex:idx_config_versions_object,priority:1"`
+	Namespace string `gorm:"size:63;not null;uniqueIndex:idx_config_versions_object,priority:2"`
+	// Kind is ConfigKindConfigMap or ConfigKindSecret.
+	Kind    string `gorm:"size:16;not null;uniqueIndex:idx_config_versions_object,priority:3"`
+	Name    string `gorm:"size:253;not null;uniqueIndex:idx_config_versions_object,priority:4"`
+	Version int    `gorm:"not null;uniqueIndex:idx_config_versions_object,priority:5"`
+	// ChangeType is ConfigCreated, ConfigUpdated, ConfigDeleted or
+	// ConfigRolledBack.
+	ChangeType string `gorm:"size:16;not null"`
+	// RollbackOf is the version a rollback restored; 0 otherwise.
+	RollbackOf int `gorm:"not null;default:0"`
+	// ResourceVersion is the object's resourceVersion after the change.
+	ResourceVersion string `gorm:"size:64"`
+	// KeyNames are the data keys of the version, in clear (values are not).
+	KeyNames []string `gorm:"serializer:json;type:text"`
+	KeyID    string   `gorm:"size:32;not null;default:''"`
+	Payload  []byte   `gorm:"not null"`
+	// CreatedBy is the user who made the change.
+	CreatedBy string `gorm:"size:64"`
+	CreatedAt time.Time
+}
