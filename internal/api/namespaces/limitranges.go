@@ -1,0 +1,239 @@
+package namespaces
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/util/retry"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+var limitTags = []string{"Limit ranges"}
+
+// NamespaceLimitRange is a LimitRange as the API shows it.
+type NamespaceLimitRange struct {
+	Name              string                    `json:"name"`
+	Namespace         string                    `json:"namespace"`
+	UID               string                    `json:"uid"`
+	CreationTimestamp time.Time                 `json:"creationTimestamp"`
+	Labels            map[string]string         `json:"labels,omitempty"`
+	Limits            []NamespaceLimitRangeItem `json:"limits" nullable:"false"`
+}
+
+// NamespaceLimitRangeItem is one entry of a LimitRange: the bounds and
+// defaults for one type of object. Every map is by resource name (cpu,
+// memory, storage, ephemeral-storage) with quantities as values.
+type NamespaceLimitRangeItem struct {
+	Type                 string            `json:"type" enum:"Container,Pod,PersistentVolumeClaim"`
+	Max                  map[string]string `json:"max,omitempty" doc:"Largest limit (or request, for PersistentVolumeClaim) allowed"`
+	Min                  map[string]string `json:"min,omitempty" doc:"Smallest request allowed"`
+	Default              map[string]string `json:"default,omitempty" doc:"Limit given to containers that set none"`
+	DefaultRequest       map[string]string `json:"defaultRequest,omitempty" doc:"Request given to containers that set none"`
+	MaxLimitRequestRatio map[string]string `json:"maxLimitRequestRatio,omitempty" doc:"Largest limit / request ratio allowed"`
+}
+
+// ListLimitRangesInput selects and pages the LimitRanges of a namespace.
+type ListLimitRangesInput struct {
+	NamespaceInput
+	operation.ClusterListParams
+}
+
+// ListLimitRangesOutput is one page of LimitRanges.
+type ListLimitRangesOutput struct {
+	Body operation.ClusterList[NamespaceLimitRange]
+}
+
+// LimitRangeInput names a LimitRange.
+type LimitRangeInput struct {
+	NamespaceInput
+	Name string `path:"name" maxLength:"253" doc:"LimitRange name"`
+}
+
+// LimitRangeSpecBody is what a LimitRange sets.
+type LimitRangeSpecBody struct {
+	Limits []NamespaceLimitRangeItem `json:"limits" minItems:"1"`
+}
+
+// CreateLimitRangeInput creates a LimitRange.
+type CreateLimitRangeInput struct {
+	NamespaceInput
+	Body struct {
+		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+		Labels map[string]string `json:"labels,omitempty"`
+		LimitRangeSpecBody
+	}
+}
+
+// UpdateLimitRangeInput replaces the limits of a LimitRange.
+type UpdateLimitRangeInput struct {
+	LimitRangeInput
+	Body LimitRangeSpecBody
+}
+
+// LimitRangeOutput is one LimitRange.
+type LimitRangeOutput struct {
+	Body NamespaceLimitRange
+}
+
+func registerLimitRanges(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceLimitRanges} }
+	path := basePath + "/{namespace}/limitranges"
+
+	list := operation.New(http.MethodGet, path, "list-limitranges", "List the LimitRanges of a namespace", limitTags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListLimitRangesInput) (*ListLimitRangesOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("limitranges", in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListLimitRangesOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]NamespaceLimitRange, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, limitRangeView(o.(*corev1.LimitRange)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *LimitRangeInput) (*LimitRangeOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("limitranges", in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &LimitRangeOutput{Body: limitRangeView(o.(*corev1.LimitRange))}, nil
+	})
+
+	create := operation.New(http.MethodPost, path, "create-limitrange", "Create a LimitRange", limitTags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreateLimitRangeInput) (*LimitRangeOutput, error) {
+		b := in.Body
+		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, validateMeta(pointers(b.Labels), nil)...)
+		details = append(details, validateLimits(b.Limits)...)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		lr := &corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
+		lr.Spec.Limits = limitItems(b.Limits)
+		lr, err = c.Kube.CoreV1().LimitRanges(in.Namespace).Create(ctx, lr, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
+	})
+
+	update := operation.New(http.MethodPut, path+"/{name}", "update-limitrange", "Replace the limits of a LimitRange", limitTags, perm(auth.VerbUpdate))
+	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, update, func(ctx context.Context, in *UpdateLimitRangeInput) (*LimitRangeOutput, error) {
+		if details := validateLimits(in.Body.Limits); len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		client := c.Kube.CoreV1().LimitRanges(in.Namespace)
+		var lr *corev1.LimitRange
+		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			cur, err := client.Get(ctx, in.Name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			cur.Spec.Limits = limitItems(in.Body.Limits)
+			lr, err = client.Update(ctx, cur, metav1.UpdateOptions{})
+			return err
+		})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-limitrange", "Delete a LimitRange", limitTags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *LimitRangeInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Kube.CoreV1().LimitRanges(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+}
+
+func validateLimits(items []NamespaceLimitRangeItem) []error {
+	var details []error
+	for i, it := range items {
+		loc := fmt.Sprintf("body.limits[%d]", i)
+		details = append(details, validateQuantities(loc+".max", it.Max)...)
+		details = append(details, validateQuantities(loc+".min", it.Min)...)
+		details = append(details, validateQuantities(loc+".default", it.Default)...)
+		details = append(details, validateQuantities(loc+".defaultRequest", it.DefaultRequest)...)
+		details = append(details, validateQuantities(loc+".maxLimitRequestRatio", it.MaxLimitRequestRatio)...)
+	}
+	return details
+}
+
+func limitItems(items []NamespaceLimitRangeItem) []corev1.LimitRangeItem {
+	out := make([]corev1.LimitRangeItem, len(items))
+	for i, it := range items {
+		out[i] = corev1.LimitRangeItem{
+			Type:                 corev1.LimitType(it.Type),
+			Max:                  resourceList(it.Max),
+			Min:                  resourceList(it.Min),
+			Default:              resourceList(it.Default),
+			DefaultRequest:       resourceList(it.DefaultRequest),
+			MaxLimitRequestRatio: resourceList(it.MaxLimitRequestRatio),
+		}
+	}
+	return out
+}
+
+func limitRangeView(lr *corev1.LimitRange) NamespaceLimitRange {
+	v := NamespaceLimitRange{Name: lr.Name, Namespace: lr.Namespace, UID: string(lr.UID),
+		CreationTimestamp: lr.CreationTimestamp.UTC(), Labels: lr.Labels,
+		Limits: make([]NamespaceLimitRangeItem, len(lr.Spec.Limits))}
+	for i, it := range lr.Spec.Limits {
+		v.Limits[i] = NamespaceLimitRangeItem{
+			Type:                 string(it.Type),
+			Max:                  optionalQuantities(it.Max),
+			Min:                  optionalQuantities(it.Min),
+			Default:              optionalQuantities(it.Default),
+			DefaultRequest:       optionalQuantities(it.DefaultRequest),
+			MaxLimitRequestRatio: optionalQuantities(it.MaxLimitRequestRatio),
+		}
+	}
+	return v
+}
+
+func optionalQuantities(l corev1.ResourceList) map[string]string {
+	if len(l) == 0 {
+		return nil
+	}
+	return quantities(l)
+}

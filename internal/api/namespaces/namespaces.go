@@ -1,0 +1,293 @@
+// Package namespaces serves the namespaces of member clusters under
+// /api/v1/clusters/{cluster}/namespaces: lists and details read from the
+// cluster's caches (a namespace's detail counts what it contains and shows
+// its quotas' usage), create, label and annotate, delete (saying what the
+// namespace contained), and the ResourceQuotas and LimitRanges inside each
+// namespace. Writes go to the cluster's API server.
+package namespaces
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// Permission resources of the namespace operations.
+const (
+	ResourceNamespaces     = "namespaces"
+	ResourceResourceQuotas = "resourcequotas"
+	ResourceLimitRanges    = "limitranges"
+)
+
+const basePath = "/api/v1/clusters/{cluster}/namespaces"
+
+// Protected are the namespaces Kubernetes itself relies on; deleting one
+// needs ?force=true.
+var Protected = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
+
+var tags = []string{"Namespaces"}
+
+// Deps are what the namespace endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+}
+
+// ListNamespacesInput selects and pages the namespaces of a cluster.
+type ListNamespacesInput struct {
+	operation.ClusterParam
+	operation.ClusterListParams
+}
+
+// ListNamespacesOutput is one page of namespaces.
+type ListNamespacesOutput struct {
+	Body operation.ClusterList[NamespaceView]
+}
+
+// NamespaceInput names a namespace of a cluster.
+type NamespaceInput struct {
+	operation.ClusterParam
+	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
+}
+
+// NamespaceOutput is one namespace.
+type NamespaceOutput struct {
+	Body NamespaceView
+}
+
+// NamespaceDetailOutput is one namespace with what it contains.
+type NamespaceDetailOutput struct {
+	Body NamespaceDetail
+}
+
+// CreateNamespaceInput creates a namespace.
+type CreateNamespaceInput struct {
+	operation.ClusterParam
+	Body struct {
+		Name        string            `json:"name" maxLength:"63" doc:"A DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit"`
+		Labels      map[string]string `json:"labels,omitempty"`
+		Annotations map[string]string `json:"annotations,omitempty"`
+	}
+}
+
+// UpdateNamespaceInput edits a namespace's labels and annotations.
+type UpdateNamespaceInput struct {
+	NamespaceInput
+	Body struct {
+		Labels      map[string]*string `json:"labels,omitempty" doc:"Labels to set, merged into the namespace's; a null value removes that label"`
+		Annotations map[string]*string `json:"annotations,omitempty" doc:"Annotations to set, merged into the namespace's; a null value removes that annotation"`
+	}
+}
+
+// DeleteNamespaceInput deletes a namespace.
+type DeleteNamespaceInput struct {
+	NamespaceInput
+	Force bool `query:"force" doc:"Required to delete default, kube-system, kube-public or kube-node-lease"`
+}
+
+// NamespaceDeleted says what a deleted namespace contained.
+type NamespaceDeleted struct {
+	Name      string         `json:"name"`
+	Phase     string         `json:"phase" doc:"Terminating: Kubernetes deletes the contents, then the namespace"`
+	Contained map[string]int `json:"contained" doc:"Objects in the namespace by kind just before deletion, from the caches"`
+	Total     int            `json:"total" doc:"Sum of contained"`
+}
+
+// DeleteNamespaceOutput is the result of a deletion.
+type DeleteNamespaceOutput struct {
+	Body NamespaceDeleted
+}
+
+// Register adds the namespace, ResourceQuota and LimitRange endpoints to
+// api.
+func Register(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceNamespaces} }
+
+	list := operation.New(http.MethodGet, basePath, "list-namespaces", "List the namespaces of a cluster", tags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListNamespacesInput) (*ListNamespacesOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("namespaces", in.Query(""))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListNamespacesOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]NamespaceView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, namespaceView(o.(*corev1.Namespace)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",
+		"Get a namespace with counts of what it contains and its quotas' usage", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *NamespaceInput) (*NamespaceDetailOutput, error) {
+		c, ns, err := getNamespace(d, in)
+		if err != nil {
+			return nil, err
+		}
+		counts, err := contents(c, ns.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		quotas, err := c.List("resourcequotas", multicluster.Query{Namespace: ns.Name})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &NamespaceDetailOutput{Body: NamespaceDetail{NamespaceView: namespaceView(ns), Counts: counts,
+			Quotas: make([]NamespaceResourceQuota, 0, len(quotas.Items))}}
+		for _, o := range quotas.Items {
+			out.Body.Quotas = append(out.Body.Quotas, quotaView(o.(*corev1.ResourceQuota)))
+		}
+		return out, nil
+	})
+
+	create := operation.New(http.MethodPost, basePath, "create-namespace", "Create a namespace", tags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreateNamespaceInput) (*NamespaceOutput, error) {
+		b := in.Body
+		details := invalid("body.name", b.Name, validation.IsDNS1123Label(b.Name))
+		details = append(details, validateMeta(pointers(b.Labels), pointers(b.Annotations))...)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := c.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{
+			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Labels: b.Labels, Annotations: b.Annotations},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &NamespaceOutput{Body: namespaceView(ns)}, nil
+	})
+
+	update := operation.New(http.MethodPatch, basePath+"/{namespace}", "update-namespace",
+		"Edit a namespace's labels and annotations", tags, perm(auth.VerbUpdate))
+	update.Description = "Labels and annotations are merged into the namespace's; a null value removes a key."
+	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, update, func(ctx context.Context, in *UpdateNamespaceInput) (*NamespaceOutput, error) {
+		b := in.Body
+		if details := validateMeta(b.Labels, b.Annotations); len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		meta := map[string]any{}
+		if len(b.Labels) > 0 {
+			meta["labels"] = b.Labels
+		}
+		if len(b.Annotations) > 0 {
+			meta["annotations"] = b.Annotations
+		}
+		raw, err := json.Marshal(map[string]any{"metadata": meta})
+		if err != nil {
+			return nil, fmt.Errorf("encode namespace patch: %w", err)
+		}
+		ns, err := c.Kube.CoreV1().Namespaces().Patch(ctx, in.Namespace, types.MergePatchType, raw, metav1.PatchOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &NamespaceOutput{Body: namespaceView(ns)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, basePath+"/{namespace}", "delete-namespace",
+		"Delete a namespace and everything in it", tags, perm(auth.VerbDelete))
+	del.Description = "The response counts what the namespace contained, from the caches just before deletion. " +
+		"Deleting default, kube-system, kube-public or kube-node-lease is refused with 409 unless ?force=true."
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *DeleteNamespaceInput) (*DeleteNamespaceOutput, error) {
+		if slices.Contains(Protected, in.Namespace) && !in.Force {
+			return nil, huma.Error409Conflict(fmt.Sprintf("namespace %q is one Kubernetes relies on; add ?force=true to delete it anyway", in.Namespace))
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		ns, err := namespaceForDelete(ctx, c, in.Namespace)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		counts, err := contents(c, ns.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		// Delete exactly the namespace that was counted.
+		uid := ns.UID
+		if err := c.Kube.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &DeleteNamespaceOutput{Body: NamespaceDeleted{Name: ns.Name, Phase: string(corev1.NamespaceTerminating), Contained: counts}}
+		for _, n := range counts {
+			out.Body.Total += n
+		}
+		return out, nil
+	})
+
+	registerQuotas(api, d)
+	registerLimitRanges(api, d)
+}
+
+// cluster returns the named cluster if it can answer now, or the problem
+// to return: 404 for an unknown cluster, 503 naming it when it is down.
+func cluster(d Deps, name string) (*multicluster.Cluster, error) {
+	c, err := d.Clusters.Get(name)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := c.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return c, nil
+}
+
+// getNamespace returns the cluster and the cached namespace in names.
+func getNamespace(d Deps, in *NamespaceInput) (*multicluster.Cluster, *corev1.Namespace, error) {
+	c, err := cluster(d, in.Cluster)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := c.Get("namespaces", "", in.Namespace)
+	if err != nil {
+		return nil, nil, operation.ClusterError(err)
+	}
+	return c, o.(*corev1.Namespace), nil
+}
+
+// namespaceForDelete returns the namespace from the cache or, when it was
+// created too recently to be there, from the API server.
+func namespaceForDelete(ctx context.Context, c *multicluster.Cluster, name string) (*corev1.Namespace, error) {
+	o, err := c.Get("namespaces", "", name)
+	if err == nil {
+		return o.(*corev1.Namespace), nil
+	}
+	if !apierrors.IsNotFound(err) {
+		return nil, err
+	}
+	ns, err := c.Kube.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("get namespace %q: %w", name, err)
+	}
+	return ns, nil
+}
