@@ -62,7 +62,9 @@ type ResourceQuotaOutput struct {
 }
 
 func registerQuotas(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceResourceQuotas} }
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: ResourceResourceQuotas}
+	}
 	path := basePath + "/{namespace}/resourcequotas"
 
 	list := operation.New(http.MethodGet, path, "list-resourcequotas", "List the ResourceQuotas of a namespace, with usage", quotaTags, perm(auth.VerbList))
