@@ -117,6 +117,7 @@ type InProgressError struct {
 	Cluster, Node, ID string
 }
 
+// Error says which drain is still running.
 func (e *InProgressError) Error() string {
 	return fmt.Sprintf("drain %s of node %q in cluster %q is still running", e.ID, e.Node, e.Cluster)
 }
