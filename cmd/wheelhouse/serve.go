@@ -109,7 +109,7 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 		return err
 	}
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc,
-		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM})
+		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring})
 	if err != nil {
 		return err
 	}

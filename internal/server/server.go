@@ -19,6 +19,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
+	configapi "github.com/wheelhouse-dev/wheelhouse/internal/api/config"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -31,6 +32,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
 )
@@ -48,6 +50,8 @@ type Config struct {
 	// CAPEM is the CA that signed the serving certificate when Wheelhouse
 	// made it; kubeconfigs it hands out carry it.
 	CAPEM []byte
+	// Keyring seals what the server stores encrypted (Secret versions).
+	Keyring *secrets.Keyring
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
@@ -96,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
+	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())

@@ -135,7 +135,7 @@ func New(t *testing.T, opts Options) *Harness {
 	t.Cleanup(ts.Close)
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM})
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring})
 	if err != nil {
 		t.Fatal(err)
 	}

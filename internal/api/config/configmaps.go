@@ -1,0 +1,221 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/confighistory"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// ConfigMapCreateBody is the body of a ConfigMap create.
+type ConfigMapCreateBody struct {
+	Name        string            `json:"name" minLength:"1" maxLength:"253" doc:"DNS subdomain"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Data        map[string]string `json:"data,omitempty"`
+	BinaryData  map[string][]byte `json:"binaryData,omitempty" doc:"base64"`
+}
+
+// ConfigMapUpdateBody is the body of a ConfigMap update: the new data
+// replaces the old.
+type ConfigMapUpdateBody struct {
+	ResourceVersion string            `json:"resourceVersion" minLength:"1" maxLength:"64" doc:"The resourceVersion the change is based on; a stale one gets 409"`
+	Labels          map[string]string `json:"labels,omitempty" doc:"Replace the labels; absent keeps them"`
+	Data            map[string]string `json:"data,omitempty"`
+	BinaryData      map[string][]byte `json:"binaryData,omitempty" doc:"base64"`
+}
+
+// CreateConfigMapInput creates a ConfigMap.
+type CreateConfigMapInput struct {
+	NamespaceParams
+	Body ConfigMapCreateBody
+}
+
+// UpdateConfigMapInput replaces a ConfigMap's data.
+type UpdateConfigMapInput struct {
+	ObjectParams
+	Body ConfigMapUpdateBody
+}
+
+// ConfigMapListOutput is one page of ConfigMaps.
+type ConfigMapListOutput struct {
+	Body operation.ClusterList[ConfigMapView]
+}
+
+// ConfigMapOutput carries one ConfigMap.
+type ConfigMapOutput struct {
+	Body ConfigMapDetail
+}
+
+func (h *handlers) registerConfigMaps(api huma.API) {
+	kind := store.ConfigKindConfigMap
+	p := func(verb string) auth.Permission { return perm(kind, verb) }
+
+	list := operation.New(http.MethodGet, base(kind), "list-configmaps", "List a namespace's ConfigMaps (from the cache)", tags, p(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListConfigInput) (*ConfigMapListOutput, error) {
+		c, err := h.cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List(kind, in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ConfigMapListOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]ConfigMapView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			if cm, ok := o.(*corev1.ConfigMap); ok {
+				out.Body.Items = append(out.Body.Items, configMapView(in.Cluster, cm))
+			}
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *ObjectParams) (*ConfigMapOutput, error) {
+		c, err := h.cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get(kind, in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		cm, ok := o.(*corev1.ConfigMap)
+		if !ok {
+			return nil, fmt.Errorf("cache of configmaps holds a %T", o)
+		}
+		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, cm)}, nil
+	})
+
+	create := operation.New(http.MethodPost, base(kind), "create-configmap", "Create a ConfigMap (recorded as version 1 of its history)", tags, p(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreateConfigMapInput) (*ConfigMapOutput, error) {
+		b := in.Body
+		details := append(validateName(b.Name), validateLabels(b.Labels)...)
+		details = append(details, validateKeys("data", b.Data)...)
+		details = append(details, validateKeys("binaryData", b.BinaryData)...)
+		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
+		if len(details) > 0 {
+			return nil, invalidInput(details)
+		}
+		c, err := h.cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
+			Data: b.Data, BinaryData: b.BinaryData}
+		created, err := c.Kube.CoreV1().ConfigMaps(in.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: fieldManager})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		obj := store.ConfigObject{Cluster: in.Cluster, Namespace: in.Namespace, Kind: kind, Name: b.Name}
+		if _, err := h.record(ctx, configMapChange(obj, store.ConfigCreated, 0, created)); err != nil {
+			return nil, err
+		}
+		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, created)}, nil
+	})
+
+	update := operation.New(http.MethodPut, base(kind)+"/{name}", "update-configmap",
+		"Replace a ConfigMap's data (and labels); a stale resourceVersion gets 409", tags, p(auth.VerbUpdate))
+	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, update, func(ctx context.Context, in *UpdateConfigMapInput) (*ConfigMapOutput, error) {
+		b := in.Body
+		details := append(validateLabels(b.Labels), validateKeys("data", b.Data)...)
+		details = append(details, validateKeys("binaryData", b.BinaryData)...)
+		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
+		if len(details) > 0 {
+			return nil, invalidInput(details)
+		}
+		c, err := h.cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		updated, err := writeConfigMap(ctx, c, in.ObjectParams, b.ResourceVersion, func(cm *corev1.ConfigMap) {
+			cm.Data, cm.BinaryData = b.Data, b.BinaryData
+			if b.Labels != nil {
+				cm.Labels = b.Labels
+			}
+		})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		if _, err := h.record(ctx, configMapChange(object(in.ObjectParams, kind), store.ConfigUpdated, 0, updated)); err != nil {
+			return nil, err
+		}
+		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, updated)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, base(kind)+"/{name}", "delete-configmap",
+		"Delete a ConfigMap (its last data is kept as a version)", tags, p(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *DeleteConfigInput) (*struct{}, error) {
+		c, err := h.cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		client := c.Kube.CoreV1().ConfigMaps(in.Namespace)
+		live, err := client.Get(ctx, in.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		rv := live.ResourceVersion
+		if in.ResourceVersion != "" {
+			rv = in.ResourceVersion
+		}
+		// The precondition makes what is recorded exactly what was deleted.
+		if err := client.Delete(ctx, in.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		_, err = h.record(ctx, configMapChange(object(in.ObjectParams, kind), store.ConfigDeleted, 0, live))
+		return nil, err
+	})
+}
+
+func configMapChange(obj store.ConfigObject, change string, rollbackOf int, cm *corev1.ConfigMap) confighistory.Change {
+	return confighistory.Change{Object: obj, Type: change, RollbackOf: rollbackOf, ResourceVersion: cm.ResourceVersion,
+		Content: confighistory.OfConfigMap(cm)}
+}
+
+// writeConfigMap reads the live ConfigMap, applies change and writes it
+// back at resourceVersion rv (the live one when rv is empty): the API
+// server refuses a stale one with 409. Errors are the API server's.
+func writeConfigMap(ctx context.Context, c *multicluster.Cluster, in ObjectParams, rv string, change func(*corev1.ConfigMap)) (*corev1.ConfigMap, error) {
+	client := c.Kube.CoreV1().ConfigMaps(in.Namespace)
+	cm, err := client.Get(ctx, in.Name, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if rv != "" {
+		cm.ResourceVersion = rv
+	}
+	change(cm)
+	return client.Update(ctx, cm, metav1.UpdateOptions{FieldManager: fieldManager})
+}
+
+// rollbackConfigMap writes a version's data back over the live ConfigMap,
+// or re-creates the ConfigMap (with the version's labels) if it is gone.
+// Errors are the API server's.
+func rollbackConfigMap(ctx context.Context, c *multicluster.Cluster, in ObjectParams, snap confighistory.Snapshot) (*corev1.ConfigMap, error) {
+	updated, err := writeConfigMap(ctx, c, in, "", func(cm *corev1.ConfigMap) { cm.Data, cm.BinaryData = snap.Data, snap.BinaryData })
+	if !apierrors.IsNotFound(err) {
+		return updated, err
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: in.Name, Namespace: in.Namespace, Labels: snap.Labels},
+		Data: snap.Data, BinaryData: snap.BinaryData}
+	return c.Kube.CoreV1().ConfigMaps(in.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: fieldManager})
+}
