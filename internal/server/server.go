@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	configapi "github.com/wheelhouse-dev/wheelhouse/internal/api/config"
@@ -28,6 +29,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -100,6 +102,8 @@ func New(cfg Config) (*Server, error) {
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
+	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
+	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
