@@ -1,0 +1,295 @@
+// Package apply serves multi-document apply: YAML or JSON documents of any
+// kinds (CRDs included) sent to a member cluster through server-side apply
+// with the field manager "wheelhouse", with a dry run that previews each
+// change as a unified diff against the live object.
+//
+// A real apply is all or nothing as far as the API server's validation
+// goes: every document is first applied in dry run, and nothing is written
+// unless all pass; then the documents are applied in order.
+//
+// Two endpoints carry two permission rules, both "update kubernetes":
+//   - POST /api/v1/clusters/{cluster}/apply needs it on the whole cluster
+//     and takes any documents;
+//   - POST /api/v1/clusters/{cluster}/namespaces/{namespace}/apply needs
+//     it in that namespace (so project bindings apply) and takes only
+//     namespaced documents of that namespace (or without a namespace).
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// FieldManager is the field manager of every apply.
+const FieldManager = "wheelhouse"
+
+// Actions of an applied document.
+const (
+	ActionCreated    = "created"
+	ActionConfigured = "configured"
+	ActionUnchanged  = "unchanged"
+)
+
+// Deps are what the apply endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+var tags = []string{"Apply"}
+
+// ApplyParams are the query parameters of an apply.
+type ApplyParams struct {
+	DryRun bool `query:"dryRun" doc:"Apply in dry run only: nothing is written; each document's result carries its diff"`
+	Force  bool `query:"force" doc:"Take over fields another field manager owns instead of failing with 409"`
+}
+
+// ApplyInput applies documents cluster-wide.
+type ApplyInput struct {
+	operation.ClusterParam
+	ApplyParams
+	RawBody []byte `contentType:"application/yaml" doc:"YAML documents separated by ---, or JSON (an object, an array, or a List)"`
+}
+
+// ApplyNamespaceInput applies documents in one namespace.
+type ApplyNamespaceInput struct {
+	operation.ClusterParam
+	Namespace string `path:"namespace" maxLength:"63"`
+	ApplyParams
+	RawBody []byte `contentType:"application/yaml" doc:"YAML documents separated by ---, or JSON (an object, an array, or a List)"`
+}
+
+// ApplyResult is what an apply did (or would do, in dry run).
+type ApplyResult struct {
+	DryRun    bool                  `json:"dryRun"`
+	Documents []ApplyDocumentResult `json:"documents" nullable:"false"`
+}
+
+// ApplyDocumentResult is the outcome of one document.
+type ApplyDocumentResult struct {
+	Index           int    `json:"index" doc:"Position of the object in the body, from 0"`
+	Line            int    `json:"line" doc:"Line of the body where its document starts"`
+	APIVersion      string `json:"apiVersion"`
+	Kind            string `json:"kind"`
+	Namespace       string `json:"namespace,omitempty"`
+	Name            string `json:"name"`
+	Action          string `json:"action" enum:"created,configured,unchanged"`
+	ResourceVersion string `json:"resourceVersion,omitempty" doc:"Of the applied object (absent in dry run)"`
+	Diff            string `json:"diff,omitempty" doc:"Unified diff of the live object's YAML to the result's, managedFields left out; empty when unchanged"`
+}
+
+// ApplyOutput is the response of an apply.
+type ApplyOutput struct {
+	Body ApplyResult
+}
+
+// Register adds the apply endpoints to api.
+func Register(api huma.API, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	perm := auth.Permission{Verb: auth.VerbUpdate, Resource: auth.ResourceKubernetes}
+	desc := "Server-side apply (field manager " + FieldManager + ") of several documents of any kinds. Every document is " +
+		"first applied in dry run; if any fails, nothing is applied and the error names the document (body[i]). " +
+		"Invalid YAML gives 400 with the line; an unknown kind 400; the API server's rejections keep its status and field causes. " +
+		"A document of a CRD created by the same request cannot be dry-run before the CRD exists: apply the CRD first."
+
+	op := operation.New(http.MethodPost, "/api/v1/clusters/{cluster}/apply", "apply", "Apply YAML or JSON documents to a cluster", tags, perm)
+	op.Description = desc + " Needs update on kubernetes in the whole cluster."
+	setUp(&op)
+	huma.Register(api, op, func(ctx context.Context, in *ApplyInput) (*ApplyOutput, error) {
+		return run(ctx, d, in.Cluster, "", in.ApplyParams, in.RawBody)
+	})
+
+	nsOp := operation.New(http.MethodPost, "/api/v1/clusters/{cluster}/namespaces/{namespace}/apply", "apply-namespace",
+		"Apply YAML or JSON documents to one namespace", tags, perm)
+	nsOp.Description = desc + " Needs update on kubernetes in the namespace only; every document must be of a namespaced kind, " +
+		"in this namespace or without one (it is put there)."
+	setUp(&nsOp)
+	huma.Register(api, nsOp, func(ctx context.Context, in *ApplyNamespaceInput) (*ApplyOutput, error) {
+		return run(ctx, d, in.Cluster, in.Namespace, in.ApplyParams, in.RawBody)
+	})
+}
+
+func setUp(op *huma.Operation) {
+	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	op.MaxBodyBytes = 4 << 20
+	op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"application/json": {Schema: &huma.Schema{Type: "object", Description: "An object, or a List of objects"}},
+	}}
+}
+
+// planned is a document ready to apply.
+type planned struct {
+	document
+	client dynamic.ResourceInterface
+	live   *unstructured.Unstructured
+	result ApplyDocumentResult
+}
+
+func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyParams, body []byte) (*ApplyOutput, error) {
+	docs, err := parseDocuments(body)
+	if err != nil {
+		return nil, err
+	}
+	c, err := d.Clusters.Get(clusterName)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := c.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	plan := make([]*planned, 0, len(docs))
+	for _, doc := range docs {
+		pl, err := prepare(ctx, c, doc, namespace)
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, pl)
+	}
+	// Dry run every document before writing any.
+	for _, pl := range plan {
+		res, err := pl.apply(ctx, p.Force, true)
+		if err != nil {
+			return nil, rejected(pl, err, "")
+		}
+		if pl.result.Diff, err = diff(pl.live, res, pl.describe()); err != nil {
+			return nil, err
+		}
+		switch {
+		case pl.live == nil:
+			pl.result.Action = ActionCreated
+		case pl.result.Diff == "":
+			pl.result.Action = ActionUnchanged
+		default:
+			pl.result.Action = ActionConfigured
+		}
+	}
+	out := &ApplyOutput{Body: ApplyResult{DryRun: p.DryRun, Documents: make([]ApplyDocumentResult, 0, len(plan))}}
+	for i, pl := range plan {
+		if !p.DryRun {
+			res, err := pl.apply(ctx, p.Force, false)
+			if err != nil {
+				note := ""
+				if i > 0 {
+					note = fmt.Sprintf("documents 0 to %d were applied before this one failed; ", i-1)
+				}
+				return nil, rejected(pl, err, note)
+			}
+			pl.result.ResourceVersion = res.GetResourceVersion()
+			d.Logger.InfoContext(ctx, "Document applied", "cluster", clusterName, "kind", pl.obj.GetKind(),
+				"namespace", pl.obj.GetNamespace(), "name", pl.obj.GetName(), "action", pl.result.Action)
+		}
+		out.Body.Documents = append(out.Body.Documents, pl.result)
+	}
+	return out, nil
+}
+
+// prepare maps a document's kind to its resource, settles its namespace
+// and reads the live object.
+func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespace string) (*planned, error) {
+	gvk := doc.obj.GroupVersionKind()
+	mapping, err := c.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if meta.IsNoMatchError(err) {
+		// A kind added since discovery was cached (a new CRD): look again.
+		c.Mapper.Reset()
+		mapping, err = c.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	}
+	if meta.IsNoMatchError(err) {
+		return nil, badDocument(doc.index, doc.line, "kind", "unknown kind %q in %q: the cluster does not serve it", gvk.Kind, gvk.GroupVersion())
+	}
+	if err != nil {
+		return nil, operation.ClusterError(fmt.Errorf("discover %s: %w", gvk, err))
+	}
+	ri := c.Dynamic.Resource(mapping.Resource)
+	pl := &planned{document: doc}
+	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+		ns := doc.obj.GetNamespace()
+		switch {
+		case ns == "" && namespace != "":
+			ns = namespace
+		case ns == "":
+			ns = metav1.NamespaceDefault
+		case namespace != "" && ns != namespace:
+			return nil, badDocument(doc.index, doc.line, "metadata.namespace",
+				"namespace %q is not %q: this endpoint applies only to its namespace", ns, namespace)
+		}
+		doc.obj.SetNamespace(ns)
+		pl.client = ri.Namespace(ns)
+	} else {
+		if namespace != "" {
+			return nil, badDocument(doc.index, doc.line, "kind",
+				"%s is not namespaced: apply it through /api/v1/clusters/{cluster}/apply", gvk.Kind)
+		}
+		doc.obj.SetNamespace("")
+		pl.client = ri
+	}
+	doc.obj.SetManagedFields(nil)
+	pl.result = ApplyDocumentResult{Index: doc.index, Line: doc.line, APIVersion: doc.obj.GetAPIVersion(), Kind: gvk.Kind,
+		Namespace: doc.obj.GetNamespace(), Name: doc.obj.GetName()}
+	live, err := pl.client.Get(ctx, doc.obj.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return nil, rejected(pl, fmt.Errorf("get %s: %w", pl.describe(), err), "")
+	default:
+		pl.live = live
+	}
+	return pl, nil
+}
+
+func (p *planned) apply(ctx context.Context, force, dryRun bool) (*unstructured.Unstructured, error) {
+	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: force}
+	if dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	res, err := p.client.Apply(ctx, p.obj.GetName(), p.obj, opts)
+	if err != nil {
+		return nil, fmt.Errorf("apply %s: %w", p.describe(), err)
+	}
+	return res, nil
+}
+
+// describe names the document's object: Kind/namespace/name.
+func (p *planned) describe() string {
+	if ns := p.obj.GetNamespace(); ns != "" {
+		return p.obj.GetKind() + "/" + ns + "/" + p.obj.GetName()
+	}
+	return p.obj.GetKind() + "/" + p.obj.GetName()
+}
+
+// rejected is the API server's error for a document, with the document's
+// index in the message and in every field location (body[i].<field>).
+func rejected(p *planned, err error, note string) error {
+	mapped := operation.ClusterError(err)
+	var em *huma.ErrorModel
+	if !errors.As(mapped, &em) {
+		return fmt.Errorf("document %d (%s): %w", p.index, p.describe(), err)
+	}
+	em.Detail = fmt.Sprintf("document %d (%s, line %d): %s%s", p.index, p.describe(), p.line, note, em.Detail)
+	if len(em.Errors) == 0 {
+		em.Errors = []*huma.ErrorDetail{{Location: location(p.index, ""), Message: em.Detail}}
+	}
+	for _, e := range em.Errors {
+		if e.Location == "body" || strings.HasPrefix(e.Location, "body.") {
+			e.Location = location(p.index, strings.TrimPrefix(strings.TrimPrefix(e.Location, "body"), "."))
+		}
+	}
+	return em
+}
