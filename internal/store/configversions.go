@@ -29,6 +29,7 @@ type ConfigObject struct {
 	Name string
 }
 
+// String names the object in messages: "secrets prod/web/db".
 func (o ConfigObject) String() string {
 	return o.Kind + " " + o.Cluster + "/" + o.Namespace + "/" + o.Name
 }
@@ -157,4 +158,61 @@ func (r *ConfigVersionRepo) Latest(ctx context.Context, obj ConfigObject) (int, 
 	var last int
 	err := obj.where(r.s.withCtx(ctx).Model(&ConfigVersion{})).Select("COALESCE(MAX(version), 0)").Scan(&last).Error
 	return last, dbError("latest version of "+obj.String(), err)
+}
+
+// Reencrypt re-seals with the primary key every Secret version sealed with
+// another key, and returns how many it re-sealed. Versions sealed with a
+// key the keyring lacks, or that fail to open, are left as they are and
+// reported together in the error (by object and version, never content).
+func (r *ConfigVersionRepo) Reencrypt(ctx context.Context) (n int, err error) {
+	if r.keyring == nil {
+		return 0, errors.New("reencrypt config versions: no keyring")
+	}
+	primary := r.keyring.PrimaryID()
+	var failed []error
+	var after uint64
+	for {
+		var rows []ConfigVersion
+		err := r.s.withCtx(ctx).Where("kind = ? AND key_id <> ? AND id > ?", ConfigKindSecret, primary, after).
+			Order("id").Limit(reencryptBatch).Find(&rows).Error
+		if err != nil {
+			return n, dbError("reencrypt config versions", err)
+		}
+		if len(rows) == 0 {
+			break
+		}
+		for i := range rows {
+			v := &rows[i]
+			after = v.ID
+			if err := r.reseal(ctx, v); err != nil {
+				if ctx.Err() != nil {
+					return n, fmt.Errorf("reencrypt config versions: %w", ctx.Err())
+				}
+				failed = append(failed, err)
+				continue
+			}
+			n++
+		}
+	}
+	if len(failed) > 0 {
+		return n, fmt.Errorf("reencrypt config versions: %d left sealed with an old key: %w", len(failed), errors.Join(failed...))
+	}
+	return n, nil
+}
+
+func (r *ConfigVersionRepo) reseal(ctx context.Context, v *ConfigVersion) error {
+	what := fmt.Sprintf("version %d of %s", v.Version, v.object())
+	aad := configVersionAAD(v.object(), v.Version)
+	plain, err := r.keyring.Open(v.KeyID, v.Payload, aad)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	keyID, sealed, err := r.keyring.Seal(plain, aad)
+	clear(plain)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	err = r.s.withCtx(ctx).Model(&ConfigVersion{}).Where("id = ? AND key_id = ?", v.ID, v.KeyID).
+		Updates(map[string]any{"key_id": keyID, "payload": sealed}).Error
+	return dbError(what, err)
 }

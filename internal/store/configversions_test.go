@@ -150,3 +150,48 @@ func TestConfigVersionsConcurrentRecord(t *testing.T) {
 		}
 	})
 }
+
+func TestConfigVersionsReencrypt(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		oldKey, newKey := bytes.Repeat([]byte{1}, secrets.KeySize), bytes.Repeat([]byte{2}, secrets.KeySize)
+		old, err := secrets.NewKeyring(oldKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := ConfigObject{Cluster: "c", Namespace: "n", Kind: ConfigKindSecret, Name: "db"}
+		for i := range 3 {
+			v := &ConfigVersion{Cluster: obj.Cluster, Namespace: obj.Namespace, Kind: obj.Kind, Name: obj.Name, ChangeType: ConfigUpdated}
+			if err := s.ConfigVersions(old).Record(ctx, v, []byte(fmt.Sprint("value-", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cm := &ConfigVersion{Cluster: "c", Namespace: "n", Kind: ConfigKindConfigMap, Name: "db", ChangeType: ConfigCreated}
+		if err := s.ConfigVersions(old).Record(ctx, cm, []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+		rotated, err := secrets.NewKeyring(newKey, oldKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.ConfigVersions(rotated).Reencrypt(ctx); err != nil || n != 3 {
+			t.Fatalf("reencrypt: %d %v", n, err)
+		}
+		if n, err := s.ConfigVersions(rotated).Reencrypt(ctx); err != nil || n != 0 {
+			t.Fatalf("second reencrypt: %d %v", n, err)
+		}
+		onlyNew, err := secrets.NewKeyring(newKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 3; i++ {
+			_, plain, err := s.ConfigVersions(onlyNew).Get(ctx, obj, i)
+			if err != nil || string(plain) != fmt.Sprint("value-", i-1) {
+				t.Errorf("version %d after rotation: %q %v", i, plain, err)
+			}
+		}
+		if _, err := s.ConfigVersions(testKeyring(t, 3)).Reencrypt(ctx); err == nil {
+			t.Error("a keyring without the sealing key re-encrypted")
+		}
+	})
+}

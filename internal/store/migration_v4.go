@@ -24,6 +24,7 @@ type configVersionV4 struct {
 	CreatedAt       time.Time
 }
 
+// TableName names the table the snapshot creates.
 func (configVersionV4) TableName() string { return "config_versions" }
 
 func migrateV4(tx *gorm.DB) error { return createTable(tx, &configVersionV4{}) }
