@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -27,28 +26,26 @@ const clusterName = "sbx"
 // env is one server with one real sandbox cluster connected as
 // clusterName, shared by the subtests of TestNamespaces.
 type env struct {
-	h    *servertest.Harness
-	c    *multicluster.Cluster
-	user string // a signed-in user without bindings
-	node string
-	base string // /api/v1/clusters/sbx/namespaces
+	h      *servertest.Harness
+	c      *multicluster.Cluster
+	sb     *sandbox.Manager
+	sbName string
+	user   string // a signed-in user without bindings
+	node   string
+	base   string // /api/v1/clusters/sbx/namespaces
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	kubeconfig := sandbox.StartForTest(t, 1)
+	sb, name := sandbox.NewManagerForTest(t)
+	if _, err := sb.Up(t.Context(), name, 1); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sb.Kubeconfig(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := servertest.New(t, servertest.Options{})
-	cfg, err := clientcmd.LoadFromFile(kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rc, err := clientcmd.RESTConfigFromKubeConfig(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +59,7 @@ func newEnv(t *testing.T) *env {
 	if err := c.WaitForSync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{h: h, c: c, user: h.CreateUser("nobody", "user"), base: "/api/v1/clusters/" + clusterName + "/namespaces"}
+	e := &env{h: h, c: c, sb: sb, sbName: name, user: h.CreateUser("nobody", "user"), base: "/api/v1/clusters/" + clusterName + "/namespaces"}
 	eventually(t, func() error {
 		page, err := c.List("nodes", multicluster.Query{})
 		if err != nil || len(page.Items) != 1 {
@@ -142,6 +139,34 @@ func TestNamespaces(t *testing.T) {
 	t.Run("limit ranges", e.testLimitRanges)
 	t.Run("delete", e.testDelete)
 	t.Run("errors", e.testErrors)
+	t.Run("cluster down", e.testClusterDown)
+}
+
+// testClusterDown stops the cluster's control plane: its requests get a
+// 503 that names it, with Retry-After.
+func (e *env) testClusterDown(t *testing.T) {
+	if err := e.sb.Stop(t.Context(), e.sbName); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() error {
+		code, p, hdr := e.h.Do(http.MethodGet, e.base, e.h.Admin, nil)
+		if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(p["detail"]), `"`+clusterName+`"`) || hdr.Get("Retry-After") == "" {
+			return fmt.Errorf("list while the cluster is down: %d %v", code, p)
+		}
+		return nil
+	})
+	for _, r := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodGet, e.base + "/default", nil},
+		{http.MethodPost, e.base, map[string]any{"name": "later"}},
+		{http.MethodDelete, e.base + "/default?force=true", nil},
+		{http.MethodGet, e.base + "/default/resourcequotas", nil},
+		{http.MethodPost, e.base + "/default/limitranges", map[string]any{"name": "x", "limits": []map[string]any{{"type": "Pod"}}}},
+	} {
+		e.expectProblem(t, http.StatusServiceUnavailable, r.method, r.path, e.h.Admin, r.body, "")
+	}
 }
 
 func (e *env) testList(t *testing.T) {
