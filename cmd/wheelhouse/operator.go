@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -146,7 +147,10 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 	if err != nil {
 		return err
 	}
-	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.concurrency}); err != nil {
+	// One controller per run; the process-wide name check would only refuse
+	// a second run in the same process (tests).
+	ctrlOpts := controller.Options{MaxConcurrentReconciles: o.concurrency, SkipNameValidation: ptr.To(true)}
+	if err := r.SetupWithManager(mgr, ctrlOpts); err != nil {
 		return fmt.Errorf("set up workload controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {

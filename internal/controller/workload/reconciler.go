@@ -43,6 +43,10 @@ type Config struct {
 	// PollInterval is the requeue delay while waiting for deletions.
 	// Default: DefaultPollInterval.
 	PollInterval time.Duration
+	// Name names the controller in logs and metrics; it must be unique
+	// among the controllers of one process (the server runs one per member
+	// cluster: "workload-" + cluster). Default: ControllerName.
+	Name string
 }
 
 // Reconciler reconciles Workloads.
@@ -52,6 +56,7 @@ type Reconciler struct {
 	recorder     events.EventRecorder
 	metrics      *Metrics
 	pollInterval time.Duration
+	name         string
 }
 
 // New returns a Reconciler for cfg with defaults filled in.
@@ -72,14 +77,24 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
-	return &Reconciler{client: cfg.Client, applied: newAppliedCache(), recorder: cfg.Recorder, metrics: cfg.Metrics, pollInterval: cfg.PollInterval}, nil
+	if cfg.Name == "" {
+		cfg.Name = ControllerName
+	}
+	return &Reconciler{
+		client:       cfg.Client,
+		applied:      newAppliedCache(),
+		recorder:     cfg.Recorder,
+		metrics:      cfg.Metrics,
+		pollInterval: cfg.PollInterval,
+		name:         cfg.Name,
+	}, nil
 }
 
 // SetupWithManager registers the reconciler with mgr. It watches Workloads
 // and, for drift repair and status, every kind of child it can own.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		Named(ControllerName).
+		Named(r.name).
 		For(&appsv1alpha1.Workload{}, builder.WithPredicates(specOrLifecycleChanged())).
 		Owns(&appsv1.Deployment{}).
 		Owns(&appsv1.StatefulSet{}).
