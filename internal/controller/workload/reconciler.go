@@ -126,7 +126,8 @@ func specOrLifecycleChanged() predicate.Predicate {
 type discardRecorder struct{}
 
 // Eventf implements events.EventRecorder.
-func (discardRecorder) Eventf(runtime.Object, runtime.Object, string, string, string, string, ...any) {}
+func (discardRecorder) Eventf(runtime.Object, runtime.Object, string, string, string, string, ...any) {
+}
 
 // scope is what one reconciliation learns on its way, for the status.
 type scope struct {
