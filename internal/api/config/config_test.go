@@ -68,6 +68,7 @@ func TestConfigCenter(t *testing.T) {
 	t.Run("BadInput", e.testBadInput)
 	t.Run("DeleteAndRestore", e.testDeleteAndRestore)
 	t.Run("List", e.testList)
+	t.Run("LastAppliedHidden", e.testLastAppliedHidden)
 	// Last: it takes the history table away for a moment.
 	t.Run("NotRecorded", e.testNotRecorded)
 }
@@ -363,6 +364,27 @@ func (e *env) testList(t *testing.T) {
 	})
 	h.Expect(http.StatusBadRequest, http.MethodGet, nsURL+"/configmaps?labelSelector=a%20b%20c", e.viewer, nil)
 	h.Expect(http.StatusForbidden, http.MethodGet, nsURL+"/configmaps", h.CreateUser("stranger", "user"), nil)
+}
+
+// testLastAppliedHidden: kubectl apply keeps a Secret's values in clear in
+// an annotation; no view shows it.
+func (e *env) testLastAppliedHidden(t *testing.T) {
+	value := marker(t)
+	applied := fmt.Sprintf(`{"apiVersion":"v1","kind":"Secret","stringData":{"token":%q}}`, value)
+	_, err := e.c.Kube.CoreV1().Secrets(namespace).Create(t.Context(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "applied",
+		Annotations: map[string]string{"kubectl.kubernetes.io/last-applied-configuration": applied, "team": "a"}},
+		StringData: map[string]string{"token": value}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets/applied", e.viewer, nil)
+	if !cmp.Equal(got["annotations"], map[string]any{"team": "a"}) || strings.Contains(fmt.Sprint(got), value) {
+		t.Errorf("secret view shows the last applied configuration: %v", got["annotations"])
+	}
+	eventually(t, func() bool {
+		list := e.h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets?name=applied", e.viewer, nil)
+		return len(items(list)) == 1 && !strings.Contains(fmt.Sprint(list), value)
+	})
 }
 
 func items(body map[string]any) []map[string]any {

@@ -28,8 +28,14 @@ type ConfigVersionListOutput struct {
 // GetVersionInput names one version.
 type GetVersionInput struct {
 	ObjectParams
-	RevealParams
 	Version int `path:"version" minimum:"1" doc:"Version number"`
+}
+
+// GetSecretVersionInput names one version of a Secret, with its values on
+// request.
+type GetSecretVersionInput struct {
+	GetVersionInput
+	RevealParams
 }
 
 // ConfigMapVersionOutput carries one version of a ConfigMap.
@@ -45,9 +51,15 @@ type SecretVersionOutput struct {
 // DiffInput names the two versions to compare.
 type DiffInput struct {
 	ObjectParams
-	RevealParams
 	From int `query:"from" minimum:"1" required:"true" doc:"Older version"`
 	To   int `query:"to" minimum:"1" required:"true" doc:"Newer version"`
+}
+
+// SecretDiffInput compares two versions of a Secret, with the values on
+// request.
+type SecretDiffInput struct {
+	DiffInput
+	RevealParams
 }
 
 // ConfigDiffOutput is the difference between two versions.
@@ -102,7 +114,7 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 				Data: snap.Data, BinaryData: snap.BinaryData}}, nil
 		})
 	} else {
-		huma.Register(api, get, func(ctx context.Context, in *GetVersionInput) (*SecretVersionOutput, error) {
+		huma.Register(api, get, func(ctx context.Context, in *GetSecretVersionInput) (*SecretVersionOutput, error) {
 			obj := object(in.ObjectParams, kind)
 			v, snap, err := h.history.Get(ctx, obj, in.Version)
 			if err != nil {
@@ -123,33 +135,15 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 	diff := operation.New(http.MethodGet, path+"/diff", "diff-"+singular+"-versions",
 		"Compare two versions of a "+kindName(kind)+" key by key"+secretNote(kind, " (values only with reveal=true, audited)"), tags, p(auth.VerbGet))
 	diff.Errors = append(diff.Errors, http.StatusNotFound)
-	huma.Register(api, diff, func(ctx context.Context, in *DiffInput) (*ConfigDiffOutput, error) {
-		obj := object(in.ObjectParams, kind)
-		_, from, err := h.history.Get(ctx, obj, in.From)
-		if err != nil {
-			return nil, historyError(obj, in.From, err)
-		}
-		_, to, err := h.history.Get(ctx, obj, in.To)
-		if err != nil {
-			return nil, historyError(obj, in.To, err)
-		}
-		show := kind == store.ConfigKindConfigMap
-		if kind == store.ConfigKindSecret && in.Reveal {
-			if err := h.authorizeReveal(ctx, in.NamespaceParams, &in.RevealParams); err != nil {
-				return nil, err
-			}
-			show = true
-		}
-		out := &ConfigDiffOutput{Body: ConfigDiff{From: in.From, To: in.To, Changes: []ConfigKeyChange{}, Revealed: show && kind == store.ConfigKindSecret}}
-		for _, c := range confighistory.Diff(from, to) {
-			kc := ConfigKeyChange{Key: c.Key, Change: c.Change, Base64: c.Binary || kind == store.ConfigKindSecret}
-			if show {
-				kc.From, kc.To = diffValue(c.From, kc.Base64), diffValue(c.To, kc.Base64)
-			}
-			out.Body.Changes = append(out.Body.Changes, kc)
-		}
-		return out, nil
-	})
+	if kind == store.ConfigKindConfigMap {
+		huma.Register(api, diff, func(ctx context.Context, in *DiffInput) (*ConfigDiffOutput, error) {
+			return h.diff(ctx, kind, in, nil)
+		})
+	} else {
+		huma.Register(api, diff, func(ctx context.Context, in *SecretDiffInput) (*ConfigDiffOutput, error) {
+			return h.diff(ctx, kind, &in.DiffInput, &in.RevealParams)
+		})
+	}
 
 	rollback := operation.New(http.MethodPost, path+"/rollback", "rollback-"+singular,
 		"Write a version's data back to the "+kindName(kind)+" (re-created if deleted) and record it as a new version", tags, p(auth.VerbUpdate))
@@ -208,4 +202,35 @@ func diffValue(b []byte, b64 bool) *string {
 		s = base64.StdEncoding.EncodeToString(b)
 	}
 	return &s
+}
+
+// diff compares two versions; a ConfigMap's values are always shown, a
+// Secret's only when rp asks and the caller may see them.
+func (h *handlers) diff(ctx context.Context, kind string, in *DiffInput, rp *RevealParams) (*ConfigDiffOutput, error) {
+	obj := object(in.ObjectParams, kind)
+	_, from, err := h.history.Get(ctx, obj, in.From)
+	if err != nil {
+		return nil, historyError(obj, in.From, err)
+	}
+	_, to, err := h.history.Get(ctx, obj, in.To)
+	if err != nil {
+		return nil, historyError(obj, in.To, err)
+	}
+	secret := kind == store.ConfigKindSecret
+	show := !secret
+	if secret && rp != nil && rp.Reveal {
+		if err := h.authorizeReveal(ctx, in.NamespaceParams, rp); err != nil {
+			return nil, err
+		}
+		show = true
+	}
+	out := &ConfigDiffOutput{Body: ConfigDiff{From: in.From, To: in.To, Changes: []ConfigKeyChange{}, Revealed: secret && show}}
+	for _, c := range confighistory.Diff(from, to) {
+		kc := ConfigKeyChange{Key: c.Key, Change: c.Change, Base64: c.Binary || secret}
+		if show {
+			kc.From, kc.To = diffValue(c.From, kc.Base64), diffValue(c.To, kc.Base64)
+		}
+		out.Body.Changes = append(out.Body.Changes, kc)
+	}
+	return out, nil
 }
