@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -130,9 +131,10 @@ func Register(api huma.API, d Deps) {
 func setUp(op *huma.Operation) {
 	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	op.MaxBodyBytes = 4 << 20
-	op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
-		"application/json": {Schema: &huma.Schema{Type: "object", Description: "An object, or a List of objects"}},
-	}}
+	// JSON is accepted as well. No schema: with one, huma would decode and
+	// validate the body itself.
+	op.RequestBody = &huma.RequestBody{Required: true, Description: "YAML documents separated by ---, or JSON (an object, an array, or a List)",
+		Content: map[string]*huma.MediaType{"application/json": {}}}
 }
 
 // planned is a document ready to apply.
@@ -274,10 +276,20 @@ func (p *planned) describe() string {
 	return p.obj.GetKind() + "/" + p.obj.GetName()
 }
 
+// typedPatchError is the API server's message for a document that does
+// not fit its kind's schema: "... .spec.size: expected numeric ...".
+var typedPatchError = regexp.MustCompile(`failed to create typed patch object \([^)]*\): \.([^:]+): (.+)$`)
+
 // rejected is the API server's error for a document, with the document's
 // index in the message and in every field location (body[i].<field>).
 func rejected(p *planned, err error, note string) error {
 	mapped := operation.ClusterError(err)
+	if m := typedPatchError.FindStringSubmatch(err.Error()); m != nil && apierrors.IsInternalError(err) {
+		// The API server answers 500 when a document does not fit the
+		// kind's schema (a string for an integer): the document's fault.
+		mapped = huma.Error422UnprocessableEntity("the document does not match the schema of its kind: "+m[1]+": "+m[2],
+			&huma.ErrorDetail{Location: "body." + m[1], Message: m[2]})
+	}
 	var em *huma.ErrorModel
 	if !errors.As(mapped, &em) {
 		return fmt.Errorf("document %d (%s): %w", p.index, p.describe(), err)

@@ -9,7 +9,9 @@ import (
 )
 
 // diff returns the unified diff, in YAML, from live (nil when the object
-// does not exist) to after, both without managedFields.
+// does not exist) to after, both without managedFields, resourceVersion
+// and status: apply does not write status, and the controllers that do
+// would otherwise show their own changes between the two reads.
 func diff(live, after *unstructured.Unstructured, name string) (string, error) {
 	a, err := render(live)
 	if err != nil {
@@ -40,6 +42,8 @@ func render(obj *unstructured.Unstructured) (string, error) {
 	}
 	c := obj.DeepCopy()
 	c.SetManagedFields(nil)
+	c.SetResourceVersion("")
+	delete(c.Object, "status")
 	raw, err := yaml.Marshal(c.Object)
 	if err != nil {
 		return "", fmt.Errorf("render %s as YAML: %w", obj.GetName(), err)

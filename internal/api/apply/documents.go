@@ -38,7 +38,21 @@ func badDocument(index, line int, field, format string, args ...any) error {
 		&huma.ErrorDetail{Location: location(index, field), Message: fmt.Sprintf("line %d: %s", line, msg)})
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+// yamlError is the YAML parser's "yaml: line N: problem".
+var yamlError = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// invalidYAML is the 400 for a document that is not YAML, with the line
+// of the body where the parser stopped.
+func invalidYAML(index, start int, err error) error {
+	msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "), "yaml: ")
+	line := start
+	if m := yamlError.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		line, msg = start+n-1, m[2]
+	}
+	return huma.Error400BadRequest(fmt.Sprintf("document %d (starting at line %d): invalid YAML at line %d: %s", index, start, line, msg),
+		&huma.ErrorDetail{Location: location(index, ""), Message: fmt.Sprintf("line %d: %s", line, msg), Value: line})
+}
 
 // parseDocuments splits body (YAML documents separated by ---, or JSON)
 // into objects. Empty documents are skipped; a List kind (v1 List,
@@ -53,14 +67,7 @@ func parseDocuments(body []byte) ([]document, error) {
 		index := len(docs)
 		raw, err := yaml.YAMLToJSON(chunk.text)
 		if err != nil {
-			line := chunk.line
-			msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
-			if m := yamlLine.FindStringSubmatch(msg); m != nil {
-				n, _ := strconv.Atoi(m[1])
-				line = chunk.line + n - 1
-				msg = strings.Replace(msg, m[0], "line "+strconv.Itoa(line), 1)
-			}
-			return nil, badDocument(index, line, "", "invalid YAML: %s", msg)
+			return nil, invalidYAML(index, chunk.line, err)
 		}
 		objs, err := objects(raw)
 		if err != nil {

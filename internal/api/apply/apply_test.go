@@ -1,0 +1,330 @@
+package apply_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
+)
+
+const (
+	clusterName = "sbx"
+	ns          = "shop"
+	applyURL    = "/api/v1/clusters/" + clusterName + "/apply"
+	nsApplyURL  = "/api/v1/clusters/" + clusterName + "/namespaces/" + ns + "/apply"
+)
+
+type env struct {
+	h *servertest.Harness
+	c *multicluster.Cluster
+}
+
+func TestApply(t *testing.T) {
+	h := servertest.New(t, servertest.Options{})
+	c := h.ImportCluster(clusterName, sandbox.StartForTest(t, 1))
+	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{h: h, c: c}
+	t.Run("apply", e.testApply)
+	t.Run("dryRun", e.testDryRun)
+	t.Run("allOrNothing", e.testAllOrNothing)
+	t.Run("badInput", e.testBadInput)
+	t.Run("immutable", e.testImmutable)
+	t.Run("crd", e.testCRD)
+	t.Run("namespaced", e.testNamespaced)
+}
+
+const twoDocs = `# a config map and a deployment
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  color: blue
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: cart}
+  template:
+    metadata:
+      labels: {app: cart}
+    spec:
+      containers:
+      - name: cart
+        image: cart:1
+`
+
+func (e *env) testApply(t *testing.T) {
+	res := e.apply(t, http.StatusOK, applyURL, "application/yaml", twoDocs)
+	if len(res.Documents) != 2 || res.DryRun {
+		t.Fatalf("result %+v", res)
+	}
+	for i, want := range []struct{ kind, name string }{{"ConfigMap", "settings"}, {"Deployment", "cart"}} {
+		d := res.Documents[i]
+		if d.Index != i || d.Kind != want.kind || d.Name != want.name || d.Namespace != ns || d.Action != apply.ActionCreated || d.ResourceVersion == "" {
+			t.Errorf("document %d: %+v", i, d)
+		}
+	}
+	if res.Documents[1].Line != 10 {
+		t.Errorf("second document starts at line %d, want 10", res.Documents[1].Line)
+	}
+	dep, err := e.c.Kube.AppsV1().Deployments(ns).Get(t.Context(), "cart", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(dep.ManagedFields, func(m metav1.ManagedFieldsEntry) bool {
+		return m.Manager == apply.FieldManager && m.Operation == metav1.ManagedFieldsOperationApply
+	}) {
+		t.Errorf("not applied by %s: %+v", apply.FieldManager, dep.ManagedFields)
+	}
+	// The same documents again change nothing.
+	again := e.apply(t, http.StatusOK, applyURL, "application/yaml", twoDocs)
+	if again.Documents[0].Action != apply.ActionUnchanged || again.Documents[1].Action != apply.ActionUnchanged {
+		t.Errorf("second apply %+v", again)
+	}
+	// JSON works too: an array of objects.
+	js := `[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-json","namespace":"shop"},"data":{"a":"b"}}]`
+	if r := e.apply(t, http.StatusOK, applyURL, "application/json", js); r.Documents[0].Action != apply.ActionCreated {
+		t.Errorf("json apply %+v", r)
+	}
+}
+
+func (e *env) testDryRun(t *testing.T) {
+	changed := strings.Replace(twoDocs, "color: blue", "color: green", 1)
+	changed = strings.Replace(changed, "image: cart:1", "image: cart:2", 1)
+	changed += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new-one\n  namespace: shop\n"
+	res := e.apply(t, http.StatusOK, applyURL+"?dryRun=true", "application/yaml", changed)
+	if !res.DryRun || len(res.Documents) != 3 {
+		t.Fatalf("result %+v", res)
+	}
+	cm, dep, created := res.Documents[0], res.Documents[1], res.Documents[2]
+	if cm.Action != apply.ActionConfigured || !strings.Contains(cm.Diff, "-  color: blue\n+  color: green\n") ||
+		!strings.HasPrefix(cm.Diff, "--- live/ConfigMap/shop/settings\n+++ applied/ConfigMap/shop/settings\n") {
+		t.Errorf("config map diff %+v", cm)
+	}
+	if dep.Action != apply.ActionConfigured || !strings.Contains(dep.Diff, "+      - image: cart:2\n") {
+		t.Errorf("deployment diff %+v", dep)
+	}
+	if created.Action != apply.ActionCreated || !strings.Contains(created.Diff, "+  name: new-one") {
+		t.Errorf("created %+v", created)
+	}
+	for _, d := range res.Documents {
+		if strings.Contains(d.Diff, "managedFields") || d.ResourceVersion != "" {
+			t.Errorf("document %d: %+v", d.Index, d)
+		}
+	}
+	// Nothing was written.
+	live, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(t.Context(), "settings", metav1.GetOptions{})
+	if err != nil || live.Data["color"] != "blue" {
+		t.Errorf("live config map %v %v", live.Data, err)
+	}
+	if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(t.Context(), "new-one", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("dry run created new-one: %v", err)
+	}
+}
+
+// testAllOrNothing: the second document fails the API server's
+// validation, so the first, valid, is not applied either.
+func (e *env) testAllOrNothing(t *testing.T) {
+	body := `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: first
+  namespace: shop
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: broken
+  namespace: shop
+spec:
+  replicas: -1
+  selector:
+    matchLabels: {app: broken}
+  template:
+    metadata:
+      labels: {app: other}
+    spec:
+      containers:
+      - name: c
+        image: i
+`
+	p := e.problem(t, http.StatusUnprocessableEntity, applyURL, "application/yaml", body)
+	locs := servertest.ErrorLocations(p)
+	if !slices.Contains(locs, "body[1].spec.replicas") || !strings.Contains(p["detail"].(string), "document 1 (Deployment/shop/broken, line 7)") {
+		t.Errorf("problem %v", p)
+	}
+	if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(t.Context(), "first", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("first document was applied: %v", err)
+	}
+}
+
+func (e *env) testBadInput(t *testing.T) {
+	badYAML := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  data: [unclosed\n"
+	p := e.problem(t, http.StatusBadRequest, applyURL, "application/yaml", badYAML)
+	if d := p["detail"].(string); !strings.HasPrefix(d, "document 1 (starting at line 6): invalid YAML at line 10: ") {
+		t.Errorf("invalid YAML problem %v", p)
+	}
+	if locs := servertest.ErrorLocations(p); !slices.Equal(locs, []string{"body[1]"}) {
+		t.Errorf("locations %v", locs)
+	}
+
+	p = e.problem(t, http.StatusBadRequest, applyURL, "application/yaml", "apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: g\n")
+	if !strings.Contains(p["detail"].(string), `unknown kind "Gizmo"`) || !slices.Contains(servertest.ErrorLocations(p), "body[0].kind") {
+		t.Errorf("unknown kind problem %v", p)
+	}
+	p = e.problem(t, http.StatusBadRequest, applyURL, "application/yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
+	if !slices.Contains(servertest.ErrorLocations(p), "body[0].metadata.name") {
+		t.Errorf("missing name problem %v", p)
+	}
+	e.problem(t, http.StatusBadRequest, applyURL, "application/yaml", "# nothing\n---\n")
+	e.problem(t, http.StatusNotFound, "/api/v1/clusters/nowhere/apply", "application/yaml", twoDocs)
+	user := e.h.CreateUser("nobody", "user")
+	e.raw(t, http.StatusForbidden, applyURL, user, "application/yaml", twoDocs)
+	e.raw(t, http.StatusForbidden, nsApplyURL, user, "application/yaml", twoDocs)
+}
+
+// testImmutable: a change the API server refuses on update keeps its status
+// and field causes.
+func (e *env) testImmutable(t *testing.T) {
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\n  namespace: shop\nspec:\n  template:\n    spec:\n" +
+		"      restartPolicy: Never\n      containers:\n      - name: c\n        image: %s\n"
+	e.apply(t, http.StatusOK, applyURL, "application/yaml", strings.Replace(job, "%s", "one:1", 1))
+	p := e.problem(t, http.StatusUnprocessableEntity, applyURL, "application/yaml", strings.Replace(job, "%s", "two:2", 1))
+	if !slices.Contains(servertest.ErrorLocations(p), "body[0].spec.template") || !strings.Contains(p["detail"].(string), "immutable") {
+		t.Errorf("immutable problem %v", p)
+	}
+}
+
+// testCRD: a CRD applied in one request, its objects in the next.
+func (e *env) testCRD(t *testing.T) {
+	crd := `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+`
+	if r := e.apply(t, http.StatusOK, applyURL, "application/yaml", crd); r.Documents[0].Action != apply.ActionCreated {
+		t.Fatalf("crd %+v", r)
+	}
+	widget := "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"
+	deadline := time.Now().Add(time.Minute)
+	for {
+		code, body := e.raw(t, 0, nsApplyURL, e.h.Admin, "application/yaml", widget)
+		if code == http.StatusOK {
+			var r apply.ApplyResult
+			if err := json.Unmarshal(body, &r); err != nil || r.Documents[0].Namespace != ns || r.Documents[0].Action != apply.ActionCreated {
+				t.Errorf("widget %s %v", body, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("widget not applied: %d %s", code, body)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	// A document that does not fit the CRD's schema is the document's fault.
+	p := e.problem(t, http.StatusUnprocessableEntity, applyURL, "application/yaml",
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w2\n  namespace: shop\nspec:\n  size: big\n")
+	if !slices.Contains(servertest.ErrorLocations(p), "body[0].spec.size") {
+		t.Errorf("schema violation problem %v", p)
+	}
+}
+
+func (e *env) testNamespaced(t *testing.T) {
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\n"
+	r := e.apply(t, http.StatusOK, nsApplyURL, "application/yaml", cm)
+	if r.Documents[0].Namespace != ns {
+		t.Errorf("namespace-less document went to %q", r.Documents[0].Namespace)
+	}
+	p := e.problem(t, http.StatusBadRequest, nsApplyURL, "application/yaml", cm+"---\n"+strings.Replace(cm, "local\n", "local\n  namespace: default\n", 1))
+	if !slices.Contains(servertest.ErrorLocations(p), "body[1].metadata.namespace") {
+		t.Errorf("other namespace problem %v", p)
+	}
+	p = e.problem(t, http.StatusBadRequest, nsApplyURL, "application/yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: sneaky\n")
+	if !slices.Contains(servertest.ErrorLocations(p), "body[0].kind") {
+		t.Errorf("cluster-scoped problem %v", p)
+	}
+}
+
+// raw posts body with contentType as token and returns the status and
+// body; a non-zero want must match.
+func (e *env) raw(t *testing.T, want int, path, token, contentType, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.h.URL+path, bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := e.h.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != 0 && resp.StatusCode != want {
+		t.Fatalf("POST %s: status %d, want %d: %s", path, resp.StatusCode, want, out)
+	}
+	return resp.StatusCode, out
+}
+
+func (e *env) apply(t *testing.T, want int, path, contentType, body string) apply.ApplyResult {
+	t.Helper()
+	_, out := e.raw(t, want, path, e.h.Admin, contentType, body)
+	var r apply.ApplyResult
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	return r
+}
+
+func (e *env) problem(t *testing.T, want int, path, contentType, body string) map[string]any {
+	t.Helper()
+	_, out := e.raw(t, want, path, e.h.Admin, contentType, body)
+	var p map[string]any
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	return p
+}
