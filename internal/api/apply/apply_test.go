@@ -47,6 +47,7 @@ func TestApply(t *testing.T) {
 	t.Run("immutable", e.testImmutable)
 	t.Run("crd", e.testCRD)
 	t.Run("namespaced", e.testNamespaced)
+	t.Run("projectMember", e.testProjectMember)
 }
 
 const twoDocs = `# a config map and a deployment
@@ -282,6 +283,39 @@ func (e *env) testNamespaced(t *testing.T) {
 	if !slices.Contains(servertest.ErrorLocations(p), "body[0].kind") {
 		t.Errorf("cluster-scoped problem %v", p)
 	}
+}
+
+// testProjectMember: a member of the project holding the namespace may
+// apply there through the namespaced endpoint, not cluster-wide.
+func (e *env) testProjectMember(t *testing.T) {
+	h := e.h
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": "store"})
+	deadline := time.Now().Add(time.Minute)
+	for {
+		code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects/store/namespaces", h.Admin, map[string]string{"namespace": ns})
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("add namespace to project: %d %v", code, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	member := h.CreateUser("dev", "user")
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/"+clusterName+"/projects/store/members/dev", h.Admin, map[string]string{"role": "member"})
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-member\n"
+	for {
+		// The namespace's project label reaches the cache.
+		code, out := e.raw(t, 0, nsApplyURL, member, "application/yaml", cm)
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("member apply: %d %s", code, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.raw(t, http.StatusForbidden, applyURL, member, "application/yaml", cm)
 }
 
 // raw posts body with contentType as token and returns the status and

@@ -202,7 +202,7 @@ func (e *env) testInvalid(t *testing.T) {
 	}{
 		{"deployments", workloads.WorkloadSpec{Name: "Bad_Name", Containers: []workloads.WorkloadContainer{container("c", "i")}}, []string{"body.name"}},
 		{"deployments", workloads.WorkloadSpec{Name: "ok", Containers: []workloads.WorkloadContainer{{Name: "c", Image: "i",
-			Resources: &workloads.WorkloadResources{Requests: map[string]string{"cpu": "lots"}},
+			Resources:    &workloads.WorkloadResources{Requests: map[string]string{"cpu": "lots"}},
 			VolumeMounts: []workloads.WorkloadVolumeMount{{Name: "none", MountPath: "rel"}}}, container("c", "i")}},
 			[]string{"body.containers[0].resources.requests.cpu", "body.containers[0].volumeMounts[0].name", "body.containers[0].volumeMounts[0].mountPath", "body.containers[1].name"}},
 		{"deployments", workloads.WorkloadSpec{Name: "ok", Containers: []workloads.WorkloadContainer{{Name: "c", Image: "i",
