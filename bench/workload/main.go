@@ -452,7 +452,7 @@ func report(o options, direct, operator time.Duration, reg prometheus.Gatherer) 
 		{"reconcile latency, success", reg, workload.ReconcileDurationName, labelIs("result", "success")},
 		{"reconcile latency, requeue", reg, workload.ReconcileDurationName, labelIs("result", "requeue")},
 		{"reconcile latency, error", reg, workload.ReconcileDurationName, labelIs("result", "error")},
-		{"work queue wait (controller-runtime)", ctrlmetrics.Registry, "workqueue_queue_duration_seconds", labelIs("name", workload.ControllerName)},
+		{"work queue wait (controller-runtime; its buckets are 10x apart: rough)", ctrlmetrics.Registry, "workqueue_queue_duration_seconds", labelIs("name", workload.ControllerName)},
 	}
 	fmt.Printf("\n| histogram | samples | p50 | p99 |\n| --- | --- | --- | --- |\n")
 	for _, r := range rows {
