@@ -71,10 +71,8 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 	}
 	defer st.Close()
 
-	if n, err := st.Credentials(keyring).Reencrypt(ctx); err != nil {
-		return fmt.Errorf("re-encrypt stored secrets with the current key: %w", err)
-	} else if n > 0 {
-		logger.Info("Re-encrypted stored secrets with the current key", "count", n)
+	if err := reencrypt(ctx, st, keyring, logger); err != nil {
+		return err
 	}
 
 	authn := auth.NewService(auth.Config{Store: st, SessionTTL: cfg.SessionTTL})
@@ -208,6 +206,24 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 		return nil, nil, err
 	}
 	return st, keyring, nil
+}
+
+// reencrypt re-seals every stored secret (credentials and Secret versions)
+// that an older key sealed, so a rotated-out key can then be dropped.
+func reencrypt(ctx context.Context, st *store.Store, keyring *secrets.Keyring, logger *slog.Logger) error {
+	for what, f := range map[string]func(context.Context) (int, error){
+		"credentials":     st.Credentials(keyring).Reencrypt,
+		"secret versions": st.ConfigVersions(keyring).Reencrypt,
+	} {
+		n, err := f(ctx)
+		if err != nil {
+			return fmt.Errorf("re-encrypt stored %s with the current key: %w", what, err)
+		}
+		if n > 0 {
+			logger.Info("Re-encrypted with the current key", "what", what, "count", n)
+		}
+	}
+	return nil
 }
 
 func loadKeyring(cfg *config.Config, logger *slog.Logger) (*secrets.Keyring, error) {

@@ -65,8 +65,8 @@ func (r *ClusterRepo) Update(ctx context.Context, c *Cluster) error {
 	return nil
 }
 
-// Delete removes the cluster with its credentials, projects and role
-// bindings in one transaction.
+// Delete removes the cluster with its credentials, projects, role bindings
+// and configuration history in one transaction.
 func (r *ClusterRepo) Delete(ctx context.Context, id uint64) error {
 	return r.s.withCtx(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("owner = ?", ClusterOwner(id)).Delete(&Credential{}).Error; err != nil {
@@ -79,6 +79,11 @@ func (r *ClusterRepo) Delete(ctx context.Context, id uint64) error {
 			}
 			if err := tx.Where("cluster = ?", c.Name).Delete(&Project{}).Error; err != nil {
 				return dbError("delete projects of cluster", err)
+			}
+			// A cluster imported again under the same name starts with no
+			// configuration history of its predecessor.
+			if err := tx.Where("cluster = ?", c.Name).Delete(&ConfigVersion{}).Error; err != nil {
+				return dbError("delete configuration history of cluster", err)
 			}
 		}
 		res := tx.Where("id = ?", id).Delete(&Cluster{})

@@ -73,8 +73,16 @@ func TestClusters(t *testing.T) {
 		if err := creds.Put(ctx, ClusterOwner(c.ID), "kubeconfig", []byte("apiVersion: v1")); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.DB().Create(&ConfigVersion{Cluster: "prod-eu", Namespace: "a", Kind: ConfigKindConfigMap, Name: "x", Version: 1, ChangeType: ConfigCreated, Payload: []byte("{}")}).Error; err != nil {
+			t.Fatal(err)
+		}
 		if err := repo.Delete(ctx, c.ID); err != nil {
 			t.Fatal(err)
+		}
+		var history int64
+		s.DB().Model(&ConfigVersion{}).Where("cluster = ?", "prod-eu").Count(&history)
+		if history != 0 {
+			t.Errorf("%d configuration versions outlived their cluster", history)
 		}
 		if _, err := creds.Get(ctx, ClusterOwner(c.ID), "kubeconfig"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("credential outlived its cluster: %v", err)
