@@ -158,8 +158,8 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 		return nil, operation.ClusterError(err)
 	}
 	plan := make([]*planned, 0, len(docs))
-	for _, doc := range docs {
-		pl, err := prepare(ctx, c, doc, namespace)
+	for i, doc := range docs {
+		pl, err := prepare(ctx, c, doc, namespace, docs[:i])
 		if err != nil {
 			return nil, err
 		}
@@ -167,9 +167,9 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	}
 	// Dry run every document before writing any.
 	for _, pl := range plan {
-		res, err := pl.apply(ctx, p.Force, true)
+		res, err := pl.dryRun(ctx, p.Force)
 		if err != nil {
-			return nil, rejected(pl, err, "")
+			return nil, rejected(pl, err, namespaceHint(err, docs[:pl.index]))
 		}
 		if pl.result.Diff, err = diff(pl.live, res, pl.describe()); err != nil {
 			return nil, err
@@ -205,7 +205,7 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 
 // prepare maps a document's kind to its resource, settles its namespace
 // and reads the live object.
-func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespace string) (*planned, error) {
+func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespace string, earlier []document) (*planned, error) {
 	gvk := doc.obj.GroupVersionKind()
 	mapping, err := c.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
@@ -214,7 +214,15 @@ func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespa
 		mapping, err = c.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	}
 	if meta.IsNoMatchError(err) {
-		return nil, badDocument(doc.index, doc.line, "kind", "unknown kind %q in %q: the cluster does not serve it", gvk.Kind, gvk.GroupVersion())
+		hint := ""
+		for _, e := range earlier {
+			group, _, _ := unstructured.NestedString(e.obj.Object, "spec", "group")
+			kind, _, _ := unstructured.NestedString(e.obj.Object, "spec", "names", "kind")
+			if e.obj.GetKind() == "CustomResourceDefinition" && group == gvk.Group && kind == gvk.Kind {
+				hint = fmt.Sprintf(" (document %d of this request defines it, but every document is dry-run before any is applied: apply the CRD first)", e.index)
+			}
+		}
+		return nil, badDocument(doc.index, doc.line, "kind", "unknown kind %q in %q: the cluster does not serve it%s", gvk.Kind, gvk.GroupVersion(), hint)
 	}
 	if err != nil {
 		return nil, operation.ClusterError(fmt.Errorf("discover %s: %w", gvk, err))
@@ -245,15 +253,52 @@ func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespa
 	doc.obj.SetManagedFields(nil)
 	pl.result = ApplyDocumentResult{Index: doc.index, Line: doc.line, APIVersion: doc.obj.GetAPIVersion(), Kind: gvk.Kind,
 		Namespace: doc.obj.GetNamespace(), Name: doc.obj.GetName()}
-	live, err := pl.client.Get(ctx, doc.obj.GetName(), metav1.GetOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-	case err != nil:
-		return nil, rejected(pl, fmt.Errorf("get %s: %w", pl.describe(), err), "")
-	default:
-		pl.live = live
+	if err := pl.readLive(ctx); err != nil {
+		return nil, rejected(pl, err, "")
 	}
 	return pl, nil
+}
+
+// readLive reads the live object into p.live (nil when there is none).
+func (p *planned) readLive(ctx context.Context) error {
+	live, err := p.client.Get(ctx, p.obj.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		p.live = nil
+	case err != nil:
+		return fmt.Errorf("get %s: %w", p.describe(), err)
+	default:
+		p.live = live
+	}
+	return nil
+}
+
+// dryRun applies the document in dry run and returns the result, with
+// p.live the object it was applied to: when the object changed meanwhile
+// (controllers write annotations and status), it reads and tries again,
+// so the diff shows only what the document changes.
+func (p *planned) dryRun(ctx context.Context, force bool) (*unstructured.Unstructured, error) {
+	for attempt := 0; ; attempt++ {
+		res, err := p.apply(ctx, force, true)
+		if err != nil {
+			return nil, err
+		}
+		before := p.live
+		if err := p.readLive(ctx); err != nil {
+			return nil, err
+		}
+		if attempt == 2 || version(before) == version(p.live) {
+			p.live = before
+			return res, nil
+		}
+	}
+}
+
+func version(u *unstructured.Unstructured) string {
+	if u == nil {
+		return ""
+	}
+	return u.GetResourceVersion()
 }
 
 func (p *planned) apply(ctx context.Context, force, dryRun bool) (*unstructured.Unstructured, error) {
@@ -274,6 +319,21 @@ func (p *planned) describe() string {
 		return p.obj.GetKind() + "/" + ns + "/" + p.obj.GetName()
 	}
 	return p.obj.GetKind() + "/" + p.obj.GetName()
+}
+
+// namespaceHint explains a missing namespace that an earlier document of
+// the request creates.
+func namespaceHint(err error, earlier []document) string {
+	var status apierrors.APIStatus
+	if !apierrors.IsNotFound(err) || !errors.As(err, &status) || status.Status().Details == nil || status.Status().Details.Kind != "namespaces" {
+		return ""
+	}
+	for _, e := range earlier {
+		if e.obj.GetKind() == "Namespace" && e.obj.GetAPIVersion() == "v1" && e.obj.GetName() == status.Status().Details.Name {
+			return fmt.Sprintf("its namespace is created by document %d of this request, but every document is dry-run before any is applied: apply the Namespace first; ", e.index)
+		}
+	}
+	return ""
 }
 
 // typedPatchError is the API server's message for a document that does
@@ -300,7 +360,8 @@ func rejected(p *planned, err error, note string) error {
 	}
 	for _, e := range em.Errors {
 		if e.Location == "body" || strings.HasPrefix(e.Location, "body.") {
-			e.Location = location(p.index, strings.TrimPrefix(strings.TrimPrefix(e.Location, "body"), "."))
+			// Field manager conflicts name fields as ".spec.x".
+			e.Location = location(p.index, strings.TrimLeft(strings.TrimPrefix(e.Location, "body"), "."))
 		}
 	}
 	return em

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	applycorev1 "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -48,6 +49,7 @@ func TestApply(t *testing.T) {
 	t.Run("crd", e.testCRD)
 	t.Run("namespaced", e.testNamespaced)
 	t.Run("projectMember", e.testProjectMember)
+	t.Run("fieldConflict", e.testFieldConflict)
 }
 
 const twoDocs = `# a config map and a deployment
@@ -316,6 +318,34 @@ func (e *env) testProjectMember(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	e.raw(t, http.StatusForbidden, applyURL, member, "application/yaml", cm)
+}
+
+// testFieldConflict: a field another manager owns is a 409 naming it,
+// unless force takes it over; a namespace created by the same request is
+// explained.
+func (e *env) testFieldConflict(t *testing.T) {
+	_, err := e.c.Kube.CoreV1().ConfigMaps(ns).Apply(t.Context(), applycorev1.ConfigMap("owned", ns).WithData(map[string]string{"k": "v1"}),
+		metav1.ApplyOptions{FieldManager: "someone-else"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: shop\ndata:\n  k: v2\n"
+	p := e.problem(t, http.StatusConflict, applyURL, "application/yaml", doc)
+	if !slices.Contains(servertest.ErrorLocations(p), "body[0].data.k") {
+		t.Errorf("conflict problem %v", p)
+	}
+	if r := e.apply(t, http.StatusOK, applyURL+"?force=true", "application/yaml", doc); r.Documents[0].Action != apply.ActionConfigured {
+		t.Errorf("forced apply %+v", r)
+	}
+
+	p = e.problem(t, http.StatusNotFound, applyURL, "application/yaml",
+		"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fresh\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: fresh\n")
+	if !strings.Contains(p["detail"].(string), "created by document 0 of this request") {
+		t.Errorf("namespace problem %v", p)
+	}
+	if _, err := e.c.Kube.CoreV1().Namespaces().Get(t.Context(), "fresh", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("namespace fresh was created: %v", err)
+	}
 }
 
 // raw posts body with contentType as token and returns the status and
