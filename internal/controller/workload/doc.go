@@ -7,9 +7,12 @@
 // The reconciler follows the shape of cluster-api's and Flux's controllers:
 // get the object, ensure the finalizer, snapshot it for a deferred patch,
 // then either reconcileDelete or a list of small phase methods (remove
-// children of an old type, apply the Service, apply the child), and derive
+// children of an old type, apply the child, apply the Service), and derive
 // the status once, in the deferred function. Children are written with
 // server-side apply under the field manager "wheelhouse" with a controller
 // owner reference, so edits to the fields the Workload declares are undone
-// and a deleted child is re-created when its watch event arrives.
+// and a deleted child is re-created when its watch event arrives. An apply
+// is skipped when neither the Workload's wish nor the child changed since
+// the last one (appliedCache), which keeps steady-state reconciles free of
+// writes.
 package workload
