@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -103,6 +104,10 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 	img.Description = "Changes one container's image in the pod template (for a Deployment, this starts a new revision)."
 	img.Errors = append(img.Errors, errs...)
 	huma.Register(api, img, func(ctx context.Context, in *WorkloadImageInput) (*WorkloadOutput, error) {
+		if strings.ContainsAny(in.Body.Image, " \t\r\n") {
+			return nil, huma.Error422UnprocessableEntity("invalid image",
+				&huma.ErrorDetail{Location: "body.image", Message: "must be an image reference without spaces", Value: in.Body.Image})
+		}
 		c, err := cluster(d, in.Cluster)
 		if err != nil {
 			return nil, err

@@ -72,8 +72,10 @@ func registerCronJobActions(api huma.API, d Deps) {
 
 // jobFromCronJob returns a Job from cj's template, owned by cj.
 func jobFromCronJob(cj *batchv1.CronJob) *batchv1.Job {
-	annotations := map[string]string{InstantiateAnnotation: "manual"}
-	maps.Copy(annotations, cj.Spec.JobTemplate.Annotations)
+	annotations := maps.Clone(cj.Spec.JobTemplate.Annotations)
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
 	annotations[InstantiateAnnotation] = "manual"
 	// A CronJob's name is at most 52 characters: the Job's fits in 63.
 	name := fmt.Sprintf("%s-manual-%s", cj.Name, suffix())
