@@ -102,7 +102,9 @@ func TestFillKeepsUncovered(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := func() WorkloadSpec { return WorkloadSpec{Name: "a", Containers: []WorkloadContainer{{Name: "c", Image: "i"}}} }
+	ok := func() WorkloadSpec {
+		return WorkloadSpec{Name: "a", Containers: []WorkloadContainer{{Name: "c", Image: "i"}}}
+	}
 	for _, tt := range []struct {
 		name string
 		kind kindInfo
