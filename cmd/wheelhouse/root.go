@@ -21,6 +21,7 @@ func newRootCommand() *cobra.Command {
 		newServeCommand(),
 		newMigrateCommand(),
 		newSandboxCommand(),
+		newOperatorCommand(),
 		newVersionCommand(),
 		newConfigCommand(),
 	)
