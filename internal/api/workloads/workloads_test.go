@@ -309,6 +309,11 @@ func (e *env) testDaemonSet(t *testing.T) {
 	if list.Total != 1 || list.Items[0].Status != "Available" {
 		t.Errorf("list %+v", list)
 	}
+	e.expect(t, http.StatusOK, http.MethodPost, url+"/agent/image", e.h.Admin, map[string]string{"container": "agent", "image": "agent:2"})
+	e.waitDetail(t, url+"/agent", currentRevision(2, "agent:2", 2))
+	// Revision 0 is the one before the current.
+	e.expect(t, http.StatusOK, http.MethodPost, url+"/agent/rollback", e.h.Admin, map[string]int{"revision": 0})
+	e.waitDetail(t, url+"/agent", currentRevision(3, "agent:1", 2))
 }
 
 func (e *env) testAccess(t *testing.T) {
