@@ -126,6 +126,13 @@ func fillTemplate(t *corev1.PodTemplateSpec, sel *metav1.LabelSelector, s *Workl
 	}
 	if sel != nil {
 		maps.Copy(labels, sel.MatchLabels)
+		// A selector with expressions (not made by Wheelhouse): the live
+		// template's labels of those keys stay, so the pods still match.
+		for _, e := range sel.MatchExpressions {
+			if v, ok := t.Labels[e.Key]; ok {
+				labels[e.Key] = v
+			}
+		}
 	}
 	for _, k := range jobLabels {
 		if v, ok := t.Labels[k]; ok {

@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func fullSpec() WorkloadSpec {
@@ -91,6 +92,13 @@ func TestFillKeepsUncovered(t *testing.T) {
 	}
 	if dep.Spec.Selector.MatchLabels[SelectorLabel] != "web" || dep.Spec.Template.Labels[SelectorLabel] != "web" {
 		t.Errorf("selector %v, template labels %v", dep.Spec.Selector, dep.Spec.Template.Labels)
+	}
+
+	dep.Spec.Selector.MatchExpressions = []metav1.LabelSelectorRequirement{{Key: "track", Operator: metav1.LabelSelectorOpIn, Values: []string{"stable"}}}
+	dep.Spec.Template.Labels["track"] = "stable"
+	fill(dep, &edited)
+	if dep.Spec.Template.Labels["track"] != "stable" {
+		t.Errorf("template labels %v lost the selector expression's key", dep.Spec.Template.Labels)
 	}
 
 	job := newObject(jobs, "ns", &WorkloadSpec{Name: "j", Containers: []WorkloadContainer{{Name: "c", Image: "i"}}}).(*batchv1.Job)
