@@ -20,6 +20,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/features"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
@@ -102,23 +103,30 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 			return err
 		}
 	}
+	workloads, err := features.NewWorkloads(st, manager, logger)
+	if err != nil {
+		return err
+	}
 	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc,
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring})
 	if err != nil {
 		return err
 	}
 	printBanner(out, cfg, scheme(tlsConfig)+"://"+ln.Addr().String(), caPath, created, generated, passwordFile)
 	go collectTokens(ctx, authn, logger)
-	serviceDone := make(chan error, 1)
+	serviceDone := make(chan error, 2)
 	go func() { serviceDone <- clusterSvc.Run(ctx) }()
+	go func() { serviceDone <- workloads.Run(ctx) }()
 	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
 	err = srv.Serve(ctx, ln, tlsConfig)
-	if serr := <-serviceDone; err == nil {
-		err = serr
+	for range 2 {
+		if serr := <-serviceDone; err == nil {
+			err = serr
+		}
 	}
 	if err != nil {
 		return err

@@ -29,9 +29,11 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadcr"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
+	"github.com/wheelhouse-dev/wheelhouse/internal/features"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -49,6 +51,8 @@ type Config struct {
 	Clusters *multicluster.Manager
 	// ClusterService manages the member cluster records.
 	ClusterService *clusters.Service
+	// Workloads runs the Workload feature in member clusters.
+	Workloads *features.Workloads
 	// CAPEM is the CA that signed the serving certificate when Wheelhouse
 	// made it; kubeconfigs it hands out carry it.
 	CAPEM []byte
@@ -80,8 +84,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	if cfg.Clusters == nil || cfg.ClusterService == nil {
-		return nil, errors.New("server needs Clusters and ClusterService")
+	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
+		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
@@ -100,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	workloadcr.Register(s.api, workloadcr.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})

@@ -123,6 +123,9 @@ type Cluster struct {
 	Progress  []ProgressStep `gorm:"serializer:json;type:text"`
 	Server    string         `gorm:"size:512"`
 	CreatedBy string         `gorm:"size:64"`
+	// Features are the optional features enabled in the cluster
+	// ("workloads": the Workload CRD and its controller).
+	Features  []string `gorm:"serializer:json;type:text"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
+	"github.com/wheelhouse-dev/wheelhouse/internal/features"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -119,22 +120,28 @@ func New(t *testing.T, opts Options) *Harness {
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond})
 	t.Cleanup(manager.Close)
 	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
+	workloads, err := features.NewWorkloads(st, manager, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
 	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := clusterSvc.Run(runCtx); err != nil {
-			t.Errorf("cluster service: %v", err)
-		}
-	}()
-	t.Cleanup(func() { stop(); <-done })
+	done := make(chan struct{}, 2)
+	for _, run := range []func(context.Context) error{clusterSvc.Run, workloads.Run} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			if err := run(runCtx); err != nil {
+				t.Errorf("background service: %v", err)
+			}
+		}()
+	}
+	t.Cleanup(func() { stop(); <-done; <-done })
 	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
 	// over plain HTTP.
 	ts := httptest.NewUnstartedServer(nil)
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc,
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
 		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring})
 	if err != nil {
 		t.Fatal(err)
