@@ -36,7 +36,7 @@ test: tools ## Run every test (starts PostgreSQL and MariaDB for the store suite
 	@hack/test.sh
 
 .PHONY: bench
-bench: tools build ## Run the benchmarks in bench/ and print their results
+bench: tools build ## Run the quick benchmarks (bench/run.sh --all: the cluster-sized ones too)
 	@bench/run.sh
 
 .PHONY: fmt
