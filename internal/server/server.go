@@ -24,6 +24,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/search"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
@@ -110,6 +111,7 @@ func New(cfg Config) (*Server, error) {
 	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
+	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())

@@ -1,0 +1,168 @@
+package pods
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+// heartbeat is how often an idle event stream sends a comment.
+const heartbeat = 15 * time.Second
+
+var eventTags = []string{"Events"}
+
+// ListEventsInput selects and pages the events of a namespace.
+type ListEventsInput struct {
+	PodNamespaceInput
+	operation.ClusterListParams
+}
+
+// ListEventsOutput is one page of events.
+type ListEventsOutput struct {
+	Body operation.ClusterList[PodEventView]
+}
+
+// EventStreamInput selects the events a stream sends.
+type EventStreamInput struct {
+	operation.ClusterParam
+	Namespace       string `query:"namespace" maxLength:"63" doc:"Only events of this namespace; empty means every namespace"`
+	FieldSelector   string `query:"fieldSelector" doc:"Kubernetes field selector on events, e.g. involvedObject.kind=Pod,type=Warning"`
+	ResourceVersion string `query:"resourceVersion" doc:"Send the changes after this resource version (an earlier event's id); empty means from now on"`
+	LastEventID     string `header:"Last-Event-ID" doc:"Set by EventSource clients when they reconnect; used as resourceVersion"`
+	Accept          string `header:"Accept" doc:"Must accept text/event-stream"`
+}
+
+// PodEventChange is the data of one event of the stream: what happened to
+// a Kubernetes event (ADDED, MODIFIED, DELETED) and the event.
+type PodEventChange struct {
+	Type  string       `json:"type" enum:"ADDED,MODIFIED,DELETED"`
+	Event PodEventView `json:"event"`
+}
+
+func registerEvents(api huma.API, d Deps) {
+	list := operation.New(http.MethodGet, basePath+"/events", "list-events", "List the events of a namespace", eventTags,
+		auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListEventsInput) (*ListEventsOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("events", in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListEventsOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PodEventView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, eventView(o.(*corev1.Event)))
+		}
+		return out, nil
+	})
+
+	stream := operation.New(http.MethodGet, "/api/v1/clusters/{cluster}/events/stream", "stream-events",
+		"Stream the events of a cluster as Server-Sent Events", eventTags,
+		auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
+	stream.Description = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +
+		"whose id is its resource version and whose data is a JSON PodEventChange. The request must accept " +
+		"text/event-stream (EventSource does). The stream lasts until the client goes away; when the API server " +
+		"ends the watch, the stream ends and EventSource reconnects from the last id. A resource version too old " +
+		"to resume from ends the stream with an event named error."
+	stream.Errors = append(stream.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusNotAcceptable, http.StatusServiceUnavailable)
+	stream.Responses = map[string]*huma.Response{"200": {
+		Description: "Server-Sent Events",
+		Content:     map[string]*huma.MediaType{"text/event-stream": {}},
+	}}
+	huma.Register(api, stream, func(ctx context.Context, in *EventStreamInput) (*huma.StreamResponse, error) {
+		if !strings.Contains(in.Accept, "text/event-stream") {
+			return nil, huma.Error406NotAcceptable("this endpoint only sends text/event-stream; send Accept: text/event-stream")
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		events := c.Kube.CoreV1().Events(in.Namespace)
+		rv := in.ResourceVersion
+		if rv == "" {
+			rv = in.LastEventID
+		}
+		if rv == "" {
+			// Start from now: the resource version of an empty page.
+			l, err := events.List(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, Limit: 1})
+			if err != nil {
+				return nil, operation.ClusterError(err)
+			}
+			rv = l.ResourceVersion
+		}
+		w, err := events.Watch(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, ResourceVersion: rv, AllowWatchBookmarks: false})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &huma.StreamResponse{Body: func(hctx huma.Context) {
+			defer w.Stop()
+			_, rw := humago.Unwrap(hctx)
+			if err := streamEvents(hctx.Context(), rw, w); err != nil && hctx.Context().Err() == nil {
+				d.Logger.Warn("Event stream failed", "cluster", in.Cluster, "namespace", in.Namespace, "error", err)
+			}
+		}}, nil
+	})
+}
+
+// streamEvents sends the changes of w until it ends or ctx does.
+func streamEvents(ctx context.Context, rw http.ResponseWriter, w watch.Interface) error {
+	s, err := startSSE(rw)
+	if err != nil {
+		return err
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := s.comment("heartbeat"); err != nil {
+				return err
+			}
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return nil
+			}
+			switch ev.Type {
+			case watch.Added, watch.Modified, watch.Deleted:
+				e, ok := ev.Object.(*corev1.Event)
+				if !ok {
+					continue
+				}
+				data, err := json.Marshal(PodEventChange{Type: string(ev.Type), Event: eventView(e)})
+				if err != nil {
+					return fmt.Errorf("encode event: %w", err)
+				}
+				if err := s.send(e.ResourceVersion, "", data); err != nil {
+					return err
+				}
+			case watch.Error:
+				status := apierrors.FromObject(ev.Object)
+				msg, _ := json.Marshal(map[string]string{"message": status.Error()})
+				if err := s.send("", "error", msg); err != nil {
+					return errors.Join(status, err)
+				}
+				return nil
+			}
+		}
+	}
+}

@@ -1,0 +1,159 @@
+// Package pods serves the pods of member clusters under
+// /api/v1/clusters/{cluster}/namespaces/{namespace}/pods: lists and details
+// read from the cluster's caches (a pod's detail carries its events),
+// deletion, and container logs streamed from the API server as plain text,
+// as a download or, when following, as Server-Sent Events. It also serves
+// the events of a namespace from the cache and a cluster's event stream
+// (Server-Sent Events from a watch on the API server).
+package pods
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// Permission resources of the pod and event operations.
+const (
+	ResourcePods   = "pods"
+	ResourceEvents = "events"
+)
+
+const basePath = "/api/v1/clusters/{cluster}/namespaces/{namespace}"
+
+var tags = []string{"Pods"}
+
+// Deps are what the pod and event endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+	// Logger records streams that end with an error after their headers
+	// were sent, when no error response is possible any more.
+	Logger *slog.Logger
+}
+
+// PodNamespaceInput names a namespace of a cluster.
+type PodNamespaceInput struct {
+	operation.ClusterParam
+	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
+}
+
+// ListPodsInput selects and pages the pods of a namespace.
+type ListPodsInput struct {
+	PodNamespaceInput
+	operation.ClusterListParams
+}
+
+// ListPodsOutput is one page of pods.
+type ListPodsOutput struct {
+	Body operation.ClusterList[PodView]
+}
+
+// PodInput names a pod.
+type PodInput struct {
+	PodNamespaceInput
+	Name string `path:"name" maxLength:"253" doc:"Pod name"`
+}
+
+// PodDetailOutput is one pod with its events.
+type PodDetailOutput struct {
+	Body PodDetail
+}
+
+// DeletePodInput deletes a pod.
+type DeletePodInput struct {
+	PodInput
+	GracePeriodSeconds int64 `query:"gracePeriodSeconds" minimum:"-1" default:"-1" doc:"Seconds the containers get to stop; 0 deletes at once; -1 (default) uses the pod's own terminationGracePeriodSeconds"`
+}
+
+// Register adds the pod, log and event endpoints to api.
+func Register(api huma.API, d Deps) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourcePods} }
+	path := basePath + "/pods"
+
+	list := operation.New(http.MethodGet, path, "list-pods", "List the pods of a namespace", tags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListPodsInput) (*ListPodsOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("pods", in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListPodsOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PodView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, podView(o.(*corev1.Pod)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *PodInput) (*PodDetailOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("pods", in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		pod := o.(*corev1.Pod)
+		events, err := c.List("events", multicluster.Query{Namespace: pod.Namespace,
+			FieldSelector: "involvedObject.uid=" + string(pod.UID), Sort: multicluster.SortCreation})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &PodDetailOutput{Body: PodDetail{PodView: podView(pod), Events: make([]PodEventView, 0, len(events.Items))}}
+		for _, e := range events.Items {
+			out.Body.Events = append(out.Body.Events, eventView(e.(*corev1.Event)))
+		}
+		return out, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-pod", "Delete a pod", tags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *DeletePodInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		opts := metav1.DeleteOptions{}
+		if in.GracePeriodSeconds >= 0 {
+			opts.GracePeriodSeconds = &in.GracePeriodSeconds
+		}
+		if err := c.Kube.CoreV1().Pods(in.Namespace).Delete(ctx, in.Name, opts); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+
+	registerLogs(api, d)
+	registerEvents(api, d)
+}
+
+// cluster returns the named cluster when it is available.
+func cluster(d Deps, name string) (*multicluster.Cluster, error) {
+	c, err := d.Clusters.Get(name)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := c.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return c, nil
+}

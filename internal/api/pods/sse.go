@@ -1,0 +1,64 @@
+package pods
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// sseWriter writes Server-Sent Events and flushes each one, so the client
+// sees it at once.
+type sseWriter struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+// startSSE sends the headers of an event stream.
+func startSSE(w http.ResponseWriter) (*sseWriter, error) {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	s := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	if err := s.rc.Flush(); err != nil {
+		return nil, fmt.Errorf("flush event stream headers: %w", err)
+	}
+	return s, nil
+}
+
+// send writes one event: an optional id and event name, then data, one
+// data: line per line of data.
+func (s *sseWriter) send(id, event string, data []byte) error {
+	var b bytes.Buffer
+	if id != "" {
+		fmt.Fprintf(&b, "id: %s\n", id)
+	}
+	if event != "" {
+		fmt.Fprintf(&b, "event: %s\n", event)
+	}
+	for _, line := range strings.Split(strings.TrimRight(string(data), "\r\n"), "\n") {
+		b.WriteString("data: ")
+		b.WriteString(strings.TrimSuffix(line, "\r"))
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	return s.write(b.Bytes())
+}
+
+// comment writes an SSE comment, which clients ignore: a heartbeat that
+// keeps proxies from closing an idle stream and finds a client gone.
+func (s *sseWriter) comment(text string) error {
+	return s.write([]byte(": " + text + "\n\n"))
+}
+
+func (s *sseWriter) write(b []byte) error {
+	if _, err := s.w.Write(b); err != nil {
+		return fmt.Errorf("write event: %w", err)
+	}
+	if err := s.rc.Flush(); err != nil {
+		return fmt.Errorf("flush event: %w", err)
+	}
+	return nil
+}
