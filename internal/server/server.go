@@ -22,12 +22,14 @@ import (
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	configapi "github.com/wheelhouse-dev/wheelhouse/internal/api/config"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/network"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/search"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/storage"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadcr"
@@ -111,6 +113,8 @@ func New(cfg Config) (*Server, error) {
 	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
+	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
+	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})
 	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)

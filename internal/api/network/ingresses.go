@@ -1,0 +1,286 @@
+package network
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+var ingressTags = []string{"Ingresses"}
+
+// IngressPath routes one path of a host to a Service port.
+type IngressPath struct {
+	Path     string `json:"path,omitempty" default:"/" doc:"Starts with /"`
+	PathType string `json:"pathType,omitempty" enum:"Prefix,Exact,ImplementationSpecific" default:"Prefix"`
+	Service  string `json:"service" doc:"Backend Service name"`
+	Port     string `json:"port" doc:"Backend Service port number or name"`
+}
+
+// IngressRule routes the paths of one host (every host when empty).
+type IngressRule struct {
+	Host  string        `json:"host,omitempty" doc:"A DNS name, optionally starting with *."`
+	Paths []IngressPath `json:"paths" minItems:"1"`
+}
+
+// IngressTLS terminates TLS for hosts with the certificate in a Secret.
+type IngressTLS struct {
+	Hosts      []string `json:"hosts,omitempty"`
+	SecretName string   `json:"secretName,omitempty" doc:"A kubernetes.io/tls Secret of the namespace"`
+}
+
+// IngressSpecBody is what an Ingress routes; an update replaces all of it.
+type IngressSpecBody struct {
+	ClassName string        `json:"className,omitempty" doc:"IngressClass; empty for the cluster's default"`
+	Rules     []IngressRule `json:"rules,omitempty"`
+	TLS       []IngressTLS  `json:"tls,omitempty"`
+}
+
+// IngressView is an Ingress as the API shows it.
+type IngressView struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	IngressSpecBody
+	Addresses       []string          `json:"addresses,omitempty" doc:"Load balancer addresses the controller reports"`
+	Labels          map[string]string `json:"labels,omitempty"`
+	ResourceVersion string            `json:"resourceVersion" doc:"Send back with an update"`
+	CreatedAt       time.Time         `json:"createdAt"`
+}
+
+// ListIngressesOutput is one page of Ingresses.
+type ListIngressesOutput struct {
+	Body operation.ClusterList[IngressView]
+}
+
+// IngressOutput is one Ingress.
+type IngressOutput struct {
+	Body IngressView
+}
+
+// CreateIngressInput creates an Ingress.
+type CreateIngressInput struct {
+	NetworkNamespaceInput
+	Body struct {
+		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+		Labels map[string]string `json:"labels,omitempty"`
+		IngressSpecBody
+	}
+}
+
+// UpdateIngressInput replaces what an Ingress routes.
+type UpdateIngressInput struct {
+	NetworkObjectInput
+	Body struct {
+		ResourceVersion string `json:"resourceVersion" minLength:"1" doc:"The resourceVersion read; a stale one is a 409"`
+		IngressSpecBody
+	}
+}
+
+func registerIngresses(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceIngresses} }
+	path := basePath + "/ingresses"
+
+	list := operation.New(http.MethodGet, path, "list-ingresses", "List the Ingresses of a namespace", ingressTags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *NetworkListInput) (*ListIngressesOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("ingresses", in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListIngressesOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]IngressView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, ingressView(o.(*networkingv1.Ingress)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*IngressOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("ingresses", in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &IngressOutput{Body: ingressView(o.(*networkingv1.Ingress))}, nil
+	})
+
+	create := operation.New(http.MethodPost, path, "create-ingress", "Create an Ingress", ingressTags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreateIngressInput) (*IngressOutput, error) {
+		b := in.Body
+		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
+		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, validateLabels("body.labels", b.Labels)...)
+		details = append(details, setIngressSpec(ing, b.IngressSpecBody)...)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		ing, err = c.Kube.NetworkingV1().Ingresses(in.Namespace).Create(ctx, ing, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &IngressOutput{Body: ingressView(ing)}, nil
+	})
+
+	update := operation.New(http.MethodPut, path+"/{name}", "update-ingress",
+		"Replace what an Ingress routes (class, rules, TLS); a stale resourceVersion is a 409", ingressTags, perm(auth.VerbUpdate))
+	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, update, func(ctx context.Context, in *UpdateIngressInput) (*IngressOutput, error) {
+		if details := setIngressSpec(&networkingv1.Ingress{}, in.Body.IngressSpecBody); len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		client := c.Kube.NetworkingV1().Ingresses(in.Namespace)
+		ing, err := client.Get(ctx, in.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		ing.ResourceVersion = in.Body.ResourceVersion
+		setIngressSpec(ing, in.Body.IngressSpecBody)
+		ing, err = client.Update(ctx, ing, metav1.UpdateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &IngressOutput{Body: ingressView(ing)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-ingress", "Delete an Ingress", ingressTags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Kube.NetworkingV1().Ingresses(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+}
+
+// validHost checks an Ingress host: a DNS subdomain, or one with a leading
+// wildcard label.
+func validHost(loc, host string) []error {
+	if strings.HasPrefix(host, "*.") {
+		return invalid(loc, host, validation.IsWildcardDNS1123Subdomain(host))
+	}
+	return invalid(loc, host, validation.IsDNS1123Subdomain(host))
+}
+
+// setIngressSpec checks b and writes it over ing's spec.
+func setIngressSpec(ing *networkingv1.Ingress, b IngressSpecBody) []error {
+	var details []error
+	spec := networkingv1.IngressSpec{}
+	if b.ClassName != "" {
+		details = append(details, invalid("body.className", b.ClassName, validation.IsDNS1123Subdomain(b.ClassName))...)
+		spec.IngressClassName = &b.ClassName
+	}
+	for i, r := range b.Rules {
+		rloc := idx("body.rules", i)
+		if r.Host != "" {
+			details = append(details, validHost(rloc+".host", r.Host)...)
+		}
+		rule := networkingv1.IngressRule{Host: r.Host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{}}}
+		for j, p := range r.Paths {
+			ploc := idx(rloc+".paths", j)
+			if p.Path == "" {
+				p.Path = "/"
+			}
+			if p.PathType == "" {
+				p.PathType = string(networkingv1.PathTypePrefix)
+			}
+			if !strings.HasPrefix(p.Path, "/") {
+				details = append(details, &huma.ErrorDetail{Location: ploc + ".path", Message: "must start with /", Value: p.Path})
+			}
+			details = append(details, invalid(ploc+".service", p.Service, validation.IsDNS1035Label(p.Service))...)
+			backend := networkingv1.IngressServiceBackend{Name: p.Service}
+			port, errs := portRef(ploc+".port", p.Port)
+			details = append(details, errs...)
+			if port.IntVal != 0 {
+				backend.Port.Number = port.IntVal
+			} else {
+				backend.Port.Name = port.StrVal
+			}
+			pt := networkingv1.PathType(p.PathType)
+			rule.HTTP.Paths = append(rule.HTTP.Paths, networkingv1.HTTPIngressPath{Path: p.Path, PathType: &pt,
+				Backend: networkingv1.IngressBackend{Service: &backend}})
+		}
+		spec.Rules = append(spec.Rules, rule)
+	}
+	for i, t := range b.TLS {
+		for j, h := range t.Hosts {
+			details = append(details, validHost(idx(idx("body.tls", i)+".hosts", j), h)...)
+		}
+		if t.SecretName != "" {
+			details = append(details, invalid(idx("body.tls", i)+".secretName", t.SecretName, validation.IsDNS1123Subdomain(t.SecretName))...)
+		}
+		spec.TLS = append(spec.TLS, networkingv1.IngressTLS{Hosts: t.Hosts, SecretName: t.SecretName})
+	}
+	ing.Spec = spec
+	return details
+}
+
+func ingressView(ing *networkingv1.Ingress) IngressView {
+	v := IngressView{Name: ing.Name, Namespace: ing.Namespace, Labels: ing.Labels, ResourceVersion: ing.ResourceVersion,
+		CreatedAt: ing.CreationTimestamp.Time}
+	if ing.Spec.IngressClassName != nil {
+		v.ClassName = *ing.Spec.IngressClassName
+	}
+	for _, r := range ing.Spec.Rules {
+		rule := IngressRule{Host: r.Host, Paths: []IngressPath{}}
+		if r.HTTP != nil {
+			for _, p := range r.HTTP.Paths {
+				ip := IngressPath{Path: p.Path}
+				if p.PathType != nil {
+					ip.PathType = string(*p.PathType)
+				}
+				if s := p.Backend.Service; s != nil {
+					ip.Service = s.Name
+					ip.Port = s.Port.Name
+					if s.Port.Number != 0 {
+						ip.Port = itoa(int(s.Port.Number))
+					}
+				}
+				rule.Paths = append(rule.Paths, ip)
+			}
+		}
+		v.Rules = append(v.Rules, rule)
+	}
+	for _, t := range ing.Spec.TLS {
+		v.TLS = append(v.TLS, IngressTLS{Hosts: t.Hosts, SecretName: t.SecretName})
+	}
+	for _, lb := range ing.Status.LoadBalancer.Ingress {
+		if lb.IP != "" {
+			v.Addresses = append(v.Addresses, lb.IP)
+		} else if lb.Hostname != "" {
+			v.Addresses = append(v.Addresses, lb.Hostname)
+		}
+	}
+	return v
+}

@@ -1,0 +1,104 @@
+// Package network serves the Services and Ingresses of member clusters
+// under /api/v1/clusters/{cluster}/namespaces/{namespace}: lists and
+// details read from the cluster's caches (a Service's detail shows the pods
+// its selector picks and its EndpointSlices, read live), create, replace
+// with optimistic concurrency (a stale resourceVersion is a 409), and
+// delete. Writes go to the cluster's API server.
+package network
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// Permission resources of the network operations.
+const (
+	ResourceServices  = "services"
+	ResourceIngresses = "ingresses"
+)
+
+const basePath = "/api/v1/clusters/{cluster}/namespaces/{namespace}"
+
+// Deps are what the network endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+}
+
+// Register adds the Service and Ingress endpoints to api.
+func Register(api huma.API, d Deps) {
+	registerServices(api, d)
+	registerIngresses(api, d)
+}
+
+// NetworkNamespaceInput names a namespace of a cluster.
+type NetworkNamespaceInput struct {
+	operation.ClusterParam
+	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
+}
+
+// NetworkObjectInput names a Service or an Ingress.
+type NetworkObjectInput struct {
+	NetworkNamespaceInput
+	Name string `path:"name" maxLength:"253" doc:"Object name"`
+}
+
+// NetworkListInput selects and pages the objects of a namespace.
+type NetworkListInput struct {
+	NetworkNamespaceInput
+	operation.ClusterListParams
+}
+
+// cluster returns the named cluster when it can serve requests.
+func cluster(d Deps, name string) (*multicluster.Cluster, error) {
+	c, err := d.Clusters.Get(name)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := c.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return c, nil
+}
+
+// portRef parses a port given as a number (1-65535) or an IANA port
+// name, as targetPort and backend ports are.
+func portRef(loc, v string) (intstr.IntOrString, []error) {
+	if n, err := strconv.Atoi(v); err == nil {
+		if n < 1 || n > 65535 {
+			return intstr.IntOrString{}, []error{&huma.ErrorDetail{Location: loc, Message: "must be between 1 and 65535", Value: v}}
+		}
+		return intstr.FromInt32(int32(n)), nil
+	}
+	return intstr.FromString(v), invalid(loc, v, validation.IsValidPortName(v))
+}
+
+func invalid(loc, value string, problems []string) []error {
+	out := make([]error, 0, len(problems))
+	for _, p := range problems {
+		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
+	}
+	return out
+}
+
+// validateLabels checks label keys and values as the API server would;
+// loc is the map's location (body.labels).
+func validateLabels(loc string, labels map[string]string) []error {
+	var details []error
+	for k, v := range labels {
+		details = append(details, invalid(loc+"."+k, k, validation.IsQualifiedName(k))...)
+		details = append(details, invalid(loc+"."+k, v, validation.IsValidLabelValue(v))...)
+	}
+	return details
+}
+
+// idx is the location of the i-th item of the list at loc.
+func idx(loc string, i int) string { return fmt.Sprintf("%s[%d]", loc, i) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

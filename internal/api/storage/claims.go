@@ -1,0 +1,293 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/util/retry"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// PersistentVolumeClaimView is a claim as the API shows it.
+type PersistentVolumeClaimView struct {
+	Name             string            `json:"name"`
+	Namespace        string            `json:"namespace"`
+	Phase            string            `json:"phase" doc:"Pending, Bound or Lost"`
+	StorageClassName string            `json:"storageClassName,omitempty"`
+	AccessModes      []string          `json:"accessModes" nullable:"false"`
+	Request          string            `json:"request" doc:"Requested size"`
+	Capacity         string            `json:"capacity,omitempty" doc:"Size of the bound volume"`
+	VolumeName       string            `json:"volumeName,omitempty"`
+	Conditions       []string          `json:"conditions,omitempty" doc:"Types of the true conditions, e.g. Resizing, FileSystemResizePending"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	CreatedAt        time.Time         `json:"createdAt"`
+}
+
+// PersistentVolumeClaimPod is a pod that mounts a claim.
+type PersistentVolumeClaimPod struct {
+	Name     string `json:"name"`
+	Phase    string `json:"phase"`
+	Node     string `json:"node,omitempty"`
+	ReadOnly bool   `json:"readOnly"`
+}
+
+// PersistentVolumeClaimDetail is a claim with the pods that use it.
+type PersistentVolumeClaimDetail struct {
+	PersistentVolumeClaimView
+	Pods []PersistentVolumeClaimPod `json:"pods" nullable:"false" doc:"Pods of the namespace whose volumes name this claim"`
+}
+
+// ListPersistentVolumeClaimsInput selects and pages the claims of a namespace.
+type ListPersistentVolumeClaimsInput struct {
+	PersistentVolumeClaimNamespaceInput
+	operation.ClusterListParams
+}
+
+// PersistentVolumeClaimNamespaceInput names a namespace of a cluster.
+type PersistentVolumeClaimNamespaceInput struct {
+	operation.ClusterParam
+	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
+}
+
+// PersistentVolumeClaimInput names a claim.
+type PersistentVolumeClaimInput struct {
+	PersistentVolumeClaimNamespaceInput
+	Name string `path:"name" maxLength:"253" doc:"PersistentVolumeClaim name"`
+}
+
+// ListPersistentVolumeClaimsOutput is one page of claims.
+type ListPersistentVolumeClaimsOutput struct {
+	Body operation.ClusterList[PersistentVolumeClaimView]
+}
+
+// PersistentVolumeClaimOutput is one claim.
+type PersistentVolumeClaimOutput struct {
+	Body PersistentVolumeClaimView
+}
+
+// PersistentVolumeClaimDetailOutput is one claim with its pods.
+type PersistentVolumeClaimDetailOutput struct {
+	Body PersistentVolumeClaimDetail
+}
+
+// CreatePersistentVolumeClaimInput creates a claim.
+type CreatePersistentVolumeClaimInput struct {
+	PersistentVolumeClaimNamespaceInput
+	Body struct {
+		Name             string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+		Labels           map[string]string `json:"labels,omitempty"`
+		StorageClassName *string           `json:"storageClassName,omitempty" doc:"Class to provision from; absent for the cluster's default class, empty for none"`
+		AccessModes      []string          `json:"accessModes,omitempty" doc:"ReadWriteOnce (the default), ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
+		Size             string            `json:"size" doc:"Requested size as a quantity, e.g. 10Gi"`
+		VolumeName       string            `json:"volumeName,omitempty" doc:"Bind to this PersistentVolume"`
+	}
+}
+
+// ExpandPersistentVolumeClaimInput asks for a larger claim.
+type ExpandPersistentVolumeClaimInput struct {
+	PersistentVolumeClaimInput
+	Body struct {
+		Size string `json:"size" doc:"The new size, larger than the current request"`
+	}
+}
+
+func registerClaims(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: ResourcePersistentVolumeClaims}
+	}
+	path := basePath + "/namespaces/{namespace}/persistentvolumeclaims"
+
+	list := operation.New(http.MethodGet, path, "list-persistentvolumeclaims", "List the PersistentVolumeClaims of a namespace", tags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *ListPersistentVolumeClaimsInput) (*ListPersistentVolumeClaimsOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("persistentvolumeclaims", in.Query(in.Namespace))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListPersistentVolumeClaimsOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PersistentVolumeClaimView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, claimView(o.(*corev1.PersistentVolumeClaim)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolumeclaim",
+		"Get a PersistentVolumeClaim with the pods that use it", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *PersistentVolumeClaimInput) (*PersistentVolumeClaimDetailOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("persistentvolumeclaims", in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		pods, err := claimPods(c, in.Namespace, in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &PersistentVolumeClaimDetailOutput{Body: PersistentVolumeClaimDetail{
+			PersistentVolumeClaimView: claimView(o.(*corev1.PersistentVolumeClaim)), Pods: pods}}, nil
+	})
+
+	create := operation.New(http.MethodPost, path, "create-persistentvolumeclaim", "Create a PersistentVolumeClaim", tags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
+		pvc, details := buildClaim(in)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		pvc, err = c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace).Create(ctx, pvc, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &PersistentVolumeClaimOutput{Body: claimView(pvc)}, nil
+	})
+
+	expand := operation.New(http.MethodPost, path+"/{name}/expand", "expand-persistentvolumeclaim",
+		"Request a larger size for a bound PersistentVolumeClaim (its class must allow volume expansion)", tags, perm(auth.VerbUpdate))
+	expand.Errors = append(expand.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, expand, func(ctx context.Context, in *ExpandPersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
+		size, details := quantity("body.size", in.Body.Size)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		client := c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace)
+		var pvc *corev1.PersistentVolumeClaim
+		var tooSmall error
+		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			cur, err := client.Get(ctx, in.Name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if now := cur.Spec.Resources.Requests[corev1.ResourceStorage]; size.Cmp(now) <= 0 {
+				tooSmall = huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.size",
+					Message: fmt.Sprintf("must be larger than the current request, %s", now.String()), Value: in.Body.Size})
+				return nil
+			}
+			if cur.Spec.Resources.Requests == nil {
+				cur.Spec.Resources.Requests = corev1.ResourceList{}
+			}
+			cur.Spec.Resources.Requests[corev1.ResourceStorage] = size
+			pvc, err = client.Update(ctx, cur, metav1.UpdateOptions{})
+			return err
+		})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		if tooSmall != nil {
+			return nil, tooSmall
+		}
+		return &PersistentVolumeClaimOutput{Body: claimView(pvc)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-persistentvolumeclaim", "Delete a PersistentVolumeClaim", tags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *PersistentVolumeClaimInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+}
+
+// buildClaim checks the request and returns the claim it describes.
+func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeClaim, []error) {
+	b := in.Body
+	details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+	details = append(details, validateLabels(b.Labels)...)
+	size, errs := quantity("body.size", b.Size)
+	details = append(details, errs...)
+	if len(b.AccessModes) == 0 {
+		b.AccessModes = []string{string(corev1.ReadWriteOnce)}
+	}
+	modes, errs := accessModes("body.accessModes", b.AccessModes)
+	details = append(details, errs...)
+	if b.StorageClassName != nil && *b.StorageClassName != "" {
+		details = append(details, invalid("body.storageClassName", *b.StorageClassName, validation.IsDNS1123Subdomain(*b.StorageClassName))...)
+	}
+	if b.VolumeName != "" {
+		details = append(details, invalid("body.volumeName", b.VolumeName, validation.IsDNS1123Subdomain(b.VolumeName))...)
+	}
+	return &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			StorageClassName: b.StorageClassName,
+			AccessModes:      modes,
+			Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: size}},
+			VolumeName:       b.VolumeName,
+		},
+	}, details
+}
+
+// claimPods lists the pods of namespace whose volumes name claim, in one
+// pass over the namespace's cached pods.
+func claimPods(c *multicluster.Cluster, namespace, claim string) ([]PersistentVolumeClaimPod, error) {
+	page, err := c.List("pods", multicluster.Query{Namespace: namespace})
+	if err != nil {
+		return nil, fmt.Errorf("list pods of %s: %w", namespace, err)
+	}
+	pods := []PersistentVolumeClaimPod{}
+	for _, o := range page.Items {
+		p := o.(*corev1.Pod)
+		for _, v := range p.Spec.Volumes {
+			if v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == claim {
+				pods = append(pods, PersistentVolumeClaimPod{Name: p.Name, Phase: string(p.Status.Phase), Node: p.Spec.NodeName,
+					ReadOnly: v.PersistentVolumeClaim.ReadOnly})
+				break
+			}
+		}
+	}
+	return pods, nil
+}
+
+func claimView(pvc *corev1.PersistentVolumeClaim) PersistentVolumeClaimView {
+	v := PersistentVolumeClaimView{
+		Name: pvc.Name, Namespace: pvc.Namespace, Phase: string(pvc.Status.Phase), AccessModes: modeNames(pvc.Spec.AccessModes),
+		VolumeName: pvc.Spec.VolumeName, Labels: pvc.Labels, CreatedAt: pvc.CreationTimestamp.Time,
+	}
+	if pvc.Spec.StorageClassName != nil {
+		v.StorageClassName = *pvc.Spec.StorageClassName
+	}
+	if q, ok := pvc.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+		v.Request = q.String()
+	}
+	if q, ok := pvc.Status.Capacity[corev1.ResourceStorage]; ok {
+		v.Capacity = q.String()
+	}
+	for _, c := range pvc.Status.Conditions {
+		if c.Status == corev1.ConditionTrue {
+			v.Conditions = append(v.Conditions, string(c.Type))
+		}
+	}
+	return v
+}

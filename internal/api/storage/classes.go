@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+// defaultClassAnnotation marks the class claims without one get.
+const defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+
+// StorageClassView is a StorageClass as the API shows it.
+type StorageClassView struct {
+	Name                 string            `json:"name"`
+	Provisioner          string            `json:"provisioner"`
+	Parameters           map[string]string `json:"parameters,omitempty"`
+	ReclaimPolicy        string            `json:"reclaimPolicy"`
+	VolumeBindingMode    string            `json:"volumeBindingMode"`
+	AllowVolumeExpansion bool              `json:"allowVolumeExpansion"`
+	Default              bool              `json:"default" doc:"Claims without a class get this one"`
+	Labels               map[string]string `json:"labels,omitempty"`
+	CreatedAt            time.Time         `json:"createdAt"`
+}
+
+// ListStorageClassesOutput is one page of StorageClasses.
+type ListStorageClassesOutput struct {
+	Body operation.ClusterList[StorageClassView]
+}
+
+// StorageClassOutput is one StorageClass.
+type StorageClassOutput struct {
+	Body StorageClassView
+}
+
+// CreateStorageClassInput creates a StorageClass.
+type CreateStorageClassInput struct {
+	operation.ClusterParam
+	Body struct {
+		Name                 string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+		Labels               map[string]string `json:"labels,omitempty"`
+		Provisioner          string            `json:"provisioner" minLength:"1" maxLength:"317" doc:"The CSI driver or provisioner name, e.g. ebs.csi.aws.com"`
+		Parameters           map[string]string `json:"parameters,omitempty" doc:"Provisioner-specific parameters"`
+		ReclaimPolicy        string            `json:"reclaimPolicy,omitempty" enum:"Delete,Retain" default:"Delete"`
+		VolumeBindingMode    string            `json:"volumeBindingMode,omitempty" enum:"Immediate,WaitForFirstConsumer" default:"Immediate"`
+		AllowVolumeExpansion bool              `json:"allowVolumeExpansion,omitempty" doc:"Whether claims of this class may be expanded"`
+		Default              bool              `json:"default,omitempty" doc:"Make this the cluster's default class"`
+	}
+}
+
+func registerClasses(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: ResourceStorageClasses}
+	}
+	path := basePath + "/storageclasses"
+
+	list := operation.New(http.MethodGet, path, "list-storageclasses", "List the StorageClasses of a cluster", tags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListStorageClassesOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("storageclasses", in.Query(""))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListStorageClassesOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]StorageClassView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, classView(o.(*storagev1.StorageClass)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*StorageClassOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("storageclasses", "", in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &StorageClassOutput{Body: classView(o.(*storagev1.StorageClass))}, nil
+	})
+
+	create := operation.New(http.MethodPost, path, "create-storageclass", "Create a StorageClass", tags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreateStorageClassInput) (*StorageClassOutput, error) {
+		b := in.Body
+		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, invalid("body.provisioner", b.Provisioner, validation.IsQualifiedName(b.Provisioner))...)
+		details = append(details, validateLabels(b.Labels)...)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		reclaim := corev1.PersistentVolumeReclaimPolicy(b.ReclaimPolicy)
+		binding := storagev1.VolumeBindingMode(b.VolumeBindingMode)
+		sc := &storagev1.StorageClass{
+			ObjectMeta:           metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
+			Provisioner:          b.Provisioner,
+			Parameters:           b.Parameters,
+			ReclaimPolicy:        &reclaim,
+			VolumeBindingMode:    &binding,
+			AllowVolumeExpansion: &b.AllowVolumeExpansion,
+		}
+		if b.Default {
+			sc.Annotations = map[string]string{defaultClassAnnotation: "true"}
+		}
+		sc, err = c.Kube.StorageV1().StorageClasses().Create(ctx, sc, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &StorageClassOutput{Body: classView(sc)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-storageclass",
+		"Delete a StorageClass (existing volumes and claims are kept)", tags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Kube.StorageV1().StorageClasses().Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+}
+
+func classView(sc *storagev1.StorageClass) StorageClassView {
+	v := StorageClassView{
+		Name: sc.Name, Provisioner: sc.Provisioner, Parameters: sc.Parameters, Labels: sc.Labels,
+		ReclaimPolicy: string(corev1.PersistentVolumeReclaimDelete), VolumeBindingMode: string(storagev1.VolumeBindingImmediate),
+		Default: sc.Annotations[defaultClassAnnotation] == "true", CreatedAt: sc.CreationTimestamp.Time,
+	}
+	if sc.ReclaimPolicy != nil {
+		v.ReclaimPolicy = string(*sc.ReclaimPolicy)
+	}
+	if sc.VolumeBindingMode != nil {
+		v.VolumeBindingMode = string(*sc.VolumeBindingMode)
+	}
+	if sc.AllowVolumeExpansion != nil {
+		v.AllowVolumeExpansion = *sc.AllowVolumeExpansion
+	}
+	return v
+}

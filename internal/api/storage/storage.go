@@ -1,0 +1,141 @@
+// Package storage serves the storage of member clusters under
+// /api/v1/clusters/{cluster}: StorageClasses and PersistentVolumes (list,
+// get, create, delete), the CSIDrivers a cluster has, and the
+// PersistentVolumeClaims of a namespace (list, get with the pods that mount
+// the claim, create, delete, expand). Lists and details are read from the
+// cluster's caches, CSIDrivers live; writes go to the cluster's API server.
+package storage
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// Permission resources of the storage operations.
+const (
+	ResourceStorageClasses         = "storageclasses"
+	ResourcePersistentVolumes      = "persistentvolumes"
+	ResourcePersistentVolumeClaims = "persistentvolumeclaims"
+	ResourceCSIDrivers             = "csidrivers"
+)
+
+const basePath = "/api/v1/clusters/{cluster}"
+
+var tags = []string{"Storage"}
+
+// Deps are what the storage endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+}
+
+// Register adds the StorageClass, PersistentVolume, CSIDriver and
+// PersistentVolumeClaim endpoints to api.
+func Register(api huma.API, d Deps) {
+	registerClasses(api, d)
+	registerVolumes(api, d)
+	registerCSIDrivers(api, d)
+	registerClaims(api, d)
+}
+
+// StorageNameInput names a cluster-scoped storage object.
+type StorageNameInput struct {
+	operation.ClusterParam
+	Name string `path:"name" maxLength:"253" doc:"Object name"`
+}
+
+// StorageListInput selects and pages cluster-scoped storage objects.
+type StorageListInput struct {
+	operation.ClusterParam
+	operation.ClusterListParams
+}
+
+// cluster returns the named cluster when it can serve requests.
+func cluster(d Deps, name string) (*multicluster.Cluster, error) {
+	c, err := d.Clusters.Get(name)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := c.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return c, nil
+}
+
+// accessModeNames are the access modes a volume or claim may have.
+var accessModeNames = []corev1.PersistentVolumeAccessMode{
+	corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod,
+}
+
+// accessModes converts modes, reporting unknown ones at loc[i].
+func accessModes(loc string, modes []string) ([]corev1.PersistentVolumeAccessMode, []error) {
+	var out []corev1.PersistentVolumeAccessMode
+	var details []error
+	for i, m := range modes {
+		am := corev1.PersistentVolumeAccessMode(m)
+		found := false
+		for _, known := range accessModeNames {
+			found = found || known == am
+		}
+		if !found {
+			details = append(details, &huma.ErrorDetail{Location: fmt.Sprintf("%s[%d]", loc, i),
+				Message: "not one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod", Value: m})
+			continue
+		}
+		out = append(out, am)
+	}
+	return out, details
+}
+
+// quantity parses a storage size, which must be positive.
+func quantity(loc, v string) (resource.Quantity, []error) {
+	q, err := resource.ParseQuantity(v)
+	if err != nil {
+		return q, []error{&huma.ErrorDetail{Location: loc, Message: fmt.Sprintf("%q is not a quantity (examples: 1Gi, 500Mi)", v), Value: v}}
+	}
+	if q.Sign() <= 0 {
+		return q, []error{&huma.ErrorDetail{Location: loc, Message: "must be larger than zero", Value: v}}
+	}
+	return q, nil
+}
+
+func invalid(loc, value string, problems []string) []error {
+	out := make([]error, 0, len(problems))
+	for _, p := range problems {
+		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
+	}
+	return out
+}
+
+func modeNames(modes []corev1.PersistentVolumeAccessMode) []string {
+	out := make([]string, 0, len(modes))
+	for _, m := range modes {
+		out = append(out, string(m))
+	}
+	return out
+}
+
+func absolutePath(loc, p string) []error {
+	if !strings.HasPrefix(p, "/") {
+		return []error{&huma.ErrorDetail{Location: loc, Message: "must be an absolute path", Value: p}}
+	}
+	return nil
+}
+
+// validateLabels checks label keys and values as the API server would.
+func validateLabels(labels map[string]string) []error {
+	var details []error
+	for k, v := range labels {
+		loc := "body.labels." + k
+		details = append(details, invalid(loc, k, validation.IsQualifiedName(k))...)
+		details = append(details, invalid(loc, v, validation.IsValidLabelValue(v))...)
+	}
+	return details
+}

@@ -1,0 +1,201 @@
+package storage
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+)
+
+// PersistentVolumeView is a PersistentVolume as the API shows it.
+type PersistentVolumeView struct {
+	Name             string            `json:"name"`
+	Capacity         string            `json:"capacity"`
+	AccessModes      []string          `json:"accessModes" nullable:"false"`
+	StorageClassName string            `json:"storageClassName,omitempty"`
+	ReclaimPolicy    string            `json:"reclaimPolicy"`
+	Phase            string            `json:"phase" doc:"Pending, Available, Bound, Released or Failed"`
+	Claim            string            `json:"claim,omitempty" doc:"namespace/name of the claim it is bound to"`
+	Source           string            `json:"source" doc:"Where the data lives: hostPath:<path>, local:<path>, csi:<driver>, or the source kind"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	CreatedAt        time.Time         `json:"createdAt"`
+}
+
+// ListPersistentVolumesOutput is one page of PersistentVolumes.
+type ListPersistentVolumesOutput struct {
+	Body operation.ClusterList[PersistentVolumeView]
+}
+
+// PersistentVolumeOutput is one PersistentVolume.
+type PersistentVolumeOutput struct {
+	Body PersistentVolumeView
+}
+
+// PersistentVolumeHostPath is a directory on the node.
+type PersistentVolumeHostPath struct {
+	Path string `json:"path" minLength:"1" doc:"Absolute directory path on the node"`
+}
+
+// PersistentVolumeLocal is a local disk or directory of one node.
+type PersistentVolumeLocal struct {
+	Path string `json:"path" minLength:"1" doc:"Absolute path on the node"`
+	Node string `json:"node" minLength:"1" doc:"The node the volume is on; pods using it are scheduled there"`
+}
+
+// CreatePersistentVolumeInput creates a PersistentVolume.
+type CreatePersistentVolumeInput struct {
+	operation.ClusterParam
+	Body struct {
+		Name             string                    `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+		Labels           map[string]string         `json:"labels,omitempty"`
+		Capacity         string                    `json:"capacity" doc:"Size as a quantity, e.g. 10Gi"`
+		AccessModes      []string                  `json:"accessModes" minItems:"1" doc:"ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
+		StorageClassName string                    `json:"storageClassName,omitempty" doc:"Claims of this class may bind to the volume; empty for claims without a class"`
+		ReclaimPolicy    string                    `json:"reclaimPolicy,omitempty" enum:"Retain,Delete,Recycle" default:"Retain"`
+		HostPath         *PersistentVolumeHostPath `json:"hostPath,omitempty" doc:"Exactly one of hostPath and local"`
+		Local            *PersistentVolumeLocal    `json:"local,omitempty"`
+	}
+}
+
+func registerVolumes(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: ResourcePersistentVolumes}
+	}
+	path := basePath + "/persistentvolumes"
+
+	list := operation.New(http.MethodGet, path, "list-persistentvolumes", "List the PersistentVolumes of a cluster", tags, perm(auth.VerbList))
+	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListPersistentVolumesOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		page, err := c.List("persistentvolumes", in.Query(""))
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		out := &ListPersistentVolumesOutput{}
+		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PersistentVolumeView, 0, len(page.Items)), page.Continue, page.Total
+		for _, o := range page.Items {
+			out.Body.Items = append(out.Body.Items, volumeView(o.(*corev1.PersistentVolume)))
+		}
+		return out, nil
+	})
+
+	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*PersistentVolumeOutput, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		o, err := c.Get("persistentvolumes", "", in.Name)
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &PersistentVolumeOutput{Body: volumeView(o.(*corev1.PersistentVolume))}, nil
+	})
+
+	create := operation.New(http.MethodPost, path, "create-persistentvolume",
+		"Create a PersistentVolume backed by a hostPath or local directory", tags, perm(auth.VerbCreate))
+	create.DefaultStatus = http.StatusCreated
+	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeInput) (*PersistentVolumeOutput, error) {
+		pv, details := buildVolume(in)
+		if len(details) > 0 {
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		pv, err = c.Kube.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return &PersistentVolumeOutput{Body: volumeView(pv)}, nil
+	})
+
+	del := operation.New(http.MethodDelete, path+"/{name}", "delete-persistentvolume", "Delete a PersistentVolume", tags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
+		c, err := cluster(d, in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Kube.CoreV1().PersistentVolumes().Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		return nil, nil
+	})
+}
+
+// buildVolume checks the request and returns the volume it describes.
+func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []error) {
+	b := in.Body
+	details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+	details = append(details, validateLabels(b.Labels)...)
+	size, errs := quantity("body.capacity", b.Capacity)
+	details = append(details, errs...)
+	modes, errs := accessModes("body.accessModes", b.AccessModes)
+	details = append(details, errs...)
+	if b.StorageClassName != "" {
+		details = append(details, invalid("body.storageClassName", b.StorageClassName, validation.IsDNS1123Subdomain(b.StorageClassName))...)
+	}
+	pv := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
+			AccessModes:                   modes,
+			StorageClassName:              b.StorageClassName,
+			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimPolicy(b.ReclaimPolicy),
+		},
+	}
+	switch {
+	case (b.HostPath == nil) == (b.Local == nil):
+		details = append(details, &huma.ErrorDetail{Location: "body.hostPath", Message: "give exactly one of hostPath and local"})
+	case b.HostPath != nil:
+		details = append(details, absolutePath("body.hostPath.path", b.HostPath.Path)...)
+		pv.Spec.HostPath = &corev1.HostPathVolumeSource{Path: b.HostPath.Path}
+	default:
+		details = append(details, absolutePath("body.local.path", b.Local.Path)...)
+		pv.Spec.Local = &corev1.LocalVolumeSource{Path: b.Local.Path}
+		pv.Spec.NodeAffinity = &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+			MatchExpressions: []corev1.NodeSelectorRequirement{{Key: corev1.LabelHostname, Operator: corev1.NodeSelectorOpIn, Values: []string{b.Local.Node}}},
+		}}}}
+	}
+	return pv, details
+}
+
+func volumeView(pv *corev1.PersistentVolume) PersistentVolumeView {
+	v := PersistentVolumeView{
+		Name: pv.Name, AccessModes: modeNames(pv.Spec.AccessModes), StorageClassName: pv.Spec.StorageClassName,
+		ReclaimPolicy: string(pv.Spec.PersistentVolumeReclaimPolicy), Phase: string(pv.Status.Phase),
+		Labels: pv.Labels, CreatedAt: pv.CreationTimestamp.Time, Source: "other",
+	}
+	if q, ok := pv.Spec.Capacity[corev1.ResourceStorage]; ok {
+		v.Capacity = q.String()
+	}
+	if r := pv.Spec.ClaimRef; r != nil {
+		v.Claim = r.Namespace + "/" + r.Name
+	}
+	switch s := pv.Spec.PersistentVolumeSource; {
+	case s.HostPath != nil:
+		v.Source = "hostPath:" + s.HostPath.Path
+	case s.Local != nil:
+		v.Source = "local:" + s.Local.Path
+	case s.CSI != nil:
+		v.Source = "csi:" + s.CSI.Driver
+	case s.NFS != nil:
+		v.Source = "nfs:" + s.NFS.Server + ":" + s.NFS.Path
+	}
+	return v
+}
