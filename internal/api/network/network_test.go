@@ -41,12 +41,34 @@ func names(body map[string]any) []string {
 	return out
 }
 
-func expectLocation(t *testing.T, h *servertest.Harness, method, path string, body any, loc string) {
+// invalidCase is a request the API refuses with a 422 naming loc.
+type invalidCase struct {
+	name, method, path string
+	body               any
+	loc                string
+}
+
+// expectInvalid sends every case as the admin, each in its own subtest.
+func expectInvalid(t *testing.T, h *servertest.Harness, cases []invalidCase) {
 	t.Helper()
-	resp := h.Expect(http.StatusUnprocessableEntity, method, path, h.Admin, body)
-	if !slices.Contains(servertest.ErrorLocations(resp), loc) {
-		t.Errorf("%s %s: error locations %v, want %s: %v", method, path, servertest.ErrorLocations(resp), loc, resp)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, resp, _ := h.Do(tc.method, tc.path, h.Admin, tc.body)
+			if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(resp), tc.loc) {
+				t.Errorf("%s %s: %d with error locations %v, want 422 naming %s: %v", tc.method, tc.path, code, servertest.ErrorLocations(resp), tc.loc, resp)
+			}
+		})
 	}
+}
+
+// with returns a copy of m with key set to v.
+func with(m map[string]any, key string, v any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	out[key] = v
+	return out
 }
 
 // TestNetwork runs every Service and Ingress endpoint against a sandbox
@@ -82,34 +104,21 @@ func TestNetwork(t *testing.T) {
 		}
 		h.Expect(http.StatusConflict, http.MethodPost, services, h.Admin, map[string]any{"name": "web", "ports": []map[string]any{{"port": 80}}})
 
-		ok := func() map[string]any {
-			return map[string]any{"name": "bad", "ports": []map[string]any{{"port": 80}}}
-		}
-		b := ok()
-		b["name"] = "Bad_Name"
-		expectLocation(t, h, http.MethodPost, services, b, "body.name")
-		b = ok()
-		b["ports"] = []map[string]any{{"port": 70000}}
-		expectLocation(t, h, http.MethodPost, services, b, "body.ports[0].port")
-		b = ok()
-		b["ports"] = []map[string]any{{"port": 80, "targetPort": "not a name!"}}
-		expectLocation(t, h, http.MethodPost, services, b, "body.ports[0].targetPort")
-		b = ok()
-		b["ports"] = []map[string]any{{"port": 80, "targetPort": "99999"}}
-		expectLocation(t, h, http.MethodPost, services, b, "body.ports[0].targetPort")
-		b = ok()
-		b["clusterIP"] = "somewhere"
-		expectLocation(t, h, http.MethodPost, services, b, "body.clusterIP")
-		b = ok()
-		b["type"] = "Tunnel"
-		expectLocation(t, h, http.MethodPost, services, b, "body.type")
-		// The API server's own rejection: two unnamed ports.
-		b = ok()
-		b["ports"] = []map[string]any{{"port": 80}, {"port": 81}}
-		code, resp, _ := h.Do(http.MethodPost, services, h.Admin, b)
-		if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(resp), "body.spec.ports[0].name") {
-			t.Errorf("two unnamed ports: %d %v", code, resp)
-		}
+		good := map[string]any{"name": "bad", "ports": []map[string]any{{"port": 80}}}
+		port := func(p map[string]any) []map[string]any { return []map[string]any{p} }
+		expectInvalid(t, h, []invalidCase{
+			{"bad name", http.MethodPost, services, with(good, "name", "Bad_Name"), "body.name"},
+			{"port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 70000})), "body.ports[0].port"},
+			{"bad target port name", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "not a name!"})), "body.ports[0].targetPort"},
+			{"target port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "99999"})), "body.ports[0].targetPort"},
+			{"bad protocol", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "protocol": "ICMP"})), "body.ports[0].protocol"},
+			{"bad cluster IP", http.MethodPost, services, with(good, "clusterIP", "somewhere"), "body.clusterIP"},
+			{"unknown type", http.MethodPost, services, with(good, "type", "Tunnel"), "body.type"},
+			{"bad selector", http.MethodPost, services, with(good, "selector", map[string]string{"app": "no spaces"}), "body.selector.app"},
+			{"external name missing", http.MethodPost, services, with(good, "type", "ExternalName"), "body.externalName"},
+			// The API server's own rejection, with its field cause.
+			{"two unnamed ports", http.MethodPost, services, with(good, "ports", []map[string]any{{"port": 80}, {"port": 81}}), "body.spec.ports[0].name"},
+		})
 
 		eventually(t, func() error {
 			d := h.Expect(http.StatusOK, http.MethodGet, services+"/web", h.Admin, nil)
@@ -152,12 +161,12 @@ func TestNetwork(t *testing.T) {
 		}
 		h.Expect(http.StatusConflict, http.MethodPut, services+"/web", h.Admin, map[string]any{"resourceVersion": rv,
 			"ports": []map[string]any{{"port": 80}}})
-		expectLocation(t, h, http.MethodPut, services+"/web", map[string]any{"resourceVersion": updated["resourceVersion"],
-			"ports": []map[string]any{{"port": 0}}}, "body.ports[0].port")
+		expectInvalid(t, h, []invalidCase{{"update with port zero", http.MethodPut, services + "/web",
+			map[string]any{"resourceVersion": updated["resourceVersion"], "ports": []map[string]any{{"port": 0}}}, "body.ports[0].port"}})
 		h.Expect(http.StatusNotFound, http.MethodPut, services+"/none", h.Admin, map[string]any{"resourceVersion": "1", "ports": []map[string]any{{"port": 80}}})
 		h.Expect(http.StatusNotFound, http.MethodGet, services+"/none", h.Admin, nil)
 		h.Expect(http.StatusForbidden, http.MethodGet, services, nobody, nil)
-		h.Expect(http.StatusForbidden, http.MethodPost, services, nobody, ok())
+		h.Expect(http.StatusForbidden, http.MethodPost, services, nobody, good)
 		h.Expect(http.StatusNoContent, http.MethodDelete, services+"/web-headless", h.Admin, nil)
 		h.Expect(http.StatusNotFound, http.MethodDelete, services+"/web-headless", h.Admin, nil)
 	})
@@ -177,24 +186,22 @@ func TestNetwork(t *testing.T) {
 		h.Expect(http.StatusConflict, http.MethodPost, ingresses, h.Admin, map[string]any{"name": "web",
 			"rules": []map[string]any{{"paths": []map[string]any{{"service": "web", "port": "80"}}}}})
 
-		ok := func() map[string]any {
-			return map[string]any{"name": "bad", "rules": []map[string]any{{"host": "a.example.com", "paths": []map[string]any{{"service": "web", "port": "80"}}}}}
+		rule := func(host string, p map[string]any) []map[string]any {
+			return []map[string]any{{"host": host, "paths": []map[string]any{p}}}
 		}
-		b := ok()
-		b["rules"].([]map[string]any)[0]["host"] = "Bad_Host"
-		expectLocation(t, h, http.MethodPost, ingresses, b, "body.rules[0].host")
-		b = ok()
-		b["rules"].([]map[string]any)[0]["paths"] = []map[string]any{{"path": "nope", "service": "web", "port": "80"}}
-		expectLocation(t, h, http.MethodPost, ingresses, b, "body.rules[0].paths[0].path")
-		b = ok()
-		b["rules"].([]map[string]any)[0]["paths"] = []map[string]any{{"service": "web", "port": "0"}}
-		expectLocation(t, h, http.MethodPost, ingresses, b, "body.rules[0].paths[0].port")
-		b = ok()
-		b["tls"] = []map[string]any{{"secretName": "Bad Secret"}}
-		expectLocation(t, h, http.MethodPost, ingresses, b, "body.tls[0].secretName")
-		b = ok()
-		b["name"] = "-bad"
-		expectLocation(t, h, http.MethodPost, ingresses, b, "body.name")
+		backend := map[string]any{"service": "web", "port": "80"}
+		good := map[string]any{"name": "bad", "rules": rule("a.example.com", backend)}
+		expectInvalid(t, h, []invalidCase{
+			{"bad host", http.MethodPost, ingresses, with(good, "rules", rule("Bad_Host", backend)), "body.rules[0].host"},
+			{"relative path", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "path", "nope"))), "body.rules[0].paths[0].path"},
+			{"port zero", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "port", "0"))), "body.rules[0].paths[0].port"},
+			{"bad service", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "service", "Web"))), "body.rules[0].paths[0].service"},
+			{"bad path type", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "pathType", "Regex"))), "body.rules[0].paths[0].pathType"},
+			{"bad secret name", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"secretName": "Bad Secret"}}), "body.tls[0].secretName"},
+			{"bad TLS host", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"hosts": []string{"a..b"}}}), "body.tls[0].hosts[0]"},
+			{"bad name", http.MethodPost, ingresses, with(good, "name", "-bad"), "body.name"},
+			{"bad class", http.MethodPost, ingresses, with(good, "className", "Nginx!"), "body.className"},
+		})
 
 		eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, ingresses, h.Admin, nil)

@@ -42,12 +42,40 @@ func names(body map[string]any) []string {
 	return out
 }
 
-func expectLocation(t *testing.T, h *servertest.Harness, want int, method, path string, body any, loc string) {
+// invalidCase is a request the API refuses with a 422 naming loc.
+type invalidCase struct {
+	name, method, path string
+	body               any
+	loc                string
+}
+
+// expectInvalid sends every case as the admin, each in its own subtest.
+func expectInvalid(t *testing.T, h *servertest.Harness, cases []invalidCase) {
 	t.Helper()
-	resp := h.Expect(want, method, path, h.Admin, body)
-	if !slices.Contains(servertest.ErrorLocations(resp), loc) {
-		t.Errorf("%s %s: error locations %v, want %s: %v", method, path, servertest.ErrorLocations(resp), loc, resp)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, resp, _ := h.Do(tc.method, tc.path, h.Admin, tc.body)
+			if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(resp), tc.loc) {
+				t.Errorf("%s %s: %d with error locations %v, want 422 naming %s: %v", tc.method, tc.path, code, servertest.ErrorLocations(resp), tc.loc, resp)
+			}
+		})
 	}
+}
+
+// with returns a copy of m with the given keys set (a nil value removes the key).
+func with(m map[string]any, kv ...any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+			continue
+		}
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
 }
 
 // TestStorage runs every storage endpoint against a sandbox cluster.
@@ -70,8 +98,13 @@ func TestStorage(t *testing.T) {
 		}
 		h.Expect(http.StatusCreated, http.MethodPost, base+"/storageclasses", h.Admin, map[string]any{"name": "slow", "provisioner": "example.com/fake"})
 		h.Expect(http.StatusConflict, http.MethodPost, base+"/storageclasses", h.Admin, map[string]any{"name": "slow", "provisioner": "example.com/fake"})
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/storageclasses", map[string]any{"name": "Bad_Name", "provisioner": "example.com/fake"}, "body.name")
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/storageclasses", map[string]any{"name": "x", "provisioner": "example.com/fake", "reclaimPolicy": "Keep"}, "body.reclaimPolicy")
+		good := map[string]any{"name": "x", "provisioner": "example.com/fake"}
+		expectInvalid(t, h, []invalidCase{
+			{"bad name", http.MethodPost, base + "/storageclasses", with(good, "name", "Bad_Name"), "body.name"},
+			{"bad provisioner", http.MethodPost, base + "/storageclasses", with(good, "provisioner", "not a provisioner"), "body.provisioner"},
+			{"unknown reclaim policy", http.MethodPost, base + "/storageclasses", with(good, "reclaimPolicy", "Keep"), "body.reclaimPolicy"},
+			{"unknown binding mode", http.MethodPost, base + "/storageclasses", with(good, "volumeBindingMode", "Later"), "body.volumeBindingMode"},
+		})
 		eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, base+"/storageclasses?name=lo", h.Admin, nil)
 			if got := names(l); !slices.Equal(got, []string{"slow"}) {
@@ -103,18 +136,17 @@ func TestStorage(t *testing.T) {
 			"accessModes": []string{"ReadWriteOnce"}, "local": map[string]string{"path": "/mnt/disk", "node": "somenode"}})
 		h.Expect(http.StatusConflict, http.MethodPost, base+"/persistentvolumes", h.Admin, pv("pv-slow", "slow"))
 
-		bad := pv("pv-bad", "")
-		bad["capacity"] = "lots"
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/persistentvolumes", bad, "body.capacity")
-		bad = pv("pv-bad", "")
-		bad["accessModes"] = []string{"WriteSometimes"}
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/persistentvolumes", bad, "body.accessModes[0]")
-		bad = pv("pv-bad", "")
-		delete(bad, "hostPath")
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/persistentvolumes", bad, "body.hostPath")
-		bad = pv("pv-bad", "")
-		bad["hostPath"] = map[string]string{"path": "relative"}
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, base+"/persistentvolumes", bad, "body.hostPath.path")
+		good := pv("pv-bad", "")
+		pvs := base + "/persistentvolumes"
+		expectInvalid(t, h, []invalidCase{
+			{"bad capacity", http.MethodPost, pvs, with(good, "capacity", "lots"), "body.capacity"},
+			{"zero capacity", http.MethodPost, pvs, with(good, "capacity", "0"), "body.capacity"},
+			{"unknown access mode", http.MethodPost, pvs, with(good, "accessModes", []string{"WriteSometimes"}), "body.accessModes[0]"},
+			{"no source", http.MethodPost, pvs, with(good, "hostPath", nil), "body.hostPath"},
+			{"two sources", http.MethodPost, pvs, with(good, "local", map[string]string{"path": "/mnt", "node": "n"}), "body.hostPath"},
+			{"relative path", http.MethodPost, pvs, with(good, "hostPath", map[string]string{"path": "relative"}), "body.hostPath.path"},
+			{"bad class", http.MethodPost, pvs, with(good, "storageClassName", "Fast!"), "body.storageClassName"},
+		})
 
 		eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, base+"/persistentvolumes", h.Admin, nil)
@@ -160,11 +192,13 @@ func TestStorage(t *testing.T) {
 		}
 		h.Expect(http.StatusCreated, http.MethodPost, claims, h.Admin, claim("slow-claim", "slow", "pv-slow"))
 		h.Expect(http.StatusConflict, http.MethodPost, claims, h.Admin, claim("slow-claim", "slow", "pv-slow"))
-		bad := claim("bad", "fast", "")
-		bad["size"] = "-1Gi"
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, claims, bad, "body.size")
-		bad = claim("bad", "Fast!", "")
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, claims, bad, "body.storageClassName")
+		good := claim("bad", "fast", "")
+		expectInvalid(t, h, []invalidCase{
+			{"negative size", http.MethodPost, claims, with(good, "size", "-1Gi"), "body.size"},
+			{"bad class", http.MethodPost, claims, with(good, "storageClassName", "Fast!"), "body.storageClassName"},
+			{"bad name", http.MethodPost, claims, with(good, "name", "-bad"), "body.name"},
+			{"unknown access mode", http.MethodPost, claims, with(good, "accessModes", []string{"RWO"}), "body.accessModes[0]"},
+		})
 
 		for _, name := range []string{"fast-claim", "slow-claim"} {
 			eventually(t, func() error {
@@ -202,9 +236,12 @@ func TestStorage(t *testing.T) {
 			return nil
 		})
 
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, claims+"/fast-claim/expand", map[string]string{"size": "1Gi"}, "body.size")
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, claims+"/fast-claim/expand", map[string]string{"size": "512Mi"}, "body.size")
-		expectLocation(t, h, http.StatusUnprocessableEntity, http.MethodPost, claims+"/fast-claim/expand", map[string]string{"size": "big"}, "body.size")
+		expand := claims + "/fast-claim/expand"
+		expectInvalid(t, h, []invalidCase{
+			{"expand to the same size", http.MethodPost, expand, map[string]string{"size": "1Gi"}, "body.size"},
+			{"shrink", http.MethodPost, expand, map[string]string{"size": "512Mi"}, "body.size"},
+			{"not a size", http.MethodPost, expand, map[string]string{"size": "big"}, "body.size"},
+		})
 		got = h.Expect(http.StatusOK, http.MethodPost, claims+"/fast-claim/expand", h.Admin, map[string]string{"size": "2Gi"})
 		if got["request"] != "2Gi" {
 			t.Errorf("expanded claim: %v", got)
