@@ -277,7 +277,7 @@ func setServiceSpec(svc *corev1.Service, b ServiceSpecBody) []error {
 	svc.Spec.Selector = b.Selector
 	svc.Spec.Ports = ports
 	svc.Spec.ExternalName = b.ExternalName
-	if b.ClusterIP != "" {
+	if b.ClusterIP != "" && b.ClusterIP != svc.Spec.ClusterIP {
 		svc.Spec.ClusterIP = b.ClusterIP
 		svc.Spec.ClusterIPs = []string{b.ClusterIP}
 	}
