@@ -27,6 +27,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/resources"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/search"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/storage"
@@ -107,6 +108,7 @@ func New(cfg Config) (*Server, error) {
 	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	resources.Register(s.api, resources.Deps{Clusters: cfg.Clusters})
 	workloadcr.Register(s.api, workloadcr.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})

@@ -1,0 +1,243 @@
+// Package resources reaches every kind a member cluster serves, CRDs
+// included, through discovery and the dynamic client: list the kinds, and
+// list, get and delete objects of any of them. Creating and changing any
+// kind goes through the apply endpoint.
+//
+// These are live reads (the informer caches hold only the common kinds),
+// paged with the API server's own limit and continue. They need the
+// cluster-wide "kubernetes" permission (admins and cluster members);
+// project members reach their namespaces' objects through the typed areas
+// or the Kubernetes pass-through.
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+)
+
+// Deps are what the generic endpoints need.
+type Deps struct {
+	Clusters *multicluster.Manager
+}
+
+var tags = []string{"Any kind"}
+
+// KindView is one kind a cluster serves.
+type KindView struct {
+	Group      string   `json:"group" doc:"API group; \"core\" in paths for the core group"`
+	Version    string   `json:"version"`
+	Resource   string   `json:"resource" doc:"Plural resource name, used in paths"`
+	Kind       string   `json:"kind"`
+	Namespaced bool     `json:"namespaced"`
+	Verbs      []string `json:"verbs"`
+}
+
+// KindsOutput lists the kinds a cluster serves.
+type KindsOutput struct {
+	Body struct {
+		Items []KindView `json:"items" nullable:"false"`
+	}
+}
+
+// ResourceParams name a kind in the path.
+type ResourceParams struct {
+	operation.ClusterParam
+	Group    string `path:"group" doc:"API group, or core"`
+	Version  string `path:"version"`
+	Resource string `path:"resource"`
+}
+
+// ListInput lists objects of a kind.
+type ListInput struct {
+	ResourceParams
+	Namespace     string `query:"namespace" doc:"Only this namespace (namespaced kinds)"`
+	LabelSelector string `query:"labelSelector"`
+	FieldSelector string `query:"fieldSelector"`
+	Limit         int64  `query:"limit" minimum:"0" maximum:"1000" default:"100"`
+	Continue      string `query:"continue"`
+}
+
+// ObjectInput names one object.
+type ObjectInput struct {
+	ResourceParams
+	Name      string `path:"name"`
+	Namespace string `query:"namespace" doc:"The object's namespace (namespaced kinds)"`
+}
+
+// DeleteInput deletes one object.
+type DeleteInput struct {
+	ObjectInput
+	PropagationPolicy string `query:"propagationPolicy" enum:"Foreground,Background,Orphan,"`
+}
+
+// RawOutput is a Kubernetes object or list as JSON, managedFields removed.
+type RawOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
+
+// Register adds the generic endpoints to api.
+func Register(api huma.API, d Deps) {
+	perm := func(verb string) auth.Permission {
+		return auth.Permission{Verb: verb, Resource: auth.ResourceKubernetes}
+	}
+	huma.Register(api, operation.New(http.MethodGet, "/api/v1/clusters/{cluster}/resources", "list-kinds",
+		"Kinds the cluster serves (CRDs included), from discovery", tags, perm(auth.VerbList)),
+		func(ctx context.Context, in *operation.ClusterParam) (*KindsOutput, error) {
+			conn, err := available(d, in.Cluster)
+			if err != nil {
+				return nil, err
+			}
+			lists, err := conn.Kube.Discovery().ServerPreferredResources()
+			var partial *discovery.ErrGroupDiscoveryFailed
+			if err != nil && !errors.As(err, &partial) {
+				return nil, operation.ClusterError(err)
+			}
+			out := &KindsOutput{}
+			for _, l := range lists {
+				gv, err := schema.ParseGroupVersion(l.GroupVersion)
+				if err != nil {
+					continue
+				}
+				for _, r := range l.APIResources {
+					if strings.Contains(r.Name, "/") {
+						continue // subresources
+					}
+					group := gv.Group
+					if group == "" {
+						group = "core"
+					}
+					out.Body.Items = append(out.Body.Items, KindView{Group: group, Version: gv.Version, Resource: r.Name,
+						Kind: r.Kind, Namespaced: r.Namespaced, Verbs: r.Verbs})
+				}
+			}
+			sort.Slice(out.Body.Items, func(i, j int) bool {
+				a, b := out.Body.Items[i], out.Body.Items[j]
+				return a.Group+"/"+a.Resource < b.Group+"/"+b.Resource
+			})
+			return out, nil
+		})
+
+	base := "/api/v1/clusters/{cluster}/resources/{group}/{version}/{resource}"
+	huma.Register(api, operation.New(http.MethodGet, base, "list-objects", "List objects of any kind (live, paged by the API server)", tags, perm(auth.VerbList)),
+		func(ctx context.Context, in *ListInput) (*RawOutput, error) {
+			ri, err := client(d, &in.ResourceParams, in.Namespace, false)
+			if err != nil {
+				return nil, err
+			}
+			list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: in.LabelSelector, FieldSelector: in.FieldSelector, Limit: in.Limit, Continue: in.Continue})
+			if err != nil {
+				return nil, operation.ClusterError(err)
+			}
+			for i := range list.Items {
+				list.Items[i].SetManagedFields(nil)
+			}
+			return raw(list)
+		})
+
+	get := operation.New(http.MethodGet, base+"/{name}", "get-object", "Get an object of any kind", tags, perm(auth.VerbGet))
+	get.Errors = append(get.Errors, http.StatusNotFound)
+	huma.Register(api, get, func(ctx context.Context, in *ObjectInput) (*RawOutput, error) {
+		ri, err := client(d, &in.ResourceParams, in.Namespace, true)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := ri.Get(ctx, in.Name, metav1.GetOptions{})
+		if err != nil {
+			return nil, operation.ClusterError(err)
+		}
+		obj.SetManagedFields(nil)
+		return raw(obj)
+	})
+
+	del := operation.New(http.MethodDelete, base+"/{name}", "delete-object", "Delete an object of any kind", tags, perm(auth.VerbDelete))
+	del.DefaultStatus = http.StatusNoContent
+	del.Errors = append(del.Errors, http.StatusNotFound)
+	huma.Register(api, del, func(ctx context.Context, in *DeleteInput) (*struct{}, error) {
+		ri, err := client(d, &in.ResourceParams, in.Namespace, true)
+		if err != nil {
+			return nil, err
+		}
+		opts := metav1.DeleteOptions{}
+		if in.PropagationPolicy != "" {
+			p := metav1.DeletionPropagation(in.PropagationPolicy)
+			opts.PropagationPolicy = &p
+		}
+		return nil, operation.ClusterError(ri.Delete(ctx, in.Name, opts))
+	})
+}
+
+func available(d Deps, cluster string) (*multicluster.Cluster, error) {
+	conn, err := d.Clusters.Get(cluster)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if err := conn.Available(); err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return conn, nil
+}
+
+// client resolves the kind through the cluster's REST mapper and returns
+// the dynamic client for it, in namespace when the kind is namespaced.
+func client(d Deps, p *ResourceParams, namespace string, one bool) (dynamic.ResourceInterface, error) {
+	conn, err := available(d, p.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	group := p.Group
+	if group == "core" {
+		group = ""
+	}
+	gvr := schema.GroupVersionResource{Group: group, Version: p.Version, Resource: p.Resource}
+	kind, err := conn.Mapper.KindFor(gvr)
+	if err != nil {
+		conn.Mapper.Reset() // a CRD may have appeared since discovery was cached
+		if kind, err = conn.Mapper.KindFor(gvr); err != nil {
+			return nil, huma.Error404NotFound(fmt.Sprintf("cluster %q serves no %s", p.Cluster, gvr.String()),
+				&huma.ErrorDetail{Location: "path.resource", Message: err.Error()})
+		}
+	}
+	mapping, err := conn.Mapper.RESTMapping(kind.GroupKind(), kind.Version)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	if mapping.Scope.Name() == "namespace" {
+		if namespace == "" && one {
+			return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%s is namespaced", gvr.Resource),
+				&huma.ErrorDetail{Location: "query.namespace", Message: "is required for a namespaced kind"})
+		}
+		if namespace == "" {
+			return conn.Dynamic.Resource(gvr), nil // every namespace (list)
+		}
+		return conn.Dynamic.Resource(gvr).Namespace(namespace), nil
+	}
+	if namespace != "" {
+		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%s is not namespaced", gvr.Resource),
+			&huma.ErrorDetail{Location: "query.namespace", Message: "must be empty for a cluster-scoped kind"})
+	}
+	return conn.Dynamic.Resource(gvr), nil
+}
+
+func raw(v any) (*RawOutput, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &RawOutput{ContentType: "application/json", Body: b}, nil
+}

@@ -1,0 +1,65 @@
+package resources_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
+)
+
+func TestAnyKind(t *testing.T) {
+	h := servertest.New(t, servertest.Options{})
+	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	_, err := conn.Kube.CoreV1().ConfigMaps("default").Create(t.Context(),
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "generic", Labels: map[string]string{"via": "generic"}}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A CRD appears after the connection's discovery was cached.
+	h.Expect(http.StatusOK, http.MethodPost, "/api/v1/clusters/c1/features/workloads", h.Admin, nil)
+
+	kinds := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/resources", h.Admin, nil)["items"].([]any)
+	var names []string
+	for _, k := range kinds {
+		m := k.(map[string]any)
+		names = append(names, m["group"].(string)+"/"+m["resource"].(string))
+	}
+	for _, want := range []string{"core/configmaps", "apps/deployments", "apps.wheelhouse.dev/workloads", "core/nodes"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("discovery lacks %s", want)
+		}
+	}
+
+	base := "/api/v1/clusters/c1/resources/core/v1/configmaps"
+	list := h.Expect(http.StatusOK, http.MethodGet, base+"?namespace=default&labelSelector=via%3Dgeneric", h.Admin, nil)
+	if items := list["items"].([]any); len(items) != 1 {
+		t.Fatalf("list: %v", items)
+	}
+	page := h.Expect(http.StatusOK, http.MethodGet, base+"?limit=1", h.Admin, nil)
+	if page["metadata"].(map[string]any)["continue"] == nil {
+		t.Errorf("a one-item page of every namespace's configmaps has no continue token: %v", page["metadata"])
+	}
+	got := h.Expect(http.StatusOK, http.MethodGet, base+"/generic?namespace=default", h.Admin, nil)
+	if got["metadata"].(map[string]any)["managedFields"] != nil {
+		t.Error("managedFields were not removed")
+	}
+	h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/resources/apps.wheelhouse.dev/v1alpha1/workloads?namespace=default", h.Admin, nil)
+	h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/resources/core/v1/nodes", h.Admin, nil)
+
+	loc := servertest.ErrorLocations(h.Expect(http.StatusUnprocessableEntity, http.MethodGet, base+"/generic", h.Admin, nil))
+	if !slices.Contains(loc, "query.namespace") {
+		t.Errorf("namespaced get without namespace: %v", loc)
+	}
+	h.Expect(http.StatusUnprocessableEntity, http.MethodGet, "/api/v1/clusters/c1/resources/core/v1/nodes?namespace=default", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodGet, "/api/v1/clusters/c1/resources/example.com/v1/widgets", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodGet, base+"/missing?namespace=default", h.Admin, nil)
+	h.Expect(http.StatusForbidden, http.MethodGet, base, h.CreateUser("nobody", "user"), nil)
+
+	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/generic?namespace=default&propagationPolicy=Background", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodGet, base+"/generic?namespace=default", h.Admin, nil)
+}
