@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,51 +14,6 @@ import (
 )
 
 const base = "/api/v1/clusters/c1/namespaces/web"
-
-// eventually retries f until it returns nil or a minute has passed.
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func names(body map[string]any) []string {
-	var out []string
-	items, _ := body["items"].([]any)
-	for _, it := range items {
-		out = append(out, it.(map[string]any)["name"].(string))
-	}
-	return out
-}
-
-// invalidCase is a request the API refuses with a 422 naming loc.
-type invalidCase struct {
-	name, method, path string
-	body               any
-	loc                string
-}
-
-// expectInvalid sends every case as the admin, each in its own subtest.
-func expectInvalid(t *testing.T, h *servertest.Harness, cases []invalidCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			code, resp, _ := h.Do(tc.method, tc.path, h.Admin, tc.body)
-			if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(resp), tc.loc) {
-				t.Errorf("%s %s: %d with error locations %v, want 422 naming %s: %v", tc.method, tc.path, code, servertest.ErrorLocations(resp), tc.loc, resp)
-			}
-		})
-	}
-}
 
 // with returns a copy of m with key set to v.
 func with(m map[string]any, key string, v any) map[string]any {
@@ -106,21 +60,21 @@ func TestNetwork(t *testing.T) {
 
 		good := map[string]any{"name": "bad", "ports": []map[string]any{{"port": 80}}}
 		port := func(p map[string]any) []map[string]any { return []map[string]any{p} }
-		expectInvalid(t, h, []invalidCase{
-			{"bad name", http.MethodPost, services, with(good, "name", "Bad_Name"), "body.name"},
-			{"port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 70000})), "body.ports[0].port"},
-			{"bad target port name", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "not a name!"})), "body.ports[0].targetPort"},
-			{"target port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "99999"})), "body.ports[0].targetPort"},
-			{"bad protocol", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "protocol": "ICMP"})), "body.ports[0].protocol"},
-			{"bad cluster IP", http.MethodPost, services, with(good, "clusterIP", "somewhere"), "body.clusterIP"},
-			{"unknown type", http.MethodPost, services, with(good, "type", "Tunnel"), "body.type"},
-			{"bad selector", http.MethodPost, services, with(good, "selector", map[string]string{"app": "no spaces"}), "body.selector.app"},
-			{"external name missing", http.MethodPost, services, with(good, "type", "ExternalName"), "body.externalName"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("bad name", http.MethodPost, services, with(good, "name", "Bad_Name"), "body.name"),
+			servertest.Invalid("port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 70000})), "body.ports[0].port"),
+			servertest.Invalid("bad target port name", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "not a name!"})), "body.ports[0].targetPort"),
+			servertest.Invalid("target port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "99999"})), "body.ports[0].targetPort"),
+			servertest.Invalid("bad protocol", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "protocol": "ICMP"})), "body.ports[0].protocol"),
+			servertest.Invalid("bad cluster IP", http.MethodPost, services, with(good, "clusterIP", "somewhere"), "body.clusterIP"),
+			servertest.Invalid("unknown type", http.MethodPost, services, with(good, "type", "Tunnel"), "body.type"),
+			servertest.Invalid("bad selector", http.MethodPost, services, with(good, "selector", map[string]string{"app": "no spaces"}), "body.selector.app"),
+			servertest.Invalid("external name missing", http.MethodPost, services, with(good, "type", "ExternalName"), "body.externalName"),
 			// The API server's own rejection, with its field cause.
-			{"two unnamed ports", http.MethodPost, services, with(good, "ports", []map[string]any{{"port": 80}, {"port": 81}}), "body.spec.ports[0].name"},
+			servertest.Invalid("two unnamed ports", http.MethodPost, services, with(good, "ports", []map[string]any{{"port": 80}, {"port": 81}}), "body.spec.ports[0].name"),
 		})
 
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			d := h.Expect(http.StatusOK, http.MethodGet, services+"/web", h.Admin, nil)
 			var pods []string
 			for _, p := range d["pods"].([]any) {
@@ -143,9 +97,9 @@ func TestNetwork(t *testing.T) {
 			}
 			return nil
 		})
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, services+"?name=web", h.Admin, nil)
-			if got := names(l); !slices.Equal(got, []string{"web", "web-headless"}) {
+			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"web", "web-headless"}) {
 				return fmt.Errorf("services: %v", got)
 			}
 			return nil
@@ -161,8 +115,8 @@ func TestNetwork(t *testing.T) {
 		}
 		h.Expect(http.StatusConflict, http.MethodPut, services+"/web", h.Admin, map[string]any{"resourceVersion": rv,
 			"ports": []map[string]any{{"port": 80}}})
-		expectInvalid(t, h, []invalidCase{{"update with port zero", http.MethodPut, services + "/web",
-			map[string]any{"resourceVersion": updated["resourceVersion"], "ports": []map[string]any{{"port": 0}}}, "body.ports[0].port"}})
+		h.ExpectInvalid(t, []servertest.InvalidCase{servertest.Invalid("update with port zero", http.MethodPut, services+"/web",
+			map[string]any{"resourceVersion": updated["resourceVersion"], "ports": []map[string]any{{"port": 0}}}, "body.ports[0].port")})
 		h.Expect(http.StatusNotFound, http.MethodPut, services+"/none", h.Admin, map[string]any{"resourceVersion": "1", "ports": []map[string]any{{"port": 80}}})
 		h.Expect(http.StatusNotFound, http.MethodGet, services+"/none", h.Admin, nil)
 		h.Expect(http.StatusForbidden, http.MethodGet, services, nobody, nil)
@@ -191,21 +145,21 @@ func TestNetwork(t *testing.T) {
 		}
 		backend := map[string]any{"service": "web", "port": "80"}
 		good := map[string]any{"name": "bad", "rules": rule("a.example.com", backend)}
-		expectInvalid(t, h, []invalidCase{
-			{"bad host", http.MethodPost, ingresses, with(good, "rules", rule("Bad_Host", backend)), "body.rules[0].host"},
-			{"relative path", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "path", "nope"))), "body.rules[0].paths[0].path"},
-			{"port zero", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "port", "0"))), "body.rules[0].paths[0].port"},
-			{"bad service", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "service", "Web"))), "body.rules[0].paths[0].service"},
-			{"bad path type", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "pathType", "Regex"))), "body.rules[0].paths[0].pathType"},
-			{"bad secret name", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"secretName": "Bad Secret"}}), "body.tls[0].secretName"},
-			{"bad TLS host", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"hosts": []string{"a..b"}}}), "body.tls[0].hosts[0]"},
-			{"bad name", http.MethodPost, ingresses, with(good, "name", "-bad"), "body.name"},
-			{"bad class", http.MethodPost, ingresses, with(good, "className", "Nginx!"), "body.className"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("bad host", http.MethodPost, ingresses, with(good, "rules", rule("Bad_Host", backend)), "body.rules[0].host"),
+			servertest.Invalid("relative path", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "path", "nope"))), "body.rules[0].paths[0].path"),
+			servertest.Invalid("port zero", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "port", "0"))), "body.rules[0].paths[0].port"),
+			servertest.Invalid("bad service", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "service", "Web"))), "body.rules[0].paths[0].service"),
+			servertest.Invalid("bad path type", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "pathType", "Regex"))), "body.rules[0].paths[0].pathType"),
+			servertest.Invalid("bad secret name", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"secretName": "Bad Secret"}}), "body.tls[0].secretName"),
+			servertest.Invalid("bad TLS host", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"hosts": []string{"a..b"}}}), "body.tls[0].hosts[0]"),
+			servertest.Invalid("bad name", http.MethodPost, ingresses, with(good, "name", "-bad"), "body.name"),
+			servertest.Invalid("bad class", http.MethodPost, ingresses, with(good, "className", "Nginx!"), "body.className"),
 		})
 
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, ingresses, h.Admin, nil)
-			if got := names(l); !slices.Equal(got, []string{"web"}) {
+			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"web"}) {
 				return fmt.Errorf("ingresses: %v", got)
 			}
 			return nil
@@ -232,7 +186,7 @@ func TestNetwork(t *testing.T) {
 
 	t.Run("delete service", func(t *testing.T) {
 		h.Expect(http.StatusNoContent, http.MethodDelete, services+"/web", h.Admin, nil)
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			if code, _, _ := h.Do(http.MethodGet, services+"/web", h.Admin, nil); code != http.StatusNotFound {
 				return fmt.Errorf("deleted service: %d", code)
 			}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -16,51 +15,6 @@ import (
 )
 
 const base = "/api/v1/clusters/c1"
-
-// eventually retries f until it returns nil or a minute has passed.
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func names(body map[string]any) []string {
-	var out []string
-	items, _ := body["items"].([]any)
-	for _, it := range items {
-		out = append(out, it.(map[string]any)["name"].(string))
-	}
-	return out
-}
-
-// invalidCase is a request the API refuses with a 422 naming loc.
-type invalidCase struct {
-	name, method, path string
-	body               any
-	loc                string
-}
-
-// expectInvalid sends every case as the admin, each in its own subtest.
-func expectInvalid(t *testing.T, h *servertest.Harness, cases []invalidCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			code, resp, _ := h.Do(tc.method, tc.path, h.Admin, tc.body)
-			if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(resp), tc.loc) {
-				t.Errorf("%s %s: %d with error locations %v, want 422 naming %s: %v", tc.method, tc.path, code, servertest.ErrorLocations(resp), tc.loc, resp)
-			}
-		})
-	}
-}
 
 // with returns a copy of m with the given keys set (a nil value removes the key).
 func with(m map[string]any, kv ...any) map[string]any {
@@ -99,15 +53,15 @@ func TestStorage(t *testing.T) {
 		h.Expect(http.StatusCreated, http.MethodPost, base+"/storageclasses", h.Admin, map[string]any{"name": "slow", "provisioner": "example.com/fake"})
 		h.Expect(http.StatusConflict, http.MethodPost, base+"/storageclasses", h.Admin, map[string]any{"name": "slow", "provisioner": "example.com/fake"})
 		good := map[string]any{"name": "x", "provisioner": "example.com/fake"}
-		expectInvalid(t, h, []invalidCase{
-			{"bad name", http.MethodPost, base + "/storageclasses", with(good, "name", "Bad_Name"), "body.name"},
-			{"bad provisioner", http.MethodPost, base + "/storageclasses", with(good, "provisioner", "not a provisioner"), "body.provisioner"},
-			{"unknown reclaim policy", http.MethodPost, base + "/storageclasses", with(good, "reclaimPolicy", "Keep"), "body.reclaimPolicy"},
-			{"unknown binding mode", http.MethodPost, base + "/storageclasses", with(good, "volumeBindingMode", "Later"), "body.volumeBindingMode"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("bad name", http.MethodPost, base+"/storageclasses", with(good, "name", "Bad_Name"), "body.name"),
+			servertest.Invalid("bad provisioner", http.MethodPost, base+"/storageclasses", with(good, "provisioner", "not a provisioner"), "body.provisioner"),
+			servertest.Invalid("unknown reclaim policy", http.MethodPost, base+"/storageclasses", with(good, "reclaimPolicy", "Keep"), "body.reclaimPolicy"),
+			servertest.Invalid("unknown binding mode", http.MethodPost, base+"/storageclasses", with(good, "volumeBindingMode", "Later"), "body.volumeBindingMode"),
 		})
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, base+"/storageclasses?name=lo", h.Admin, nil)
-			if got := names(l); !slices.Equal(got, []string{"slow"}) {
+			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"slow"}) {
 				return fmt.Errorf("classes matching lo: %v", got)
 			}
 			return nil
@@ -138,19 +92,19 @@ func TestStorage(t *testing.T) {
 
 		good := pv("pv-bad", "")
 		pvs := base + "/persistentvolumes"
-		expectInvalid(t, h, []invalidCase{
-			{"bad capacity", http.MethodPost, pvs, with(good, "capacity", "lots"), "body.capacity"},
-			{"zero capacity", http.MethodPost, pvs, with(good, "capacity", "0"), "body.capacity"},
-			{"unknown access mode", http.MethodPost, pvs, with(good, "accessModes", []string{"WriteSometimes"}), "body.accessModes[0]"},
-			{"no source", http.MethodPost, pvs, with(good, "hostPath", nil), "body.hostPath"},
-			{"two sources", http.MethodPost, pvs, with(good, "local", map[string]string{"path": "/mnt", "node": "n"}), "body.hostPath"},
-			{"relative path", http.MethodPost, pvs, with(good, "hostPath", map[string]string{"path": "relative"}), "body.hostPath.path"},
-			{"bad class", http.MethodPost, pvs, with(good, "storageClassName", "Fast!"), "body.storageClassName"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("bad capacity", http.MethodPost, pvs, with(good, "capacity", "lots"), "body.capacity"),
+			servertest.Invalid("zero capacity", http.MethodPost, pvs, with(good, "capacity", "0"), "body.capacity"),
+			servertest.Invalid("unknown access mode", http.MethodPost, pvs, with(good, "accessModes", []string{"WriteSometimes"}), "body.accessModes[0]"),
+			servertest.Invalid("no source", http.MethodPost, pvs, with(good, "hostPath", nil), "body.hostPath"),
+			servertest.Invalid("two sources", http.MethodPost, pvs, with(good, "local", map[string]string{"path": "/mnt", "node": "n"}), "body.hostPath"),
+			servertest.Invalid("relative path", http.MethodPost, pvs, with(good, "hostPath", map[string]string{"path": "relative"}), "body.hostPath.path"),
+			servertest.Invalid("bad class", http.MethodPost, pvs, with(good, "storageClassName", "Fast!"), "body.storageClassName"),
 		})
 
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, base+"/persistentvolumes", h.Admin, nil)
-			if got := names(l); !slices.Equal(got, []string{"pv-fast", "pv-local", "pv-slow"}) {
+			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"pv-fast", "pv-local", "pv-slow"}) {
 				return fmt.Errorf("volumes: %v", got)
 			}
 			return nil
@@ -172,10 +126,10 @@ func TestStorage(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := h.Expect(http.StatusOK, http.MethodGet, base+"/csidrivers", h.Admin, nil)
-		if got := names(l); !slices.Contains(got, "fake.example.com") {
+		if got := servertest.ItemNames(l); !slices.Contains(got, "fake.example.com") {
 			t.Fatalf("drivers: %v", got)
 		}
-		if d := l["items"].([]any)[slices.Index(names(l), "fake.example.com")].(map[string]any); d["attachRequired"] != false {
+		if d := l["items"].([]any)[slices.Index(servertest.ItemNames(l), "fake.example.com")].(map[string]any); d["attachRequired"] != false {
 			t.Errorf("driver: %v", d)
 		}
 		h.Expect(http.StatusForbidden, http.MethodGet, base+"/csidrivers", nobody, nil)
@@ -193,15 +147,15 @@ func TestStorage(t *testing.T) {
 		h.Expect(http.StatusCreated, http.MethodPost, claims, h.Admin, claim("slow-claim", "slow", "pv-slow"))
 		h.Expect(http.StatusConflict, http.MethodPost, claims, h.Admin, claim("slow-claim", "slow", "pv-slow"))
 		good := claim("bad", "fast", "")
-		expectInvalid(t, h, []invalidCase{
-			{"negative size", http.MethodPost, claims, with(good, "size", "-1Gi"), "body.size"},
-			{"bad class", http.MethodPost, claims, with(good, "storageClassName", "Fast!"), "body.storageClassName"},
-			{"bad name", http.MethodPost, claims, with(good, "name", "-bad"), "body.name"},
-			{"unknown access mode", http.MethodPost, claims, with(good, "accessModes", []string{"RWO"}), "body.accessModes[0]"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("negative size", http.MethodPost, claims, with(good, "size", "-1Gi"), "body.size"),
+			servertest.Invalid("bad class", http.MethodPost, claims, with(good, "storageClassName", "Fast!"), "body.storageClassName"),
+			servertest.Invalid("bad name", http.MethodPost, claims, with(good, "name", "-bad"), "body.name"),
+			servertest.Invalid("unknown access mode", http.MethodPost, claims, with(good, "accessModes", []string{"RWO"}), "body.accessModes[0]"),
 		})
 
 		for _, name := range []string{"fast-claim", "slow-claim"} {
-			eventually(t, func() error {
+			servertest.Eventually(t, func() error {
 				c := h.Expect(http.StatusOK, http.MethodGet, claims+"/"+name, h.Admin, nil)
 				if c["phase"] != "Bound" {
 					return fmt.Errorf("claim %s: %v", name, c)
@@ -217,7 +171,7 @@ func TestStorage(t *testing.T) {
 		if _, err := conn.Kube.CoreV1().Pods("data").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			c := h.Expect(http.StatusOK, http.MethodGet, claims+"/fast-claim", h.Admin, nil)
 			pods := c["pods"].([]any)
 			if len(pods) != 1 || pods[0].(map[string]any)["name"] != "user" {
@@ -228,19 +182,19 @@ func TestStorage(t *testing.T) {
 		if c := h.Expect(http.StatusOK, http.MethodGet, claims+"/slow-claim", h.Admin, nil); len(c["pods"].([]any)) != 0 {
 			t.Errorf("pods of slow-claim: %v", c["pods"])
 		}
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, claims+"?limit=1", h.Admin, nil)
-			if got := names(l); !slices.Equal(got, []string{"fast-claim"}) || l["total"] != 2.0 || l["continue"] == nil {
+			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"fast-claim"}) || l["total"] != 2.0 || l["continue"] == nil {
 				return fmt.Errorf("first page of claims: %v", l)
 			}
 			return nil
 		})
 
 		expand := claims + "/fast-claim/expand"
-		expectInvalid(t, h, []invalidCase{
-			{"expand to the same size", http.MethodPost, expand, map[string]string{"size": "1Gi"}, "body.size"},
-			{"shrink", http.MethodPost, expand, map[string]string{"size": "512Mi"}, "body.size"},
-			{"not a size", http.MethodPost, expand, map[string]string{"size": "big"}, "body.size"},
+		h.ExpectInvalid(t, []servertest.InvalidCase{
+			servertest.Invalid("expand to the same size", http.MethodPost, expand, map[string]string{"size": "1Gi"}, "body.size"),
+			servertest.Invalid("shrink", http.MethodPost, expand, map[string]string{"size": "512Mi"}, "body.size"),
+			servertest.Invalid("not a size", http.MethodPost, expand, map[string]string{"size": "big"}, "body.size"),
 		})
 		got = h.Expect(http.StatusOK, http.MethodPost, claims+"/fast-claim/expand", h.Admin, map[string]string{"size": "2Gi"})
 		if got["request"] != "2Gi" {
@@ -264,7 +218,7 @@ func TestStorage(t *testing.T) {
 		h.Expect(http.StatusForbidden, http.MethodDelete, base+"/storageclasses/slow", nobody, nil)
 		h.Expect(http.StatusNoContent, http.MethodDelete, base+"/storageclasses/slow", h.Admin, nil)
 		h.Expect(http.StatusNotFound, http.MethodDelete, base+"/storageclasses/slow", h.Admin, nil)
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			if code, _, _ := h.Do(http.MethodGet, base+"/storageclasses/slow", h.Admin, nil); code != http.StatusNotFound {
 				return fmt.Errorf("deleted class: %d", code)
 			}
