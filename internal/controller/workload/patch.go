@@ -12,9 +12,9 @@ import (
 )
 
 // patchHelper remembers a Workload as it was read and, at the end of a
-// reconciliation, patches what changed: finalizers with a merge patch
-// guarded by the resourceVersion, status with a merge patch of the status
-// subresource.
+// reconciliation, patches what changed: finalizers with a merge patch,
+// and status with a merge patch of the status subresource, both guarded by
+// the resourceVersion.
 type patchHelper struct {
 	client client.Client
 	before *appsv1alpha1.Workload
@@ -51,7 +51,12 @@ func (h *patchHelper) patch(ctx context.Context, w *appsv1alpha1.Workload) error
 	base := w.DeepCopy()
 	base.Status = h.before.Status
 	w.Status = *desiredStatus
-	if err := h.client.Status().Patch(ctx, w, client.MergeFrom(base)); err != nil {
+	// Guarded by the resourceVersion like the finalizers: the snapshot comes
+	// from the cache, and a merge patch against a stale snapshot omits the
+	// fields whose new value equals the stale one, leaving the server with
+	// an older pass's values (seen: phase Pending beside Ready=True). A
+	// conflict makes the next pass start from fresher data.
+	if err := h.client.Status().Patch(ctx, w, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil
 		}
