@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -154,4 +155,42 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 func PrincipalFrom(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
+}
+
+// ProjectScopes is implemented by a BindingSource that can say in which
+// projects of a cluster a user holds a role binding, so that lists of
+// projects can show a project member its own projects.
+type ProjectScopes interface {
+	ProjectsOf(ctx context.Context, userID uint64, cluster string) ([]string, error)
+}
+
+// Projects says where in cluster p may exercise perm: everywhere (all is
+// true) or only in the listed projects. Neither means p may not.
+func (a *Authorizer) Projects(ctx context.Context, p *Principal, perm Permission, cluster string) (all bool, projects []string, err error) {
+	err = a.Authorize(ctx, p, perm, Scope{Cluster: cluster})
+	var forbidden *ForbiddenError
+	switch {
+	case err == nil:
+		return true, nil, nil
+	case !errors.As(err, &forbidden):
+		return false, nil, err
+	}
+	src, ok := a.Bindings.(ProjectScopes)
+	if !ok {
+		return false, nil, nil
+	}
+	names, err := src.ProjectsOf(ctx, p.UserID, cluster)
+	if err != nil {
+		return false, nil, fmt.Errorf("read role bindings of %q: %w", p.Username, err)
+	}
+	for _, name := range names {
+		err := a.Authorize(ctx, p, perm, Scope{Cluster: cluster, Project: name})
+		switch {
+		case err == nil:
+			projects = append(projects, name)
+		case !errors.As(err, &forbidden):
+			return false, nil, err
+		}
+	}
+	return false, projects, nil
 }

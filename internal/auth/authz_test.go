@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -56,5 +57,51 @@ func TestAuthorize(t *testing.T) {
 	var fe *ForbiddenError
 	if err == nil || errors.As(err, &fe) {
 		t.Errorf("a failing binding source must surface as an error, not a denial: %v", err)
+	}
+}
+
+// projectBindings adds the project list to fakeBindings.
+type projectBindings struct{ fakeBindings }
+
+func (f projectBindings) ProjectsOf(_ context.Context, _ uint64, cluster string) ([]string, error) {
+	var out []string
+	for s := range f.fakeBindings {
+		if s.Cluster == cluster && s.Project != "" {
+			out = append(out, s.Project)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func TestProjects(t *testing.T) {
+	list := Permission{VerbList, "projects"}
+	reader := []Rule{{Verbs: []string{VerbList}, Resources: []string{"projects"}}}
+	other := []Rule{{Verbs: []string{VerbList}, Resources: []string{"pods"}}}
+	a := &Authorizer{Bindings: projectBindings{fakeBindings{
+		{Cluster: "prod"}:                  other,
+		{Cluster: "prod", Project: "web"}:  reader,
+		{Cluster: "prod", Project: "db"}:   reader,
+		{Cluster: "prod", Project: "logs"}: other,
+		{Cluster: "dev"}:                   reader,
+	}}}
+	user := &Principal{UserID: 2, Role: store.RoleUser}
+	tests := []struct {
+		cluster  string
+		all      bool
+		projects []string
+	}{
+		{"prod", false, []string{"db", "web"}},
+		{"dev", true, nil},
+		{"test", false, nil},
+	}
+	for _, tt := range tests {
+		all, projects, err := a.Projects(t.Context(), user, list, tt.cluster)
+		if err != nil || all != tt.all || !slices.Equal(projects, tt.projects) {
+			t.Errorf("%s: all=%v projects=%v err=%v, want %v %v", tt.cluster, all, projects, err, tt.all, tt.projects)
+		}
+	}
+	if _, _, err := a.Projects(t.Context(), user, list, "broken"); err == nil {
+		t.Error("a failing binding source must surface as an error")
 	}
 }

@@ -58,3 +58,19 @@ func (b *Bindings) projectOf(cluster, namespace string) string {
 	}
 	return acc.GetLabels()[ProjectLabel]
 }
+
+// ProjectsOf implements auth.ProjectScopes: the projects of the cluster on
+// which the user holds a role.
+func (b *Bindings) ProjectsOf(ctx context.Context, userID uint64, cluster string) ([]string, error) {
+	list, err := b.Store.RoleBindings().ForUserInCluster(ctx, userID, cluster)
+	if err != nil {
+		return nil, fmt.Errorf("read role bindings: %w", err)
+	}
+	var names []string
+	for _, rb := range list {
+		if rb.Project != "" {
+			names = append(names, rb.Project)
+		}
+	}
+	return names, nil
+}

@@ -57,6 +57,10 @@ func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
 	perm, _ := operation.PermissionOf(op)
 	p := auth.PrincipalFrom(ctx.Context())
 	scope := auth.Scope{Cluster: ctx.Param("cluster"), Project: ctx.Param("project"), Namespace: ctx.Param("namespace")}
+	if operation.IsAnyProject(op) {
+		s.authorizeAnyProject(ctx, next, p, perm, scope)
+		return
+	}
 	err := s.cfg.Authorizer.Authorize(ctx.Context(), p, perm, scope)
 	var forbidden *auth.ForbiddenError
 	switch {
@@ -69,4 +73,21 @@ func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	next(ctx)
+}
+
+// authorizeAnyProject lets an AnyProject operation through when the caller
+// holds perm on the cluster or on at least one of its projects, and tells
+// the handler which.
+func (s *Server) authorizeAnyProject(ctx huma.Context, next func(huma.Context), p *auth.Principal, perm auth.Permission, scope auth.Scope) {
+	all, projects, err := s.cfg.Authorizer.Projects(ctx.Context(), p, perm, scope.Cluster)
+	switch {
+	case err != nil:
+		s.cfg.Logger.Error("Authorization failed", "requestId", infoFrom(ctx.Context()).ID, "error", err)
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
+		return
+	case !all && len(projects) == 0:
+		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, (&auth.ForbiddenError{Permission: perm, Scope: scope}).Error())
+		return
+	}
+	next(huma.WithValue(ctx, operation.VisibilityContextKey(), operation.Visibility{All: all, Projects: projects}))
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -111,14 +112,11 @@ func Register(api huma.API, d Deps) {
 	}
 	base := "/api/v1/clusters/{cluster}/projects"
 
-	huma.Register(api, operation.New(http.MethodGet, base, "list-projects", "List a cluster's projects", tags, perm(auth.VerbList)),
+	huma.Register(api, operation.AnyProject(operation.New(http.MethodGet, base, "list-projects", "List a cluster's projects", tags, perm(auth.VerbList))),
 		func(ctx context.Context, in *ListProjectsInput) (*ListProjectsOutput, error) {
-			list, next, err := d.Store.Projects().List(ctx, in.Cluster, store.ListOptions{Limit: in.Limit, Continue: in.Continue})
-			if errors.Is(err, store.ErrInvalidContinue) {
-				return nil, operation.InvalidContinue()
-			}
+			list, next, err := visibleProjects(ctx, d, in)
 			if err != nil {
-				return nil, fmt.Errorf("list projects: %w", err)
+				return nil, err
 			}
 			out := &ListProjectsOutput{}
 			out.Body.Items, out.Body.Continue = make([]ProjectView, 0, len(list)), next
@@ -291,4 +289,37 @@ func describe(cluster, name string) string {
 		return fmt.Sprintf("cluster %q", cluster)
 	}
 	return fmt.Sprintf("project %q in cluster %q (or the cluster)", name, cluster)
+}
+
+// visibleProjects pages the cluster's projects for a caller who may see
+// them all, and otherwise returns the caller's own projects, which are few,
+// in one page.
+func visibleProjects(ctx context.Context, d Deps, in *ListProjectsInput) ([]store.Project, string, error) {
+	vis := operation.VisibleProjects(ctx)
+	if vis.All {
+		list, next, err := d.Store.Projects().List(ctx, in.Cluster, store.ListOptions{Limit: in.Limit, Continue: in.Continue})
+		if errors.Is(err, store.ErrInvalidContinue) {
+			return nil, "", operation.InvalidContinue()
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list projects: %w", err)
+		}
+		return list, next, nil
+	}
+	if in.Continue != "" {
+		return nil, "", operation.InvalidContinue()
+	}
+	names := slices.Sorted(slices.Values(vis.Projects))
+	list := make([]store.Project, 0, len(names))
+	for _, name := range slices.Compact(names) {
+		p, err := d.Store.Projects().Get(ctx, in.Cluster, name)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // a binding left by a project deleted meanwhile
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("get project %q: %w", name, err)
+		}
+		list = append(list, *p)
+	}
+	return list, "", nil
 }

@@ -73,7 +73,7 @@ func TestProjects(t *testing.T) {
 	}
 
 	// Members.
-	h.CreateUser("dev", "user")
+	dev := h.CreateUser("dev", "user")
 	h.Expect(http.StatusOK, http.MethodPut, base+"/web/members/dev", h.Admin, map[string]string{"role": "member"})
 	h.Expect(http.StatusUnprocessableEntity, http.MethodPut, base+"/web/members/dev", h.Admin, map[string]string{"role": "god"})
 	h.Expect(http.StatusNotFound, http.MethodPut, base+"/web/members/ghost", h.Admin, map[string]string{"role": "viewer"})
@@ -81,6 +81,20 @@ func TestProjects(t *testing.T) {
 	if len(members) != 1 || members[0].(map[string]any)["role"] != "member" {
 		t.Errorf("members %v", members)
 	}
+
+	// A project member lists the cluster's projects and sees its own only;
+	// a user with no role in the cluster may not list them.
+	h.Expect(http.StatusCreated, http.MethodPost, base, h.Admin, map[string]any{"name": "other"})
+	if got := servertest.ItemNames(h.Expect(http.StatusOK, http.MethodGet, base, h.Admin, nil)); !slices.Equal(slices.Sorted(slices.Values(got)), []string{"other", "web"}) {
+		t.Errorf("admin sees %v", got)
+	}
+	if got := servertest.ItemNames(h.Expect(http.StatusOK, http.MethodGet, base, dev, nil)); !slices.Equal(got, []string{"web"}) {
+		t.Errorf("project member sees %v", got)
+	}
+	h.Expect(http.StatusBadRequest, http.MethodGet, base+"?continue=abc", dev, nil)
+	h.Expect(http.StatusForbidden, http.MethodGet, base, h.CreateUser("stranger", "user"), nil)
+	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/other", h.Admin, nil)
+
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/members/dev", h.Admin, map[string]string{"role": "viewer"})
 	if n := len(h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/members", h.Admin, nil)["items"].([]any)); n != 1 {
 		t.Errorf("cluster members: %d", n)
