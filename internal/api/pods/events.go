@@ -36,10 +36,22 @@ type ListEventsOutput struct {
 	Body operation.ClusterList[PodEventView]
 }
 
-// EventStreamInput selects the events a stream sends.
+// EventStreamInput selects the events of a cluster a stream sends.
 type EventStreamInput struct {
 	operation.ClusterParam
-	Namespace       string `query:"namespace" maxLength:"63" doc:"Only events of this namespace; empty means every namespace"`
+	Namespace string `query:"namespace" maxLength:"63" doc:"Only events of this namespace; empty means every namespace"`
+	EventStreamParams
+}
+
+// NamespaceEventStreamInput selects the events of one namespace a stream
+// sends; a project's members may follow their namespaces this way.
+type NamespaceEventStreamInput struct {
+	PodNamespaceInput
+	EventStreamParams
+}
+
+// EventStreamParams are what both event streams take besides the scope.
+type EventStreamParams struct {
 	FieldSelector   string `query:"fieldSelector" doc:"Kubernetes field selector on events, e.g. involvedObject.kind=Pod,type=Warning"`
 	ResourceVersion string `query:"resourceVersion" doc:"Send the changes after this resource version (an earlier event's id); empty means from now on"`
 	LastEventID     string `header:"Last-Event-ID" doc:"Set by EventSource clients when they reconnect; used as resourceVersion"`
@@ -74,52 +86,68 @@ func registerEvents(api huma.API, d Deps) {
 		return out, nil
 	})
 
-	stream := operation.New(http.MethodGet, "/api/v1/clusters/{cluster}/events/stream", "stream-events",
-		"Stream the events of a cluster as Server-Sent Events", eventTags,
-		auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
-	stream.Description = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +
+	const streamDescription = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +
 		"whose id is its resource version and whose data is a JSON PodEventChange. The request must accept " +
 		"text/event-stream (EventSource does). The stream lasts until the client goes away; when the API server " +
 		"ends the watch, the stream ends and EventSource reconnects from the last id. A resource version too old " +
 		"to resume from ends the stream with an event named error."
-	stream.Errors = append(stream.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusNotAcceptable, http.StatusServiceUnavailable)
-	stream.Responses = map[string]*huma.Response{"200": {
-		Description: "Server-Sent Events",
-		Content:     map[string]*huma.MediaType{"text/event-stream": {}},
-	}}
-	huma.Register(api, stream, func(ctx context.Context, in *EventStreamInput) (*huma.StreamResponse, error) {
-		if !strings.Contains(in.Accept, "text/event-stream") {
-			return nil, huma.Error406NotAcceptable("this endpoint only sends text/event-stream; send Accept: text/event-stream")
-		}
-		c, err := cluster(d, in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		events := c.Kube.CoreV1().Events(in.Namespace)
-		rv := in.ResourceVersion
-		if rv == "" {
-			rv = in.LastEventID
-		}
-		if rv == "" {
-			// Start from now: the resource version of an empty page.
-			l, err := events.List(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, Limit: 1})
-			if err != nil {
-				return nil, operation.ClusterError(err)
-			}
-			rv = l.ResourceVersion
-		}
-		w, err := events.Watch(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, ResourceVersion: rv, AllowWatchBookmarks: false})
+	declare := func(path, id, summary string) huma.Operation {
+		op := operation.New(http.MethodGet, path, id, summary, eventTags,
+			auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
+		op.Description = streamDescription
+		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusNotAcceptable, http.StatusServiceUnavailable)
+		op.Responses = map[string]*huma.Response{"200": {
+			Description: "Server-Sent Events",
+			Content:     map[string]*huma.MediaType{"text/event-stream": {}},
+		}}
+		return op
+	}
+	huma.Register(api, declare("/api/v1/clusters/{cluster}/events/stream", "stream-events",
+		"Stream the events of a cluster as Server-Sent Events"),
+		func(ctx context.Context, in *EventStreamInput) (*huma.StreamResponse, error) {
+			return eventStream(ctx, d, in.Cluster, in.Namespace, &in.EventStreamParams)
+		})
+	huma.Register(api, declare(basePath+"/events/stream", "stream-namespace-events",
+		"Stream the events of a namespace as Server-Sent Events"),
+		func(ctx context.Context, in *NamespaceEventStreamInput) (*huma.StreamResponse, error) {
+			return eventStream(ctx, d, in.Cluster, in.Namespace, &in.EventStreamParams)
+		})
+}
+
+// eventStream watches the events of namespace ("" for all) from the
+// resource version the client asks for, or from now.
+func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in *EventStreamParams) (*huma.StreamResponse, error) {
+	if !strings.Contains(in.Accept, "text/event-stream") {
+		return nil, huma.Error406NotAcceptable("this endpoint only sends text/event-stream; send Accept: text/event-stream")
+	}
+	c, err := cluster(d, clusterName)
+	if err != nil {
+		return nil, err
+	}
+	events := c.Kube.CoreV1().Events(namespace)
+	rv := in.ResourceVersion
+	if rv == "" {
+		rv = in.LastEventID
+	}
+	if rv == "" {
+		// Start from now: the resource version of an empty page.
+		l, err := events.List(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, Limit: 1})
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		return &huma.StreamResponse{Body: func(hctx huma.Context) {
-			defer w.Stop()
-			_, rw := humago.Unwrap(hctx)
-			if err := streamEvents(hctx.Context(), rw, w); err != nil && hctx.Context().Err() == nil {
-				d.Logger.Warn("Event stream failed", "cluster", in.Cluster, "namespace", in.Namespace, "error", err)
-			}
-		}}, nil
-	})
+		rv = l.ResourceVersion
+	}
+	w, err := events.Watch(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, ResourceVersion: rv, AllowWatchBookmarks: false})
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		defer w.Stop()
+		_, rw := humago.Unwrap(hctx)
+		if err := streamEvents(hctx.Context(), rw, w); err != nil && hctx.Context().Err() == nil {
+			d.Logger.Warn("Event stream failed", "cluster", clusterName, "namespace", namespace, "error", err)
+		}
+	}}, nil
 }
 
 // streamEvents sends the changes of w until it ends or ctx does.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,50 +234,56 @@ func TestPods(t *testing.T) {
 		}
 	})
 
-	t.Run("event stream", func(t *testing.T) {
-		h.Expect(http.StatusNotAcceptable, http.MethodGet, "/api/v1/clusters/c1/events/stream", h.Admin, nil)
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		resp := e.raw(t, sctx, "/api/v1/clusters/c1/events/stream?namespace="+ns, "text/event-stream")
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("stream: %d", resp.StatusCode)
-		}
-		// A change made now: an event about the Deployment.
-		ev := &corev1.Event{ObjectMeta: metav1.ObjectMeta{GenerateName: "web-", Namespace: ns},
-			InvolvedObject: corev1.ObjectReference{Kind: "Deployment", Namespace: ns, Name: "web"},
-			Reason:         "WheelhouseTest", Message: "made by the test", Type: corev1.EventTypeNormal,
-			Source: corev1.EventSource{Component: "pods-test"}, FirstTimestamp: metav1.Now(), LastTimestamp: metav1.Now(), Count: 1}
-		if _, err := e.conn.Kube.CoreV1().Events(ns).Create(ctx, ev, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		r := bufio.NewReader(resp.Body)
-		for {
-			data, err := readData(r)
-			if err != nil {
-				t.Fatalf("no event from the test: %v", err)
+	for name, path := range map[string]string{
+		"event stream of a cluster":   "/api/v1/clusters/c1/events/stream?namespace=" + ns,
+		"event stream of a namespace": base + "/events/stream",
+	} {
+		t.Run(name, func(t *testing.T) {
+			h.Expect(http.StatusNotAcceptable, http.MethodGet, path, h.Admin, nil)
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			resp := e.raw(t, sctx, path, "text/event-stream")
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("stream: %d", resp.StatusCode)
 			}
-			var ch pods.PodEventChange
-			if err := json.Unmarshal([]byte(data), &ch); err != nil {
-				t.Fatalf("data %q: %v", data, err)
+			// A change made now: an event about the Deployment.
+			reason := "WheelhouseTest" + strconv.Itoa(len(name))
+			ev := &corev1.Event{ObjectMeta: metav1.ObjectMeta{GenerateName: "web-", Namespace: ns},
+				InvolvedObject: corev1.ObjectReference{Kind: "Deployment", Namespace: ns, Name: "web"},
+				Reason:         reason, Message: "made by the test", Type: corev1.EventTypeNormal,
+				Source: corev1.EventSource{Component: "pods-test"}, FirstTimestamp: metav1.Now(), LastTimestamp: metav1.Now(), Count: 1}
+			if _, err := e.conn.Kube.CoreV1().Events(ns).Create(ctx, ev, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
 			}
-			if ch.Event.Namespace != ns {
-				t.Errorf("event of namespace %q", ch.Event.Namespace)
-			}
-			if ch.Event.Reason == "WheelhouseTest" {
-				if ch.Type != "ADDED" || ch.Event.InvolvedObject.Name != "web" || ch.Event.Source != "pods-test" {
-					t.Errorf("change %+v", ch)
+			r := bufio.NewReader(resp.Body)
+			for {
+				data, err := readData(r)
+				if err != nil {
+					t.Fatalf("no event from the test: %v", err)
 				}
-				return
+				var ch pods.PodEventChange
+				if err := json.Unmarshal([]byte(data), &ch); err != nil {
+					t.Fatalf("data %q: %v", data, err)
+				}
+				if ch.Event.Namespace != ns {
+					t.Errorf("event of namespace %q", ch.Event.Namespace)
+				}
+				if ch.Event.Reason == reason {
+					if ch.Type != "ADDED" || ch.Event.InvolvedObject.Name != "web" || ch.Event.Source != "pods-test" {
+						t.Errorf("change %+v", ch)
+					}
+					return
+				}
 			}
-		}
-	})
+		})
+	}
 
 	t.Run("not found and forbidden", func(t *testing.T) {
 		h.Expect(http.StatusNotFound, http.MethodGet, base+"/pods/no-such-pod", h.Admin, nil)
 		h.Expect(http.StatusNotFound, http.MethodDelete, base+"/pods/no-such-pod", h.Admin, nil)
 		h.Expect(http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nope/namespaces/web/pods", h.Admin, nil)
 		nobody := h.CreateUser("nobody", "user")
-		for _, p := range []string{base + "/pods", base + "/pods/" + pod.Name, base + "/pods/" + pod.Name + "/logs", base + "/events", "/api/v1/clusters/c1/events/stream"} {
+		for _, p := range []string{base + "/pods", base + "/pods/" + pod.Name, base + "/pods/" + pod.Name + "/logs", base + "/events", base + "/events/stream", "/api/v1/clusters/c1/events/stream"} {
 			h.Expect(http.StatusForbidden, http.MethodGet, p, nobody, nil)
 		}
 		h.Expect(http.StatusForbidden, http.MethodDelete, base+"/pods/"+pod.Name, nobody, nil)
