@@ -62,14 +62,26 @@ type ResourceParams struct {
 	Resource string `path:"resource"`
 }
 
-// ListInput lists objects of a kind.
-type ListInput struct {
-	ResourceParams
-	Namespace     string `query:"namespace" doc:"Only this namespace (namespaced kinds)"`
+// ListQuery selects and pages a list of objects.
+type ListQuery struct {
 	LabelSelector string `query:"labelSelector"`
 	FieldSelector string `query:"fieldSelector"`
 	Limit         int64  `query:"limit" minimum:"0" maximum:"1000" default:"100"`
 	Continue      string `query:"continue"`
+}
+
+// ListInput lists objects of a kind in the whole cluster or one namespace.
+type ListInput struct {
+	ResourceParams
+	Namespace string `query:"namespace" doc:"Only this namespace (namespaced kinds)"`
+	ListQuery
+}
+
+// NamespaceListInput lists objects of a namespaced kind in one namespace.
+type NamespaceListInput struct {
+	ResourceParams
+	Namespace string `path:"namespace" maxLength:"63"`
+	ListQuery
 }
 
 // ObjectInput names one object.
@@ -79,10 +91,28 @@ type ObjectInput struct {
 	Namespace string `query:"namespace" doc:"The object's namespace (namespaced kinds)"`
 }
 
+// NamespaceObjectInput names one object of a namespaced kind.
+type NamespaceObjectInput struct {
+	ResourceParams
+	Name      string `path:"name"`
+	Namespace string `path:"namespace" maxLength:"63"`
+}
+
+// DeleteQuery says how dependents of a deleted object go.
+type DeleteQuery struct {
+	PropagationPolicy string `query:"propagationPolicy" enum:"Foreground,Background,Orphan,"`
+}
+
 // DeleteInput deletes one object.
 type DeleteInput struct {
 	ObjectInput
-	PropagationPolicy string `query:"propagationPolicy" enum:"Foreground,Background,Orphan,"`
+	DeleteQuery
+}
+
+// NamespaceDeleteInput deletes one object of a namespaced kind.
+type NamespaceDeleteInput struct {
+	NamespaceObjectInput
+	DeleteQuery
 }
 
 // RawOutput is a Kubernetes object or list as JSON, managedFields removed.
@@ -133,53 +163,94 @@ func Register(api huma.API, d Deps) {
 			return out, nil
 		})
 
+	// Every kind in the whole cluster (the namespace, where one is needed, a
+	// query parameter), and namespaced kinds under a namespace, where a
+	// project's members reach their namespaces' objects.
 	base := "/api/v1/clusters/{cluster}/resources/{group}/{version}/{resource}"
+	nsBase := "/api/v1/clusters/{cluster}/namespaces/{namespace}/resources/{group}/{version}/{resource}"
 	huma.Register(api, operation.New(http.MethodGet, base, "list-objects", "List objects of any kind (live, paged by the API server)", tags, perm(auth.VerbList)),
 		func(ctx context.Context, in *ListInput) (*RawOutput, error) {
-			ri, err := client(d, &in.ResourceParams, in.Namespace, false)
-			if err != nil {
-				return nil, err
-			}
-			list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: in.LabelSelector, FieldSelector: in.FieldSelector, Limit: in.Limit, Continue: in.Continue})
-			if err != nil {
-				return nil, operation.ClusterError(err)
-			}
-			for i := range list.Items {
-				list.Items[i].SetManagedFields(nil)
-			}
-			return raw(list)
+			return list(ctx, d, &in.ResourceParams, scope{in.Namespace, "query.namespace", false}, &in.ListQuery)
+		})
+	huma.Register(api, operation.New(http.MethodGet, nsBase, "list-namespace-objects", "List a namespace's objects of any namespaced kind", tags, perm(auth.VerbList)),
+		func(ctx context.Context, in *NamespaceListInput) (*RawOutput, error) {
+			return list(ctx, d, &in.ResourceParams, scope{in.Namespace, "path.namespace", true}, &in.ListQuery)
 		})
 
-	get := operation.New(http.MethodGet, base+"/{name}", "get-object", "Get an object of any kind", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound)
-	huma.Register(api, get, func(ctx context.Context, in *ObjectInput) (*RawOutput, error) {
-		ri, err := client(d, &in.ResourceParams, in.Namespace, true)
-		if err != nil {
-			return nil, err
+	declare := func(method, path, id, summary, verb string) huma.Operation {
+		op := operation.New(method, path, id, summary, tags, perm(verb))
+		op.Errors = append(op.Errors, http.StatusNotFound)
+		if method == http.MethodDelete {
+			op.DefaultStatus = http.StatusNoContent
 		}
-		obj, err := ri.Get(ctx, in.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		obj.SetManagedFields(nil)
-		return raw(obj)
-	})
+		return op
+	}
+	huma.Register(api, declare(http.MethodGet, base+"/{name}", "get-object", "Get an object of any kind", auth.VerbGet),
+		func(ctx context.Context, in *ObjectInput) (*RawOutput, error) {
+			return get(ctx, d, &in.ResourceParams, scope{in.Namespace, "query.namespace", false}, in.Name)
+		})
+	huma.Register(api, declare(http.MethodGet, nsBase+"/{name}", "get-namespace-object", "Get an object of any namespaced kind", auth.VerbGet),
+		func(ctx context.Context, in *NamespaceObjectInput) (*RawOutput, error) {
+			return get(ctx, d, &in.ResourceParams, scope{in.Namespace, "path.namespace", true}, in.Name)
+		})
+	huma.Register(api, declare(http.MethodDelete, base+"/{name}", "delete-object", "Delete an object of any kind", auth.VerbDelete),
+		func(ctx context.Context, in *DeleteInput) (*struct{}, error) {
+			return nil, remove(ctx, d, &in.ResourceParams, scope{in.Namespace, "query.namespace", false}, in.Name, in.PropagationPolicy)
+		})
+	huma.Register(api, declare(http.MethodDelete, nsBase+"/{name}", "delete-namespace-object", "Delete an object of any namespaced kind", auth.VerbDelete),
+		func(ctx context.Context, in *NamespaceDeleteInput) (*struct{}, error) {
+			return nil, remove(ctx, d, &in.ResourceParams, scope{in.Namespace, "path.namespace", true}, in.Name, in.PropagationPolicy)
+		})
+}
 
-	del := operation.New(http.MethodDelete, base+"/{name}", "delete-object", "Delete an object of any kind", tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound)
-	huma.Register(api, del, func(ctx context.Context, in *DeleteInput) (*struct{}, error) {
-		ri, err := client(d, &in.ResourceParams, in.Namespace, true)
-		if err != nil {
-			return nil, err
-		}
-		opts := metav1.DeleteOptions{}
-		if in.PropagationPolicy != "" {
-			p := metav1.DeletionPropagation(in.PropagationPolicy)
-			opts.PropagationPolicy = &p
-		}
-		return nil, operation.ClusterError(ri.Delete(ctx, in.Name, opts))
-	})
+// scope is where a generic request reaches: a namespace ("" for every
+// namespace or a cluster-scoped kind), where the request named it (for
+// error locations), and whether the route only serves namespaced kinds.
+type scope struct {
+	namespace      string
+	location       string
+	namespacedOnly bool
+}
+
+func list(ctx context.Context, d Deps, p *ResourceParams, sc scope, q *ListQuery) (*RawOutput, error) {
+	ri, err := client(d, p, sc, false)
+	if err != nil {
+		return nil, err
+	}
+	list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: q.LabelSelector, FieldSelector: q.FieldSelector, Limit: q.Limit, Continue: q.Continue})
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	for i := range list.Items {
+		list.Items[i].SetManagedFields(nil)
+	}
+	return raw(list)
+}
+
+func get(ctx context.Context, d Deps, p *ResourceParams, sc scope, name string) (*RawOutput, error) {
+	ri, err := client(d, p, sc, true)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := ri.Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	obj.SetManagedFields(nil)
+	return raw(obj)
+}
+
+func remove(ctx context.Context, d Deps, p *ResourceParams, sc scope, name, propagation string) error {
+	ri, err := client(d, p, sc, true)
+	if err != nil {
+		return err
+	}
+	opts := metav1.DeleteOptions{}
+	if propagation != "" {
+		pp := metav1.DeletionPropagation(propagation)
+		opts.PropagationPolicy = &pp
+	}
+	return operation.ClusterError(ri.Delete(ctx, name, opts))
 }
 
 func available(d Deps, cluster string) (*multicluster.Cluster, error) {
@@ -195,7 +266,8 @@ func available(d Deps, cluster string) (*multicluster.Cluster, error) {
 
 // client resolves the kind through the cluster's REST mapper and returns
 // the dynamic client for it, in namespace when the kind is namespaced.
-func client(d Deps, p *ResourceParams, namespace string, one bool) (dynamic.ResourceInterface, error) {
+func client(d Deps, p *ResourceParams, sc scope, one bool) (dynamic.ResourceInterface, error) {
+	namespace := sc.namespace
 	conn, err := available(d, p.Cluster)
 	if err != nil {
 		return nil, err
@@ -220,16 +292,20 @@ func client(d Deps, p *ResourceParams, namespace string, one bool) (dynamic.Reso
 	if mapping.Scope.Name() == "namespace" {
 		if namespace == "" && one {
 			return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%s is namespaced", gvr.Resource),
-				&huma.ErrorDetail{Location: "query.namespace", Message: "is required for a namespaced kind"})
+				&huma.ErrorDetail{Location: sc.location, Message: "is required for a namespaced kind"})
 		}
 		if namespace == "" {
 			return conn.Dynamic.Resource(gvr), nil // every namespace (list)
 		}
 		return conn.Dynamic.Resource(gvr).Namespace(namespace), nil
 	}
+	if sc.namespacedOnly {
+		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%s is not namespaced", gvr.Resource),
+			&huma.ErrorDetail{Location: "path.resource", Message: "is cluster-scoped: use /api/v1/clusters/{cluster}/resources/..."})
+	}
 	if namespace != "" {
 		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%s is not namespaced", gvr.Resource),
-			&huma.ErrorDetail{Location: "query.namespace", Message: "must be empty for a cluster-scoped kind"})
+			&huma.ErrorDetail{Location: sc.location, Message: "must be empty for a cluster-scoped kind"})
 	}
 	return conn.Dynamic.Resource(gvr), nil
 }

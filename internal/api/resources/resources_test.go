@@ -60,6 +60,27 @@ func TestAnyKind(t *testing.T) {
 	h.Expect(http.StatusNotFound, http.MethodGet, base+"/missing?namespace=default", h.Admin, nil)
 	h.Expect(http.StatusForbidden, http.MethodGet, base, h.CreateUser("nobody", "user"), nil)
 
+	// The same kind under a namespace, as a project's members reach it.
+	nsBase := "/api/v1/clusters/c1/namespaces/default/resources/core/v1/configmaps"
+	if items := h.Expect(http.StatusOK, http.MethodGet, nsBase+"?labelSelector=via%3Dgeneric", h.Admin, nil)["items"].([]any); len(items) != 1 {
+		t.Errorf("namespace list: %v", items)
+	}
+	if got := h.Expect(http.StatusOK, http.MethodGet, nsBase+"/generic", h.Admin, nil); got["metadata"].(map[string]any)["namespace"] != "default" {
+		t.Errorf("namespace get: %v", got["metadata"])
+	}
+	loc = servertest.ErrorLocations(h.Expect(http.StatusUnprocessableEntity, http.MethodGet, "/api/v1/clusters/c1/namespaces/default/resources/core/v1/nodes", h.Admin, nil))
+	if !slices.Contains(loc, "path.resource") {
+		t.Errorf("cluster-scoped kind under a namespace: %v", loc)
+	}
+	h.Expect(http.StatusNoContent, http.MethodDelete, nsBase+"/generic?propagationPolicy=Background", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodGet, nsBase+"/generic", h.Admin, nil)
+	h.Expect(http.StatusNotFound, http.MethodDelete, base+"/generic?namespace=default", h.Admin, nil)
+
+	_, err = conn.Kube.CoreV1().ConfigMaps("default").Create(t.Context(),
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "generic"}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/generic?namespace=default&propagationPolicy=Background", h.Admin, nil)
 	h.Expect(http.StatusNotFound, http.MethodGet, base+"/generic?namespace=default", h.Admin, nil)
 }
