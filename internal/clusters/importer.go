@@ -3,6 +3,7 @@ package clusters
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -43,6 +44,8 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (*store.Cluster
 		Name: req.Name, DisplayName: req.DisplayName, Labels: req.Labels, Provider: ProviderImport,
 		State: store.ClusterProvisioned, Server: kc.Server, CreatedBy: req.CreatedBy,
 		Message: "Imported; Kubernetes " + version,
+		Events: []store.ClusterEvent{{Type: store.EventNormal, Reason: "Imported", Count: 1, Time: time.Now().UTC(),
+			Message: fmt.Sprintf("Imported by %s; Kubernetes %s at %s", req.CreatedBy, version, kc.Server)}},
 	}
 	err = s.store.Transaction(ctx, func(tx *store.Store) error {
 		if err := tx.Clusters().Create(ctx, c); err != nil {
@@ -113,6 +116,8 @@ func (s *Service) Update(ctx context.Context, name string, req UpdateRequest) (*
 			return nil, fmt.Errorf("reconnect %q: %w", c.Name, err)
 		}
 		s.logger.Info("Rotated cluster credentials", "cluster", c.Name)
+		s.recordEvent(ctx, c.ID, c.Name, store.ClusterEvent{Type: store.EventNormal, Reason: "CredentialsRotated",
+			Message: "New credentials for " + c.Server, Time: time.Now().UTC()})
 	}
 	return c, nil
 }

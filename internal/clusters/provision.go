@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -45,6 +46,8 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Cluster
 	if err := s.store.Clusters().Create(ctx, c); err != nil {
 		return nil, fmt.Errorf("create cluster %q: %w", req.Name, err)
 	}
+	s.recordEvent(ctx, c.ID, c.Name, store.ClusterEvent{Type: store.EventNormal, Reason: "Created",
+		Message: fmt.Sprintf("Created by %s through provider %s", req.CreatedBy, req.Provider), Time: time.Now().UTC()})
 	s.enqueueProvision(c.Name)
 	return c, nil
 }
@@ -61,7 +64,7 @@ func (s *Service) Delete(ctx context.Context, name string, deprovision bool) (*s
 	s.manager.Disconnect(name)
 	if deprovision && c.Provider != ProviderImport {
 		c.State = store.ClusterDeleting
-		s.addProgress(ctx, c, "Deleting")
+		s.event(ctx, c, store.EventNormal, "Deleting", "Deleting the cluster")
 		s.enqueueDeprovision(name)
 		return c, nil
 	}
@@ -111,14 +114,14 @@ func (s *Service) provision(ctx context.Context, name string) {
 		return
 	}
 	restart := c.State == store.ClusterProvisioned
-	raw, err := p.Provision(ctx, c.Name, c.Spec, func(step string) { s.addProgress(ctx, c, step) })
+	raw, err := p.Provision(ctx, c.Name, c.Spec, func(step string) { s.event(ctx, c, store.EventNormal, "Provisioning", step) })
 	if ctx.Err() != nil {
 		return // the server is stopping; Run resumes this at the next start
 	}
 	if err != nil && restart {
 		// A cluster that worked before stays provisioned: connect it with
 		// its stored kubeconfig and let its health say it is down.
-		s.addProgress(ctx, c, "Could not restart: "+err.Error())
+		s.event(ctx, c, store.EventWarning, "RestartFailed", "Could not restart: "+err.Error())
 		if err := s.connect(ctx, c); err != nil {
 			s.logger.Warn("Cannot connect cluster", "cluster", c.Name, "error", err)
 		}
@@ -144,7 +147,7 @@ func (s *Service) provision(ctx context.Context, name string) {
 		s.logger.Error("Cannot store provisioned cluster", "cluster", c.Name, "error", err)
 		return
 	}
-	s.addProgress(ctx, c, "Provisioned")
+	s.event(ctx, c, store.EventNormal, "Provisioned", "Provisioned")
 	rc, err := clientcmd.RESTConfigFromKubeConfig(kc.Raw)
 	if err == nil {
 		_, err = s.manager.Connect(ctx, c.Name, rc)
@@ -162,7 +165,7 @@ func (s *Service) deprovision(ctx context.Context, name string) {
 	if p := s.providers[c.Provider]; p != nil {
 		if err := p.Deprovision(ctx, c.Name, c.Spec); err != nil {
 			if ctx.Err() == nil {
-				s.addProgress(ctx, c, "Delete failed: "+err.Error())
+				s.event(ctx, c, store.EventWarning, "DeleteFailed", "Delete failed: "+err.Error())
 			}
 			return
 		}
@@ -177,5 +180,5 @@ func (s *Service) deprovision(ctx context.Context, name string) {
 func (s *Service) fail(ctx context.Context, c *store.Cluster, err error) {
 	s.logger.Warn("Provisioning failed", "cluster", c.Name, "error", err)
 	c.State = store.ClusterFailed
-	s.addProgress(ctx, c, "Failed: "+err.Error())
+	s.event(ctx, c, store.EventWarning, "ProvisioningFailed", "Failed: "+err.Error())
 }

@@ -31,8 +31,8 @@ const ProviderImport = "import"
 // kubeconfigCredential is the name of a cluster's kubeconfig credential.
 const kubeconfigCredential = "kubeconfig"
 
-// maxProgress bounds the steps kept on a cluster record.
-const maxProgress = 50
+// maxEvents bounds the events kept on a cluster record.
+const maxEvents = 50
 
 var validName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
@@ -61,6 +61,13 @@ type Service struct {
 	// resumed job and a new request never run on one cluster at once.
 	mu   sync.Mutex
 	busy map[string]bool
+
+	// phases carries the connections' phase changes to Run, which records
+	// them as events in order.
+	phases chan multicluster.PhaseChange
+	// eventsMu serializes the writers of cluster events (see
+	// store.ClusterRepo.RecordEvent).
+	eventsMu sync.Mutex
 }
 
 // New returns a Service; call Run to connect clusters and run jobs.
@@ -76,9 +83,13 @@ func New(cfg Config) *Service {
 	s := &Service{
 		store: cfg.Store, keyring: cfg.Keyring, manager: cfg.Manager, logger: cfg.Logger, probe: cfg.Probe,
 		providers: map[string]provider.Provider{}, jobs: make(chan func(context.Context), 256), busy: map[string]bool{},
+		phases: make(chan multicluster.PhaseChange, 1024),
 	}
 	for _, p := range cfg.Providers {
 		s.providers[p.Name()] = p
+	}
+	if cfg.Manager != nil {
+		cfg.Manager.OnPhaseChange(s.phaseChanged)
 	}
 	return s
 }
@@ -109,6 +120,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	wg.Go(func() { s.recordPhases(ctx) })
 	for {
 		select {
 		case <-ctx.Done():
@@ -177,15 +189,66 @@ func (s *Service) nameFree(ctx context.Context, name string) error {
 	}
 }
 
-// addProgress appends a step to the record (keeping the last maxProgress)
-// and saves it with its message.
-func (s *Service) addProgress(ctx context.Context, c *store.Cluster, step string) {
-	c.Progress = append(c.Progress, store.ProgressStep{Time: time.Now().UTC(), Message: step})
-	if len(c.Progress) > maxProgress {
-		c.Progress = c.Progress[len(c.Progress)-maxProgress:]
-	}
-	c.Message = step
+// event records what happened to c: it becomes the record's message and
+// is added to its events.
+func (s *Service) event(ctx context.Context, c *store.Cluster, typ, reason, message string) {
+	c.Message = message
 	if err := s.store.Clusters().Update(ctx, c); err != nil {
 		s.logger.Warn("Cannot record cluster progress", "cluster", c.Name, "error", err)
+		return
+	}
+	s.recordEvent(ctx, c.ID, c.Name, store.ClusterEvent{Type: typ, Reason: reason, Message: message, Time: time.Now().UTC()})
+}
+
+func (s *Service) recordEvent(ctx context.Context, id uint64, name string, ev store.ClusterEvent) {
+	s.eventsMu.Lock()
+	defer s.eventsMu.Unlock()
+	if err := s.store.Clusters().RecordEvent(ctx, id, ev, maxEvents); err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.logger.Warn("Cannot record cluster event", "cluster", name, "reason", ev.Reason, "error", err)
+	}
+}
+
+// phaseChanged hands a connection's phase change to recordPhases without
+// blocking the connection; a change that does not fit is only logged.
+func (s *Service) phaseChanged(ch multicluster.PhaseChange) {
+	select {
+	case s.phases <- ch:
+	default:
+		s.logger.Warn("Dropped a cluster phase event: too many at once", "cluster", ch.Cluster, "phase", ch.To)
+	}
+}
+
+// recordPhases records the connections' phase changes as cluster events
+// until ctx ends.
+func (s *Service) recordPhases(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ch := <-s.phases:
+			c, err := s.store.Clusters().GetByName(ctx, ch.Cluster)
+			if err != nil {
+				continue // disconnected and deleted meanwhile
+			}
+			typ, reason, message := phaseEvent(ch)
+			s.recordEvent(ctx, c.ID, c.Name, store.ClusterEvent{Type: typ, Reason: reason, Message: message, Time: ch.Time.UTC()})
+		}
+	}
+}
+
+// phaseEvent describes a phase change as an event.
+func phaseEvent(ch multicluster.PhaseChange) (typ, reason, message string) {
+	switch ch.To {
+	case multicluster.PhaseReady:
+		if ch.From == multicluster.PhaseUnavailable || ch.From == multicluster.PhaseUnauthorized {
+			return store.EventNormal, "Recovered", "The API server answers again and the caches are in sync"
+		}
+		return store.EventNormal, "Ready", "Connected: the API server answers and the caches are in sync"
+	case multicluster.PhaseSyncing:
+		return store.EventNormal, "Syncing", "Filling the caches"
+	case multicluster.PhaseUnauthorized:
+		return store.EventWarning, "Unauthorized", ch.Reason
+	default:
+		return store.EventWarning, string(ch.To), ch.Reason
 	}
 }

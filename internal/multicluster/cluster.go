@@ -59,6 +59,19 @@ type Options struct {
 	// Resync is the informers' resync period; default 0 (never: watches
 	// keep the caches current, resyncs only cost CPU).
 	Resync time.Duration
+	// OnPhaseChange, when set, is told of every phase change of a
+	// cluster. It is called with the cluster's lock held, in order, so it
+	// must not block (hand the change to a goroutine of its own).
+	OnPhaseChange func(PhaseChange)
+}
+
+// PhaseChange is a change of a cluster's phase.
+type PhaseChange struct {
+	Cluster  string
+	From, To Phase
+	// Reason says why, for the phases other than Ready and Syncing.
+	Reason string
+	Time   time.Time
 }
 
 func (o *Options) defaults() {
@@ -305,6 +318,9 @@ func (c *Cluster) setPhase(p Phase, reason string) {
 	if c.health.Phase != p {
 		c.opts.Logger.Info("Cluster phase changed", "cluster", c.name, "from", c.health.Phase, "to", p, "reason", reason)
 		c.health.Since = time.Now()
+		if c.opts.OnPhaseChange != nil {
+			c.opts.OnPhaseChange(PhaseChange{Cluster: c.name, From: c.health.Phase, To: p, Reason: reason, Time: c.health.Since})
+		}
 	}
 	c.health.Phase, c.health.Reason = p, reason
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +33,15 @@ func TestTwoClustersOneDown(t *testing.T) {
 
 	m := NewManager(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ProbeInterval: 300 * time.Millisecond, ProbeTimeout: time.Second})
 	t.Cleanup(m.Close)
+	var phasesMu sync.Mutex
+	var phasesA []string // a's phase changes, "From>To"
+	m.OnPhaseChange(func(ch PhaseChange) {
+		if ch.Cluster == "a" {
+			phasesMu.Lock()
+			phasesA = append(phasesA, string(ch.From)+">"+string(ch.To))
+			phasesMu.Unlock()
+		}
+	})
 	rawA, err := sbA.Kubeconfig(ctx, nameA)
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +159,13 @@ func TestTwoClustersOneDown(t *testing.T) {
 	})
 	if h := a.Health(); h.Phase != PhaseReady || h.Version == "" {
 		t.Errorf("after recovery: %+v", h)
+	}
+	// Every change was told, in order: synced, down, back.
+	phasesMu.Lock()
+	defer phasesMu.Unlock()
+	if len(phasesA) < 3 || phasesA[0] != "Syncing>Ready" || !slices.Contains(phasesA, "Ready>Unavailable") ||
+		!strings.HasSuffix(phasesA[len(phasesA)-1], ">Ready") {
+		t.Errorf("phase changes of a: %v", phasesA)
 	}
 }
 

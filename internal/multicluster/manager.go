@@ -28,7 +28,10 @@ func NewManager(opts Options) *Manager {
 // named cluster. The old connection, if any, is closed once the new one is
 // in place, so readers never see the cluster missing.
 func (m *Manager) Connect(ctx context.Context, name string, rc *rest.Config) (*Cluster, error) {
-	c, err := Connect(ctx, name, rc, m.opts)
+	m.mu.RLock()
+	opts := m.opts
+	m.mu.RUnlock()
+	c, err := Connect(ctx, name, rc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +43,14 @@ func (m *Manager) Connect(ctx context.Context, name string, rc *rest.Config) (*C
 		old.Close()
 	}
 	return c, nil
+}
+
+// OnPhaseChange sets the function told of the phase changes of the
+// clusters connected from now on (see Options.OnPhaseChange).
+func (m *Manager) OnPhaseChange(f func(PhaseChange)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.opts.OnPhaseChange = f
 }
 
 // Disconnect closes the named cluster's connection; unknown names are

@@ -55,7 +55,7 @@ func (r *ClusterRepo) All(ctx context.Context) ([]Cluster, error) {
 
 // Update saves every field of c except ID and CreatedAt.
 func (r *ClusterRepo) Update(ctx context.Context, c *Cluster) error {
-	res := r.s.withCtx(ctx).Model(c).Select("*").Omit("id", "created_at").Updates(c)
+	res := r.s.withCtx(ctx).Model(c).Select("*").Omit("id", "created_at", "progress").Updates(c)
 	if res.Error != nil {
 		return dbError(fmt.Sprintf("update cluster %q", c.Name), res.Error)
 	}
@@ -92,6 +92,35 @@ func (r *ClusterRepo) Delete(ctx context.Context, id uint64) error {
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("delete cluster %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// RecordEvent adds ev to the events of the cluster with the given id,
+// keeping the newest keep. An event equal to the latest one in type,
+// reason and message only counts again. Callers that may record events
+// of one cluster at once must serialize their calls: two transactions
+// could each read the list before the other wrote it.
+func (r *ClusterRepo) RecordEvent(ctx context.Context, id uint64, ev ClusterEvent, keep int) error {
+	return r.s.Transaction(ctx, func(tx *Store) error {
+		var c Cluster
+		if err := tx.withCtx(ctx).Select("id", "name", "progress").Where("id = ?", id).Take(&c).Error; err != nil {
+			return dbError(fmt.Sprintf("record event of cluster %d", id), err)
+		}
+		if n := len(c.Events); n > 0 && c.Events[n-1].Type == ev.Type && c.Events[n-1].Reason == ev.Reason && c.Events[n-1].Message == ev.Message {
+			last := &c.Events[n-1]
+			last.Count = max(last.Count, 1) + 1
+			last.LastTime = ev.Time
+		} else {
+			ev.Count = 1
+			c.Events = append(c.Events, ev)
+		}
+		if len(c.Events) > keep {
+			c.Events = c.Events[len(c.Events)-keep:]
+		}
+		if err := tx.withCtx(ctx).Model(&c).Select("progress").Updates(&c).Error; err != nil {
+			return dbError(fmt.Sprintf("record event of cluster %q", c.Name), err)
 		}
 		return nil
 	})

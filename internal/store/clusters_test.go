@@ -14,10 +14,10 @@ func TestClusters(t *testing.T) {
 		repo := s.Clusters()
 		c := &Cluster{
 			Name: "prod-eu", DisplayName: "Production EU", Provider: "import", State: ClusterProvisioned,
-			Labels:   map[string]string{"env": "prod", "region": "eu"},
-			Spec:     map[string]string{"nodes": "3"},
-			Progress: []ProgressStep{{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Message: "connected"}},
-			Server:   "https://127.0.0.1:6443",
+			Labels: map[string]string{"env": "prod", "region": "eu"},
+			Spec:   map[string]string{"nodes": "3"},
+			Events: []ClusterEvent{{Type: EventNormal, Reason: "Imported", Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Message: "connected"}},
+			Server: "https://127.0.0.1:6443",
 		}
 		if err := repo.Create(ctx, c); err != nil {
 			t.Fatal(err)
@@ -29,19 +29,42 @@ func TestClusters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Labels["region"] != "eu" || got.Spec["nodes"] != "3" || len(got.Progress) != 1 || got.Progress[0].Message != "connected" {
+		if got.Labels["region"] != "eu" || got.Spec["nodes"] != "3" || len(got.Events) != 1 || got.Events[0].Message != "connected" || got.Events[0].Reason != "Imported" {
 			t.Errorf("round trip: %+v", got)
 		}
 
 		got.Labels = map[string]string{"env": "staging"}
 		got.State, got.Message = ClusterFailed, "boom"
-		got.Progress = append(got.Progress, ProgressStep{Time: time.Now().UTC(), Message: "failed"})
+		// Update leaves the events alone: RecordEvent alone writes them.
+		got.Events = nil
 		if err := repo.Update(ctx, got); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := repo.GetByName(ctx, "prod-eu")
-		if again.Labels["env"] != "staging" || again.Labels["region"] != "" || again.State != ClusterFailed || len(again.Progress) != 2 {
+		if again.Labels["env"] != "staging" || again.Labels["region"] != "" || again.State != ClusterFailed || len(again.Events) != 1 {
 			t.Errorf("after update: %+v", again)
+		}
+
+		// Repeats of the latest event count; the newest keep are kept.
+		t0 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		for i, ev := range []ClusterEvent{
+			{Type: EventWarning, Reason: "Unavailable", Message: "down"},
+			{Type: EventWarning, Reason: "Unavailable", Message: "down"},
+			{Type: EventNormal, Reason: "Recovered", Message: "up"},
+			{Type: EventWarning, Reason: "Unavailable", Message: "down"},
+		} {
+			ev.Time = t0.Add(time.Duration(i) * time.Minute)
+			if err := repo.RecordEvent(ctx, c.ID, ev, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		again, _ = repo.GetByName(ctx, "prod-eu")
+		if ev := again.Events; len(ev) != 3 || ev[0].Reason != "Unavailable" || ev[0].Count != 2 || !ev[0].LastTime.Equal(t0.Add(time.Minute)) ||
+			ev[1].Reason != "Recovered" || ev[2].Count != 1 || !ev[2].Time.Equal(t0.Add(3*time.Minute)) {
+			t.Errorf("events: %+v", ev)
+		}
+		if err := repo.RecordEvent(ctx, 987654, ClusterEvent{Message: "x"}, 3); !errors.Is(err, ErrNotFound) {
+			t.Errorf("event of a missing cluster: %v", err)
 		}
 
 		for _, n := range []string{"b1", "b2", "b3"} {

@@ -119,8 +119,10 @@ type Cluster struct {
 	State  string            `gorm:"size:32;not null"`
 	// Message is the last provisioning error or step.
 	Message string `gorm:"size:1024"`
-	// Progress lists the provisioning steps taken so far.
-	Progress  []ProgressStep `gorm:"serializer:json;type:text"`
+	// Events is what happened to the cluster, oldest first: provisioning
+	// steps, failures, connection phase changes. Only RecordEvent writes it
+	// (Update leaves it alone), so concurrent writers lose none.
+	Events    []ClusterEvent `gorm:"column:progress;serializer:json;type:text"`
 	Server    string         `gorm:"size:512"`
 	CreatedBy string         `gorm:"size:64"`
 	// Features are the optional features enabled in the cluster
@@ -130,11 +132,26 @@ type Cluster struct {
 	UpdatedAt time.Time
 }
 
-// ProgressStep is one step of a long operation, shown to users following it.
-type ProgressStep struct {
-	Time    time.Time `json:"time"`
-	Message string    `json:"message"`
+// ClusterEvent is one thing that happened to a cluster, shaped like a
+// Kubernetes Event: repeats of the latest event are counted rather than
+// appended, so a flapping connection does not push the history out.
+type ClusterEvent struct {
+	// Type is Normal or Warning.
+	Type   string `json:"type,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// Message says what happened, for people.
+	Message string `json:"message"`
+	// Time is when it first happened; LastTime when it last did.
+	Time     time.Time `json:"time"`
+	LastTime time.Time `json:"lastTime,omitzero"`
+	Count    int       `json:"count,omitempty"`
 }
+
+// Cluster event types.
+const (
+	EventNormal  = "Normal"
+	EventWarning = "Warning"
+)
 
 // ClusterOwner is the Credential owner of a cluster's secrets.
 func ClusterOwner(id uint64) string { return "cluster/" + strconv.FormatUint(id, 10) }

@@ -117,6 +117,7 @@ func Register(api huma.API, d Deps) {
 				if err != nil {
 					return nil, err
 				}
+				v.Events = nil // a cluster's history is read one cluster at a time
 				out.Body.Items = append(out.Body.Items, v)
 			}
 			return out, nil

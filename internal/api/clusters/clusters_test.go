@@ -188,8 +188,24 @@ func TestSandboxProvider(t *testing.T) {
 		}
 		return got["phase"] == "Ready" && got["resources"] != nil && got["resources"].(map[string]any)["readyNodes"].(float64) == 2
 	})
-	if len(got["progress"].([]any)) < 2 || got["credentials"] != "set" {
-		t.Errorf("progress or credentials missing: %v", got)
+	if got["credentials"] != "set" {
+		t.Errorf("credentials missing: %v", got)
+	}
+	// Its history, as events: created, provisioned step by step, connected.
+	want := []string{"Created", "Provisioning", "Provisioned", "Ready"}
+	eventuallyT(t, func() bool {
+		var reasons []string
+		for _, e := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)["events"].([]any) {
+			if r := e.(map[string]any)["reason"].(string); !slices.Contains(reasons, r) {
+				reasons = append(reasons, r)
+			}
+		}
+		return slices.Equal(reasons, want)
+	})
+	for _, c := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)["items"].([]any) {
+		if c.(map[string]any)["events"] != nil {
+			t.Errorf("events in the list: %v", c)
+		}
 	}
 
 	h.Expect(http.StatusAccepted, http.MethodDelete, "/api/v1/clusters/made?deprovision=true", h.Admin, nil)

@@ -16,22 +16,47 @@ import (
 // ClusterView is a cluster as the API shows it. Credentials are never
 // shown, only whether they are set.
 type ClusterView struct {
-	Name        string               `json:"name"`
-	DisplayName string               `json:"displayName"`
-	Provider    string               `json:"provider" doc:"import, or the provider that created it (sandbox)"`
-	Labels      map[string]string    `json:"labels"`
-	Spec        map[string]string    `json:"spec,omitempty" doc:"The provider's settings"`
-	Phase       string               `json:"phase" enum:"Provisioning,Failed,Deleting,Syncing,Ready,Unavailable,Unauthorized"`
-	Message     string               `json:"message,omitempty" doc:"Last error or provisioning step"`
-	Since       *time.Time           `json:"since,omitempty" doc:"When the phase last changed"`
-	Server      string               `json:"server,omitempty"`
-	Version     string               `json:"kubernetesVersion,omitempty"`
-	Credentials string               `json:"credentials" enum:"set,unset"`
-	Resources   *Resources           `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
-	Progress    []store.ProgressStep `json:"progress,omitempty" doc:"Provisioning steps, oldest first"`
-	CreatedBy   string               `json:"createdBy,omitempty"`
-	CreatedAt   time.Time            `json:"createdAt"`
-	UpdatedAt   time.Time            `json:"updatedAt"`
+	Name        string            `json:"name"`
+	DisplayName string            `json:"displayName"`
+	Provider    string            `json:"provider" doc:"import, or the provider that created it (sandbox)"`
+	Labels      map[string]string `json:"labels"`
+	Spec        map[string]string `json:"spec,omitempty" doc:"The provider's settings"`
+	Phase       string            `json:"phase" enum:"Provisioning,Failed,Deleting,Syncing,Ready,Unavailable,Unauthorized"`
+	Message     string            `json:"message,omitempty" doc:"Last error or provisioning step"`
+	Since       *time.Time        `json:"since,omitempty" doc:"When the phase last changed"`
+	Server      string            `json:"server,omitempty"`
+	Version     string            `json:"kubernetesVersion,omitempty"`
+	Credentials string            `json:"credentials" enum:"set,unset"`
+	Resources   *Resources        `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
+	Events      []EventView       `json:"events,omitempty" doc:"What happened to the cluster, oldest first (the newest 50): provisioning steps, failures, connection phase changes. Only when one cluster is read, not in lists"`
+	CreatedBy   string            `json:"createdBy,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	UpdatedAt   time.Time         `json:"updatedAt"`
+}
+
+// EventView is one event of a cluster, shaped like a Kubernetes Event.
+type EventView struct {
+	Type           string    `json:"type" enum:"Normal,Warning"`
+	Reason         string    `json:"reason" doc:"One word: Created, Imported, Provisioning, Provisioned, ProvisioningFailed, RestartFailed, Ready, Syncing, Unavailable, Unauthorized, Recovered, CredentialsRotated, Deleting, DeleteFailed"`
+	Message        string    `json:"message"`
+	FirstTimestamp time.Time `json:"firstTimestamp"`
+	LastTimestamp  time.Time `json:"lastTimestamp"`
+	Count          int       `json:"count" doc:"How many times in a row it happened"`
+}
+
+func eventViews(events []store.ClusterEvent) []EventView {
+	out := make([]EventView, 0, len(events))
+	for _, e := range events {
+		v := EventView{Type: e.Type, Reason: e.Reason, Message: e.Message, FirstTimestamp: e.Time, LastTimestamp: e.LastTime, Count: max(e.Count, 1)}
+		if v.Type == "" {
+			v.Type = store.EventNormal // recorded before events had types
+		}
+		if v.LastTimestamp.IsZero() {
+			v.LastTimestamp = e.Time
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // Resources totals a cluster's nodes and what its pods request.
@@ -62,7 +87,7 @@ func (r *ResourceSet) add(l corev1.ResourceList) {
 func viewOf(c *store.Cluster, conn *multicluster.Cluster, hasCreds bool) ClusterView {
 	v := ClusterView{
 		Name: c.Name, DisplayName: c.DisplayName, Provider: c.Provider, Labels: c.Labels, Spec: c.Spec,
-		Message: c.Message, Server: c.Server, Progress: c.Progress, CreatedBy: c.CreatedBy,
+		Message: c.Message, Server: c.Server, Events: eventViews(c.Events), CreatedBy: c.CreatedBy,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Credentials: "unset",
 	}
 	if v.Labels == nil {
