@@ -2,7 +2,9 @@ package apply_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -10,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	applycorev1 "k8s.io/client-go/applyconfigurations/core/v1"
 
@@ -50,6 +54,8 @@ func TestApply(t *testing.T) {
 	t.Run("namespaced", e.testNamespaced)
 	t.Run("projectMember", e.testProjectMember)
 	t.Run("fieldConflict", e.testFieldConflict)
+	t.Run("quotaExceeded", e.testQuotaExceeded)
+	t.Run("admissionRejected", e.testAdmissionRejected)
 }
 
 const twoDocs = `# a config map and a deployment
@@ -350,6 +356,94 @@ func (e *env) testFieldConflict(t *testing.T) {
 
 // raw posts body with contentType as token and returns the status and
 // body; a non-zero want must match.
+// testQuotaExceeded: an object a ResourceQuota does not allow is refused
+// with the API server's status and reason, and nothing of the request is
+// applied.
+func (e *env) testQuotaExceeded(t *testing.T) {
+	ctx := t.Context()
+	const quotaNS = "quota-full"
+	if _, err := e.c.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: quotaNS}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rq := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "no-secrets"},
+		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"count/secrets": resource.MustParse("0")}}}
+	if _, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Create(ctx, rq, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The quota controller has counted the namespace once its status is set.
+	servertest.Eventually(t, func() error {
+		got, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Get(ctx, "no-secrets", metav1.GetOptions{})
+		if err != nil || len(got.Status.Hard) == 0 {
+			return fmt.Errorf("quota not counted yet: %v", err)
+		}
+		return nil
+	})
+	docs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-secret\n  namespace: " + quotaNS + "\n---\n" +
+		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: over-quota\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
+	p := e.problem(t, http.StatusForbidden, applyURL, "application/yaml", docs)
+	if detail, _ := p["detail"].(string); !strings.Contains(detail, "exceeded quota") || !strings.Contains(detail, "no-secrets") {
+		t.Errorf("quota problem %v", p)
+	}
+	if _, err := e.c.Kube.CoreV1().ConfigMaps(quotaNS).Get(ctx, "before-secret", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the document before the refused one was applied: %v", err)
+	}
+}
+
+// testAdmissionRejected: a ValidatingAdmissionPolicy's denial reaches the
+// caller with its message and nothing is applied.
+func (e *env) testAdmissionRejected(t *testing.T) {
+	ctx := t.Context()
+	adm := e.c.Kube.AdmissionregistrationV1()
+	fail := admissionv1.Fail
+	policy := &admissionv1.ValidatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: "no-forbidden-key"},
+		Spec: admissionv1.ValidatingAdmissionPolicySpec{
+			FailurePolicy: &fail,
+			MatchConstraints: &admissionv1.MatchResources{ResourceRules: []admissionv1.NamedRuleWithOperations{{
+				RuleWithOperations: admissionv1.RuleWithOperations{
+					Operations: []admissionv1.OperationType{admissionv1.Create, admissionv1.Update},
+					Rule:       admissionv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"configmaps"}},
+				}}}},
+			Validations: []admissionv1.Validation{{
+				Expression: "!has(object.data) || !('forbidden' in object.data)",
+				Message:    "config maps may not carry a key named forbidden",
+			}},
+		}}
+	if _, err := adm.ValidatingAdmissionPolicies().Create(ctx, policy, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &admissionv1.ValidatingAdmissionPolicyBinding{ObjectMeta: metav1.ObjectMeta{Name: "no-forbidden-key"},
+		Spec: admissionv1.ValidatingAdmissionPolicyBindingSpec{
+			PolicyName:        "no-forbidden-key",
+			ValidationActions: []admissionv1.ValidationAction{admissionv1.Deny},
+			MatchResources: &admissionv1.MatchResources{NamespaceSelector: &metav1.LabelSelector{
+				MatchLabels: map[string]string{corev1.LabelMetadataName: ns}}},
+		}}
+	if _, err := adm.ValidatingAdmissionPolicyBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = adm.ValidatingAdmissionPolicyBindings().Delete(context.Background(), "no-forbidden-key", metav1.DeleteOptions{})
+		_ = adm.ValidatingAdmissionPolicies().Delete(context.Background(), "no-forbidden-key", metav1.DeleteOptions{})
+	})
+	doc := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rejected\n  namespace: " + ns + "\ndata:\n  forbidden: \"yes\"\n"
+	// The API server starts enforcing a new policy within a few seconds.
+	var out []byte
+	servertest.Eventually(t, func() error {
+		var code int
+		code, out = e.raw(t, 0, applyURL, e.h.Admin, "application/yaml", doc)
+		if code != http.StatusUnprocessableEntity {
+			return fmt.Errorf("status %d: %s", code, out)
+		}
+		return nil
+	})
+	if !strings.Contains(string(out), "config maps may not carry a key named forbidden") || !strings.Contains(string(out), "no-forbidden-key") {
+		t.Errorf("admission problem %s", out)
+	}
+	if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, "rejected", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the refused config map exists: %v", err)
+	}
+}
+
 func (e *env) raw(t *testing.T, want int, path, token, contentType, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.h.URL+path, bytes.NewBufferString(body))
