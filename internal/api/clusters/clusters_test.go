@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -51,7 +50,7 @@ func TestImportCluster(t *testing.T) {
 	}
 
 	var got map[string]any
-	eventuallyT(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/prod", h.Admin, nil)
 		return got["phase"] == "Ready" && got["resources"] != nil
 	})
@@ -155,7 +154,7 @@ func TestImportByServerAndToken(t *testing.T) {
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{
 		"name": "by-token", "server": cluster.Server, "caData": string(cluster.CertificateAuthorityData), "token": token})
 	var got map[string]any
-	eventuallyT(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/by-token", h.Admin, nil)
 		return got["phase"] == "Ready"
 	})
@@ -181,7 +180,7 @@ func TestSandboxProvider(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = sb.Down(t.Context(), "made") })
 	var got map[string]any
-	eventuallyT(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		if got["phase"] == "Failed" {
 			t.Fatalf("provisioning failed: %v", got)
@@ -193,7 +192,7 @@ func TestSandboxProvider(t *testing.T) {
 	}
 	// Its history, as events: created, provisioned step by step, connected.
 	want := []string{"Created", "Provisioning", "Provisioned", "Ready"}
-	eventuallyT(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		var reasons []string
 		for _, e := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)["events"].([]any) {
 			if r := e.(map[string]any)["reason"].(string); !slices.Contains(reasons, r) {
@@ -209,7 +208,7 @@ func TestSandboxProvider(t *testing.T) {
 	}
 
 	h.Expect(http.StatusAccepted, http.MethodDelete, "/api/v1/clusters/made?deprovision=true", h.Admin, nil)
-	eventuallyT(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		code, _, _ := h.Do(http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		return code == http.StatusNotFound
 	})
@@ -264,18 +263,6 @@ func serviceAccountToken(t *testing.T, kube kubernetes.Interface) string {
 		t.Fatal(err)
 	}
 	return tr.Status.Token
-}
-
-func eventuallyT(t *testing.T, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		if f() {
-			return
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatal("condition not met in time")
 }
 
 func servertestString(v any) string {

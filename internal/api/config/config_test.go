@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
@@ -45,11 +44,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects/"+project+"/namespaces", h.Admin, map[string]string{"namespace": namespace})
 		return code == http.StatusOK
 	})
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/"+clusterName+"/projects/"+project, h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 1
 	})
@@ -341,12 +340,12 @@ func (e *env) testDeleteAndRestore(t *testing.T) {
 
 func (e *env) testList(t *testing.T) {
 	h := e.h
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		list := h.Expect(http.StatusOK, http.MethodGet, nsURL+"/configmaps?name=app&limit=1", e.viewer, nil)
 		return len(items(list)) == 1 && list["total"] == 1.0
 	})
 	var page map[string]any
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		page = h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets?limit=1&sort=name", e.viewer, nil)
 		return page["total"].(float64) >= 3
 	})
@@ -358,7 +357,7 @@ func (e *env) testList(t *testing.T) {
 			t.Errorf("secret list item shows content: %v", it)
 		}
 	}
-	eventually(t, func() bool { // the cache catches up with the rollback
+	servertest.EventuallyTrue(t, func() bool { // the cache catches up with the rollback
 		got := h.Expect(http.StatusOK, http.MethodGet, nsURL+"/configmaps/app", e.viewer, nil)
 		return cmp.Equal(got["data"], map[string]any{"a": "1", "b": "2"}) && cmp.Equal(got["keys"], []any{"a", "b"})
 	})
@@ -381,7 +380,7 @@ func (e *env) testLastAppliedHidden(t *testing.T) {
 	if !cmp.Equal(got["annotations"], map[string]any{"team": "a"}) || strings.Contains(fmt.Sprint(got), value) {
 		t.Errorf("secret view shows the last applied configuration: %v", got["annotations"])
 	}
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		list := e.h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets?name=applied", e.viewer, nil)
 		return len(items(list)) == 1 && !strings.Contains(fmt.Sprint(list), value)
 	})
@@ -419,15 +418,3 @@ func marker(t *testing.T) string {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-func eventually(t *testing.T, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if f() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("condition not met in time")
-}

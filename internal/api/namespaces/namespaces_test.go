@@ -60,7 +60,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{h: h, c: c, sb: sb, sbName: name, user: h.CreateUser("nobody", "user"), base: "/api/v1/clusters/" + clusterName + "/namespaces"}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		page, err := c.List("nodes", multicluster.Query{})
 		if err != nil || len(page.Items) != 1 {
 			return fmt.Errorf("nodes: %v", err)
@@ -103,23 +103,6 @@ func decode[T any](t *testing.T, in map[string]any) T {
 	return out
 }
 
-// eventually retries f until it succeeds: cache reads are eventually
-// consistent with the writes before them.
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in time: %v", err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // expectProblem sends a request, checks the status and that the problem
 // names want among its error locations (when want is not empty).
 func (e *env) expectProblem(t *testing.T, status int, method, path, token string, body any, want string) map[string]any {
@@ -148,7 +131,7 @@ func (e *env) testClusterDown(t *testing.T) {
 	if err := e.sb.Stop(t.Context(), e.sbName); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		code, p, hdr := e.h.Do(http.MethodGet, e.base, e.h.Admin, nil)
 		if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(p["detail"]), `"`+clusterName+`"`) || hdr.Get("Retry-After") == "" {
 			return fmt.Errorf("list while the cluster is down: %d %v", code, p)
@@ -220,7 +203,7 @@ func (e *env) testCreateEdit(t *testing.T) {
 		t.Errorf("created %+v", v)
 	}
 	var d namespaces.NamespaceDetail
-	eventually(t, func() error { return e.get(e.base+"/team-a", &d) })
+	servertest.Eventually(t, func() error { return e.get(e.base+"/team-a", &d) })
 	if d.Counts["pods"] != 0 || d.Counts["deployments"] != 0 || len(d.Counts) < 10 || d.Quotas == nil {
 		t.Errorf("detail %+v", d)
 	}
@@ -237,7 +220,7 @@ func (e *env) testCreateEdit(t *testing.T) {
 	if _, ok := v.Labels["team"]; ok || v.Labels["env"] != "dev" || v.Annotations["example.com/owner"] != "" {
 		t.Errorf("patched %+v", v)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var l list[namespaces.NamespaceView]
 		if err := e.get(e.base+"?labelSelector=env%3Ddev", &l); err != nil {
 			return err
@@ -266,7 +249,7 @@ func (e *env) testQuotas(t *testing.T) {
 	// Pods created before the quota controller has counted the namespace
 	// once race with that first count (a stale 0 may stick until its
 	// periodic resync); wait for it.
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(url+"/compute", &q); err != nil {
 			return err
 		}
@@ -286,7 +269,7 @@ func (e *env) testQuotas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(url+"/compute", &q); err != nil {
 			return err
 		}
@@ -300,7 +283,7 @@ func (e *env) testQuotas(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var d namespaces.NamespaceDetail
 		if err := e.get(e.base+"/team-a", &d); err != nil {
 			return err
@@ -320,7 +303,7 @@ func (e *env) testQuotas(t *testing.T) {
 	if len(q.Hard) != 1 || q.Hard["pods"] != "4" {
 		t.Errorf("replaced %+v", q.Hard)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(url+"/compute", &q); err != nil {
 			return err
 		}
@@ -357,7 +340,7 @@ func (e *env) testLimitRanges(t *testing.T) {
 	if len(lr.Limits) != 1 || lr.Limits[0].Max["cpu"] != "2" || lr.Limits[0].DefaultRequest["cpu"] != "100m" {
 		t.Errorf("created %+v", lr)
 	}
-	eventually(t, func() error { return e.get(url+"/defaults", &lr) })
+	servertest.Eventually(t, func() error { return e.get(url+"/defaults", &lr) })
 	var l list[namespaces.NamespaceLimitRange]
 	if err := e.get(url, &l); err != nil || l.Total != 1 {
 		t.Errorf("list %+v, %v", l, err)
@@ -382,7 +365,7 @@ func (e *env) testLimitRanges(t *testing.T) {
 	e.expectProblem(t, http.StatusNotFound, http.MethodGet, url+"/missing", h.Admin, nil, "")
 
 	h.Expect(http.StatusNoContent, http.MethodDelete, url+"/defaults", h.Admin, nil)
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		code, _, _ := h.Do(http.MethodGet, url+"/defaults", h.Admin, nil)
 		if code != http.StatusNotFound {
 			return fmt.Errorf("status %d after delete", code)
@@ -405,7 +388,7 @@ func (e *env) testDelete(t *testing.T) {
 		// configmaps: kube-root-ca.crt, which every namespace gets.
 		t.Errorf("deleted %+v", del)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		code, _, _ := h.Do(http.MethodGet, e.base+"/team-a", h.Admin, nil)
 		if code != http.StatusNotFound {
 			return fmt.Errorf("status %d after delete", code)

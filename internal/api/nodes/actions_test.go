@@ -18,6 +18,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func (e *env) testRequested(t *testing.T) {
@@ -42,7 +43,7 @@ func (e *env) testRequested(t *testing.T) {
 	// The init container's 1 CPU outweighs the 500m of the app
 	// containers; memory is the app containers' 192Mi.
 	var d nodes.NodeDetail
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(e.nodeURL+"/"+e.node1, &d); err != nil {
 			return err
 		}
@@ -84,7 +85,7 @@ func (e *env) testEdit(t *testing.T) {
 		len(v.Taints) != 1 || v.Taints[0] != (nodes.NodeTaint{Key: "dedicated", Value: "db", Effect: "NoSchedule"}) {
 		t.Errorf("after edit %+v %+v %+v", v.Labels, v.Annotations, v.Taints)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var l nodeList
 		if err := e.get(e.nodeURL+"?labelSelector=tier%3Dgold", &l); err != nil {
 			return err
@@ -135,7 +136,7 @@ func (e *env) testCordon(t *testing.T) {
 	if !v.Unschedulable {
 		t.Fatalf("cordon: %+v", v)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var l nodeList
 		if err := e.get(e.nodeURL+"?fieldSelector=spec.unschedulable%3Dtrue", &l); err != nil {
 			return err
@@ -197,7 +198,7 @@ func (e *env) testDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	var agentPod string
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var d nodes.NodeDetail
 		if err := e.get(e.nodeURL+"/"+e.node0, &d); err != nil {
 			return err
@@ -279,7 +280,7 @@ func (e *env) testDrain(t *testing.T) {
 			t.Errorf("started %+v", d)
 		}
 		e.expectProblem(t, http.StatusConflict, http.MethodPost, drainURL, h.Admin, map[string]any{}, "")
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			var d nodes.NodeDrain
 			if err := e.get(drainURL, &d); err != nil {
 				return err
@@ -298,7 +299,7 @@ func (e *env) testDrain(t *testing.T) {
 			t.Fatalf("drain %+v", d)
 		}
 		var n nodes.NodeDetail
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			if err := e.get(e.nodeURL+"/"+e.node1, &n); err != nil {
 				return err
 			}
@@ -332,7 +333,7 @@ func (e *env) testDrain(t *testing.T) {
 func (e *env) followDrain(t *testing.T, url string) nodes.NodeDrain {
 	t.Helper()
 	var d nodes.NodeDrain
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(url, &d); err != nil {
 			return err
 		}

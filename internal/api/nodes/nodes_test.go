@@ -62,7 +62,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{h: h, c: c, user: h.CreateUser("nobody", "user"), nodeURL: "/api/v1/clusters/" + clusterName + "/nodes"}
 	var list nodeList
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if err := e.get(e.nodeURL, &list); err != nil {
 			return err
 		}
@@ -105,23 +105,6 @@ func decode[T any](t *testing.T, in map[string]any) T {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// eventually retries f until it succeeds: cache reads are eventually
-// consistent with the writes before them.
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in time: %v", err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
 }
 
 // expectProblem sends a request, checks the status and that the problem

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -54,7 +53,7 @@ func TestProjects(t *testing.T) {
 	// Two namespaces fit the quota (2 × 2 CPU ≤ 4); a third does not.
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "a"})
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "b"})
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 2
 	})
@@ -107,7 +106,7 @@ func TestProjects(t *testing.T) {
 	if _, err := conn.Kube.CoreV1().ResourceQuotas("a").Get(ctx, projects.QuotaName, metav1.GetOptions{}); err == nil {
 		t.Error("the quota share outlived the membership")
 	}
-	eventually(t, func() bool {
+	servertest.EventuallyTrue(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 1
 	})
@@ -119,16 +118,4 @@ func TestProjects(t *testing.T) {
 	if ns == nil || ns.Labels[projects.ProjectLabel] != "" {
 		t.Errorf("namespace b after forced delete: %v", ns)
 	}
-}
-
-func eventually(t *testing.T, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if f() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("condition not met in time")
 }

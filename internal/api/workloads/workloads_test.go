@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -87,7 +86,7 @@ func (e *env) testDeployment(t *testing.T) {
 		d.Selector != workloads.SelectorLabel+"=web" || !d.Revisions[0].Current {
 		t.Errorf("detail %+v", d)
 	}
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		d := e.detail(t, url+"/web")
 		if len(d.Events) == 0 {
 			return fmt.Errorf("no events yet")
@@ -151,7 +150,7 @@ func (e *env) testDeployment(t *testing.T) {
 	e.expect(t, http.StatusNoContent, http.MethodDelete, url+"/web?propagationPolicy=Foreground", e.h.Admin, nil)
 	expectLocations(t, e.expect(t, http.StatusUnprocessableEntity, http.MethodDelete, url+"/web?propagationPolicy=Sometimes", e.h.Admin, nil),
 		"query.propagationPolicy")
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		if code, _, _ := e.h.Do(http.MethodGet, url+"/web", e.h.Admin, nil); code != http.StatusNotFound {
 			return fmt.Errorf("GET after delete: %d", code)
 		}
@@ -376,7 +375,7 @@ func (e *env) detail(t *testing.T, path string) workloads.WorkloadDetail {
 func (e *env) waitDetail(t *testing.T, path string, cond func(workloads.WorkloadDetail) error) workloads.WorkloadDetail {
 	t.Helper()
 	var d workloads.WorkloadDetail
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		code, body, _ := e.h.Do(http.MethodGet, path, e.h.Admin, nil)
 		if code != http.StatusOK {
 			return fmt.Errorf("GET %s: %d %v", path, code, body)
@@ -408,19 +407,4 @@ func decode[T any](t *testing.T, in map[string]any) T {
 		t.Fatal(err)
 	}
 	return out
-}
-
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in time: %v", err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
 }

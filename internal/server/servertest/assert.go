@@ -1,27 +1,44 @@
 package servertest
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 )
 
+// eventuallyTimeout is how long Eventually waits: reads from the caches are
+// eventually consistent, and a loaded CI machine runs many sandboxes.
+const eventuallyTimeout = 2 * time.Minute
+
 // Eventually retries f until it returns nil, failing the test with f's last
-// error after a minute: reads from the caches are eventually consistent.
+// error after eventuallyTimeout.
 func Eventually(t *testing.T, f func() error) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(eventuallyTimeout)
 	for {
 		err := f()
 		if err == nil {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal(err)
+			t.Fatalf("condition not met in %s: %v", eventuallyTimeout, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// EventuallyTrue retries f until it returns true, failing the test after
+// eventuallyTimeout.
+func EventuallyTrue(t *testing.T, f func() bool) {
+	t.Helper()
+	Eventually(t, func() error {
+		if !f() {
+			return errors.New("still false")
+		}
+		return nil
+	})
 }
 
 // ItemNames returns the "name" of every element of a list body's items.
