@@ -72,14 +72,9 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ConfigMapListOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]ConfigMapView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			if cm, ok := o.(*corev1.ConfigMap); ok {
-				out.Body.Items = append(out.Body.Items, configMapView(in.Cluster, cm))
-			}
-		}
-		return out, nil
+		return &ConfigMapListOutput{Body: operation.Views(page, func(cm *corev1.ConfigMap) ConfigMapView {
+			return configMapView(in.Cluster, cm)
+		})}, nil
 	})
 
 	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))

@@ -78,14 +78,9 @@ func (h *handlers) registerSecrets(api huma.API) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &SecretListOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]SecretView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			if m, ok := o.(*metav1.PartialObjectMetadata); ok {
-				out.Body.Items = append(out.Body.Items, SecretView{ConfigObjectMeta: objectMeta(in.Cluster, m)})
-			}
-		}
-		return out, nil
+		return &SecretListOutput{Body: operation.Views(page, func(m *metav1.PartialObjectMetadata) SecretView {
+			return SecretView{ConfigObjectMeta: objectMeta(in.Cluster, m)}
+		})}, nil
 	})
 
 	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-secret",

@@ -98,12 +98,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListLimitRangesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]NamespaceLimitRange, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, limitRangeView(o.(*corev1.LimitRange)))
-		}
-		return out, nil
+		return &ListLimitRangesOutput{Body: operation.Views(page, limitRangeView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))

@@ -126,12 +126,7 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListNamespacesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]NamespaceView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, namespaceView(o.(*corev1.Namespace)))
-		}
-		return out, nil
+		return &ListNamespacesOutput{Body: operation.Views(page, namespaceView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",

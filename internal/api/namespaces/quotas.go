@@ -78,12 +78,7 @@ func registerQuotas(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListResourceQuotasOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]NamespaceResourceQuota, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, quotaView(o.(*corev1.ResourceQuota)))
-		}
-		return out, nil
+		return &ListResourceQuotasOutput{Body: operation.Views(page, quotaView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-resourcequota", "Get a ResourceQuota with its usage", quotaTags, perm(auth.VerbGet))

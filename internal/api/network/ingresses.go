@@ -99,12 +99,7 @@ func registerIngresses(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListIngressesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]IngressView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, ingressView(o.(*networkingv1.Ingress)))
-		}
-		return out, nil
+		return &ListIngressesOutput{Body: operation.Views(page, ingressView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))

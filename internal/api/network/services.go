@@ -136,12 +136,7 @@ func registerServices(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListServicesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]ServiceView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, serviceView(o.(*corev1.Service)))
-		}
-		return out, nil
+		return &ListServicesOutput{Body: operation.Views(page, serviceView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-service",

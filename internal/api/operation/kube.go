@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
@@ -98,4 +99,17 @@ type ClusterList[T any] struct {
 	Items    []T    `json:"items" nullable:"false"`
 	Continue string `json:"continue,omitempty" doc:"Pass as ?continue= for the next page; absent on the last page"`
 	Total    int    `json:"total" doc:"Objects matching the query over all pages"`
+}
+
+// Views turns a page read from a cluster's cache into the list body of its
+// views. The cache of a kind holds only objects of type O; any other
+// object (a tombstone, say) is left out rather than allowed to panic.
+func Views[O runtime.Object, V any](page *multicluster.Page, view func(O) V) ClusterList[V] {
+	out := ClusterList[V]{Items: make([]V, 0, len(page.Items)), Continue: page.Continue, Total: page.Total}
+	for _, o := range page.Items {
+		if obj, ok := o.(O); ok {
+			out.Items = append(out.Items, view(obj))
+		}
+	}
+	return out
 }

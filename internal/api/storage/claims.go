@@ -117,12 +117,7 @@ func registerClaims(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListPersistentVolumeClaimsOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PersistentVolumeClaimView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, claimView(o.(*corev1.PersistentVolumeClaim)))
-		}
-		return out, nil
+		return &ListPersistentVolumeClaimsOutput{Body: operation.Views(page, claimView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolumeclaim",

@@ -73,12 +73,7 @@ func registerClasses(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListStorageClassesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]StorageClassView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, classView(o.(*storagev1.StorageClass)))
-		}
-		return out, nil
+		return &ListStorageClassesOutput{Body: operation.Views(page, classView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))

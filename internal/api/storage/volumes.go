@@ -81,12 +81,7 @@ func registerVolumes(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListPersistentVolumesOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PersistentVolumeView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, volumeView(o.(*corev1.PersistentVolume)))
-		}
-		return out, nil
+		return &ListPersistentVolumesOutput{Body: operation.Views(page, volumeView)}, nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
