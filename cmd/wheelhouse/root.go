@@ -34,16 +34,6 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	return config.Load(cmd.Flags(), os.Getenv)
 }
 
-// exactArgs is cobra.ExactArgs whose error exits with status 2.
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError{err}
-		}
-		return nil
-	}
-}
-
 // noArgs is cobra.NoArgs whose error exits with status 2.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if err := cobra.NoArgs(cmd, args); err != nil {

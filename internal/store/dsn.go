@@ -43,7 +43,7 @@ type dsn struct {
 func parseDSN(s string, connectTimeout time.Duration) (*dsn, error) {
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok {
-		return nil, errors.New("database DSN must be sqlite://PATH, postgres://... or mysql://...")
+		return nil, errors.New("database DSN must start with sqlite://, postgres:// or mysql://")
 	}
 	switch scheme {
 	case "sqlite":

@@ -42,7 +42,7 @@ func TestParseDSN(t *testing.T) {
 		},
 		{name: "mysql no db", dsn: "mysql://wh:pw@db:3306/", wantErr: "must name one database"},
 		{name: "mysql bad param", dsn: "mysql://wh:pw@db:3306/wh?timeout=never", wantErr: "invalid parameters"},
-		{name: "no scheme", dsn: "/var/lib/wh.db", wantErr: "must be sqlite://PATH"},
+		{name: "no scheme", dsn: "/var/lib/wh.db", wantErr: "must start with sqlite://"},
 		{name: "unknown scheme", dsn: "mongodb://x", wantErr: "unsupported database scheme"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -126,8 +126,9 @@ func viewOf(n *corev1.Node, u *usage) NodeView {
 		PodCIDRs:          n.Spec.PodCIDRs,
 		ProviderID:        n.Spec.ProviderID,
 		Versions: NodeVersions{
-			Kubelet:          n.Status.NodeInfo.KubeletVersion,
-			KubeProxy:        n.Status.NodeInfo.KubeProxyVersion, //nolint:staticcheck // still reported by many nodes
+			Kubelet: n.Status.NodeInfo.KubeletVersion,
+			//lint:ignore SA1019 kubelets before 1.31 still report it
+			KubeProxy:        n.Status.NodeInfo.KubeProxyVersion,
 			ContainerRuntime: n.Status.NodeInfo.ContainerRuntimeVersion,
 			OSImage:          n.Status.NodeInfo.OSImage,
 			KernelVersion:    n.Status.NodeInfo.KernelVersion,
