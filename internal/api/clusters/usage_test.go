@@ -90,6 +90,7 @@ func TestClusterUsage(t *testing.T) {
 		}
 		return nil
 	})
+	t.Logf("usage %v for %d containers (want %dm CPU, %d bytes)", usage, containers, wantCPU, wantMem)
 	if _, err := time.Parse(time.RFC3339, fmt.Sprint(usage["collectedAt"])); err != nil {
 		t.Errorf("collectedAt: %v", err)
 	}

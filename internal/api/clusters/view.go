@@ -42,7 +42,7 @@ type Resources struct {
 	Capacity    ResourceSet `json:"capacity"`
 	Allocatable ResourceSet `json:"allocatable"`
 	Requested   ResourceSet `json:"requested" doc:"Sum of the requests of pods not yet finished"`
-	Usage       *Usage      `json:"usage,omitempty" doc:"CPU and memory in use: the cluster's metrics-server NodeMetrics (metrics.k8s.io/v1beta1) summed over its nodes, fetched in the background every 30 s. Absent when the cluster serves no metrics.k8s.io or its last answer was an error"`
+	Usage       *Usage      `json:"usage,omitempty" doc:"CPU and memory in use: the cluster's metrics-server NodeMetrics (metrics.k8s.io/v1beta1) summed over its nodes, fetched in the background every 30 s. Absent when the cluster serves no metrics.k8s.io, its last answer was an error, or it has no node metrics yet (a metrics-server that just started)"`
 }
 
 // Usage is the CPU and memory a cluster's nodes use, as metrics-server
@@ -132,9 +132,9 @@ func resourcesOf(conn *multicluster.Cluster) *Resources {
 }
 
 // usageOf is the view of what metrics-server last reported; nil when it
-// did not answer.
+// did not answer or reported no node: zeros would read as an idle cluster.
 func usageOf(u *multicluster.Usage) *Usage {
-	if u == nil {
+	if u == nil || len(u.Nodes) == 0 {
 		return nil
 	}
 	return &Usage{CPUMillis: u.CPUMillis, MemoryBytes: u.MemoryBytes, Nodes: len(u.Nodes), CollectedAt: u.CollectedAt.UTC()}

@@ -18,8 +18,7 @@ func TestUsageOf(t *testing.T) {
 		want *Usage
 	}{
 		{"metrics-server did not answer", nil, nil},
-		{"no node reported yet", &multicluster.Usage{Nodes: map[string]multicluster.NodeUsage{}, CollectedAt: at},
-			&Usage{CollectedAt: at.UTC()}},
+		{"no node reported yet", &multicluster.Usage{Nodes: map[string]multicluster.NodeUsage{}, CollectedAt: at}, nil},
 		{"totals and node count", &multicluster.Usage{CPUMillis: 300, MemoryBytes: 3 << 20, CollectedAt: at,
 			Nodes: map[string]multicluster.NodeUsage{"a": {CPUMillis: 100, MemoryBytes: 1 << 20}, "b": {CPUMillis: 200, MemoryBytes: 2 << 20}}},
 			&Usage{CPUMillis: 300, MemoryBytes: 3 << 20, Nodes: 2, CollectedAt: at.UTC()}},
