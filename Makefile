@@ -21,7 +21,7 @@ help: ## Show this help
 
 .PHONY: tools
 tools: ## Build the sandbox toolchain into $(TOOLS_CACHE) (only what is missing)
-	@hack/tools/build.sh >/dev/null
+	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null
 
 .PHONY: build
 build: ## Build bin/wheelhouse
@@ -49,6 +49,6 @@ vet: ## go vet
 
 .PHONY: verify
 verify: ## Check that go.mod is tidy and the README's configuration table is current
-	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy)
+	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy)
 	hack/gen-readme-config.sh
 	git diff --exit-code

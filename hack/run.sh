@@ -41,6 +41,10 @@ trap stop_sandbox EXIT
 # script itself only has to survive to run the EXIT trap.
 trap ':' INT TERM
 
-"$bin" sandbox up --name "$name" --nodes 3 --data-dir "$data_dir"
+# --metrics-server: the cluster emulates resource usage and runs
+# metrics-server, so the console shows usage next to requests. It applies
+# when the cluster is created; a `local` cluster from before keeps running
+# without it until `bin/wheelhouse sandbox down --data-dir DATA_DIR`.
+"$bin" sandbox up --name "$name" --nodes 3 --data-dir "$data_dir" --metrics-server
 # --sandbox-cluster registers the sandbox as the member cluster `local`.
 "$bin" serve --data-dir "$data_dir" --sandbox-cluster "$name"

@@ -51,12 +51,12 @@ toolchain comes from TOOLS-DIR, built by ` + "`make tools`" + `.`,
 
 // sandboxManager builds the Manager for the command's configuration.
 func sandboxManager(cmd *cobra.Command) (*sandbox.Manager, error) {
-	return sandboxManagerWith(cmd, false)
+	return sandboxManagerWith(cmd, false, false)
 }
 
 // sandboxManagerWith is sandboxManager for `up`, which also decides
-// whether a new cluster runs without rate limits.
-func sandboxManagerWith(cmd *cobra.Command, disableQPSLimits bool) (*sandbox.Manager, error) {
+// whether a new cluster runs without rate limits and with metrics-server.
+func sandboxManagerWith(cmd *cobra.Command, disableQPSLimits, metricsServer bool) (*sandbox.Manager, error) {
 	cfg, err := loadConfig(cmd)
 	if err != nil {
 		return nil, err
@@ -76,6 +76,7 @@ func sandboxManagerWith(cmd *cobra.Command, disableQPSLimits bool) (*sandbox.Man
 		Stderr:   cmd.ErrOrStderr(),
 
 		DisableQPSLimits: disableQPSLimits,
+		MetricsServer:    metricsServer,
 	})
 }
 
@@ -105,13 +106,14 @@ func newSandboxUpCommand() *cobra.Command {
 		nodes    int
 		timeout  time.Duration
 		noLimits bool
+		metrics  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create or start a sandbox cluster and give it N Ready nodes (repeatable)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := sandboxManagerWith(cmd, noLimits)
+			m, err := sandboxManagerWith(cmd, noLimits, metrics)
 			if err != nil {
 				return err
 			}
@@ -133,6 +135,7 @@ func newSandboxUpCommand() *cobra.Command {
 	cmd.Flags().IntVar(&nodes, "nodes", defaultSandboxNodes, "number of simulated nodes")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long (0: no limit)")
 	cmd.Flags().BoolVar(&noLimits, "disable-qps-limits", false, "create the cluster without API rate limits (bulk loads, benchmarks); no effect on an existing cluster")
+	cmd.Flags().BoolVar(&metrics, "metrics-server", false, "create the cluster with emulated resource usage and metrics-server, so metrics.k8s.io answers (needs `make tools`); no effect on an existing cluster")
 	return cmd
 }
 

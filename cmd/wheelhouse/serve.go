@@ -90,7 +90,11 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger})
 	defer manager.Close()
-	sandboxes, err := sandbox.NewManager(sandbox.Config{StateDir: cfg.SandboxDir(), ToolsDir: cfg.ToolsDir, Logger: logger})
+	// Sandbox clusters created through the API emulate resource usage and
+	// run metrics-server when the toolchain has it, so the console shows
+	// usage for them.
+	sandboxes, err := sandbox.NewManager(sandbox.Config{StateDir: cfg.SandboxDir(), ToolsDir: cfg.ToolsDir, Logger: logger,
+		MetricsServer: sandbox.HasMetricsServer(cfg.ToolsDir)})
 	if err != nil {
 		return fmt.Errorf("sandbox clusters: %w", err)
 	}

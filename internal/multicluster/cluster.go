@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/cache"
+	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 )
 
 // Phase is a cluster's connection state.
@@ -59,6 +60,11 @@ type Options struct {
 	// Resync is the informers' resync period; default 0 (never: watches
 	// keep the caches current, resyncs only cost CPU).
 	Resync time.Duration
+	// UsageInterval is how often node usage is fetched from the cluster's
+	// metrics-server (see Usage); default 30 s, negative: never.
+	UsageInterval time.Duration
+	// UsageTimeout bounds one fetch of node usage; default 5 s.
+	UsageTimeout time.Duration
 	// OnPhaseChange, when set, is told of every phase change of a
 	// cluster. It is called with the cluster's lock held, in order, so it
 	// must not block (hand the change to a goroutine of its own).
@@ -84,6 +90,12 @@ func (o *Options) defaults() {
 	if o.ProbeTimeout == 0 {
 		o.ProbeTimeout = 5 * time.Second
 	}
+	if o.UsageInterval == 0 {
+		o.UsageInterval = 30 * time.Second
+	}
+	if o.UsageTimeout == 0 {
+		o.UsageTimeout = 5 * time.Second
+	}
 }
 
 // Cluster is one connected member cluster.
@@ -99,6 +111,8 @@ type Cluster struct {
 	Dynamic dynamic.Interface
 	// Mapper maps kinds to resources from cached discovery.
 	Mapper meta.ResettableRESTMapper
+	// Metrics reads metrics.k8s.io, where the cluster serves it.
+	Metrics metricsclient.Interface
 
 	informers map[string]cache.SharedIndexInformer
 	cancel    context.CancelFunc
@@ -107,6 +121,10 @@ type Cluster struct {
 	mu     sync.RWMutex
 	health Health
 	synced bool
+	// usage is the last answer of metrics-server, nil when none;
+	// usagePolled is set once it has been asked.
+	usage       *Usage
+	usagePolled bool
 }
 
 // Connect opens a connection to the cluster at rc and starts filling its
@@ -130,8 +148,12 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("metadata client for cluster %q: %w", name, err)
 	}
+	metrics, err := metricsclient.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("metrics client for cluster %q: %w", name, err)
+	}
 	c := &Cluster{
-		name: name, opts: opts, Config: rc, Kube: kube, Dynamic: dyn,
+		name: name, opts: opts, Config: rc, Kube: kube, Dynamic: dyn, Metrics: metrics,
 		Mapper:    restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
 		informers: map[string]cache.SharedIndexInformer{},
 		done:      make(chan struct{}),
@@ -171,6 +193,7 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 		var wg sync.WaitGroup
 		wg.Go(func() { c.waitForSync(runCtx) })
 		wg.Go(func() { c.probeLoop(runCtx) })
+		wg.Go(func() { c.usageLoop(runCtx) })
 		wg.Wait()
 		typed.Shutdown()
 		partial.Shutdown()

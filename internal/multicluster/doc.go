@@ -15,4 +15,8 @@
 // watch errors). A cluster that is down fails only its own requests, with an
 // *UnavailableError naming it, and recovers by itself when its API server
 // comes back.
+//
+// Where a cluster serves metrics.k8s.io (metrics-server), each Cluster also
+// polls its NodeMetrics in the background (Usage): reads never wait on a
+// metrics-server, and one that is absent or failing only leaves usage out.
 package multicluster

@@ -16,7 +16,7 @@ import (
 // components are the processes kwokctl's binary runtime starts for a
 // cluster; it keeps their pids in pids/NAME.pid and their output in
 // logs/NAME.log.
-var components = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"}
+var components = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller", "metrics-server"}
 
 // deadComponent returns the first component of the cluster whose process
 // has exited (or is a zombie), with the tail of its log, or "" when all

@@ -34,6 +34,8 @@ type ports struct {
 	KwokController        uint32
 	KubeControllerManager uint32
 	KubeScheduler         uint32
+	// MetricsServer is used only by clusters that run metrics-server.
+	MetricsServer uint32
 }
 
 // kwokctlConfiguration is the part of kwokctl's KwokctlConfiguration
@@ -55,6 +57,8 @@ type componentsPatch struct {
 type extraArgs struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+	// Override replaces the component's own --key=... instead of adding one.
+	Override bool `json:"override,omitempty"`
 }
 
 type kwokctlOptions struct {
@@ -69,6 +73,11 @@ type kwokctlOptions struct {
 	KubeSchedulerPort         uint32 `json:"kubeSchedulerPort"`
 	CacheDir                  string `json:"cacheDir"`
 	DisableQPSLimits          bool   `json:"disableQPSLimits"`
+
+	EnableMetricsServer    bool     `json:"enableMetricsServer,omitempty"`
+	MetricsServerBinary    string   `json:"metricsServerBinary,omitempty"`
+	MetricsServerPort      uint32   `json:"metricsServerPort,omitempty"`
+	MetricsServerManifests []string `json:"metricsServerManifests,omitempty"`
 }
 
 // clusterLogs is kwok's ClusterLogs (kwok.x-k8s.io/v1alpha1): which file
@@ -98,8 +107,10 @@ type clusterLogsEntry struct {
 // ports, kwokctl's download cache inside the sandbox state directory, no
 // leader election, and a
 // ClusterLogs that serves logsFile as the log of every container (without
-// it `kubectl logs` fails on simulated pods).
-func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool) ([]byte, error) {
+// it `kubectl logs` fails on simulated pods). With ms, the cluster also runs
+// metrics-server from ms.Binary on p.MetricsServer and emulates resource
+// usage (see sandboxResourceUsage).
+func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, ms *metricsServerSettings) ([]byte, error) {
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -130,8 +141,27 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 		Metadata:   clusterLogsMeta{Name: "sandbox-container-logs"},
 		Spec:       clusterLogsSpec{Logs: []clusterLogsEntry{{LogsFile: logsFile}}},
 	}
+	docs := []any{conf, logs}
+	if ms != nil {
+		// kwokctl adds kwok's default Metric (the kubelet's resource metrics
+		// endpoint) by itself; the ClusterResourceUsage replaces its default
+		// usage.
+		conf.Options.EnableMetricsServer = true
+		conf.Options.MetricsServerBinary = ms.Binary
+		conf.Options.MetricsServerPort = p.MetricsServer
+		conf.Options.MetricsServerManifests = []string{ms.ManifestDir}
+		// Simulated nodes carry made-up InternalIPs (192.0.2.x, from
+		// kwokctl's node template) that nothing listens on; their Hostname
+		// address is "localhost", where the kwok controller serves every
+		// node's kubelet endpoints (at the node status port, under the path
+		// of the node's metrics.k8s.io/resource-metrics-path annotation).
+		conf.ComponentsPatches = append(conf.ComponentsPatches, componentsPatch{Name: "metrics-server", ExtraArgs: []extraArgs{
+			{Key: "kubelet-preferred-address-types", Value: "Hostname", Override: true},
+		}})
+		docs = []any{conf, logs, sandboxResourceUsage()}
+	}
 	var out []byte
-	for i, doc := range []any{conf, logs} {
+	for i, doc := range docs {
 		raw, err := yaml.Marshal(doc)
 		if err != nil {
 			return nil, fmt.Errorf("render kwokctl configuration: %w", err)
@@ -167,7 +197,7 @@ func pickPorts(rng *rand.Rand, free func(uint32) bool) (ports, error) {
 		return 0, fmt.Errorf("no free port in [%d, %d) after 1000 tries", portMin, portMax)
 	}
 	var p ports
-	for _, dst := range []*uint32{&p.KubeAPIServer, &p.Etcd, &p.EtcdPeer, &p.KwokController, &p.KubeControllerManager, &p.KubeScheduler} {
+	for _, dst := range []*uint32{&p.KubeAPIServer, &p.Etcd, &p.EtcdPeer, &p.KwokController, &p.KubeControllerManager, &p.KubeScheduler, &p.MetricsServer} {
 		v, err := next()
 		if err != nil {
 			return ports{}, err

@@ -62,6 +62,14 @@ type Config struct {
 	// control plane of clusters created from now on (for bulk loads and
 	// benchmarks).
 	DisableQPSLimits bool
+	// MetricsServer makes clusters created from now on emulate resource
+	// usage (every container uses ContainerCPUUsage and
+	// ContainerMemoryUsage) and run metrics-server, so that metrics.k8s.io
+	// answers (`kubectl top`, Wheelhouse's cluster and node usage). It costs
+	// one more process per cluster and kwok's metrics work, so tests turn it
+	// on only where they need it. Needs TOOLS-DIR/bin/metrics-server (`make
+	// tools`); an existing cluster keeps what it was created with.
+	MetricsServer bool
 }
 
 // Manager creates, starts, stops, resizes and deletes sandbox clusters in
@@ -219,7 +227,18 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits)
+	var ms *metricsServerSettings
+	if m.cfg.MetricsServer {
+		if err := m.tools.checkMetricsServer(); err != nil {
+			return fmt.Errorf("create cluster %q: %w", name, err)
+		}
+		dir, err := m.writeMetricsManifest(name)
+		if err != nil {
+			return fmt.Errorf("create cluster %q: %w", name, err)
+		}
+		ms = &metricsServerSettings{Binary: m.tools.path(binMetricsServer), ManifestDir: dir}
+	}
+	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, ms)
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
@@ -362,8 +381,8 @@ func (m *Manager) removeState(name string) error {
 	if err := os.RemoveAll(m.clusterDir(name)); err != nil {
 		return fmt.Errorf("delete cluster %q: %w", name, err)
 	}
-	for _, f := range []string{m.configPath(name), m.containerLogPath(name)} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, f := range []string{m.configPath(name), m.containerLogPath(name), m.metricsManifestDir(name)} {
+		if err := os.RemoveAll(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("delete cluster %q: %w", name, err)
 		}
 	}

@@ -69,7 +69,7 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true)
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +114,80 @@ func TestRenderKwokctlConfig(t *testing.T) {
 	}
 }
 
+func TestRenderKwokctlConfigMetricsServer(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006, MetricsServer: 20007}
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false,
+		&metricsServerSettings{Binary: "/tools/bin/metrics-server", ManifestDir: "/state/configs/local-metrics-server"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(raw), "---\n")
+	if len(docs) != 3 {
+		t.Fatalf("%d documents, want 3 (configuration, ClusterLogs, ClusterResourceUsage):\n%s", len(docs), raw)
+	}
+	var conf struct {
+		Options           map[string]any `json:"options"`
+		ComponentsPatches []any          `json:"componentsPatches"`
+	}
+	if err := yaml.Unmarshal([]byte(docs[0]), &conf); err != nil {
+		t.Fatal(err)
+	}
+	wantPatch := map[string]any{"name": "metrics-server", "extraArgs": []any{
+		map[string]any{"key": "kubelet-preferred-address-types", "value": "Hostname", "override": true}}}
+	if n := len(conf.ComponentsPatches); n != 3 || !cmp.Equal(wantPatch, conf.ComponentsPatches[2]) {
+		t.Errorf("componentsPatches %v, want the two leader-election ones and %v", conf.ComponentsPatches, wantPatch)
+	}
+	for k, want := range map[string]any{
+		"enableMetricsServer":    true,
+		"metricsServerBinary":    "/tools/bin/metrics-server",
+		"metricsServerPort":      float64(20007),
+		"metricsServerManifests": []any{"/state/configs/local-metrics-server"},
+		"bindAddress":            "127.0.0.1",
+	} {
+		if diff := cmp.Diff(want, conf.Options[k]); diff != "" {
+			t.Errorf("options.%s (-want +got):\n%s", k, diff)
+		}
+	}
+	var usage map[string]any
+	if err := yaml.Unmarshal([]byte(docs[2]), &usage); err != nil {
+		t.Fatal(err)
+	}
+	cpu := `"kwok.x-k8s.io/usage-cpu" in pod.metadata.annotations ? Quantity(pod.metadata.annotations["kwok.x-k8s.io/usage-cpu"]) : Quantity("100m")`
+	mem := `"kwok.x-k8s.io/usage-memory" in pod.metadata.annotations ? Quantity(pod.metadata.annotations["kwok.x-k8s.io/usage-memory"]) : Quantity("64Mi")`
+	want := map[string]any{
+		"apiVersion": "kwok.x-k8s.io/v1alpha1",
+		"kind":       "ClusterResourceUsage",
+		"metadata":   map[string]any{"name": "sandbox-usage"},
+		"spec": map[string]any{"usages": []any{map[string]any{"usage": map[string]any{
+			"cpu":    map[string]any{"expression": cpu},
+			"memory": map[string]any{"expression": mem},
+		}}}},
+	}
+	if diff := cmp.Diff(want, usage); diff != "" {
+		t.Errorf("ClusterResourceUsage (-want +got):\n%s", diff)
+	}
+}
+
+func TestMetricsServerInToolchain(t *testing.T) {
+	dir := t.TempDir()
+	if HasMetricsServer(dir) {
+		t.Fatal("HasMetricsServer of an empty directory")
+	}
+	err := toolchain{dir: dir}.checkMetricsServer()
+	if !errors.Is(err, ErrToolchainMissing) || !strings.Contains(err.Error(), "(missing metrics-server): run `make tools`") {
+		t.Errorf("checkMetricsServer = %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "metrics-server"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if !HasMetricsServer(dir) {
+		t.Error("HasMetricsServer false with bin/metrics-server present")
+	}
+}
+
 func TestContainerLog(t *testing.T) {
 	got := string(containerLog(time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)))
 	if !strings.HasPrefix(got, "2026-01-02T03:04:05.000000006Z stdout F Simulated container") || !strings.HasSuffix(got, "\n") {
@@ -130,7 +204,7 @@ func TestPickPorts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all := []uint32{p.KubeAPIServer, p.Etcd, p.EtcdPeer, p.KwokController, p.KubeControllerManager, p.KubeScheduler}
+		all := []uint32{p.KubeAPIServer, p.Etcd, p.EtcdPeer, p.KwokController, p.KubeControllerManager, p.KubeScheduler, p.MetricsServer}
 		for _, v := range all {
 			if v < portMin || v >= portMax {
 				t.Fatalf("port %d outside [%d, %d)", v, portMin, portMax)

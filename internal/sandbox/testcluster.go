@@ -78,3 +78,23 @@ func newTestManager(t testing.TB) (*Manager, string) {
 	})
 	return m, name
 }
+
+// StartForTestWithMetrics is StartForTest for a cluster that also emulates
+// resource usage and runs metrics-server (Config.MetricsServer): every
+// simulated container uses ContainerCPUUsage and ContainerMemoryUsage, and
+// metrics.k8s.io reports it once metrics-server has scraped the nodes twice
+// (about 15 to 30 s after a pod starts). It costs one more process and
+// kwok's metrics work, so use it only in tests about usage.
+func StartForTestWithMetrics(t testing.TB, nodes int) (kubeconfigPath string) {
+	t.Helper()
+	m, name := newTestManager(t)
+	m.cfg.MetricsServer = true
+	if err := m.tools.checkMetricsServer(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.Up(t.Context(), name, nodes)
+	if err != nil {
+		t.Fatalf("start sandbox cluster with metrics-server for %s: %v", t.Name(), err)
+	}
+	return st.KubeconfigPath
+}

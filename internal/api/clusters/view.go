@@ -67,6 +67,16 @@ type Resources struct {
 	Capacity    ResourceSet `json:"capacity"`
 	Allocatable ResourceSet `json:"allocatable"`
 	Requested   ResourceSet `json:"requested" doc:"Sum of the requests of pods not yet finished"`
+	Usage       *Usage      `json:"usage,omitempty" doc:"CPU and memory in use: the cluster's metrics-server NodeMetrics (metrics.k8s.io/v1beta1) summed over its nodes, fetched in the background every 30 s. Absent when the cluster serves no metrics.k8s.io, its last answer was an error, or it has no node metrics yet (a metrics-server that just started)"`
+}
+
+// Usage is the CPU and memory a cluster's nodes use, as metrics-server
+// reports it.
+type Usage struct {
+	CPUMillis   int64     `json:"cpuMillis" doc:"CPU in use, in thousandths of a core"`
+	MemoryBytes int64     `json:"memoryBytes" doc:"Memory in use (working set), in bytes"`
+	Nodes       int       `json:"nodes" doc:"Nodes metrics-server reported; fewer than nodes while some have no metrics yet"`
+	CollectedAt time.Time `json:"collectedAt" doc:"When Wheelhouse fetched the metrics"`
 }
 
 // ResourceSet is an amount of CPU, memory and pods.
@@ -142,5 +152,15 @@ func resourcesOf(conn *multicluster.Cluster) *Resources {
 		}
 		r.Requested.Pods++
 	})
+	r.Usage = usageOf(conn.Usage())
 	return r
+}
+
+// usageOf is the view of what metrics-server last reported; nil when it
+// did not answer or reported no node: zeros would read as an idle cluster.
+func usageOf(u *multicluster.Usage) *Usage {
+	if u == nil || len(u.Nodes) == 0 {
+		return nil
+	}
+	return &Usage{CPUMillis: u.CPUMillis, MemoryBytes: u.MemoryBytes, Nodes: len(u.Nodes), CollectedAt: u.CollectedAt.UTC()}
 }

@@ -92,7 +92,7 @@ func patchNode(ctx context.Context, d Deps, clusterName, node string, patch []by
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
-	return &NodeOutput{Body: viewOf(n, byNode[node])}, nil
+	return &NodeOutput{Body: viewOf(n, byNode[node], c.Usage())}, nil
 }
 
 // validateEdit checks keys and values as the API server would, so that the

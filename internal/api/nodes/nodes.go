@@ -70,7 +70,8 @@ func Register(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceNodes} }
 
 	list := operation.New(http.MethodGet, basePath, "list-nodes", "List the nodes of a cluster", tags, perm(auth.VerbList))
-	list.Description = "Read from the cluster's cache. Each node carries what its non-terminated pods request."
+	list.Description = "Read from the cluster's cache. Each node carries what its non-terminated pods request and, " +
+		"where the cluster's metrics-server answers, what it uses."
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListNodesInput) (*ListNodesOutput, error) {
 		return listNodes(d, in)
@@ -91,7 +92,7 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		return &NodeDetailOutput{Body: detailOf(o.(*corev1.Node), pods, u)}, nil
+		return &NodeDetailOutput{Body: detailOf(o.(*corev1.Node), pods, u, c.Usage())}, nil
 	})
 
 	registerEdit(api, d, perm(auth.VerbUpdate))
@@ -120,9 +121,10 @@ func listNodes(d Deps, in *ListNodesInput) (*ListNodesOutput, error) {
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
+	metrics := c.Usage()
 	for _, o := range page.Items {
 		n := o.(*corev1.Node)
-		out.Body.Items = append(out.Body.Items, viewOf(n, byNode[n.Name]))
+		out.Body.Items = append(out.Body.Items, viewOf(n, byNode[n.Name], metrics))
 	}
 	return out, nil
 }

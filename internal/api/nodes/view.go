@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // Label prefixes that name a node's roles.
@@ -34,6 +36,7 @@ type NodeView struct {
 	Capacity          map[string]string `json:"capacity" doc:"Total resources of the node (cpu, memory, pods, ephemeral-storage, ...)"`
 	Allocatable       map[string]string `json:"allocatable" doc:"Resources available to pods: capacity minus system reservations"`
 	Requested         NodeRequested     `json:"requested" doc:"What the node's non-terminated pods request, against allocatable"`
+	Usage             *NodeUsage        `json:"usage,omitempty" doc:"What the node uses, from the cluster's metrics-server (metrics.k8s.io/v1beta1 NodeMetrics, fetched every 30 s); absent when the cluster serves no metrics.k8s.io, it did not answer, or it has no metrics for this node yet"`
 	PodCount          int               `json:"podCount" doc:"Non-terminated pods bound to the node"`
 	Versions          NodeVersions      `json:"versions"`
 	PodCIDRs          []string          `json:"podCIDRs,omitempty"`
@@ -74,6 +77,18 @@ type NodeRequested struct {
 	PodsPercent   float64 `json:"podsPercent" doc:"Non-terminated pods as a percentage of allocatable pods"`
 }
 
+// NodeUsage is what a node uses, as metrics-server reports it.
+type NodeUsage struct {
+	CPU           string    `json:"cpu" doc:"CPU in use, as a Kubernetes quantity"`
+	Memory        string    `json:"memory" doc:"Memory in use (working set), as a Kubernetes quantity"`
+	CPUMillis     int64     `json:"cpuMillis" doc:"CPU in use, in thousandths of a core"`
+	MemoryBytes   int64     `json:"memoryBytes" doc:"Memory in use, in bytes"`
+	CPUPercent    float64   `json:"cpuPercent" doc:"CPU in use as a percentage of allocatable CPU"`
+	MemoryPercent float64   `json:"memoryPercent" doc:"Memory in use as a percentage of allocatable memory"`
+	Timestamp     time.Time `json:"timestamp" doc:"When metrics-server sampled the node"`
+	Window        string    `json:"window" doc:"The interval the CPU rate was measured over (a Go duration)"`
+}
+
 // NodeVersions are the versions the node reports.
 type NodeVersions struct {
 	Kubelet          string `json:"kubelet"`
@@ -103,8 +118,9 @@ type NodePod struct {
 	CreationTimestamp time.Time `json:"creationTimestamp"`
 }
 
-// viewOf builds the view of n; u is what its pods request (nil: none).
-func viewOf(n *corev1.Node, u *usage) NodeView {
+// viewOf builds the view of n; u is what its pods request (nil: none),
+// metrics what the cluster's metrics-server last reported (nil: nothing).
+func viewOf(n *corev1.Node, u *usage, metrics *multicluster.Usage) NodeView {
 	if u == nil {
 		u = &usage{}
 	}
@@ -163,12 +179,26 @@ func viewOf(n *corev1.Node, u *usage) NodeView {
 		MemoryPercent: percent(float64(u.memoryBytes), float64(alloc.Memory().Value())),
 		PodsPercent:   percent(float64(u.pods), float64(alloc.Pods().Value())),
 	}
+	if metrics != nil {
+		if m, ok := metrics.Nodes[n.Name]; ok {
+			v.Usage = &NodeUsage{
+				CPU:           resource.NewMilliQuantity(m.CPUMillis, resource.DecimalSI).String(),
+				Memory:        resource.NewQuantity(m.MemoryBytes, resource.BinarySI).String(),
+				CPUMillis:     m.CPUMillis,
+				MemoryBytes:   m.MemoryBytes,
+				CPUPercent:    percent(float64(m.CPUMillis), float64(alloc.Cpu().MilliValue())),
+				MemoryPercent: percent(float64(m.MemoryBytes), float64(alloc.Memory().Value())),
+				Timestamp:     m.Timestamp.UTC(),
+				Window:        m.Window.String(),
+			}
+		}
+	}
 	return v
 }
 
 // detailOf builds the view of n with its pods.
-func detailOf(n *corev1.Node, pods []*corev1.Pod, u *usage) NodeDetail {
-	d := NodeDetail{NodeView: viewOf(n, u), Pods: make([]NodePod, 0, len(pods))}
+func detailOf(n *corev1.Node, pods []*corev1.Pod, u *usage, metrics *multicluster.Usage) NodeDetail {
+	d := NodeDetail{NodeView: viewOf(n, u, metrics), Pods: make([]NodePod, 0, len(pods))}
 	for _, p := range pods {
 		cpu, mem := podRequests(p)
 		np := NodePod{Namespace: p.Namespace, Name: p.Name, Phase: string(p.Status.Phase),

@@ -40,6 +40,9 @@ const AdminPassword = adminPassword
 type Options struct {
 	// Providers create clusters (none: clusters can only be imported).
 	Providers []provider.Provider
+	// UsageInterval is how often connected clusters' usage is fetched from
+	// their metrics-server; default multicluster's (30 s).
+	UsageInterval time.Duration
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -117,7 +120,7 @@ func New(t *testing.T, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond})
+	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond, UsageInterval: opts.UsageInterval})
 	t.Cleanup(manager.Close)
 	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
 	workloads, err := features.NewWorkloads(st, manager, logger)
