@@ -93,13 +93,46 @@ type clusterLogsEntry struct {
 	Follow   bool   `json:"follow"`
 }
 
+// clusterExec is kwok's ClusterExec (kwok.x-k8s.io/v1alpha1): how `kubectl
+// exec` runs commands in the containers of the selected pods. kwok runs
+// them as processes on the host, so only test clusters get one.
+type clusterExec struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   clusterLogsMeta `json:"metadata"`
+	Spec       clusterExecSpec `json:"spec"`
+}
+
+type clusterExecSpec struct {
+	Execs []execTarget `json:"execs"`
+}
+
+type execTarget struct {
+	Local execTargetLocal `json:"local"`
+}
+
+type execTargetLocal struct {
+	WorkDir string   `json:"workDir"`
+	Envs    []envVar `json:"envs"`
+}
+
+type envVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
 // renderKwokctlConfig renders the kwokctl configuration file of a new
 // cluster: binary runtime, every component bound to 127.0.0.1 on the given
 // ports, kwokctl's download cache inside the sandbox state directory, no
 // leader election, and a
 // ClusterLogs that serves logsFile as the log of every container (without
 // it `kubectl logs` fails on simulated pods).
-func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool) ([]byte, error) {
+//
+// With execDir set (test clusters only, see StartForTestWith) it adds a
+// ClusterExec that runs the commands of `kubectl exec` in every container as
+// processes on this host, in execDir with HOME set to it. Without one, exec
+// on simulated pods fails: kwok has nothing to run them in but the host.
+func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, execDir string) ([]byte, error) {
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -130,8 +163,20 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 		Metadata:   clusterLogsMeta{Name: "sandbox-container-logs"},
 		Spec:       clusterLogsSpec{Logs: []clusterLogsEntry{{LogsFile: logsFile}}},
 	}
+	docs := []any{conf, logs}
+	if execDir != "" {
+		docs = append(docs, clusterExec{
+			APIVersion: "kwok.x-k8s.io/v1alpha1",
+			Kind:       "ClusterExec",
+			Metadata:   clusterLogsMeta{Name: "sandbox-test-exec"},
+			Spec: clusterExecSpec{Execs: []execTarget{{Local: execTargetLocal{
+				WorkDir: execDir,
+				Envs:    []envVar{{Name: "HOME", Value: execDir}},
+			}}}},
+		})
+	}
 	var out []byte
-	for i, doc := range []any{conf, logs} {
+	for i, doc := range docs {
 		raw, err := yaml.Marshal(doc)
 		if err != nil {
 			return nil, fmt.Errorf("render kwokctl configuration: %w", err)

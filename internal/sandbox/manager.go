@@ -62,6 +62,12 @@ type Config struct {
 	// control plane of clusters created from now on (for bulk loads and
 	// benchmarks).
 	DisableQPSLimits bool
+
+	// testExecDir, when set, gives clusters created from now on a kwok
+	// ClusterExec that runs exec commands on this host in that directory.
+	// Unexported on purpose: only StartForTestWith sets it, never `make run`
+	// or a sandbox the server provisions.
+	testExecDir string
 }
 
 // Manager creates, starts, stops, resizes and deletes sandbox clusters in
@@ -219,7 +225,7 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits)
+	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, m.cfg.testExecDir)
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}

@@ -69,7 +69,7 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true)
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +111,41 @@ func TestRenderKwokctlConfig(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rendered configuration (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderKwokctlConfigExec(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
+	without, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(without), "ClusterExec") {
+		t.Fatalf("configuration without an exec directory has a ClusterExec:\n%s", without)
+	}
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, "/tmp/test/exec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(raw), "---\n")
+	if len(docs) != 3 {
+		t.Fatalf("%d documents, want 3 (configuration, ClusterLogs, ClusterExec):\n%s", len(docs), raw)
+	}
+	var got map[string]any
+	if err := yaml.Unmarshal([]byte(docs[2]), &got); err != nil {
+		t.Fatalf("rendered ClusterExec is not YAML: %v\n%s", err, docs[2])
+	}
+	want := map[string]any{
+		"apiVersion": "kwok.x-k8s.io/v1alpha1",
+		"kind":       "ClusterExec",
+		"metadata":   map[string]any{"name": "sandbox-test-exec"},
+		"spec": map[string]any{"execs": []any{map[string]any{"local": map[string]any{
+			"workDir": "/tmp/test/exec",
+			"envs":    []any{map[string]any{"name": "HOME", "value": "/tmp/test/exec"}},
+		}}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rendered ClusterExec (-want +got):\n%s", diff)
 	}
 }
 
