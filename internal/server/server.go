@@ -117,7 +117,7 @@ func New(cfg Config) (*Server, error) {
 	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
 	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})
-	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
+	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger, Store: cfg.Store})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())
