@@ -15,8 +15,8 @@ import (
 
 // Metadata keys set on huma operations.
 const (
-	metaPublic     = "wheelhouse.public"
-	metaPermission = "wheelhouse.permission"
+	metaPublic        = "wheelhouse.public"
+	metaPermission    = "wheelhouse.permission"
 	metaAuditRefusals = "wheelhouse.auditRefusals"
 )
 
