@@ -3,6 +3,7 @@ package pods
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -123,7 +124,7 @@ func registerExec(api huma.API, d Deps) {
 		if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 			return nil, huma.Error400BadRequest(fmt.Sprintf("pod %s/%s has completed (%s): nothing runs to exec in", pod.Namespace, pod.Name, pod.Status.Phase))
 		}
-		ex, err := newExecutor(c.Config, c.Kube.CoreV1().RESTClient(), pod, &corev1.PodExecOptions{
+		ex, err := newExecutor(d.Logger, c.Config, c.Kube.CoreV1().RESTClient(), pod, &corev1.PodExecOptions{
 			Container: container, Command: in.Command, Stdin: true, Stdout: true, Stderr: !in.TTY, TTY: in.TTY})
 		if err != nil {
 			return nil, fmt.Errorf("exec in pod %s/%s: %w", pod.Namespace, pod.Name, err)
@@ -200,7 +201,7 @@ func execContainer(pod *corev1.Pod, name string) (string, error) {
 // newExecutor returns the exec stream client of the pod: WebSocket (the
 // API server's v5 channel protocol) first, SPDY when the API server or a
 // proxy in front of it cannot upgrade to a WebSocket, as kubectl does.
-func newExecutor(rc *rest.Config, client rest.Interface, pod *corev1.Pod, opts *corev1.PodExecOptions) (remotecommand.Executor, error) {
+func newExecutor(log *slog.Logger, rc *rest.Config, client rest.Interface, pod *corev1.Pod, opts *corev1.PodExecOptions) (remotecommand.Executor, error) {
 	u := client.Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("exec").
 		VersionedParams(opts, scheme.ParameterCodec).URL()
 	ws, err := remotecommand.NewWebSocketExecutor(rc, http.MethodGet, u.String())
@@ -212,7 +213,11 @@ func newExecutor(rc *rest.Config, client rest.Interface, pod *corev1.Pod, opts *
 		return nil, fmt.Errorf("spdy executor: %w", err)
 	}
 	return remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
-		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+		if httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err) {
+			log.Info("Exec falls back to SPDY", "namespace", pod.Namespace, "pod", pod.Name, "error", err)
+			return true
+		}
+		return false
 	})
 }
 
