@@ -281,9 +281,17 @@ func TestPodExec(t *testing.T) {
 		})
 	})
 
-	t.Run("WebSocket to the API server", func(t *testing.T) {
-		if strings.Contains(h.Logs.String(), "Exec falls back to SPDY") {
-			t.Errorf("exec fell back to SPDY against the sandbox's kube-apiserver:\n%s", h.Logs.String())
+	t.Run("server log", func(t *testing.T) {
+		logs := h.Logs.String()
+		if strings.Contains(logs, "Exec falls back to SPDY") {
+			t.Errorf("exec fell back to SPDY against the sandbox's kube-apiserver:\n%s", logs)
+		}
+		// The access log sees the upgrade through its response writer.
+		if !strings.Contains(logs, "path="+base+"/pods/shell/exec status=101") {
+			t.Errorf("no access log line with status 101 for an exec session:\n%s", logs)
+		}
+		if !strings.Contains(logs, `msg="Exec session ended"`) || strings.Contains(logs, "typed text") {
+			t.Errorf("exec session log:\n%s", logs)
 		}
 	})
 
