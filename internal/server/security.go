@@ -28,7 +28,9 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	if ctx.Header("Authorization") == "" {
 		// Browsers cannot set headers on a WebSocket: they offer the token
 		// as a subprotocol instead.
-		if t, ok := operation.WebSocketBearerToken(ctx); ok {
+		h := http.Header{}
+		ctx.EachHeader(func(name, value string) { h.Add(name, value) })
+		if t, ok := operation.WebSocketBearerToken(h); ok {
 			if t == "" {
 				ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse", error="invalid_token"`)
 				_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "malformed bearer token subprotocol: want "+

@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
-
-	"github.com/danielgtaylor/huma/v2"
 )
 
 // WebSocketBearerProtocolPrefix carries a bearer token in the
@@ -33,13 +31,12 @@ func headerHasToken(h http.Header, name, token string) bool {
 	return false
 }
 
-// WebSocketBearerToken returns the token a WebSocket upgrade carries in its
+// WebSocketBearerToken returns the token a WebSocket upgrade with headers h
+// carries in its
 // Sec-WebSocket-Protocol header (see WebSocketBearerProtocolPrefix). found
 // says whether such a subprotocol was offered; a malformed one gives found
 // true and an empty token.
-func WebSocketBearerToken(ctx huma.Context) (token string, found bool) {
-	h := http.Header{}
-	ctx.EachHeader(func(name, value string) { h.Add(name, value) })
+func WebSocketBearerToken(h http.Header) (token string, found bool) {
 	if !IsWebSocketUpgrade(h) {
 		return "", false
 	}

@@ -134,7 +134,7 @@ func (s *execSession) run(connCtx context.Context) execOutcome {
 	wg.Go(func() { cancel(s.readLoop(connCtx, ctx, input, sizes)) })
 	wg.Go(func() { s.watch(connCtx, ctx, cancel) })
 
-	out := &wsWriter{ctx: connCtx, s: s}
+	out := s.output(connCtx)
 	opts := remotecommand.StreamOptions{Stdin: stdinR, Stdout: out, Tty: s.tty}
 	if s.tty {
 		opts.TerminalSizeQueue = sizes
@@ -145,7 +145,7 @@ func (s *execSession) run(connCtx context.Context) execOutcome {
 	err := s.exec.StreamWithContext(ctx, opts)
 	cause := context.Cause(ctx)
 	cancel(errExecDone)
-	// Unblocks a readLoop waiting for the executor to take its input.
+	// Unblocks feed, should it wait for the executor to take input.
 	stdinR.CloseWithError(errExecDone)
 
 	outcome, msg, code, reason := s.outcome(err, cause)
@@ -292,18 +292,26 @@ func (s *execSession) watch(connCtx, ctx context.Context, cancel context.CancelC
 
 func (s *execSession) touch() { s.last.Store(time.Now().UnixNano()) }
 
-// wsWriter sends what the command writes as binary messages.
-type wsWriter struct {
-	ctx context.Context //nolint:containedctx // the connection's lifetime, for its writes
-	s   *execSession
-}
+// writerFunc is an io.Writer that writes whole buffers with f.
+type writerFunc func(p []byte) error
 
-func (w *wsWriter) Write(p []byte) (int, error) {
-	w.s.touch()
-	if err := w.s.conn.Write(w.ctx, websocket.MessageBinary, p); err != nil {
-		return 0, fmt.Errorf("write to the client: %w", err)
+func (f writerFunc) Write(p []byte) (int, error) {
+	if err := f(p); err != nil {
+		return 0, err
 	}
 	return len(p), nil
+}
+
+// output returns the writer that sends what the command writes to the
+// client as binary messages, for as long as connCtx lasts.
+func (s *execSession) output(connCtx context.Context) io.Writer {
+	return writerFunc(func(p []byte) error {
+		s.touch()
+		if err := s.conn.Write(connCtx, websocket.MessageBinary, p); err != nil {
+			return fmt.Errorf("write to the client: %w", err)
+		}
+		return nil
+	})
 }
 
 // sizeQueue hands terminal sizes to the executor, keeping only the newest
