@@ -52,7 +52,7 @@ const execDoc = "Upgrades to a WebSocket (RFC 6455) bridged to the Kubernetes ex
 	"standard error, in the order read). The last message is text: `{\"type\":\"exit\",\"exitCode\":0}` when the " +
 	"command ended (close code 1000), or `{\"type\":\"error\",\"message\":\"...\"}` when the exec stream failed " +
 	"(close code 1011) or a limit ended the session (close code 1008: 30 minutes without input or output, or 8 " +
-	"hours in all). Some runtimes report a failing command as an error message rather than an exit code " +
+	"hours in all) or the server stopped (close code 1001). Some runtimes report a failing command as an error message rather than an exit code " +
 	"(kwok's simulated exec does). The server pings every 30 seconds; a client that does not answer is dropped.\n\n" +
 	"Errors before the upgrade are problem documents: 400 without a command or with an unknown container or a " +
 	"completed pod, 404 for an unknown pod, 426 for a request that is not a WebSocket upgrade.\n\n" +
@@ -142,7 +142,7 @@ func registerExec(api huma.API, d Deps) {
 			}
 			conn.SetReadLimit(1 << 20)
 			start := time.Now()
-			s := &execSession{conn: conn, exec: ex, tty: in.TTY, limits: d.Exec}
+			s := &execSession{conn: conn, exec: ex, tty: in.TTY, limits: d.Exec, shutdown: d.Shutdown}
 			out := s.run(r.Context())
 			attrs := []any{"requestId", in.reqID, "user", p.Username, "cluster", in.Cluster, "namespace", in.Namespace,
 				"pod", in.Name, "container", container, "duration", time.Since(start).Round(time.Millisecond)}

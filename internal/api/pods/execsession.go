@@ -84,6 +84,7 @@ var (
 	errClientGone  = errors.New("client went away")
 	errIdle        = errors.New("idle timeout")
 	errMaxDuration = errors.New("maximum duration reached")
+	errShutdown    = errors.New("server shutting down")
 	errExecDone    = errors.New("exec stream ended")
 )
 
@@ -100,6 +101,8 @@ type execSession struct {
 	exec   remotecommand.Executor
 	tty    bool
 	limits ExecLimits
+	// shutdown, when closed, ends the session: the server is stopping.
+	shutdown <-chan struct{}
 	// last is the time of the last input or output, in Unix nanoseconds.
 	last atomic.Int64
 }
@@ -172,6 +175,8 @@ func (s *execSession) outcome(err, cause error) (execOutcome, *ExecMessage, webs
 		return execOutcome{Err: errClientGone}, nil, websocket.StatusGoingAway, "client went away"
 	case errors.As(cause, &bad):
 		return execOutcome{Err: bad}, &ExecMessage{Type: ExecError, Message: bad.reason}, CloseBadMessage, "bad control message"
+	case errors.Is(cause, errShutdown):
+		return execOutcome{Err: errShutdown}, &ExecMessage{Type: ExecError, Message: "the server is shutting down"}, websocket.StatusGoingAway, "server shutting down"
 	case errors.Is(cause, errIdle):
 		m := fmt.Sprintf("session closed after %s without input or output", s.limits.IdleTimeout)
 		return execOutcome{Err: errIdle}, &ExecMessage{Type: ExecError, Message: m}, CloseLimit, "idle timeout"
@@ -256,8 +261,9 @@ func feed(input <-chan []byte, stdin *io.PipeWriter) {
 	}
 }
 
-// watch pings the client and ends the session when it does not answer or
-// when the session has been idle too long. It returns when ctx ends.
+// watch pings the client and ends the session when it does not answer,
+// when the session has been idle too long or when the server shuts down.
+// It returns when ctx ends.
 func (s *execSession) watch(connCtx, ctx context.Context, cancel context.CancelCauseFunc) {
 	tick := s.limits.PingInterval
 	if s.limits.IdleTimeout < tick {
@@ -269,6 +275,9 @@ func (s *execSession) watch(connCtx, ctx context.Context, cancel context.CancelC
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-s.shutdown:
+			cancel(errShutdown)
 			return
 		case <-t.C:
 		}

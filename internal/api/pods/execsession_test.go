@@ -34,6 +34,13 @@ func (f fakeExecutor) StreamWithContext(ctx context.Context, o remotecommand.Str
 // and a channel that receives the session's outcome when run returns.
 func startSession(t *testing.T, ex remotecommand.Executor, tty bool, limits ExecLimits) (*websocket.Conn, <-chan execOutcome) {
 	t.Helper()
+	return startSessionUntil(t, ex, tty, limits, nil)
+}
+
+// startSessionUntil is startSession for a server that shuts down when
+// shutdown is closed.
+func startSessionUntil(t *testing.T, ex remotecommand.Executor, tty bool, limits ExecLimits, shutdown <-chan struct{}) (*websocket.Conn, <-chan execOutcome) {
+	t.Helper()
 	done := make(chan execOutcome, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ExecProtocol}})
@@ -41,7 +48,7 @@ func startSession(t *testing.T, ex remotecommand.Executor, tty bool, limits Exec
 			t.Errorf("accept: %v", err)
 			return
 		}
-		s := &execSession{conn: conn, exec: ex, tty: tty, limits: limits}
+		s := &execSession{conn: conn, exec: ex, tty: tty, limits: limits, shutdown: shutdown}
 		done <- s.run(r.Context())
 	}))
 	t.Cleanup(srv.Close)
@@ -212,5 +219,23 @@ func TestExecSessionClientGone(t *testing.T) {
 	case <-stopped:
 	default:
 		t.Error("session returned before its exec stream stopped")
+	}
+}
+
+func TestExecSessionServerShutdown(t *testing.T) {
+	ex := fakeExecutor{stream: func(ctx context.Context, o remotecommand.StreamOptions) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}}
+	shutdown := make(chan struct{})
+	conn, done := startSessionUntil(t, ex, true, ExecLimits{PingInterval: 50 * time.Millisecond}, shutdown)
+	send(t, conn, websocket.MessageBinary, "ls\r")
+	close(shutdown)
+	_, last, status := readUntilEnd(t, conn)
+	if last.Type != ExecError || last.Message != "the server is shutting down" || status != websocket.StatusGoingAway {
+		t.Errorf("last %+v, close %d", last, status)
+	}
+	if o := outcomeOf(t, done); !errors.Is(o.Err, errShutdown) {
+		t.Errorf("outcome %+v", o)
 	}
 }

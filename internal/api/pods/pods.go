@@ -44,6 +44,10 @@ type Deps struct {
 	Store *store.Store
 	// Exec bounds exec sessions; zero fields take their defaults.
 	Exec ExecLimits
+	// Shutdown is closed when the server stops: exec sessions, which
+	// outlive the HTTP server's graceful shutdown (their connections are
+	// hijacked), then end with close code 1001.
+	Shutdown <-chan struct{}
 }
 
 // PodNamespaceInput names a namespace of a cluster.
