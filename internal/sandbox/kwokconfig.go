@@ -102,6 +102,34 @@ type clusterLogsEntry struct {
 	Follow   bool   `json:"follow"`
 }
 
+// clusterExec is kwok's ClusterExec (kwok.x-k8s.io/v1alpha1): how `kubectl
+// exec` runs commands in the containers of the selected pods. kwok runs
+// them as processes on the host, so only test clusters get one.
+type clusterExec struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Metadata   clusterLogsMeta `json:"metadata"`
+	Spec       clusterExecSpec `json:"spec"`
+}
+
+type clusterExecSpec struct {
+	Execs []execTarget `json:"execs"`
+}
+
+type execTarget struct {
+	Local execTargetLocal `json:"local"`
+}
+
+type execTargetLocal struct {
+	WorkDir string   `json:"workDir"`
+	Envs    []envVar `json:"envs"`
+}
+
+type envVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
 // renderKwokctlConfig renders the kwokctl configuration file of a new
 // cluster: binary runtime, every component bound to 127.0.0.1 on the given
 // ports, kwokctl's download cache inside the sandbox state directory, no
@@ -110,7 +138,12 @@ type clusterLogsEntry struct {
 // it `kubectl logs` fails on simulated pods). With ms, the cluster also runs
 // metrics-server from ms.Binary on p.MetricsServer and emulates resource
 // usage (see sandboxResourceUsage).
-func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, ms *metricsServerSettings) ([]byte, error) {
+//
+// With execDir set (test clusters only, see StartForTestWith) it adds a
+// ClusterExec that runs the commands of `kubectl exec` in every container as
+// processes on this host, in execDir with HOME set to it. Without one, exec
+// on simulated pods fails: kwok has nothing to run them in but the host.
+func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, ms *metricsServerSettings, execDir string) ([]byte, error) {
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -159,6 +192,17 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 			{Key: "kubelet-preferred-address-types", Value: "Hostname", Override: true},
 		}})
 		docs = []any{conf, logs, sandboxResourceUsage()}
+	}
+	if execDir != "" {
+		docs = append(docs, clusterExec{
+			APIVersion: "kwok.x-k8s.io/v1alpha1",
+			Kind:       "ClusterExec",
+			Metadata:   clusterLogsMeta{Name: "sandbox-test-exec"},
+			Spec: clusterExecSpec{Execs: []execTarget{{Local: execTargetLocal{
+				WorkDir: execDir,
+				Envs:    []envVar{{Name: "HOME", Value: execDir}},
+			}}}},
+		})
 	}
 	var out []byte
 	for i, doc := range docs {

@@ -70,6 +70,12 @@ type Config struct {
 	// on only where they need it. Needs TOOLS-DIR/bin/metrics-server (`make
 	// tools`); an existing cluster keeps what it was created with.
 	MetricsServer bool
+
+	// testExecDir, when set, gives clusters created from now on a kwok
+	// ClusterExec that runs exec commands on this host in that directory.
+	// Unexported on purpose: only StartForTestWith sets it, never `make run`
+	// or a sandbox the server provisions.
+	testExecDir string
 }
 
 // Manager creates, starts, stops, resizes and deletes sandbox clusters in
@@ -238,7 +244,7 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 		}
 		ms = &metricsServerSettings{Binary: m.tools.path(binMetricsServer), ManifestDir: dir}
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, ms)
+	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, ms, m.cfg.testExecDir)
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}

@@ -69,7 +69,7 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, nil)
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestRenderKwokctlConfig(t *testing.T) {
 func TestRenderKwokctlConfigMetricsServer(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006, MetricsServer: 20007}
 	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false,
-		&metricsServerSettings{Binary: "/tools/bin/metrics-server", ManifestDir: "/state/configs/local-metrics-server"})
+		&metricsServerSettings{Binary: "/tools/bin/metrics-server", ManifestDir: "/state/configs/local-metrics-server"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,5 +371,40 @@ func TestComponentAlive(t *testing.T) {
 	m.removeStalePIDs("local")
 	if _, err := os.Stat(filepath.Join(pids, "kube-apiserver.pid")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale pid file kept: %v", err)
+	}
+}
+
+func TestRenderKwokctlConfigExec(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
+	without, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(without), "ClusterExec") {
+		t.Fatalf("configuration without an exec directory has a ClusterExec:\n%s", without)
+	}
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, nil, "/tmp/test/exec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(string(raw), "---\n")
+	if len(docs) != 3 {
+		t.Fatalf("%d documents, want 3 (configuration, ClusterLogs, ClusterExec):\n%s", len(docs), raw)
+	}
+	var got map[string]any
+	if err := yaml.Unmarshal([]byte(docs[2]), &got); err != nil {
+		t.Fatalf("rendered ClusterExec is not YAML: %v\n%s", err, docs[2])
+	}
+	want := map[string]any{
+		"apiVersion": "kwok.x-k8s.io/v1alpha1",
+		"kind":       "ClusterExec",
+		"metadata":   map[string]any{"name": "sandbox-test-exec"},
+		"spec": map[string]any{"execs": []any{map[string]any{"local": map[string]any{
+			"workDir": "/tmp/test/exec",
+			"envs":    []any{map[string]any{"name": "HOME", "value": "/tmp/test/exec"}},
+		}}}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rendered ClusterExec (-want +got):\n%s", diff)
 	}
 }

@@ -28,7 +28,26 @@ const testDownTimeout = 2 * time.Minute
 // namespaces).
 func StartForTest(t testing.TB, nodes int) (kubeconfigPath string) {
 	t.Helper()
+	return StartForTestWith(t, nodes, TestOptions{})
+}
+
+// TestOptions are the opt-in features of a test cluster.
+type TestOptions struct {
+	// Exec makes `kubectl exec` (the pods/exec subresource) work on the
+	// simulated pods: kwok runs each command as a process on this host, as
+	// the user running the test, in a fresh directory under the test's
+	// temporary directory (also its HOME). Commands see the host, not a
+	// container: use it only for commands a test itself chooses.
+	Exec bool
+}
+
+// StartForTestWith is StartForTest with opts.
+func StartForTestWith(t testing.TB, nodes int, opts TestOptions) (kubeconfigPath string) {
+	t.Helper()
 	m, name := newTestManager(t)
+	if opts.Exec {
+		m.cfg.testExecDir = t.TempDir()
+	}
 	st, err := m.Up(t.Context(), name, nodes)
 	if err != nil {
 		t.Fatalf("start sandbox cluster for %s: %v", t.Name(), err)

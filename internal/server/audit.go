@@ -19,11 +19,18 @@ const auditWriteTimeout = 5 * time.Second
 // requests refused by authentication or authorization and bodies that fail
 // validation). It records the operation, the path and the caller, never the
 // body or query string, so secrets sent in a request cannot reach the log.
+//
+// A read that acts (exec, marked with operation.AuditRefusals) is recorded
+// here only when it is refused or fails; its handler records its success.
 func (s *Server) audit(ctx huma.Context, next func(huma.Context)) {
+	refusalsOnly := false
 	switch ctx.Method() {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		next(ctx)
-		return
+		if !operation.AuditsRefusals(ctx.Operation()) {
+			next(ctx)
+			return
+		}
+		refusalsOnly = true
 	}
 	note := &operation.AuditNote{}
 	next(huma.WithValue(ctx, operation.AuditNoteContextKey(), note))
@@ -32,6 +39,9 @@ func (s *Server) audit(ctx huma.Context, next func(huma.Context)) {
 	status := ctx.Status()
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if refusalsOnly && status < 400 {
+		return
 	}
 	u := ctx.URL()
 	entry := &store.AuditEntry{

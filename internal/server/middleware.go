@@ -52,7 +52,12 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if !ok {
 		return nil, nil, errors.New("response writer does not support hijacking")
 	}
-	return h.Hijack()
+	c, rw, err := h.Hijack()
+	if err == nil && w.status == 0 {
+		// The handler wrote 101 Switching Protocols on the connection itself.
+		w.status = http.StatusSwitchingProtocols
+	}
+	return c, rw, err
 }
 
 // recoverPanics turns a panic in a handler into a 500 problem document and

@@ -13,7 +13,9 @@ import (
 
 // authenticate resolves the bearer token of every non-public operation and
 // puts the principal in the context; a missing, expired or revoked token
-// ends the request with 401.
+// ends the request with 401. The token comes from the Authorization header
+// or, on a WebSocket upgrade without one, from a subprotocol (see
+// operation.WebSocketBearerProtocolPrefix).
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
 	ri := infoFrom(ctx.Context())
@@ -23,6 +25,21 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	scheme, token, _ := strings.Cut(ctx.Header("Authorization"), " ")
+	if ctx.Header("Authorization") == "" {
+		// Browsers cannot set headers on a WebSocket: they offer the token
+		// as a subprotocol instead.
+		h := http.Header{}
+		ctx.EachHeader(func(name, value string) { h.Add(name, value) })
+		if t, ok := operation.WebSocketBearerToken(h); ok {
+			if t == "" {
+				ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse", error="invalid_token"`)
+				_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "malformed bearer token subprotocol: want "+
+					operation.WebSocketBearerProtocolPrefix+"<base64url of the token, no padding>")
+				return
+			}
+			scheme, token = "Bearer", t
+		}
+	}
 	if !strings.EqualFold(scheme, "bearer") || token == "" {
 		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse"`)
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -75,6 +76,10 @@ type Server struct {
 	api     huma.API
 	metrics *metrics
 	handler http.Handler
+	// shutdown is closed when Serve starts to shut down, to end the
+	// WebSocket sessions that graceful shutdown does not wait for.
+	shutdown     chan struct{}
+	shutdownOnce sync.Once
 }
 
 // New builds the server and registers every API area.
@@ -94,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
 	}
-	s := &Server{cfg: cfg, metrics: newMetrics()}
+	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{})}
 
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
@@ -117,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
 	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})
-	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
+	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger, Store: cfg.Store, Shutdown: s.shutdown})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())
@@ -176,6 +181,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tc *tls.Config) err
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		TLSConfig:         tc,
 	}
+	// Hijacked connections (exec sessions) are not drained by Shutdown.
+	srv.RegisterOnShutdown(func() { s.shutdownOnce.Do(func() { close(s.shutdown) }) })
 	errc := make(chan error, 1)
 	go func() {
 		if tc != nil {

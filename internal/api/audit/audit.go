@@ -29,7 +29,7 @@ type AuditEntry struct {
 	Username   string    `json:"username" doc:"Who made the request; for a failed login, the name tried"`
 	Action     string    `json:"action" doc:"Operation id, e.g. create-user"`
 	Method     string    `json:"method"`
-	Target     string    `json:"target" doc:"Request path"`
+	Target     string    `json:"target" doc:"Request path; an exec session (exec-pod) adds its command, container and tty as a query"`
 	Outcome    string    `json:"outcome" enum:"success,failure,denied"`
 	StatusCode int       `json:"statusCode"`
 	SourceAddr string    `json:"sourceAddr"`

@@ -15,8 +15,9 @@ import (
 
 // Metadata keys set on huma operations.
 const (
-	metaPublic     = "wheelhouse.public"
-	metaPermission = "wheelhouse.permission"
+	metaPublic        = "wheelhouse.public"
+	metaPermission    = "wheelhouse.permission"
+	metaAuditRefusals = "wheelhouse.auditRefusals"
 )
 
 // BearerScheme is the OpenAPI security scheme name for Wheelhouse tokens.
@@ -50,6 +51,24 @@ func Public(method, path, id, summary string, tags []string) huma.Operation {
 		Tags:        tags,
 		Metadata:    map[string]any{metaPublic: true},
 	}
+}
+
+// AuditRefusals marks a GET operation that acts (an exec session): the
+// audit middleware, which otherwise records only mutating requests, also
+// records its refused and failed requests (any 4xx or 5xx). The handler
+// records its own success with what the middleware cannot know (for exec,
+// the command), before it starts.
+func AuditRefusals(op *huma.Operation) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[metaAuditRefusals] = true
+}
+
+// AuditsRefusals reports whether AuditRefusals marked op.
+func AuditsRefusals(op *huma.Operation) bool {
+	v, _ := op.Metadata[metaAuditRefusals].(bool)
+	return v
 }
 
 // IsPublic reports whether op needs no authentication.

@@ -4,7 +4,9 @@
 // deletion, and container logs streamed from the API server as plain text,
 // as a download or, when following, as Server-Sent Events. It also serves
 // the events of a namespace from the cache and a cluster's event stream
-// (Server-Sent Events from a watch on the API server).
+// (Server-Sent Events from a watch on the API server), and exec: a
+// terminal in a container over a WebSocket, bridged to the Kubernetes exec
+// subresource.
 package pods
 
 import (
@@ -19,6 +21,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // Permission resources of the pod and event operations.
@@ -37,6 +40,14 @@ type Deps struct {
 	// Logger records streams that end with an error after their headers
 	// were sent, when no error response is possible any more.
 	Logger *slog.Logger
+	// Store receives the audit record of every exec session start.
+	Store *store.Store
+	// Exec bounds exec sessions; zero fields take their defaults.
+	Exec ExecLimits
+	// Shutdown is closed when the server stops: exec sessions, which
+	// outlive the HTTP server's graceful shutdown (their connections are
+	// hijacked), then end with close code 1001.
+	Shutdown <-chan struct{}
 }
 
 // PodNamespaceInput names a namespace of a cluster.
@@ -143,6 +154,7 @@ func Register(api huma.API, d Deps) {
 	})
 
 	registerLogs(api, d)
+	registerExec(api, d)
 	registerEvents(api, d)
 }
 
