@@ -47,6 +47,17 @@ fmt: ## gofmt every Go file
 vet: ## go vet
 	$(GO) vet ./...
 
+# staticcheck is pinned and fetched through the Go module proxy by `go run`,
+# so it needs no install step and every machine runs the same checks.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: lint
+lint: ## gofmt check, go vet and staticcheck (CI runs it before the tests)
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [[ -n "$$unformatted" ]]; then echo "lint: not gofmt-ed (make fmt):"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
 .PHONY: verify
 verify: ## Check that go.mod is tidy and the README's configuration table is current
 	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy)
