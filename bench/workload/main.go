@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -25,7 +26,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
@@ -36,6 +36,7 @@ import (
 	"k8s.io/klog/v2"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -59,6 +60,7 @@ type options struct {
 	stateDir    string
 	operatorFst bool
 	priorityQ   bool
+	profile     string
 }
 
 func main() {
@@ -74,6 +76,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "sandbox state directory (default: a temporary directory, removed at the end)")
 	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch")
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write a 30 s CPU profile of the API server, taken 10 s into the operator batch, to this file")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -101,7 +104,13 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		defer os.RemoveAll(d)
 		stateDir = d
 	}
-	m, err := sandbox.NewManager(sandbox.Config{StateDir: stateDir, ToolsDir: o.toolsDir, Logger: logger, DisableQPSLimits: true})
+	m, err := sandbox.NewManager(sandbox.Config{StateDir: stateDir, ToolsDir: o.toolsDir, Logger: logger, DisableQPSLimits: true,
+		// Room for 2N Services in the API server's own range. The default
+		// range is a /24 (254 Services); a ServiceCIDR added later gives
+		// more, but from a different allocator (a global lock held over an
+		// IPAddress create), so the first batch would get the /24's faster
+		// allocations and the second batch only the slower ones.
+		ServiceClusterIPRange: benchServiceRange})
 	if err != nil {
 		return err
 	}
@@ -145,36 +154,92 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 
-	if err := widenServiceRange(ctx, c); err != nil {
-		return err
-	}
-
 	reg := prometheus.NewRegistry()
 	if err := startController(ctx, cfg, scheme, o, reg); err != nil {
 		return err
 	}
+	// Both batches see their objects the same way the controller does:
+	// through an informer (a watch), not by listing every object again
+	// and again, which would load the API server and the bench's own CPU
+	// with the batch's size (and more for the Workloads' larger objects).
+	watched, err := startWatchCache(ctx, loadCfg, scheme)
+	if err != nil {
+		return err
+	}
+	meter, err := newCostMeter(loadCfg, filepath.Join(stateDir, "clusters", name))
+	if err != nil {
+		return err
+	}
 
 	batches := []func(context.Context) (time.Duration, error){
-		func(ctx context.Context) (time.Duration, error) { return directBatch(ctx, c, o, logger) },
-		func(ctx context.Context) (time.Duration, error) { return operatorBatch(ctx, c, o, logger) },
+		func(ctx context.Context) (time.Duration, error) { return directBatch(ctx, c, watched, o, logger) },
+		func(ctx context.Context) (time.Duration, error) { return operatorBatch(ctx, c, watched, o, logger) },
 	}
 	if o.operatorFst {
 		batches[0], batches[1] = batches[1], batches[0]
 	}
 	var times [2]time.Duration
+	var costs [2]batchCost
 	for i, b := range batches {
+		before, err := meter.snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		if o.profile != "" && (i == 1) != o.operatorFst {
+			go meter.profile(ctx, o.profile, 10*time.Second, 30*time.Second, logger)
+		}
 		d, err := b(ctx)
 		if err != nil {
 			return err
 		}
-		times[i] = d
+		after, err := meter.snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		times[i], costs[i] = d, diffCost(before, after)
 	}
 	direct, operator := times[0], times[1]
+	directCost, operatorCost := costs[0], costs[1]
 	if o.operatorFst {
 		direct, operator = times[1], times[0]
+		directCost, operatorCost = costs[1], costs[0]
 	}
-	return report(o, direct, operator, reg)
+	if err := report(o, direct, operator, reg); err != nil {
+		return err
+	}
+	printCosts(o.n, directCost, operatorCost)
+	return nil
 }
+
+// startWatchCache starts an informer cache on the batches' namespaces for
+// Deployments and Workloads and waits for it to sync.
+func startWatchCache(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme) (cache.Cache, error) {
+	cc, err := cache.New(cfg, cache.Options{Scheme: scheme, DefaultNamespaces: map[string]cache.Config{
+		directNamespace: {}, operatorNamespace: {},
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("watch cache: %w", err)
+	}
+	for _, obj := range []client.Object{&appsv1.Deployment{}, &appsv1alpha1.Workload{}} {
+		if _, err := cc.GetInformer(ctx, obj); err != nil {
+			return nil, fmt.Errorf("informer for %T: %w", obj, err)
+		}
+	}
+	go func() {
+		if err := cc.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			slog.Error("Watch cache stopped", "error", err)
+		}
+	}()
+	if !cc.WaitForCacheSync(ctx) {
+		return nil, errors.New("watch cache did not sync")
+	}
+	return cc, nil
+}
+
+const (
+	directNamespace   = "direct"
+	operatorNamespace = "operator"
+)
 
 // startController runs the Workload controller in this process, as
 // `wheelhouse operator` would, with its histogram in reg.
@@ -211,37 +276,9 @@ func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Sch
 	return nil
 }
 
-// benchServiceCIDR adds room for 2N Services: the sandbox's API server has
-// the default service range, a /24 (254 Services).
-const benchServiceCIDR = "10.96.0.0/16"
-
-// widenServiceRange adds a ServiceCIDR (networking.k8s.io/v1, served by
-// default since Kubernetes 1.33) and waits until the API server allocates
-// from it.
-func widenServiceRange(ctx context.Context, c client.Client) error {
-	sc := &networkingv1.ServiceCIDR{
-		ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse-bench"},
-		Spec:       networkingv1.ServiceCIDRSpec{CIDRs: []string{benchServiceCIDR}},
-	}
-	if err := c.Create(ctx, sc); err != nil {
-		return fmt.Errorf("create ServiceCIDR %s: %w", benchServiceCIDR, err)
-	}
-	for {
-		if err := c.Get(ctx, client.ObjectKeyFromObject(sc), sc); err != nil {
-			return fmt.Errorf("get ServiceCIDR: %w", err)
-		}
-		for _, cond := range sc.Status.Conditions {
-			if cond.Type == networkingv1.ServiceCIDRConditionReady && cond.Status == metav1.ConditionTrue {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("ServiceCIDR %s not ready: %w", benchServiceCIDR, ctx.Err())
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
+// benchServiceRange is the sandbox API server's service range: room for
+// 2N Services, all from one allocator.
+const benchServiceRange = "10.96.0.0/16"
 
 // podTemplate is the pod of both batches: one container, kwok runs it.
 func podTemplate() corev1.PodTemplateSpec {
@@ -252,8 +289,8 @@ func podTemplate() corev1.PodTemplateSpec {
 
 // directBatch creates N Deployments and N Services in namespace "direct"
 // and waits until every Deployment has its pod ready.
-func directBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
-	const ns = "direct"
+func directBatch(ctx context.Context, c client.Client, watched client.Reader, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = directNamespace
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		return 0, fmt.Errorf("namespace %s: %w", ns, err)
 	}
@@ -286,7 +323,7 @@ func directBatch(ctx context.Context, c client.Client, o options, logger *slog.L
 	}
 	created := time.Since(start)
 	err = waitUntil(ctx, logger, "direct", o.n, func(ctx context.Context) (int, error) {
-		_, ready, err := countDeployments(ctx, c, ns)
+		_, ready, err := countDeployments(ctx, watched, ns)
 		return ready, err
 	})
 	total := time.Since(start)
@@ -296,8 +333,8 @@ func directBatch(ctx context.Context, c client.Client, o options, logger *slog.L
 
 // operatorBatch creates N Workloads in namespace "operator" and waits until
 // every one reports phase Running.
-func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
-	const ns = "operator"
+func operatorBatch(ctx context.Context, c client.Client, watched client.Reader, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = operatorNamespace
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		return 0, fmt.Errorf("namespace %s: %w", ns, err)
 	}
@@ -326,7 +363,7 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 	var childrenCreated, childrenReady time.Duration
 	err = waitUntil(ctx, logger, "operator", o.n, func(ctx context.Context) (int, error) {
 		if childrenReady == 0 {
-			exist, ready, err := countDeployments(ctx, c, ns)
+			exist, ready, err := countDeployments(ctx, watched, ns)
 			if err != nil {
 				return 0, err
 			}
@@ -338,7 +375,7 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 			}
 		}
 		list := &appsv1alpha1.WorkloadList{}
-		if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+		if err := watched.List(ctx, list, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 			return 0, err
 		}
 		running := 0
@@ -357,9 +394,9 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 
 // countDeployments counts the Deployments of ns and those whose one pod
 // is ready.
-func countDeployments(ctx context.Context, c client.Client, ns string) (exist, ready int, err error) {
+func countDeployments(ctx context.Context, c client.Reader, ns string) (exist, ready int, err error) {
 	list := &appsv1.DeploymentList{}
-	if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+	if err := c.List(ctx, list, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return 0, 0, err
 	}
 	for _, d := range list.Items {

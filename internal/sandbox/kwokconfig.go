@@ -98,8 +98,9 @@ type clusterLogsEntry struct {
 // ports, kwokctl's download cache inside the sandbox state directory, no
 // leader election, and a
 // ClusterLogs that serves logsFile as the log of every container (without
-// it `kubectl logs` fails on simulated pods).
-func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool) ([]byte, error) {
+// it `kubectl logs` fails on simulated pods). A non-empty serviceRange
+// becomes the API server's --service-cluster-ip-range.
+func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, serviceRange string) ([]byte, error) {
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -123,6 +124,11 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 			{Name: "kube-controller-manager", ExtraArgs: []extraArgs{{Key: "leader-elect", Value: "false"}}},
 			{Name: "kube-scheduler", ExtraArgs: []extraArgs{{Key: "leader-elect", Value: "false"}}},
 		},
+	}
+	if serviceRange != "" {
+		conf.ComponentsPatches = append(conf.ComponentsPatches, componentsPatch{
+			Name: "kube-apiserver", ExtraArgs: []extraArgs{{Key: "service-cluster-ip-range", Value: serviceRange}},
+		})
 	}
 	logs := clusterLogs{
 		APIVersion: "kwok.x-k8s.io/v1alpha1",

@@ -62,6 +62,10 @@ type Config struct {
 	// control plane of clusters created from now on (for bulk loads and
 	// benchmarks).
 	DisableQPSLimits bool
+	// ServiceClusterIPRange is the API server's --service-cluster-ip-range
+	// for clusters created from now on. Default: the API server's own
+	// (10.0.0.0/24, 254 Services).
+	ServiceClusterIPRange string
 }
 
 // Manager creates, starts, stops, resizes and deletes sandbox clusters in
@@ -219,7 +223,7 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits)
+	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, m.cfg.ServiceClusterIPRange)
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}

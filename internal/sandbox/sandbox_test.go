@@ -69,7 +69,7 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true)
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +111,22 @@ func TestRenderKwokctlConfig(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rendered configuration (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderKwokctlConfigServiceRange(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
+	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, "10.96.0.0/16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf kwokctlConfiguration
+	if err := yaml.Unmarshal([]byte(strings.Split(string(raw), "---\n")[0]), &conf); err != nil {
+		t.Fatal(err)
+	}
+	want := componentsPatch{Name: "kube-apiserver", ExtraArgs: []extraArgs{{Key: "service-cluster-ip-range", Value: "10.96.0.0/16"}}}
+	if n := len(conf.ComponentsPatches); n == 0 || !cmp.Equal(conf.ComponentsPatches[n-1], want) {
+		t.Errorf("components patches = %+v, want the last to be %+v", conf.ComponentsPatches, want)
 	}
 }
 
