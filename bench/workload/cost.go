@@ -238,7 +238,7 @@ func (m *costMeter) profile(ctx context.Context, path string, delay, d time.Dura
 		return
 	case <-time.After(delay):
 	}
-	raw, err := m.rest.Get().AbsPath("/debug/pprof/profile").Param("seconds", strconv.Itoa(int(d.Seconds()))).Timeout(d+time.Minute).DoRaw(ctx)
+	raw, err := m.rest.Get().AbsPath("/debug/pprof/profile").Param("seconds", strconv.Itoa(int(d.Seconds()))).Timeout(d + time.Minute).DoRaw(ctx)
 	if err == nil {
 		err = os.WriteFile(path, raw, 0o644)
 	}
