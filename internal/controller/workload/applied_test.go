@@ -61,4 +61,46 @@ func TestApplySkippedWhenUnchanged(t *testing.T) {
 	env.r.applied.forget(w.UID)
 	pass(w)
 	g.Expect(applies).To(Equal(7), "forgotten: applied again")
+
+	// Metadata edits bump no generation; they are compared with the live
+	// object.
+	d := &appsv1.Deployment{}
+	g.Expect(env.client.Get(t.Context(), key(), d)).To(Succeed())
+	d.Labels["team"] = "someone-else"
+	g.Expect(env.client.Update(t.Context(), d)).To(Succeed())
+	pass(w)
+	g.Expect(applies).To(Equal(7), "a label the controller does not declare: no write")
+
+	g.Expect(env.client.Get(t.Context(), key(), d)).To(Succeed())
+	delete(d.Labels, appsv1alpha1.LabelManagedBy)
+	g.Expect(env.client.Update(t.Context(), d)).To(Succeed())
+	pass(w)
+	g.Expect(applies).To(Equal(8), "a declared label removed: applied again")
+
+}
+
+func TestMetadataKept(t *testing.T) {
+	w := newWorkload(appsv1alpha1.WorkloadTypeJob)
+	desired, err := desiredChild(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(client.Object)
+		want bool
+	}{
+		{"unchanged", func(client.Object) {}, true},
+		{"foreign label added", func(o client.Object) { o.GetLabels()["x"] = "y" }, true},
+		{"declared label changed", func(o client.Object) { o.GetLabels()[appsv1alpha1.LabelManagedBy] = "other" }, false},
+		{"declared annotation removed", func(o client.Object) { o.SetAnnotations(nil) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			live := desired.DeepCopyObject().(client.Object)
+			tc.edit(live)
+			if got := metadataKept(live, desired); got != tc.want {
+				t.Errorf("metadataKept = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

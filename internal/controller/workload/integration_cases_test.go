@@ -105,6 +105,22 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 		g.Expect(d.Spec.Template.Spec.Containers[0].Image).To(Equal("nginx:1.27"))
 	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
 
+	// Drift of metadata only (no new generation): someone changes a label
+	// the controller declares; it comes back.
+	g.Eventually(func() error {
+		d := &appsv1.Deployment{}
+		if err := env.c.Get(ctx, key, d); err != nil {
+			return err
+		}
+		d.Labels[appsv1alpha1.LabelManagedBy] = "someone-else"
+		return env.c.Update(ctx, d)
+	}).WithTimeout(eventuallyTimeout).Should(Succeed())
+	g.Eventually(func(g Gomega) {
+		d := &appsv1.Deployment{}
+		g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
+		g.Expect(d.Labels).To(HaveKeyWithValue(appsv1alpha1.LabelManagedBy, FieldManager))
+	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
+
 	// Drift: someone deletes the Deployment and the Service; both come back.
 	oldDeployment, oldService := d.UID, svc.UID
 	g.Expect(env.c.Delete(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}})).To(Succeed())

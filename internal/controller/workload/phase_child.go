@@ -89,7 +89,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	if err != nil {
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
-	if exists && r.applied.upToDate(w.UID, live, hash) {
+	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
 		s.child = live
 		return ctrl.Result{}, nil
 	}

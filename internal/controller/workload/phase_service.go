@@ -61,7 +61,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	if err != nil {
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
-	if exists && r.applied.upToDate(w.UID, live, hash) {
+	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
 		s.service, s.serviceKnown = live, true
 		return ctrl.Result{}, nil
 	}
