@@ -258,7 +258,7 @@ func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Sch
 	if err != nil {
 		return err
 	}
-	r, err := workload.New(workload.Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
+	r, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
 	if err != nil {
 		return err
 	}

@@ -141,8 +141,9 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 	}
 
 	r, err := workload.New(workload.Config{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("wheelhouse-workload"),
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("wheelhouse-workload"),
 	})
 	if err != nil {
 		return err

@@ -219,7 +219,7 @@ func (w *Workloads) run(ctx context.Context, name string, r *running) {
 		fail(fmt.Errorf("controller manager: %w", err))
 		return
 	}
-	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + name})
+	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + name})
 	if err != nil {
 		fail(err)
 		return

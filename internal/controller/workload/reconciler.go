@@ -36,6 +36,13 @@ const DefaultPollInterval = 2 * time.Second
 type Config struct {
 	// Client reads (from the manager's cache) and writes objects. Required.
 	Client client.Client
+	// APIReader reads from the API server itself, bypassing the cache
+	// (the manager's GetAPIReader). When the status patch meets a conflict
+	// because the cache has not yet seen the controller's own previous
+	// status write, the Workload is read again through it and the status
+	// patched again in the same pass, instead of failing the pass and
+	// retrying from the same stale cache. Default: Client.
+	APIReader client.Reader
 	// Recorder records the controller's events. Default: discard.
 	Recorder events.EventRecorder
 	// Metrics receives the reconcile latency. Default: NewMetrics(nil).
@@ -52,6 +59,7 @@ type Config struct {
 // Reconciler reconciles Workloads.
 type Reconciler struct {
 	client       client.Client
+	apiReader    client.Reader
 	applied      *appliedCache
 	recorder     events.EventRecorder
 	metrics      *Metrics
@@ -80,8 +88,12 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.Name == "" {
 		cfg.Name = ControllerName
 	}
+	if cfg.APIReader == nil {
+		cfg.APIReader = cfg.Client
+	}
 	return &Reconciler{
 		client:       cfg.Client,
+		apiReader:    cfg.APIReader,
 		applied:      newAppliedCache(),
 		recorder:     cfg.Recorder,
 		metrics:      cfg.Metrics,
@@ -176,10 +188,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	s := &scope{workload: w}
 	helper := newPatchHelper(r.client, w)
 	defer func() {
-		if w.DeletionTimestamp.IsZero() {
-			summarize(s, retErr)
+		if !w.DeletionTimestamp.IsZero() {
+			if err := helper.patch(ctx, w); err != nil {
+				retErr = errors.Join(retErr, err)
+			}
+			return
 		}
-		if err := helper.patch(ctx, w); err != nil {
+		if err := r.patchStatus(ctx, s, helper, retErr); err != nil {
 			retErr = errors.Join(retErr, err)
 		}
 	}()
@@ -188,6 +203,31 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		return r.reconcileDelete(ctx, s)
 	}
 	return r.reconcileNormal(ctx, s)
+}
+
+// patchStatus summarizes the pass (err is how it ended) into the
+// Workload's status and patches it. A conflict most often means that the
+// cache has not caught up with this controller's own previous status write;
+// the Workload is then read from the API server and, if its spec is still
+// the one this pass worked on, summarized and patched once more.
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) error {
+	w := s.workload
+	summarize(s, err)
+	perr := helper.patch(ctx, w)
+	if perr == nil || !apierrors.IsConflict(perr) {
+		return perr
+	}
+	fresh := &appsv1alpha1.Workload{}
+	if gerr := r.apiReader.Get(ctx, client.ObjectKeyFromObject(w), fresh); gerr != nil {
+		return errors.Join(perr, fmt.Errorf("get workload %s/%s after a conflict: %w", w.Namespace, w.Name, gerr))
+	}
+	if fresh.Generation != w.Generation || !fresh.DeletionTimestamp.IsZero() || fresh.UID != w.UID {
+		return perr // a newer spec or a deletion: the next pass handles it
+	}
+	*w = *fresh
+	helper = newPatchHelper(r.client, w)
+	summarize(s, err)
+	return helper.patch(ctx, w)
 }
 
 // reconcileNormal runs the phases in order and stops at the first error.
