@@ -179,10 +179,10 @@ func TestNewRequiresClient(t *testing.T) {
 // failing; a conflict with a newer spec fails the pass for the next one.
 func TestStatusConflictReadsAgain(t *testing.T) {
 	for _, tc := range []struct {
-		name       string
-		bumpSpec   bool
-		wantErr    bool
-		wantPhase  appsv1alpha1.WorkloadPhase
+		name        string
+		bumpSpec    bool
+		wantErr     bool
+		wantPhase   appsv1alpha1.WorkloadPhase
 		wantPatches int
 	}{
 		{name: "same spec: patched again", wantPhase: appsv1alpha1.PhasePending, wantPatches: 2},
