@@ -67,7 +67,7 @@ func main() {
 	var o options
 	flag.IntVar(&o.n, "n", 1000, "Deployments (and Workloads) per batch")
 	flag.IntVar(&o.nodes, "nodes", 100, "simulated nodes of the sandbox cluster")
-	flag.IntVar(&o.workers, "concurrency", 16, "the controller's concurrent reconciles (the operator's --concurrency default)")
+	flag.IntVar(&o.workers, "concurrency", workload.DefaultConcurrency, "the controller's concurrent reconciles (the operator's --concurrency default)")
 	flag.IntVar(&o.creators, "creators", 16, "goroutines creating objects, for both batches")
 	flag.Float64Var(&o.qps, "kube-api-qps", -1, "the controller's client QPS (the operator's default: none)")
 	flag.IntVar(&o.burst, "kube-api-burst", 0, "the controller's client burst (the operator's default)")
@@ -76,7 +76,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "sandbox state directory (default: a temporary directory, removed at the end)")
 	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch")
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
-	flag.StringVar(&o.profile, "apiserver-profile", "", "write a 30 s CPU profile of the API server, taken 10 s into the operator batch, to this file")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -185,8 +185,12 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		if o.profile != "" && (i == 1) != o.operatorFst {
-			go meter.profile(ctx, o.profile, 10*time.Second, 30*time.Second, logger)
+		if o.profile != "" {
+			batch := "direct"
+			if (i == 1) != o.operatorFst {
+				batch = "operator"
+			}
+			go meter.profile(ctx, o.profile+"."+batch, 10*time.Second, 30*time.Second, logger)
 		}
 		d, err := b(ctx)
 		if err != nil {

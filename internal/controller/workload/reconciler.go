@@ -27,6 +27,14 @@ import (
 // ControllerName names the controller (in logs, metrics and events).
 const ControllerName = "workload"
 
+// DefaultConcurrency is how many Workloads one controller reconciles at the
+// same time, in `wheelhouse operator` (--concurrency) and in the server.
+// Reconciles wait on the API server, not on the CPU. More workers do not
+// help once Service creation, which the API server's cluster IP allocator
+// serializes, is the limit: with 64, Service creations queued past the API
+// server's request timeout (bench/RESULTS-workload.md).
+const DefaultConcurrency = 16
+
 // DefaultPollInterval is how often the controller looks again while it
 // waits for something it has no watch event for: a child of an old type or
 // a replaced Job to disappear.
