@@ -36,7 +36,6 @@ import (
 	"k8s.io/klog/v2"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -155,14 +154,12 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	}
 
 	reg := prometheus.NewRegistry()
-	if err := startController(ctx, cfg, scheme, o, reg); err != nil {
-		return err
-	}
-	// Both batches see their objects the same way the controller does:
-	// through an informer (a watch), not by listing every object again
-	// and again, which would load the API server and the bench's own CPU
-	// with the batch's size (and more for the Workloads' larger objects).
-	watched, err := startWatchCache(ctx, loadCfg, scheme)
+	// Both batches see their objects the way the controller does: through
+	// its own informers (watches, which it runs in both batches), not by
+	// listing every object again and again, which would load the API server
+	// and this process with the batch's size (more for the Workloads' larger
+	// objects), nor through informers of their own (more watchers to feed).
+	watched, err := startController(ctx, cfg, scheme, o, reg)
 	if err != nil {
 		return err
 	}
@@ -215,39 +212,16 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	return nil
 }
 
-// startWatchCache starts an informer cache on the batches' namespaces for
-// Deployments and Workloads and waits for it to sync.
-func startWatchCache(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme) (cache.Cache, error) {
-	cc, err := cache.New(cfg, cache.Options{Scheme: scheme, DefaultNamespaces: map[string]cache.Config{
-		directNamespace: {}, operatorNamespace: {},
-	}})
-	if err != nil {
-		return nil, fmt.Errorf("watch cache: %w", err)
-	}
-	for _, obj := range []client.Object{&appsv1.Deployment{}, &appsv1alpha1.Workload{}} {
-		if _, err := cc.GetInformer(ctx, obj); err != nil {
-			return nil, fmt.Errorf("informer for %T: %w", obj, err)
-		}
-	}
-	go func() {
-		if err := cc.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			slog.Error("Watch cache stopped", "error", err)
-		}
-	}()
-	if !cc.WaitForCacheSync(ctx) {
-		return nil, errors.New("watch cache did not sync")
-	}
-	return cc, nil
-}
-
 const (
 	directNamespace   = "direct"
 	operatorNamespace = "operator"
 )
 
 // startController runs the Workload controller in this process, as
-// `wheelhouse operator` would, with its histogram in reg.
-func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, o options, reg *prometheus.Registry) error {
+// `wheelhouse operator` would, with its histogram in reg. It returns the
+// controller's cache, with its informers for Workloads and Deployments
+// synced.
+func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, o options, reg *prometheus.Registry) (client.Reader, error) {
 	opCfg := rest.CopyConfig(cfg)
 	opCfg.QPS, opCfg.Burst = float32(o.qps), o.burst
 	mgr, err := ctrl.NewManager(opCfg, ctrl.Options{
@@ -256,28 +230,33 @@ func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Sch
 		HealthProbeBindAddress: "0",
 	})
 	if err != nil {
-		return fmt.Errorf("manager: %w", err)
+		return nil, fmt.Errorf("manager: %w", err)
 	}
 	metrics, err := workload.NewMetrics(reg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers, UsePriorityQueue: ptr.To(o.priorityQ)}); err != nil {
-		return err
+		return nil, err
 	}
 	go func() {
 		if err := mgr.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			slog.Error("Controller manager stopped", "error", err)
 		}
 	}()
-	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		return errors.New("controller caches did not sync")
+	for _, obj := range []client.Object{&appsv1.Deployment{}, &appsv1alpha1.Workload{}} {
+		if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
+			return nil, fmt.Errorf("informer for %T: %w", obj, err)
+		}
 	}
-	return nil
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		return nil, errors.New("controller caches did not sync")
+	}
+	return mgr.GetCache(), nil
 }
 
 // benchServiceRange is the sandbox API server's service range: room for

@@ -202,9 +202,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 			}
 			return
 		}
-		if err := r.patchStatus(ctx, s, helper, retErr); err != nil {
+		wait, err := r.patchStatus(ctx, s, helper, retErr)
+		if err != nil {
 			retErr = errors.Join(retErr, err)
 		}
+		result = soonest(result, ctrl.Result{RequeueAfter: wait})
 	}()
 
 	if !w.DeletionTimestamp.IsZero() {
@@ -218,24 +220,68 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 // cache has not caught up with this controller's own previous status write;
 // the Workload is then read from the API server and, if its spec is still
 // the one this pass worked on, summarized and patched once more.
-func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) error {
+//
+// A pass that finds its child brand new and not yet seen by the child's own
+// controller writes nothing: that controller's first status update, a few
+// seconds away, brings the next pass, which reports real progress. This
+// saves one of the two or three status writes of every new Workload (each
+// a write of the whole Workload, validated against its schema and sent to
+// every watcher). wait is then when to look again anyway, in case that
+// update never comes.
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) (wait time.Duration, _ error) {
 	w := s.workload
 	summarize(s, err)
+	if err == nil {
+		if wait := awaitingChildController(s.child, time.Now()); wait > 0 {
+			return wait, nil
+		}
+	}
 	perr := helper.patch(ctx, w)
 	if perr == nil || !apierrors.IsConflict(perr) {
-		return perr
+		return 0, perr
 	}
 	fresh := &appsv1alpha1.Workload{}
 	if gerr := r.apiReader.Get(ctx, client.ObjectKeyFromObject(w), fresh); gerr != nil {
-		return errors.Join(perr, fmt.Errorf("get workload %s/%s after a conflict: %w", w.Namespace, w.Name, gerr))
+		return 0, errors.Join(perr, fmt.Errorf("get workload %s/%s after a conflict: %w", w.Namespace, w.Name, gerr))
 	}
 	if fresh.Generation != w.Generation || !fresh.DeletionTimestamp.IsZero() || fresh.UID != w.UID {
-		return perr // a newer spec or a deletion: the next pass handles it
+		return 0, perr // a newer spec or a deletion: the next pass handles it
 	}
 	*w = *fresh
 	helper = newPatchHelper(r.client, w)
 	summarize(s, err)
-	return helper.patch(ctx, w)
+	return 0, helper.patch(ctx, w)
+}
+
+// ChildObserveGrace is how long a new Deployment, StatefulSet or DaemonSet
+// may wait for its controller's first status update before the Workload's
+// status says so anyway.
+const ChildObserveGrace = 10 * time.Second
+
+// awaitingChildController returns how much longer to wait before writing
+// the status for child: more than zero while child is a Deployment,
+// StatefulSet or DaemonSet created less than ChildObserveGrace ago that
+// its controller has not yet observed (status.observedGeneration 0).
+func awaitingChildController(child client.Object, now time.Time) time.Duration {
+	if child == nil {
+		return 0
+	}
+	var observed int64
+	switch c := child.(type) {
+	case *appsv1.Deployment:
+		observed = c.Status.ObservedGeneration
+	case *appsv1.StatefulSet:
+		observed = c.Status.ObservedGeneration
+	case *appsv1.DaemonSet:
+		observed = c.Status.ObservedGeneration
+	default:
+		return 0
+	}
+	created := child.GetCreationTimestamp()
+	if observed != 0 || created.IsZero() {
+		return 0
+	}
+	return max(0, created.Add(ChildObserveGrace).Sub(now))
 }
 
 // reconcileNormal runs the phases in order and stops at the first error.
