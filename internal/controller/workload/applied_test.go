@@ -22,9 +22,14 @@ import (
 func TestApplySkippedWhenUnchanged(t *testing.T) {
 	g := NewWithT(t)
 	applies := 0
+	// applies counts the writes of children and Services: applies, and
+	// the creates of new ones.
 	env := newTestEnv(t, &interceptor.Funcs{Apply: func(ctx context.Context, c client.WithWatch, obj runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
 		applies++
 		return c.Apply(ctx, obj, opts...)
+	}, Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+		applies++
+		return c.Create(ctx, obj, opts...)
 	}})
 	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
 	pass := func(w *appsv1alpha1.Workload) {

@@ -95,7 +95,11 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	}
 
 	applied := kind.newObject()
-	if err := r.apply(ctx, desired, applied); err != nil {
+	var current client.Object
+	if exists {
+		current = live
+	}
+	if err := r.apply(ctx, current, desired, applied); err != nil {
 		var related runtime.Object
 		if exists {
 			related = live

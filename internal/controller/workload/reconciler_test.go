@@ -41,6 +41,12 @@ func TestReconcileLifecycle(t *testing.T) {
 			finalizerFirst = slices.Contains(w.Finalizers, appsv1alpha1.Finalizer)
 			return c.Apply(ctx, obj, opts...)
 		},
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			w := &appsv1alpha1.Workload{}
+			g.Expect(c.Get(ctx, key(), w)).To(Succeed())
+			finalizerFirst = slices.Contains(w.Finalizers, appsv1alpha1.Finalizer)
+			return c.Create(ctx, obj, opts...)
+		},
 	})
 	_, err := env.r.Reconcile(ctx, request())
 	g.Expect(err).NotTo(HaveOccurred())
