@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"syscall"
@@ -25,7 +26,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
@@ -59,13 +59,14 @@ type options struct {
 	stateDir    string
 	operatorFst bool
 	priorityQ   bool
+	profile     string
 }
 
 func main() {
 	var o options
 	flag.IntVar(&o.n, "n", 1000, "Deployments (and Workloads) per batch")
 	flag.IntVar(&o.nodes, "nodes", 100, "simulated nodes of the sandbox cluster")
-	flag.IntVar(&o.workers, "concurrency", 16, "the controller's concurrent reconciles (the operator's --concurrency default)")
+	flag.IntVar(&o.workers, "concurrency", workload.DefaultConcurrency, "the controller's concurrent reconciles (the operator's --concurrency default)")
 	flag.IntVar(&o.creators, "creators", 16, "goroutines creating objects, for both batches")
 	flag.Float64Var(&o.qps, "kube-api-qps", -1, "the controller's client QPS (the operator's default: none)")
 	flag.IntVar(&o.burst, "kube-api-burst", 0, "the controller's client burst (the operator's default)")
@@ -74,6 +75,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "sandbox state directory (default: a temporary directory, removed at the end)")
 	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch")
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -101,7 +103,13 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		defer os.RemoveAll(d)
 		stateDir = d
 	}
-	m, err := sandbox.NewManager(sandbox.Config{StateDir: stateDir, ToolsDir: o.toolsDir, Logger: logger, DisableQPSLimits: true})
+	m, err := sandbox.NewManager(sandbox.Config{StateDir: stateDir, ToolsDir: o.toolsDir, Logger: logger, DisableQPSLimits: true,
+		// Room for 2N Services in the API server's own range. The default
+		// range is a /24 (254 Services); a ServiceCIDR added later gives
+		// more, but from a different allocator (a global lock held over an
+		// IPAddress create), so the first batch would get the /24's faster
+		// allocations and the second batch only the slower ones.
+		ServiceClusterIPRange: benchServiceRange})
 	if err != nil {
 		return err
 	}
@@ -145,40 +153,75 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 
-	if err := widenServiceRange(ctx, c); err != nil {
+	reg := prometheus.NewRegistry()
+	// Both batches see their objects the way the controller does: through
+	// its own informers (watches, which it runs in both batches), not by
+	// listing every object again and again, which would load the API server
+	// and this process with the batch's size (more for the Workloads' larger
+	// objects), nor through informers of their own (more watchers to feed).
+	watched, err := startController(ctx, cfg, scheme, o, reg)
+	if err != nil {
 		return err
 	}
-
-	reg := prometheus.NewRegistry()
-	if err := startController(ctx, cfg, scheme, o, reg); err != nil {
+	meter, err := newCostMeter(loadCfg, filepath.Join(stateDir, "clusters", name))
+	if err != nil {
 		return err
 	}
 
 	batches := []func(context.Context) (time.Duration, error){
-		func(ctx context.Context) (time.Duration, error) { return directBatch(ctx, c, o, logger) },
-		func(ctx context.Context) (time.Duration, error) { return operatorBatch(ctx, c, o, logger) },
+		func(ctx context.Context) (time.Duration, error) { return directBatch(ctx, c, watched, o, logger) },
+		func(ctx context.Context) (time.Duration, error) { return operatorBatch(ctx, c, watched, o, logger) },
 	}
 	if o.operatorFst {
 		batches[0], batches[1] = batches[1], batches[0]
 	}
 	var times [2]time.Duration
+	var costs [2]batchCost
 	for i, b := range batches {
+		before, err := meter.snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		if o.profile != "" {
+			batch := "direct"
+			if (i == 1) != o.operatorFst {
+				batch = "operator"
+			}
+			go meter.profile(ctx, o.profile+"."+batch, 10*time.Second, 30*time.Second, logger)
+		}
 		d, err := b(ctx)
 		if err != nil {
 			return err
 		}
-		times[i] = d
+		after, err := meter.snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		times[i], costs[i] = d, diffCost(before, after)
 	}
 	direct, operator := times[0], times[1]
+	directCost, operatorCost := costs[0], costs[1]
 	if o.operatorFst {
 		direct, operator = times[1], times[0]
+		directCost, operatorCost = costs[1], costs[0]
 	}
-	return report(o, direct, operator, reg)
+	if err := report(o, direct, operator, reg); err != nil {
+		return err
+	}
+	printCosts(o.n, directCost, operatorCost)
+	return nil
 }
 
+const (
+	directNamespace   = "direct"
+	operatorNamespace = "operator"
+)
+
 // startController runs the Workload controller in this process, as
-// `wheelhouse operator` would, with its histogram in reg.
-func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, o options, reg *prometheus.Registry) error {
+// `wheelhouse operator` would, with its histogram in reg. It returns the
+// controller's cache, with its informers for Workloads and Deployments
+// synced.
+func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, o options, reg *prometheus.Registry) (client.Reader, error) {
 	opCfg := rest.CopyConfig(cfg)
 	opCfg.QPS, opCfg.Burst = float32(o.qps), o.burst
 	mgr, err := ctrl.NewManager(opCfg, ctrl.Options{
@@ -187,61 +230,38 @@ func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Sch
 		HealthProbeBindAddress: "0",
 	})
 	if err != nil {
-		return fmt.Errorf("manager: %w", err)
+		return nil, fmt.Errorf("manager: %w", err)
 	}
 	metrics, err := workload.NewMetrics(reg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	r, err := workload.New(workload.Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
+	r, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers, UsePriorityQueue: ptr.To(o.priorityQ)}); err != nil {
-		return err
+		return nil, err
 	}
 	go func() {
 		if err := mgr.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			slog.Error("Controller manager stopped", "error", err)
 		}
 	}()
+	for _, obj := range []client.Object{&appsv1.Deployment{}, &appsv1alpha1.Workload{}} {
+		if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
+			return nil, fmt.Errorf("informer for %T: %w", obj, err)
+		}
+	}
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		return errors.New("controller caches did not sync")
+		return nil, errors.New("controller caches did not sync")
 	}
-	return nil
+	return mgr.GetCache(), nil
 }
 
-// benchServiceCIDR adds room for 2N Services: the sandbox's API server has
-// the default service range, a /24 (254 Services).
-const benchServiceCIDR = "10.96.0.0/16"
-
-// widenServiceRange adds a ServiceCIDR (networking.k8s.io/v1, served by
-// default since Kubernetes 1.33) and waits until the API server allocates
-// from it.
-func widenServiceRange(ctx context.Context, c client.Client) error {
-	sc := &networkingv1.ServiceCIDR{
-		ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse-bench"},
-		Spec:       networkingv1.ServiceCIDRSpec{CIDRs: []string{benchServiceCIDR}},
-	}
-	if err := c.Create(ctx, sc); err != nil {
-		return fmt.Errorf("create ServiceCIDR %s: %w", benchServiceCIDR, err)
-	}
-	for {
-		if err := c.Get(ctx, client.ObjectKeyFromObject(sc), sc); err != nil {
-			return fmt.Errorf("get ServiceCIDR: %w", err)
-		}
-		for _, cond := range sc.Status.Conditions {
-			if cond.Type == networkingv1.ServiceCIDRConditionReady && cond.Status == metav1.ConditionTrue {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("ServiceCIDR %s not ready: %w", benchServiceCIDR, ctx.Err())
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
+// benchServiceRange is the sandbox API server's service range: room for
+// 2N Services, all from one allocator.
+const benchServiceRange = "10.96.0.0/16"
 
 // podTemplate is the pod of both batches: one container, kwok runs it.
 func podTemplate() corev1.PodTemplateSpec {
@@ -252,8 +272,8 @@ func podTemplate() corev1.PodTemplateSpec {
 
 // directBatch creates N Deployments and N Services in namespace "direct"
 // and waits until every Deployment has its pod ready.
-func directBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
-	const ns = "direct"
+func directBatch(ctx context.Context, c client.Client, watched client.Reader, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = directNamespace
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		return 0, fmt.Errorf("namespace %s: %w", ns, err)
 	}
@@ -286,7 +306,7 @@ func directBatch(ctx context.Context, c client.Client, o options, logger *slog.L
 	}
 	created := time.Since(start)
 	err = waitUntil(ctx, logger, "direct", o.n, func(ctx context.Context) (int, error) {
-		_, ready, err := countDeployments(ctx, c, ns)
+		_, ready, err := countDeployments(ctx, watched, ns)
 		return ready, err
 	})
 	total := time.Since(start)
@@ -296,8 +316,8 @@ func directBatch(ctx context.Context, c client.Client, o options, logger *slog.L
 
 // operatorBatch creates N Workloads in namespace "operator" and waits until
 // every one reports phase Running.
-func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog.Logger) (time.Duration, error) {
-	const ns = "operator"
+func operatorBatch(ctx context.Context, c client.Client, watched client.Reader, o options, logger *slog.Logger) (time.Duration, error) {
+	const ns = operatorNamespace
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		return 0, fmt.Errorf("namespace %s: %w", ns, err)
 	}
@@ -326,7 +346,7 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 	var childrenCreated, childrenReady time.Duration
 	err = waitUntil(ctx, logger, "operator", o.n, func(ctx context.Context) (int, error) {
 		if childrenReady == 0 {
-			exist, ready, err := countDeployments(ctx, c, ns)
+			exist, ready, err := countDeployments(ctx, watched, ns)
 			if err != nil {
 				return 0, err
 			}
@@ -338,7 +358,7 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 			}
 		}
 		list := &appsv1alpha1.WorkloadList{}
-		if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+		if err := watched.List(ctx, list, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 			return 0, err
 		}
 		running := 0
@@ -357,9 +377,9 @@ func operatorBatch(ctx context.Context, c client.Client, o options, logger *slog
 
 // countDeployments counts the Deployments of ns and those whose one pod
 // is ready.
-func countDeployments(ctx context.Context, c client.Client, ns string) (exist, ready int, err error) {
+func countDeployments(ctx context.Context, c client.Reader, ns string) (exist, ready int, err error) {
 	list := &appsv1.DeploymentList{}
-	if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+	if err := c.List(ctx, list, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return 0, 0, err
 	}
 	for _, d := range list.Items {

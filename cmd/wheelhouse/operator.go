@@ -83,7 +83,7 @@ http://PROBE-ADDRESS/healthz and /readyz.`,
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", "127.0.0.1:8083", `address of the /healthz and /readyz endpoints ("0" turns them off)`)
 	f.BoolVar(&o.installCRDs, "install-crds", false, "create or update the Workload CRD before starting")
 	f.StringVar(&o.namespace, "namespace", "", "reconcile Workloads in this namespace only (default: all namespaces)")
-	f.IntVar(&o.concurrency, "concurrency", 16, "Workloads reconciled at the same time (reconciles wait on the API server, not the CPU)")
+	f.IntVar(&o.concurrency, "concurrency", workload.DefaultConcurrency, "Workloads reconciled at the same time (reconciles wait on the API server, not the CPU)")
 	f.Float32Var(&o.qps, "kube-api-qps", -1, "client-side limit of requests per second to the API server; negative: none, the API server's priority and fairness limits the operator (controller-runtime's default)")
 	f.IntVar(&o.burst, "kube-api-burst", 0, "burst of requests above --kube-api-qps")
 	f.DurationVar(&o.crdInstallTimeout, "crd-install-timeout", time.Minute, "how long --install-crds waits for the CRD to be served")
@@ -141,8 +141,9 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 	}
 
 	r, err := workload.New(workload.Config{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("wheelhouse-workload"),
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("wheelhouse-workload"),
 	})
 	if err != nil {
 		return err

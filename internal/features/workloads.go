@@ -18,6 +18,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -197,7 +198,13 @@ func (w *Workloads) run(ctx context.Context, name string, r *running) {
 		case <-time.After(time.Second):
 		}
 	}
-	rc := conn.Config
+	// The controller's client has no client-side rate limit, like
+	// `wheelhouse operator`'s default: the member cluster's API priority
+	// and fairness is what limits it, and the multicluster connection's
+	// limit (shared with nothing here) would only stretch out a burst of new
+	// Workloads.
+	rc := rest.CopyConfig(conn.Config)
+	rc.QPS, rc.Burst = -1, 0
 	direct, err := client.New(rc, client.Options{Scheme: w.scheme})
 	if err != nil {
 		fail(fmt.Errorf("client: %w", err))
@@ -219,12 +226,12 @@ func (w *Workloads) run(ctx context.Context, name string, r *running) {
 		fail(fmt.Errorf("controller manager: %w", err))
 		return
 	}
-	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + name})
+	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + name})
 	if err != nil {
 		fail(err)
 		return
 	}
-	if err := rec.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 4}); err != nil {
+	if err := rec.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: workload.DefaultConcurrency}); err != nil {
 		fail(fmt.Errorf("set up controller: %w", err))
 		return
 	}

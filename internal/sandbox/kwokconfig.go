@@ -130,20 +130,42 @@ type envVar struct {
 	Value string `json:"value"`
 }
 
+// kwokctlInput is what the kwokctl configuration of a new cluster is made
+// of.
+type kwokctlInput struct {
+	ports ports
+	// cacheDir is kwokctl's download cache, inside the sandbox state.
+	cacheDir string
+	// logsFile is served as the log of every container.
+	logsFile         string
+	disableQPSLimits bool
+	// metricsServer, when set, runs metrics-server and emulates usage.
+	metricsServer *metricsServerSettings
+	// execDir, when set (test clusters only), adds a ClusterExec.
+	execDir string
+	// serviceRange, when set, is the API server's --service-cluster-ip-range.
+	serviceRange string
+}
+
 // renderKwokctlConfig renders the kwokctl configuration file of a new
 // cluster: binary runtime, every component bound to 127.0.0.1 on the given
 // ports, kwokctl's download cache inside the sandbox state directory, no
-// leader election, and a
-// ClusterLogs that serves logsFile as the log of every container (without
-// it `kubectl logs` fails on simulated pods). With ms, the cluster also runs
-// metrics-server from ms.Binary on p.MetricsServer and emulates resource
-// usage (see sandboxResourceUsage).
+// leader election, and a ClusterLogs that serves logsFile as the log of
+// every container (without it `kubectl logs` fails on simulated pods).
+//
+// With a metricsServer, the cluster also runs metrics-server from its
+// Binary on ports.MetricsServer and emulates resource usage (see
+// sandboxResourceUsage).
 //
 // With execDir set (test clusters only, see StartForTestWith) it adds a
 // ClusterExec that runs the commands of `kubectl exec` in every container as
 // processes on this host, in execDir with HOME set to it. Without one, exec
 // on simulated pods fails: kwok has nothing to run them in but the host.
-func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bool, ms *metricsServerSettings, execDir string) ([]byte, error) {
+//
+// A non-empty serviceRange becomes the API server's
+// --service-cluster-ip-range.
+func renderKwokctlConfig(in kwokctlInput) ([]byte, error) {
+	p, ms, execDir, serviceRange := in.ports, in.metricsServer, in.execDir, in.serviceRange
 	conf := kwokctlConfiguration{
 		APIVersion: "config.kwok.x-k8s.io/v1alpha1",
 		Kind:       "KwokctlConfiguration",
@@ -157,8 +179,8 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 			KwokControllerPort:        p.KwokController,
 			KubeControllerManagerPort: p.KubeControllerManager,
 			KubeSchedulerPort:         p.KubeScheduler,
-			CacheDir:                  cacheDir,
-			DisableQPSLimits:          disableQPSLimits,
+			CacheDir:                  in.cacheDir,
+			DisableQPSLimits:          in.disableQPSLimits,
 		},
 		// One instance of each needs no leader election; with it, a restarted
 		// controller manager or scheduler (new identity) waits for the Lease of
@@ -168,11 +190,16 @@ func renderKwokctlConfig(p ports, cacheDir, logsFile string, disableQPSLimits bo
 			{Name: "kube-scheduler", ExtraArgs: []extraArgs{{Key: "leader-elect", Value: "false"}}},
 		},
 	}
+	if serviceRange != "" {
+		conf.ComponentsPatches = append(conf.ComponentsPatches, componentsPatch{
+			Name: "kube-apiserver", ExtraArgs: []extraArgs{{Key: "service-cluster-ip-range", Value: serviceRange}},
+		})
+	}
 	logs := clusterLogs{
 		APIVersion: "kwok.x-k8s.io/v1alpha1",
 		Kind:       "ClusterLogs",
 		Metadata:   clusterLogsMeta{Name: "sandbox-container-logs"},
-		Spec:       clusterLogsSpec{Logs: []clusterLogsEntry{{LogsFile: logsFile}}},
+		Spec:       clusterLogsSpec{Logs: []clusterLogsEntry{{LogsFile: in.logsFile}}},
 	}
 	docs := []any{conf, logs}
 	if ms != nil {

@@ -76,6 +76,11 @@ type Config struct {
 	// Unexported on purpose: only StartForTestWith sets it, never `make run`
 	// or a sandbox the server provisions.
 	testExecDir string
+
+	// ServiceClusterIPRange is the API server's --service-cluster-ip-range
+	// for clusters created from now on. Default: the API server's own
+	// (10.0.0.0/24, 254 Services).
+	ServiceClusterIPRange string
 }
 
 // Manager creates, starts, stops, resizes and deletes sandbox clusters in
@@ -244,7 +249,10 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 		}
 		ms = &metricsServerSettings{Binary: m.tools.path(binMetricsServer), ManifestDir: dir}
 	}
-	conf, err := renderKwokctlConfig(p, filepath.Join(m.cfg.StateDir, "cache"), m.containerLogPath(name), m.cfg.DisableQPSLimits, ms, m.cfg.testExecDir)
+	conf, err := renderKwokctlConfig(kwokctlInput{
+		ports: p, cacheDir: filepath.Join(m.cfg.StateDir, "cache"), logsFile: m.containerLogPath(name),
+		disableQPSLimits: m.cfg.DisableQPSLimits, metricsServer: ms, execDir: m.cfg.testExecDir, serviceRange: m.cfg.ServiceClusterIPRange,
+	})
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}

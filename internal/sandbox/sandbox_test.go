@@ -69,7 +69,7 @@ func TestValidateNodes(t *testing.T) {
 
 func TestRenderKwokctlConfig(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", true, nil, "")
+	raw, err := renderKwokctlConfig(kwokctlInput{ports: p, cacheDir: "/state/cache", logsFile: "/state/configs/local.log", disableQPSLimits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,8 +116,7 @@ func TestRenderKwokctlConfig(t *testing.T) {
 
 func TestRenderKwokctlConfigMetricsServer(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006, MetricsServer: 20007}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false,
-		&metricsServerSettings{Binary: "/tools/bin/metrics-server", ManifestDir: "/state/configs/local-metrics-server"}, "")
+	raw, err := renderKwokctlConfig(kwokctlInput{ports: p, cacheDir: "/state/cache", logsFile: "/state/configs/local.log", metricsServer: &metricsServerSettings{Binary: "/tools/bin/metrics-server", ManifestDir: "/state/configs/local-metrics-server"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,14 +375,14 @@ func TestComponentAlive(t *testing.T) {
 
 func TestRenderKwokctlConfigExec(t *testing.T) {
 	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
-	without, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, nil, "")
+	without, err := renderKwokctlConfig(kwokctlInput{ports: p, cacheDir: "/state/cache", logsFile: "/state/configs/local.log"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(without), "ClusterExec") {
 		t.Fatalf("configuration without an exec directory has a ClusterExec:\n%s", without)
 	}
-	raw, err := renderKwokctlConfig(p, "/state/cache", "/state/configs/local.log", false, nil, "/tmp/test/exec")
+	raw, err := renderKwokctlConfig(kwokctlInput{ports: p, cacheDir: "/state/cache", logsFile: "/state/configs/local.log", execDir: "/tmp/test/exec"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,5 +405,21 @@ func TestRenderKwokctlConfigExec(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rendered ClusterExec (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderKwokctlConfigServiceRange(t *testing.T) {
+	p := ports{KubeAPIServer: 20001, Etcd: 20002, EtcdPeer: 20003, KwokController: 20004, KubeControllerManager: 20005, KubeScheduler: 20006}
+	raw, err := renderKwokctlConfig(kwokctlInput{ports: p, cacheDir: "/state/cache", logsFile: "/state/configs/local.log", serviceRange: "10.96.0.0/16"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf kwokctlConfiguration
+	if err := yaml.Unmarshal([]byte(strings.Split(string(raw), "---\n")[0]), &conf); err != nil {
+		t.Fatal(err)
+	}
+	want := componentsPatch{Name: "kube-apiserver", ExtraArgs: []extraArgs{{Key: "service-cluster-ip-range", Value: "10.96.0.0/16"}}}
+	if n := len(conf.ComponentsPatches); n == 0 || !cmp.Equal(conf.ComponentsPatches[n-1], want) {
+		t.Errorf("components patches = %+v, want the last to be %+v", conf.ComponentsPatches, want)
 	}
 }

@@ -19,8 +19,12 @@ import (
 // still matches, the apply is skipped: nobody changed its spec since, and
 // the Workload asks for the same thing. An edit by someone else bumps the
 // generation (a Service's resourceVersion), a deletion changes the UID, a
-// new spec changes the hash; each brings the apply back. The memory is per
-// process: after a restart every child is applied once.
+// new spec changes the hash; each brings the apply back. Edits of the
+// metadata do not bump a generation, so the labels and annotations the
+// controller declares are compared with the live object
+// itself (the child's update event brings the Workload back for that
+// comparison). The memory is per process: after a restart every child is
+// applied once.
 type appliedCache struct {
 	mu sync.Mutex
 	m  map[appliedKey]appliedRecord
@@ -51,12 +55,32 @@ func version(obj client.Object) string {
 }
 
 // upToDate reports whether live is what the controller applied last for
-// this Workload and kind, with the same desired hash.
-func (c *appliedCache) upToDate(workload types.UID, live client.Object, hash string) bool {
+// this Workload and kind, with the same desired hash, and still carries the
+// metadata desired declares.
+func (c *appliedCache) upToDate(workload types.UID, live, desired client.Object, hash string) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	rec, ok := c.m[appliedKey{workload, kindOf(live)}]
-	return ok && rec.uid == live.GetUID() && rec.hash == hash && rec.version == version(live)
+	c.mu.Unlock()
+	return ok && rec.uid == live.GetUID() && rec.hash == hash && rec.version == version(live) &&
+		metadataKept(live, desired)
+}
+
+// metadataKept reports whether live has every label and annotation of
+// desired with its value. (A child without the Workload's controller owner
+// reference is not the Workload's: the phases refuse it before this.)
+func metadataKept(live, desired client.Object) bool {
+	for _, pair := range [][2]map[string]string{
+		{live.GetLabels(), desired.GetLabels()},
+		{live.GetAnnotations(), desired.GetAnnotations()},
+	} {
+		have, want := pair[0], pair[1]
+		for k, v := range want {
+			if got, ok := have[k]; !ok || got != v {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // record remembers an apply's result.

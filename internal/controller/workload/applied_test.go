@@ -22,9 +22,14 @@ import (
 func TestApplySkippedWhenUnchanged(t *testing.T) {
 	g := NewWithT(t)
 	applies := 0
+	// applies counts the writes of children and Services: applies, and
+	// the creates of new ones.
 	env := newTestEnv(t, &interceptor.Funcs{Apply: func(ctx context.Context, c client.WithWatch, obj runtime.ApplyConfiguration, opts ...client.ApplyOption) error {
 		applies++
 		return c.Apply(ctx, obj, opts...)
+	}, Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+		applies++
+		return c.Create(ctx, obj, opts...)
 	}})
 	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
 	pass := func(w *appsv1alpha1.Workload) {
@@ -61,4 +66,46 @@ func TestApplySkippedWhenUnchanged(t *testing.T) {
 	env.r.applied.forget(w.UID)
 	pass(w)
 	g.Expect(applies).To(Equal(7), "forgotten: applied again")
+
+	// Metadata edits bump no generation; they are compared with the live
+	// object.
+	d := &appsv1.Deployment{}
+	g.Expect(env.client.Get(t.Context(), key(), d)).To(Succeed())
+	d.Labels["team"] = "someone-else"
+	g.Expect(env.client.Update(t.Context(), d)).To(Succeed())
+	pass(w)
+	g.Expect(applies).To(Equal(7), "a label the controller does not declare: no write")
+
+	g.Expect(env.client.Get(t.Context(), key(), d)).To(Succeed())
+	delete(d.Labels, appsv1alpha1.LabelManagedBy)
+	g.Expect(env.client.Update(t.Context(), d)).To(Succeed())
+	pass(w)
+	g.Expect(applies).To(Equal(8), "a declared label removed: applied again")
+
+}
+
+func TestMetadataKept(t *testing.T) {
+	w := newWorkload(appsv1alpha1.WorkloadTypeJob)
+	desired, err := desiredChild(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(client.Object)
+		want bool
+	}{
+		{"unchanged", func(client.Object) {}, true},
+		{"foreign label added", func(o client.Object) { o.GetLabels()["x"] = "y" }, true},
+		{"declared label changed", func(o client.Object) { o.GetLabels()[appsv1alpha1.LabelManagedBy] = "other" }, false},
+		{"declared annotation removed", func(o client.Object) { o.SetAnnotations(nil) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			live := desired.DeepCopyObject().(client.Object)
+			tc.edit(live)
+			if got := metadataKept(live, desired); got != tc.want {
+				t.Errorf("metadataKept = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -11,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/client-go/util/csaupgrade"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -23,8 +26,39 @@ var errNotOwned = errors.New("exists and is not owned by the workload")
 
 // apply writes desired with server-side apply (field manager "wheelhouse",
 // forcing ownership of the fields it declares, so edits by others are
-// undone) and decodes the API server's answer into out.
-func (r *Reconciler) apply(ctx context.Context, desired, out client.Object) error {
+// undone) and decodes the API server's answer into out. live is the object
+// as the cache has it, nil when there is none.
+//
+// A new object is created with a plain create instead: an apply that
+// creates costs the API server several times as much (bench/workload: a
+// Service 1.78 s against 0.47 s, a Deployment 106 ms against 15 ms). The
+// fields a create writes belong to the manager "wheelhouse" with operation
+// Update; before the first apply to such an object that ownership is moved
+// to the Apply manager (csaupgrade), so a field the Workload stops
+// declaring is removed by the apply as it would be after an apply-create.
+func (r *Reconciler) apply(ctx context.Context, live, desired, out client.Object) error {
+	if live == nil {
+		created := desired.DeepCopyObject().(client.Object)
+		err := r.client.Create(ctx, created, client.FieldOwner(FieldManager))
+		if err == nil {
+			reflect.ValueOf(out).Elem().Set(reflect.ValueOf(created).Elem())
+			return nil
+		}
+		if !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+		// The cache had not seen it yet: apply over it.
+	} else {
+		patch, err := csaupgrade.UpgradeManagedFieldsPatch(live, sets.New(FieldManager), FieldManager)
+		if err != nil {
+			return fmt.Errorf("upgrade managed fields of %s %s/%s: %w", kindOf(live), live.GetNamespace(), live.GetName(), err)
+		}
+		if patch != nil {
+			if err := r.client.Patch(ctx, live.DeepCopyObject().(client.Object), client.RawPatch(types.JSONPatchType, patch)); err != nil {
+				return fmt.Errorf("upgrade managed fields of %s %s/%s: %w", kindOf(live), live.GetNamespace(), live.GetName(), err)
+			}
+		}
+	}
 	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(desired)
 	if err != nil {
 		return fmt.Errorf("convert %T to unstructured: %w", desired, err)

@@ -13,6 +13,10 @@
 // owner reference, so edits to the fields the Workload declares are undone
 // and a deleted child is re-created when its watch event arrives. An apply
 // is skipped when neither the Workload's wish nor the child changed since
-// the last one (appliedCache), which keeps steady-state reconciles free of
-// writes.
+// the last one (appliedCache) and the child still carries the declared
+// labels and annotations, which keeps steady-state reconciles free of
+// writes. The status is not written while a brand-new child waits for its
+// own controller's first status update (that update brings the next pass),
+// and a status patch that conflicts with the controller's own previous
+// write, not yet in the cache, is redone from a fresh read in the same pass.
 package workload

@@ -53,8 +53,10 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	d := &appsv1.Deployment{}
 	g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
 	g.Expect(metav1.IsControlledBy(d, got)).To(BeTrue())
-	g.Expect(d.ManagedFields).To(ContainElement(And(
-		HaveField("Manager", FieldManager), HaveField("Operation", metav1.ManagedFieldsOperationApply))))
+	// Created with a plain create (cheaper than an apply that creates):
+	// the fields belong to "wheelhouse" with operation Update until the
+	// first apply, which moves them to the Apply manager (below).
+	g.Expect(d.ManagedFields).To(ContainElement(HaveField("Manager", FieldManager)))
 	svc := &corev1.Service{}
 	g.Expect(env.c.Get(ctx, key, svc)).To(Succeed())
 	g.Expect(metav1.IsControlledBy(svc, got)).To(BeTrue())
@@ -77,6 +79,12 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	env.update(t, ns, "web", func(w *appsv1alpha1.Workload) { w.Spec.Replicas = ptr.To[int32](4) })
 	got = env.eventuallyPhase(t, ns, "web", appsv1alpha1.PhaseRunning)
 	g.Expect(got.Status.ReadyReplicas).To(Equal(int32(4)))
+	g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
+	g.Expect(d.ManagedFields).To(ContainElement(And(
+		HaveField("Manager", FieldManager), HaveField("Operation", metav1.ManagedFieldsOperationApply))))
+	g.Expect(d.ManagedFields).NotTo(ContainElement(And(
+		HaveField("Manager", FieldManager), HaveField("Operation", metav1.ManagedFieldsOperationUpdate))),
+		"the create's ownership moved to the Apply manager")
 
 	// Scale through the scale subresource (what kubectl scale and HPAs use).
 	scale := &autoscalingv1.Scale{Spec: autoscalingv1.ScaleSpec{Replicas: 1}}
@@ -103,6 +111,22 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 		g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
 		g.Expect(*d.Spec.Replicas).To(Equal(int32(1)))
 		g.Expect(d.Spec.Template.Spec.Containers[0].Image).To(Equal("nginx:1.27"))
+	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
+
+	// Drift of metadata only (no new generation): someone changes a label
+	// the controller declares; it comes back.
+	g.Eventually(func() error {
+		d := &appsv1.Deployment{}
+		if err := env.c.Get(ctx, key, d); err != nil {
+			return err
+		}
+		d.Labels[appsv1alpha1.LabelManagedBy] = "someone-else"
+		return env.c.Update(ctx, d)
+	}).WithTimeout(eventuallyTimeout).Should(Succeed())
+	g.Eventually(func(g Gomega) {
+		d := &appsv1.Deployment{}
+		g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
+		g.Expect(d.Labels).To(HaveKeyWithValue(appsv1alpha1.LabelManagedBy, FieldManager))
 	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
 
 	// Drift: someone deletes the Deployment and the Service; both come back.

@@ -89,13 +89,17 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	if err != nil {
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
-	if exists && r.applied.upToDate(w.UID, live, hash) {
+	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
 		s.child = live
 		return ctrl.Result{}, nil
 	}
 
 	applied := kind.newObject()
-	if err := r.apply(ctx, desired, applied); err != nil {
+	var current client.Object
+	if exists {
+		current = live
+	}
+	if err := r.apply(ctx, current, desired, applied); err != nil {
 		var related runtime.Object
 		if exists {
 			related = live

@@ -26,11 +26,20 @@ import (
 
 var errAPIDown = errors.New("connection refused")
 
-// failApply makes every server-side apply fail with err.
+// failApply makes every write of a child or Service fail with err: the
+// server-side apply, and the create of a new one.
 func failApply(err error) *interceptor.Funcs {
-	return &interceptor.Funcs{Apply: func(context.Context, client.WithWatch, runtime.ApplyConfiguration, ...client.ApplyOption) error {
-		return err
-	}}
+	return &interceptor.Funcs{
+		Apply: func(context.Context, client.WithWatch, runtime.ApplyConfiguration, ...client.ApplyOption) error {
+			return err
+		},
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			if _, ok := obj.(*appsv1alpha1.Workload); ok {
+				return c.Create(ctx, obj, opts...)
+			}
+			return err
+		},
+	}
 }
 
 func invalidErr() error {

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
@@ -61,13 +62,17 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	if err != nil {
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
-	if exists && r.applied.upToDate(w.UID, live, hash) {
+	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
 		s.service, s.serviceKnown = live, true
 		return ctrl.Result{}, nil
 	}
 
 	applied := &corev1.Service{}
-	if err := r.apply(ctx, desired, applied); err != nil {
+	var current client.Object
+	if exists {
+		current = live
+	}
+	if err := r.apply(ctx, current, desired, applied); err != nil {
 		r.event(w, related, true, appsv1alpha1.EventServiceApplyFailed, "Apply", "Applying Service %s failed: %v", w.Name, err)
 		return ctrl.Result{}, permanent(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
 	}

@@ -27,6 +27,14 @@ import (
 // ControllerName names the controller (in logs, metrics and events).
 const ControllerName = "workload"
 
+// DefaultConcurrency is how many Workloads one controller reconciles at the
+// same time, in `wheelhouse operator` (--concurrency) and in the server.
+// Reconciles wait on the API server, not on the CPU. More workers do not
+// help once Service creation, which the API server's cluster IP allocator
+// serializes, is the limit: with 64, Service creations queued past the API
+// server's request timeout (bench/RESULTS-workload.md).
+const DefaultConcurrency = 16
+
 // DefaultPollInterval is how often the controller looks again while it
 // waits for something it has no watch event for: a child of an old type or
 // a replaced Job to disappear.
@@ -36,6 +44,13 @@ const DefaultPollInterval = 2 * time.Second
 type Config struct {
 	// Client reads (from the manager's cache) and writes objects. Required.
 	Client client.Client
+	// APIReader reads from the API server itself, bypassing the cache
+	// (the manager's GetAPIReader). When the status patch meets a conflict
+	// because the cache has not yet seen the controller's own previous
+	// status write, the Workload is read again through it and the status
+	// patched again in the same pass, instead of failing the pass and
+	// retrying from the same stale cache. Default: Client.
+	APIReader client.Reader
 	// Recorder records the controller's events. Default: discard.
 	Recorder events.EventRecorder
 	// Metrics receives the reconcile latency. Default: NewMetrics(nil).
@@ -52,6 +67,7 @@ type Config struct {
 // Reconciler reconciles Workloads.
 type Reconciler struct {
 	client       client.Client
+	apiReader    client.Reader
 	applied      *appliedCache
 	recorder     events.EventRecorder
 	metrics      *Metrics
@@ -80,8 +96,12 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.Name == "" {
 		cfg.Name = ControllerName
 	}
+	if cfg.APIReader == nil {
+		cfg.APIReader = cfg.Client
+	}
 	return &Reconciler{
 		client:       cfg.Client,
+		apiReader:    cfg.APIReader,
 		applied:      newAppliedCache(),
 		recorder:     cfg.Recorder,
 		metrics:      cfg.Metrics,
@@ -176,18 +196,92 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	s := &scope{workload: w}
 	helper := newPatchHelper(r.client, w)
 	defer func() {
-		if w.DeletionTimestamp.IsZero() {
-			summarize(s, retErr)
+		if !w.DeletionTimestamp.IsZero() {
+			if err := helper.patch(ctx, w); err != nil {
+				retErr = errors.Join(retErr, err)
+			}
+			return
 		}
-		if err := helper.patch(ctx, w); err != nil {
+		wait, err := r.patchStatus(ctx, s, helper, retErr)
+		if err != nil {
 			retErr = errors.Join(retErr, err)
 		}
+		result = soonest(result, ctrl.Result{RequeueAfter: wait})
 	}()
 
 	if !w.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, s)
 	}
 	return r.reconcileNormal(ctx, s)
+}
+
+// patchStatus summarizes the pass (err is how it ended) into the
+// Workload's status and patches it. A conflict most often means that the
+// cache has not caught up with this controller's own previous status write;
+// the Workload is then read from the API server and, if its spec is still
+// the one this pass worked on, summarized and patched once more.
+//
+// A pass that finds its child brand new and not yet seen by the child's own
+// controller writes nothing: that controller's first status update, a few
+// seconds away, brings the next pass, which reports real progress. This
+// saves one of the two or three status writes of every new Workload (each
+// a write of the whole Workload, validated against its schema and sent to
+// every watcher). wait is then when to look again anyway, in case that
+// update never comes.
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) (wait time.Duration, _ error) {
+	w := s.workload
+	summarize(s, err)
+	if err == nil {
+		if wait := awaitingChildController(s.child, time.Now()); wait > 0 {
+			return wait, nil
+		}
+	}
+	perr := helper.patch(ctx, w)
+	if perr == nil || !apierrors.IsConflict(perr) {
+		return 0, perr
+	}
+	fresh := &appsv1alpha1.Workload{}
+	if gerr := r.apiReader.Get(ctx, client.ObjectKeyFromObject(w), fresh); gerr != nil {
+		return 0, errors.Join(perr, fmt.Errorf("get workload %s/%s after a conflict: %w", w.Namespace, w.Name, gerr))
+	}
+	if fresh.Generation != w.Generation || !fresh.DeletionTimestamp.IsZero() || fresh.UID != w.UID {
+		return 0, perr // a newer spec or a deletion: the next pass handles it
+	}
+	*w = *fresh
+	helper = newPatchHelper(r.client, w)
+	summarize(s, err)
+	return 0, helper.patch(ctx, w)
+}
+
+// ChildObserveGrace is how long a new Deployment, StatefulSet or DaemonSet
+// may wait for its controller's first status update before the Workload's
+// status says so anyway.
+const ChildObserveGrace = 10 * time.Second
+
+// awaitingChildController returns how much longer to wait before writing
+// the status for child: more than zero while child is a Deployment,
+// StatefulSet or DaemonSet created less than ChildObserveGrace ago that
+// its controller has not yet observed (status.observedGeneration 0).
+func awaitingChildController(child client.Object, now time.Time) time.Duration {
+	if child == nil {
+		return 0
+	}
+	var observed int64
+	switch c := child.(type) {
+	case *appsv1.Deployment:
+		observed = c.Status.ObservedGeneration
+	case *appsv1.StatefulSet:
+		observed = c.Status.ObservedGeneration
+	case *appsv1.DaemonSet:
+		observed = c.Status.ObservedGeneration
+	default:
+		return 0
+	}
+	created := child.GetCreationTimestamp()
+	if observed != 0 || created.IsZero() {
+		return 0
+	}
+	return max(0, created.Add(ChildObserveGrace).Sub(now))
 }
 
 // reconcileNormal runs the phases in order and stops at the first error.

@@ -41,6 +41,12 @@ func TestReconcileLifecycle(t *testing.T) {
 			finalizerFirst = slices.Contains(w.Finalizers, appsv1alpha1.Finalizer)
 			return c.Apply(ctx, obj, opts...)
 		},
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			w := &appsv1alpha1.Workload{}
+			g.Expect(c.Get(ctx, key(), w)).To(Succeed())
+			finalizerFirst = slices.Contains(w.Finalizers, appsv1alpha1.Finalizer)
+			return c.Create(ctx, obj, opts...)
+		},
 	})
 	_, err := env.r.Reconcile(ctx, request())
 	g.Expect(err).NotTo(HaveOccurred())
@@ -171,4 +177,52 @@ func TestNewMetricsSharesCollectors(t *testing.T) {
 func TestNewRequiresClient(t *testing.T) {
 	_, err := New(Config{})
 	NewWithT(t).Expect(err).To(HaveOccurred())
+}
+
+// TestStatusConflictReadsAgain: when the status patch meets a conflict
+// (the cache had not seen the previous status write), the pass reads the
+// Workload from the API server and patches its status again instead of
+// failing; a conflict with a newer spec fails the pass for the next one.
+func TestStatusConflictReadsAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		bumpSpec    bool
+		wantErr     bool
+		wantPhase   appsv1alpha1.WorkloadPhase
+		wantPatches int
+	}{
+		{name: "same spec: patched again", wantPhase: appsv1alpha1.PhasePending, wantPatches: 2},
+		{name: "newer spec: left to the next pass", bumpSpec: true, wantErr: true, wantPatches: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
+			patches := 0
+			env := newTestEnv(t, &interceptor.Funcs{
+				SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+					patches++
+					if patches == 1 {
+						if tc.bumpSpec {
+							fresh := &appsv1alpha1.Workload{}
+							g.Expect(c.Get(ctx, key(), fresh)).To(Succeed())
+							fresh.Generation++
+							g.Expect(c.Update(ctx, fresh)).To(Succeed())
+						}
+						return apierrors.NewConflict(appsv1alpha1.GroupVersion.WithResource("workloads").GroupResource(), obj.GetName(), nil)
+					}
+					return c.Status().Patch(ctx, obj, patch, opts...)
+				},
+			}, w)
+			_, err := env.r.Reconcile(t.Context(), request())
+			if tc.wantErr {
+				g.Expect(apierrors.IsConflict(err)).To(BeTrue(), "got %v", err)
+			} else {
+				g.Expect(err).NotTo(HaveOccurred())
+			}
+			g.Expect(patches).To(Equal(tc.wantPatches))
+			got := &appsv1alpha1.Workload{}
+			g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
+			g.Expect(got.Status.Phase).To(Equal(tc.wantPhase))
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
@@ -182,4 +183,62 @@ func TestSummarize(t *testing.T) {
 			g.Expect(st.Selector).To(Equal("app.kubernetes.io/name=web,apps.wheelhouse.dev/workload=web"))
 		})
 	}
+}
+
+func TestAwaitingChildController(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	created := func(ago time.Duration) metav1.ObjectMeta {
+		return metav1.ObjectMeta{CreationTimestamp: metav1.NewTime(now.Add(-ago))}
+	}
+	for _, tc := range []struct {
+		name  string
+		child client.Object
+		want  time.Duration
+	}{
+		{"no child", nil, 0},
+		{"new deployment not observed", &appsv1.Deployment{ObjectMeta: created(3 * time.Second)}, ChildObserveGrace - 3*time.Second},
+		{"new statefulset not observed", &appsv1.StatefulSet{ObjectMeta: created(time.Second)}, ChildObserveGrace - time.Second},
+		{"new daemonset not observed", &appsv1.DaemonSet{ObjectMeta: created(0)}, ChildObserveGrace},
+		{"deployment observed", &appsv1.Deployment{ObjectMeta: created(time.Second), Status: appsv1.DeploymentStatus{ObservedGeneration: 1}}, 0},
+		{"old deployment never observed", &appsv1.Deployment{ObjectMeta: created(ChildObserveGrace + time.Second)}, 0},
+		{"no creation time", &appsv1.Deployment{}, 0},
+		{"job: no observedGeneration to wait for", &batchv1.Job{ObjectMeta: created(time.Second)}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := awaitingChildController(tc.child, now); got != tc.want {
+				t.Errorf("awaitingChildController = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestStatusWaitsForNewChildController: a pass that finds its Deployment
+// brand new and not yet observed writes no status and looks again within
+// ChildObserveGrace; once the Deployment controller has observed it, the
+// status is written.
+func TestStatusWaitsForNewChildController(t *testing.T) {
+	g := NewWithT(t)
+	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment)
+	d, err := desiredChild(w)
+	g.Expect(err).NotTo(HaveOccurred())
+	d.SetCreationTimestamp(metav1.Now())
+	env := newTestEnv(t, nil, w, d)
+
+	res, err := env.r.Reconcile(t.Context(), request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0))
+	g.Expect(res.RequeueAfter).To(BeNumerically("<=", ChildObserveGrace))
+	got := &appsv1alpha1.Workload{}
+	g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
+	g.Expect(got.Status.Phase).To(BeEmpty(), "no status write before the Deployment controller reports")
+
+	live := &appsv1.Deployment{}
+	g.Expect(env.client.Get(t.Context(), key(), live)).To(Succeed())
+	live.Status.ObservedGeneration = 1
+	g.Expect(env.client.Status().Update(t.Context(), live)).To(Succeed())
+	_, err = env.r.Reconcile(t.Context(), request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
+	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhasePending))
+	g.Expect(got.Status.ChildRef).NotTo(BeNil())
 }
