@@ -16,7 +16,7 @@ import (
 // cachedCluster is a Ready cluster whose caches hold objs, with the indexes
 // List uses when indexed is true, or only the namespace index (so every
 // label or field query scans) when false.
-func cachedCluster(t *testing.T, indexed bool, objs map[string][]runtime.Object) *Cluster {
+func cachedCluster(t testing.TB, indexed bool, objs map[string][]runtime.Object) *Cluster {
 	t.Helper()
 	c := &Cluster{name: "t", informers: map[string]cache.SharedIndexInformer{}, synced: true,
 		health: Health{Phase: PhaseReady}}

@@ -136,7 +136,9 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		if q.NameContains != "" && !strings.Contains(acc.GetName(), q.NameContains) {
 			continue
 		}
-		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || !sel.fields.Matches(fieldSet(obj, acc)) {
+		// fieldSet allocates a map per object: only when there is a field
+		// selector.
+		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || (!sel.fields.Empty() && !sel.fields.Matches(fieldSet(obj, acc))) {
 			continue
 		}
 		total++
