@@ -163,6 +163,13 @@ func run(ctx context.Context, o options, logger *slog.Logger) (err error) {
 	if err := measureReads(ctx, o, api, first, res, logger); err != nil {
 		return err
 	}
+	// From here on a failure still reports the import and read figures.
+	defer func() {
+		if err != nil {
+			res.failure, res.finished = err.Error(), time.Now().UTC()
+			fmt.Print(res.markdown())
+		}
+	}()
 
 	for i := 1; i < o.clusters; i++ {
 		c, err := sb.upAndLoad(ctx, i, res)

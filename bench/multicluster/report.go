@@ -47,6 +47,10 @@ type results struct {
 	rssKiB    int64
 	hwmKiB    int64
 	heapInuse float64
+
+	// failure is the error that ended a run after the reads were timed;
+	// the report then gives what was measured.
+	failure string
 }
 
 // quantile is the nearest-rank q-quantile of ds (0 when empty).
@@ -100,9 +104,13 @@ func (r *results) markdown() string {
 	fmt.Fprintf(&b, "| cached read p99 | ≤ 100 ms | %s | %s |\n", ms(readP99), verdict(readP99 <= 100*time.Millisecond))
 	fmt.Fprintf(&b, "| `kubectl get pods -A -l app=app-K` at the API server, %d runs, p50 / p99 | | %s / %s | |\n", len(r.kubectl), ms(kP50), ms(kP99))
 	fmt.Fprintf(&b, "| kubectl p50 / cached read p50 | ≥ 20× | %.0f× | %s |\n", ratio, verdict(ratio >= 20))
-	fmt.Fprintf(&b, "| server RSS, %d cluster(s) synced (%d pods cached) | ≤ 600 MB | %.0f MB (%d MiB; peak %d MiB) | %s |\n",
-		len(r.loads), r.totalPods(), float64(r.rssKiB)*1024/1e6, r.rssKiB/1024, r.hwmKiB/1024, verdict(float64(r.rssKiB)*1024 <= 600e6))
-	fmt.Fprintf(&b, "| server `go_memstats_heap_inuse_bytes`, same moment | | %.0f MB | |\n", r.heapInuse/1e6)
+	if r.rssKiB > 0 {
+		fmt.Fprintf(&b, "| server RSS, %d cluster(s) synced (%d pods cached) | ≤ 600 MB | %.0f MB (%d MiB; peak %d MiB) | %s |\n",
+			len(r.loads), r.totalPods(), float64(r.rssKiB)*1024/1e6, r.rssKiB/1024, r.hwmKiB/1024, verdict(float64(r.rssKiB)*1024 <= 600e6))
+		fmt.Fprintf(&b, "| server `go_memstats_heap_inuse_bytes`, same moment | | %.0f MB | |\n", r.heapInuse/1e6)
+	} else {
+		fmt.Fprintf(&b, "| server RSS, %d cluster(s) synced | ≤ 600 MB | not measured: the run failed before (%s) | |\n", r.opts.clusters, r.failure)
+	}
 
 	b.WriteString("\nFor context:\n\n| measure | result |\n| --- | --- |\n")
 	fmt.Fprintf(&b, "| LIST `pods?labelSelector=app=app-K` at the API server through client-go (JSON), %d runs, p50 / p99 | %s / %s |\n",

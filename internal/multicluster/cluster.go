@@ -175,6 +175,9 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 			}
 			inf = gi.Informer()
 		}
+		if err := inf.AddIndexers(indexers(k.Name)); err != nil {
+			return nil, fmt.Errorf("indexes of %s: %w", k.Name, err)
+		}
 		kind := k.Name
 		if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 			c.watchFailed(kind, err)

@@ -105,15 +105,14 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		after = tok.After
 	}
 
-	var objs []any
-	if k.Namespaced && q.Namespace != "" {
-		objs, err = inf.GetIndexer().ByIndex(cache.NamespaceIndex, q.Namespace)
-		if err != nil {
-			return nil, fmt.Errorf("index %s by namespace: %w", kind, err)
-		}
-	} else {
-		objs = inf.GetIndexer().List()
+	// The candidates come from the most selective index the query allows
+	// (namespace, an equality label requirement, an indexed field), or are
+	// every cached object; the whole query is applied to them below.
+	objs, err := candidates(inf.GetIndexer(), kind, k.Namespaced, q, sel)
+	if err != nil {
+		return nil, fmt.Errorf("read the indexes of %s: %w", kind, err)
 	}
+	inNamespace := k.Namespaced && q.Namespace != ""
 
 	type keyed struct {
 		key string
@@ -131,10 +130,15 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		if err != nil {
 			continue
 		}
+		if inNamespace && acc.GetNamespace() != q.Namespace {
+			continue
+		}
 		if q.NameContains != "" && !strings.Contains(acc.GetName(), q.NameContains) {
 			continue
 		}
-		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || !sel.fields.Matches(fieldSet(obj, acc)) {
+		// fieldSet allocates a map per object: only when there is a field
+		// selector.
+		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || (!sel.fields.Empty() && !sel.fields.Matches(fieldSet(obj, acc))) {
 			continue
 		}
 		total++

@@ -156,6 +156,7 @@ func Register(api huma.API, d Deps) {
 	registerLogs(api, d)
 	registerExec(api, d)
 	registerEvents(api, d)
+	registerClusterList(api, d)
 }
 
 // cluster returns the named cluster when it is available.
