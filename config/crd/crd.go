@@ -11,7 +11,9 @@ import (
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -78,6 +80,21 @@ func Install(ctx context.Context, c client.Client, timeout time.Duration) error 
 		})
 		if err != nil {
 			return fmt.Errorf("wait for CRD %s to be established: %w", name, err)
+		}
+		// Established comes a moment before discovery lists the kind; until
+		// then c's REST mapper answers "no matches for kind". Wait for it, so
+		// the caller can use the kind at once.
+		group, _, _ := unstructured.NestedString(u.Object, "spec", "group")
+		kind, _, _ := unstructured.NestedString(u.Object, "spec", "names", "kind")
+		err = wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+			_, err := c.RESTMapper().RESTMapping(schema.GroupKind{Group: group, Kind: kind})
+			if meta.IsNoMatchError(err) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+		if err != nil {
+			return fmt.Errorf("wait for CRD %s to be discovered: %w", name, err)
 		}
 	}
 	return nil

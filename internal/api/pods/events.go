@@ -78,12 +78,7 @@ func registerEvents(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListEventsOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PodEventView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, eventView(o.(*corev1.Event)))
-		}
-		return out, nil
+		return &ListEventsOutput{Body: operation.Views(page, eventView)}, nil
 	})
 
 	const streamDescription = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +

@@ -103,12 +103,7 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		out := &ListPodsOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]PodView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, podView(o.(*corev1.Pod)))
-		}
-		return out, nil
+		return podPage(page), nil
 	})
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -47,10 +46,5 @@ func registerClusterList(api huma.API, d Deps) {
 
 // podPage is the list response of a page of cached pods.
 func podPage(page *multicluster.Page) *ListPodsOutput {
-	out := &ListPodsOutput{}
-	out.Body.Items, out.Body.Continue, out.Body.Total = make([]PodView, 0, len(page.Items)), page.Continue, page.Total
-	for _, o := range page.Items {
-		out.Body.Items = append(out.Body.Items, podView(o.(*corev1.Pod)))
-	}
-	return out
+	return &ListPodsOutput{Body: operation.Views(page, podView)}
 }
