@@ -3,7 +3,6 @@ package pods_test
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -82,27 +81,10 @@ func (c execClient) refused(want int, pod string, q url.Values, token string, hd
 	}
 }
 
-// session reads a session to its end: the output, the last text message
-// and the close status.
+// session reads a session against the sandbox to its end.
 func session(t *testing.T, conn *websocket.Conn) (string, pods.ExecMessage, websocket.StatusCode) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	var out strings.Builder
-	var last pods.ExecMessage
-	for {
-		typ, data, err := conn.Read(ctx)
-		if err != nil {
-			return out.String(), last, websocket.CloseStatus(err)
-		}
-		if typ == websocket.MessageBinary {
-			out.Write(data)
-			continue
-		}
-		if err := json.Unmarshal(data, &last); err != nil {
-			t.Fatalf("text message %q: %v", data, err)
-		}
-	}
+	return pods.ReadExecSession(t, conn, time.Minute)
 }
 
 // readOutput reads binary messages until their text contains want.

@@ -63,11 +63,12 @@ func startSessionUntil(t *testing.T, ex remotecommand.Executor, tty bool, limits
 	return conn, done
 }
 
-// readUntilEnd reads every message until the server closes the socket and
-// returns the output, the last text message and the close status.
-func readUntilEnd(t *testing.T, conn *websocket.Conn) (string, ExecMessage, websocket.StatusCode) {
+// ReadExecSession reads every message of an exec session until the server
+// closes the socket, at most timeout, and returns the output, the last text
+// message and the close status. Exported for the package's external tests.
+func ReadExecSession(t *testing.T, conn *websocket.Conn, timeout time.Duration) (string, ExecMessage, websocket.StatusCode) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 	var out strings.Builder
 	var last ExecMessage
@@ -84,6 +85,12 @@ func readUntilEnd(t *testing.T, conn *websocket.Conn) (string, ExecMessage, webs
 			t.Fatalf("text message %q: %v", data, err)
 		}
 	}
+}
+
+// readUntilEnd reads a session of the unit tests (a fake executor: quick).
+func readUntilEnd(t *testing.T, conn *websocket.Conn) (string, ExecMessage, websocket.StatusCode) {
+	t.Helper()
+	return ReadExecSession(t, conn, 10*time.Second)
 }
 
 func send(t *testing.T, conn *websocket.Conn, typ websocket.MessageType, data string) {
