@@ -380,6 +380,15 @@ func (e *env) testQuotaExceeded(t *testing.T) {
 	})
 	docs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-secret\n  namespace: " + quotaNS + "\n---\n" +
 		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: over-quota\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
+	// Until the API server's quota admission sees the counted status it
+	// refuses with "status unknown": wait for the real refusal with dry runs.
+	servertest.Eventually(t, func() error {
+		code, out := e.raw(t, 0, applyURL+"?dryRun=true", e.h.Admin, "application/yaml", docs)
+		if code != http.StatusForbidden || !strings.Contains(string(out), "exceeded quota") {
+			return fmt.Errorf("status %d: %s", code, out)
+		}
+		return nil
+	})
 	p := e.problem(t, http.StatusForbidden, applyURL, "application/yaml", docs)
 	if detail, _ := p["detail"].(string); !strings.Contains(detail, "exceeded quota") || !strings.Contains(detail, "no-secrets") {
 		t.Errorf("quota problem %v", p)
@@ -426,16 +435,16 @@ func (e *env) testAdmissionRejected(t *testing.T) {
 		_ = adm.ValidatingAdmissionPolicies().Delete(context.Background(), "no-forbidden-key", metav1.DeleteOptions{})
 	})
 	doc := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rejected\n  namespace: " + ns + "\ndata:\n  forbidden: \"yes\"\n"
-	// The API server starts enforcing a new policy within a few seconds.
-	var out []byte
+	// The API server starts enforcing a new policy within a few seconds:
+	// wait for it with dry runs, which write nothing, then apply for real.
 	servertest.Eventually(t, func() error {
-		var code int
-		code, out = e.raw(t, 0, applyURL, e.h.Admin, "application/yaml", doc)
+		code, out := e.raw(t, 0, applyURL+"?dryRun=true", e.h.Admin, "application/yaml", doc)
 		if code != http.StatusUnprocessableEntity {
 			return fmt.Errorf("status %d: %s", code, out)
 		}
 		return nil
 	})
+	_, out := e.raw(t, http.StatusUnprocessableEntity, applyURL, e.h.Admin, "application/yaml", doc)
 	if !strings.Contains(string(out), "config maps may not carry a key named forbidden") || !strings.Contains(string(out), "no-forbidden-key") {
 		t.Errorf("admission problem %s", out)
 	}
