@@ -44,21 +44,6 @@ func remarshal(in, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in time: %v", err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // raw sends a GET as the admin and returns the response, closed at the
 // end of the test.
 func (e *env) raw(t *testing.T, ctx context.Context, path, accept string) *http.Response {
@@ -94,7 +79,7 @@ func (e *env) text(t *testing.T, path string) (int, http.Header, string) {
 func (e *env) runningPods(t *testing.T, want int) []pods.PodView {
 	t.Helper()
 	var items []pods.PodView
-	eventually(t, func() error {
+	servertest.Eventually(t, func() error {
 		var l struct{ Items []pods.PodView }
 		code, body, _ := e.h.Do(http.MethodGet, base+"/pods?labelSelector=app%3Dweb", e.h.Admin, nil)
 		if code != http.StatusOK {
@@ -166,7 +151,7 @@ func TestPods(t *testing.T) {
 	})
 
 	t.Run("get with events", func(t *testing.T) {
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			var d pods.PodDetail
 			if err := remarshal(h.Expect(http.StatusOK, http.MethodGet, base+"/pods/"+pod.Name, h.Admin, nil), &d); err != nil {
 				return err
@@ -291,7 +276,7 @@ func TestPods(t *testing.T) {
 
 	t.Run("delete", func(t *testing.T) {
 		h.Expect(http.StatusNoContent, http.MethodDelete, base+"/pods/"+pod.Name+"?gracePeriodSeconds=0", h.Admin, nil)
-		eventually(t, func() error {
+		servertest.Eventually(t, func() error {
 			for _, p := range e.runningPods(t, 2) {
 				if p.Name == pod.Name {
 					return fmt.Errorf("pod %s still listed", p.Name)
