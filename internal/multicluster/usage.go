@@ -115,13 +115,16 @@ func (c *Cluster) pollUsage(ctx context.Context) {
 func (c *Cluster) setUsage(u *Usage, err error) {
 	c.mu.Lock()
 	had := c.usage != nil
+	// A fresh metrics-server answers an empty list at first: usage counts
+	// as available (and is shown) once a node reports.
+	hadNodes := had && len(c.usage.Nodes) > 0
 	first := !c.usagePolled
 	c.usage, c.usagePolled = u, true
 	c.mu.Unlock()
 	switch {
 	case err != nil && (had || first):
 		c.opts.Logger.Info("Cluster usage unavailable", "cluster", c.name, "reason", usageReason(err))
-	case u != nil && !had:
+	case u != nil && len(u.Nodes) > 0 && !hadNodes:
 		c.opts.Logger.Info("Cluster usage available", "cluster", c.name, "nodes", len(u.Nodes))
 	}
 }

@@ -121,7 +121,9 @@ type Cluster struct {
 	Message string `gorm:"size:1024"`
 	// Events is what happened to the cluster, oldest first: provisioning
 	// steps, failures, connection phase changes. Only RecordEvent writes it
-	// (Update leaves it alone), so concurrent writers lose none.
+	// (Update leaves it alone), so concurrent writers lose none. The column
+	// keeps the name it had when it held only provisioning steps
+	// (migration 2): old rows read as events without type or reason.
 	Events    []ClusterEvent `gorm:"column:progress;serializer:json;type:text"`
 	Server    string         `gorm:"size:512"`
 	CreatedBy string         `gorm:"size:64"`
