@@ -116,7 +116,7 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 		if err != nil {
 			return fmt.Errorf("client for CRD install: %w", err)
 		}
-		if err := crd.Install(ctx, c, o.crdInstallTimeout); err != nil {
+		if err := crd.Install(ctx, c, crd.Options{Timeout: o.crdInstallTimeout, Namespace: o.namespace}); err != nil {
 			return err
 		}
 		logger.Info("Installed the Workload CRD")

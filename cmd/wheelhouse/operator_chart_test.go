@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,11 +52,26 @@ func TestOperatorChartRBAC(t *testing.T) {
 	admin, err := client.New(cfg, client.Options{Scheme: scheme})
 	g.Expect(err).NotTo(HaveOccurred())
 
-	g.Expect(crd.Install(t.Context(), admin, time.Minute)).To(Succeed())
+	g.Expect(crd.Install(t.Context(), admin, crd.Options{Timeout: time.Minute})).To(Succeed())
 	g.Expect(admin.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse-system"}})).To(Succeed())
+	policies, err := crd.AdmissionManifests()
+	g.Expect(err).NotTo(HaveOccurred())
+	rendered := 0
 	for _, u := range manifests {
 		if u.GetKind() == "Deployment" {
 			continue // the operator runs in this test process instead
+		}
+		if strings.HasPrefix(u.GetKind(), "MutatingAdmissionPolicy") {
+			// crd.Install applied the same objects: the chart's copy must
+			// not drift from config/crd/admission.
+			for _, p := range policies {
+				if p.GetKind() == u.GetKind() {
+					rendered++
+					g.Expect(u.GetName()).To(Equal(p.GetName()))
+					g.Expect(u.Object["spec"]).To(Equal(p.Object["spec"]), "%s in the chart differs from config/crd/admission", u.GetKind())
+				}
+			}
+			continue
 		}
 		g.Expect(admin.Create(t.Context(), u)).To(Succeed(), "%s %s", u.GetKind(), u.GetName())
 	}
@@ -91,7 +107,9 @@ func TestOperatorChartRBAC(t *testing.T) {
 	job := &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Name: "job", Namespace: "default"}, Spec: appsv1alpha1.WorkloadSpec{
 		Type: appsv1alpha1.WorkloadTypeJob, Template: corev1.PodTemplateSpec{Spec: container},
 	}}
+	g.Expect(rendered).To(Equal(len(policies)), "the chart renders the finalizer policy and its binding")
 	g.Expect(admin.Create(t.Context(), web)).To(Succeed())
+	g.Expect(web.Finalizers).To(ConsistOf(appsv1alpha1.Finalizer), "the policy adds the finalizer at creation")
 	g.Expect(admin.Create(t.Context(), job)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		for w, phase := range map[*appsv1alpha1.Workload]appsv1alpha1.WorkloadPhase{web: appsv1alpha1.PhaseRunning, job: appsv1alpha1.PhaseSucceeded} {
@@ -127,7 +145,10 @@ func renderOperatorChart(t *testing.T) []*unstructured.Unstructured {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "go", "run", helmModule, "template", "wheelhouse-operator",
-		"../../charts/wheelhouse-operator", "--namespace", "wheelhouse-system", "--kube-version", "1.36.3")
+		"../../charts/wheelhouse-operator", "--namespace", "wheelhouse-system", "--kube-version", "1.36.3",
+		// Helm's built-in API list predates MutatingAdmissionPolicy v1,
+		// which the sandbox's Kubernetes 1.36 serves.
+		"--api-versions", "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("helm template: %v\n%s", err, stderr.String())

@@ -210,7 +210,7 @@ func (w *Workloads) run(ctx context.Context, name string, r *running) {
 		fail(fmt.Errorf("client: %w", err))
 		return
 	}
-	if err := crd.Install(ctx, direct, crdInstallTimeout); err != nil {
+	if err := crd.Install(ctx, direct, crd.Options{Timeout: crdInstallTimeout}); err != nil {
 		fail(fmt.Errorf("install the Workload CRD: %w", err))
 		return
 	}

@@ -67,7 +67,7 @@ func startIntegrationEnv(t *testing.T, nodes int) *integrationEnv {
 	if err != nil {
 		t.Fatalf("client: %v", err)
 	}
-	if err := crd.Install(t.Context(), c, time.Minute); err != nil {
+	if err := crd.Install(t.Context(), c, crd.Options{Timeout: time.Minute}); err != nil {
 		t.Fatalf("install CRDs: %v", err)
 	}
 
