@@ -16,13 +16,14 @@ import (
 // and status with a merge patch of the status subresource, both guarded by
 // the resourceVersion.
 type patchHelper struct {
-	client client.Client
-	before *appsv1alpha1.Workload
+	client  client.Client
+	written *writtenCache
+	before  *appsv1alpha1.Workload
 }
 
-// newPatchHelper snapshots w.
-func newPatchHelper(c client.Client, w *appsv1alpha1.Workload) *patchHelper {
-	return &patchHelper{client: c, before: w.DeepCopy()}
+// newPatchHelper snapshots w. Each successful patch is recorded in written.
+func newPatchHelper(c client.Client, written *writtenCache, w *appsv1alpha1.Workload) *patchHelper {
+	return &patchHelper{client: c, written: written, before: w.DeepCopy()}
 }
 
 // patch writes the changes of w since the snapshot. The status is patched
@@ -38,6 +39,7 @@ func (h *patchHelper) patch(ctx context.Context, w *appsv1alpha1.Workload) error
 			}
 			return fmt.Errorf("patch finalizers of workload %s/%s: %w", w.Namespace, w.Name, err)
 		}
+		h.written.record(base.ResourceVersion, w)
 		// The response overwrote the status; the object may now be gone.
 		if !w.DeletionTimestamp.IsZero() && len(w.Finalizers) == 0 {
 			return nil
@@ -51,6 +53,7 @@ func (h *patchHelper) patch(ctx context.Context, w *appsv1alpha1.Workload) error
 	base := w.DeepCopy()
 	base.Status = h.before.Status
 	w.Status = *desiredStatus
+	replaced := w.ResourceVersion
 	// Guarded by the resourceVersion like the finalizers: the snapshot comes
 	// from the cache, and a merge patch against a stale snapshot omits the
 	// fields whose new value equals the stale one, leaving the server with
@@ -62,5 +65,6 @@ func (h *patchHelper) patch(ctx context.Context, w *appsv1alpha1.Workload) error
 		}
 		return fmt.Errorf("patch status of workload %s/%s: %w", w.Namespace, w.Name, err)
 	}
+	h.written.record(replaced, w)
 	return nil
 }

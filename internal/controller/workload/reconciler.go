@@ -69,6 +69,7 @@ type Reconciler struct {
 	client       client.Client
 	apiReader    client.Reader
 	applied      *appliedCache
+	written      *writtenCache
 	recorder     events.EventRecorder
 	metrics      *Metrics
 	pollInterval time.Duration
@@ -103,6 +104,7 @@ func New(cfg Config) (*Reconciler, error) {
 		client:       cfg.Client,
 		apiReader:    cfg.APIReader,
 		applied:      newAppliedCache(),
+		written:      newWrittenCache(),
 		recorder:     cfg.Recorder,
 		metrics:      cfg.Metrics,
 		pollInterval: cfg.PollInterval,
@@ -161,6 +163,9 @@ type scope struct {
 	service *corev1.Service
 	// serviceKnown is true once the service phase ran.
 	serviceKnown bool
+	// created are the objects this pass created (the child, the Service),
+	// reported in one event when the pass ends (reportCreated).
+	created []client.Object
 }
 
 // phase is one step of a reconciliation.
@@ -175,9 +180,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	w := &appsv1alpha1.Workload{}
 	if err := r.client.Get(ctx, req.NamespacedName, w); err != nil {
 		if apierrors.IsNotFound(err) {
+			r.written.forget(req.NamespacedName)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, fmt.Errorf("get workload %s: %w", req.NamespacedName, err)
+	}
+	if fresher := r.written.fresher(w); fresher != nil {
+		w = fresher // the cache has not seen this controller's last write yet
 	}
 
 	// The finalizer is written before any child exists, so no child can
@@ -191,10 +200,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		if err := r.client.Patch(ctx, w, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
 			return ctrl.Result{}, fmt.Errorf("add finalizer to workload %s: %w", req.NamespacedName, err)
 		}
+		r.written.record(base.ResourceVersion, w)
 	}
 
 	s := &scope{workload: w}
-	helper := newPatchHelper(r.client, w)
+	helper := newPatchHelper(r.client, r.written, w)
 	defer func() {
 		if !w.DeletionTimestamp.IsZero() {
 			if err := helper.patch(ctx, w); err != nil {
@@ -248,7 +258,7 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHel
 		return 0, perr // a newer spec or a deletion: the next pass handles it
 	}
 	*w = *fresh
-	helper = newPatchHelper(r.client, w)
+	helper = newPatchHelper(r.client, r.written, w)
 	summarize(s, err)
 	return 0, helper.patch(ctx, w)
 }
@@ -286,6 +296,7 @@ func awaitingChildController(child client.Object, now time.Time) time.Duration {
 
 // reconcileNormal runs the phases in order and stops at the first error.
 func (r *Reconciler) reconcileNormal(ctx context.Context, s *scope) (ctrl.Result, error) {
+	defer r.reportCreated(s)
 	phases := []phase{
 		r.reconcileOldChildren,
 		r.reconcileChild,

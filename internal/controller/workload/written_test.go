@@ -1,0 +1,104 @@
+package workload
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+func TestWrittenCache(t *testing.T) {
+	g := NewWithT(t)
+	c := newWrittenCache()
+	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment)
+	w.ResourceVersion = "5"
+	result := w.DeepCopy()
+	result.ResourceVersion = "6"
+	result.Status.Phase = appsv1alpha1.PhaseRunning
+
+	g.Expect(c.fresher(w)).To(BeNil(), "nothing written yet")
+	c.record("5", result)
+	got := c.fresher(w)
+	g.Expect(got).NotTo(BeNil(), "the cache holds the replaced version")
+	g.Expect(got.ResourceVersion).To(Equal("6"))
+	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning))
+	got.Status.Phase = appsv1alpha1.PhaseFailed
+	g.Expect(c.fresher(w).Status.Phase).To(Equal(appsv1alpha1.PhaseRunning), "callers get copies")
+
+	other := w.DeepCopy()
+	other.UID = "uid-new"
+	g.Expect(c.fresher(other)).To(BeNil(), "a new Workload of the same name")
+	g.Expect(c.m).To(BeEmpty(), "forgotten")
+
+	c.record("5", result)
+	caughtUp := w.DeepCopy()
+	caughtUp.ResourceVersion = "6"
+	g.Expect(c.fresher(caughtUp)).To(BeNil(), "the cache caught up")
+	g.Expect(c.m).To(BeEmpty(), "forgotten once the cache caught up")
+
+	c.record("6", result)
+	g.Expect(c.m).To(BeEmpty(), "a write that changed nothing is not recorded")
+	c.record("5", result)
+	c.forget(types.NamespacedName{Namespace: w.Namespace, Name: w.Name})
+	g.Expect(c.m).To(BeEmpty())
+}
+
+// TestStaleCacheAfterOwnStatusWrite: the pass after a status write gets
+// the Workload from a cache that has not seen that write yet. It starts
+// from the API server's answer to the write instead, so its status patch
+// goes through at once: no conflict, no read from the API server.
+func TestStaleCacheAfterOwnStatusWrite(t *testing.T) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
+	var stale *appsv1alpha1.Workload
+	patches, conflicts := 0, 0
+	env := newTestEnv(t, &interceptor.Funcs{
+		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if got, ok := obj.(*appsv1alpha1.Workload); ok && stale != nil {
+				stale.DeepCopyInto(got)
+				return nil
+			}
+			return c.Get(ctx, key, obj, opts...)
+		},
+		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+			patches++
+			err := c.Status().Patch(ctx, obj, patch, opts...)
+			if apierrors.IsConflict(err) {
+				conflicts++
+			}
+			return err
+		},
+	}, w)
+
+	before := &appsv1alpha1.Workload{}
+	g.Expect(env.client.Get(ctx, key(), before)).To(Succeed())
+	_, err := env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(patches).To(Equal(1), "the first pass writes the status")
+
+	// The Deployment reports its pod ready; the cache still has the
+	// Workload as it was before the first status write.
+	d := &appsv1.Deployment{}
+	g.Expect(env.client.Get(ctx, key(), d)).To(Succeed())
+	d.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1}
+	g.Expect(env.client.Status().Update(ctx, d)).To(Succeed())
+	stale = before
+
+	_, err = env.r.Reconcile(ctx, request())
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(patches).To(Equal(2), "one more status write")
+	g.Expect(conflicts).To(BeZero())
+	stale = nil
+	got := &appsv1alpha1.Workload{}
+	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
+	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning))
+	g.Expect(got.Status.ReadyReplicas).To(Equal(int32(1)))
+}
