@@ -59,11 +59,14 @@ const (
 
 // Event reasons, in pairs.
 const (
-	// EventApplySucceeded: the child was created or its spec changed.
+	// EventApplySucceeded: the child was created or its spec changed. A
+	// pass that creates both the child and the Service says so in this one
+	// event ("Created Deployment web and Service web").
 	EventApplySucceeded = "ApplySucceeded"
 	// EventApplyFailed: the child could not be written.
 	EventApplyFailed = "ApplyFailed"
-	// EventServiceApplySucceeded: the Service was created or changed.
+	// EventServiceApplySucceeded: the Service was created (without the
+	// child in the same pass) or changed.
 	EventServiceApplySucceeded = "ServiceApplySucceeded"
 	// EventServiceApplyFailed: the Service could not be written.
 	EventServiceApplyFailed = "ServiceApplyFailed"

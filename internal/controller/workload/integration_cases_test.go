@@ -66,13 +66,13 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	g.Eventually(func(g Gomega) {
 		evs := &eventsv1.EventList{}
 		g.Expect(env.c.List(ctx, evs, client.InNamespace(ns))).To(Succeed())
-		var reasons []string
+		var notes []string
 		for _, e := range evs.Items {
 			if e.Regarding.Kind == "Workload" && e.Regarding.Name == "web" {
-				reasons = append(reasons, e.Reason)
+				notes = append(notes, e.Reason+": "+e.Note)
 			}
 		}
-		g.Expect(reasons).To(ContainElements(appsv1alpha1.EventApplySucceeded, appsv1alpha1.EventServiceApplySucceeded))
+		g.Expect(notes).To(ContainElement(appsv1alpha1.EventApplySucceeded + ": Created Deployment web and Service web"))
 	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
 
 	// Scale through the spec.

@@ -112,7 +112,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	r.applied.record(w.UID, applied, hash)
 	switch {
 	case !exists:
-		r.event(w, applied, false, appsv1alpha1.EventApplySucceeded, "Apply", "Created %s %s", kind.kind, w.Name)
+		s.created = append(s.created, applied)
 	case applied.GetGeneration() != live.GetGeneration():
 		r.event(w, applied, false, appsv1alpha1.EventApplySucceeded, "Apply", "Updated %s %s", kind.kind, w.Name)
 	}

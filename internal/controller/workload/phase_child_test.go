@@ -168,6 +168,7 @@ func TestReconcileChild(t *testing.T) {
 			env := newTestEnv(t, tt.funcs, tt.objs...)
 			s := &scope{workload: tt.w.DeepCopy()}
 			res, err := env.r.reconcileChild(t.Context(), s)
+			env.r.reportCreated(s)
 			if tt.wantErr != "" {
 				g.Expect(err).To(MatchError(ContainSubstring(tt.wantErr)))
 				g.Expect(errors.Is(err, reconcile.TerminalError(nil))).To(Equal(tt.terminal))

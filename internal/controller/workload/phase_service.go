@@ -80,7 +80,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	r.applied.record(w.UID, applied, hash)
 	switch {
 	case !exists:
-		r.event(w, applied, false, appsv1alpha1.EventServiceApplySucceeded, "Apply", "Created Service %s", w.Name)
+		s.created = append(s.created, applied)
 	case !equality.Semantic.DeepEqual(live.Spec, applied.Spec):
 		r.event(w, applied, false, appsv1alpha1.EventServiceApplySucceeded, "Apply", "Updated Service %s", w.Name)
 	}

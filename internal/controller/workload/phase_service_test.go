@@ -96,6 +96,7 @@ func TestReconcileService(t *testing.T) {
 			env := newTestEnv(t, tt.funcs, tt.objs...)
 			s := &scope{workload: tt.w.DeepCopy()}
 			_, err := env.r.reconcileService(t.Context(), s)
+			env.r.reportCreated(s)
 			if tt.wantErr != "" {
 				g.Expect(err).To(MatchError(ContainSubstring(tt.wantErr)))
 				g.Expect(s.serviceKnown).To(BeFalse())

@@ -64,7 +64,7 @@ func TestReconcileLifecycle(t *testing.T) {
 	g.Expect(got.Status.ServiceRef.Name).To(Equal("web"))
 	g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionProgressing)).To(BeTrue())
 	g.Expect(meta.IsStatusConditionTrue(got.Status.Conditions, appsv1alpha1.ConditionServiceReady)).To(BeTrue())
-	g.Expect(env.eventReasons()).To(ConsistOf(appsv1alpha1.EventApplySucceeded, appsv1alpha1.EventServiceApplySucceeded))
+	g.Expect(env.events()).To(ConsistOf("Normal " + appsv1alpha1.EventApplySucceeded + " Created Deployment web and Service web"))
 
 	// 3. The Deployment controller reports its pods ready.
 	// (The fake client leaves metadata.generation at 0; the API server starts at 1.)
