@@ -11,7 +11,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -234,20 +233,16 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 //
 // A pass that finds its child brand new and not yet seen by the child's own
 // controller writes nothing: that controller's first status update, a few
-// seconds away, brings the next pass, which reports real progress. Nor does
-// a pass write the first status of a new Workload while its new child rolls
-// out without trouble: the first status says Running (or what went wrong,
-// or how far it got after ChildObserveGrace). Each saves a status write of
-// a new Workload, the case that comes in bursts (each a write of the whole
-// Workload, validated against its schema and sent to every watcher). wait
-// is then when to look again anyway, in case the child's next update never
-// comes.
+// seconds away, brings the next pass, which reports real progress. This
+// saves one of the two or three status writes of every new Workload (each
+// a write of the whole Workload, validated against its schema and sent to
+// every watcher). wait is then when to look again anyway, in case that
+// update never comes.
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) (wait time.Duration, _ error) {
 	w := s.workload
 	summarize(s, err)
 	if err == nil {
-		now := time.Now()
-		if wait := max(awaitingChildController(s.child, now), awaitingFirstRollout(helper.before.Status, w, s.child, now)); wait > 0 {
+		if wait := awaitingChildController(s.child, time.Now()); wait > 0 {
 			return wait, nil
 		}
 	}
@@ -294,32 +289,6 @@ func awaitingChildController(child client.Object, now time.Time) time.Duration {
 	}
 	created := child.GetCreationTimestamp()
 	if observed != 0 || created.IsZero() {
-		return 0
-	}
-	return max(0, created.Add(ChildObserveGrace).Sub(now))
-}
-
-// awaitingFirstRollout returns how much longer to hold back the first
-// status of a Workload (written is its status as read: none yet) whose
-// Deployment, StatefulSet or DaemonSet was created less than
-// ChildObserveGrace ago and is still coming up (phase Pending or
-// Progressing, not stalled, no error), so that the first status written
-// is Running rather than a count that is stale a second later.
-func awaitingFirstRollout(written appsv1alpha1.WorkloadStatus, w *appsv1alpha1.Workload, child client.Object, now time.Time) time.Duration {
-	if written.Phase != "" || child == nil || w.Status.LastError != "" ||
-		meta.IsStatusConditionTrue(w.Status.Conditions, appsv1alpha1.ConditionStalled) {
-		return 0
-	}
-	if p := w.Status.Phase; p != appsv1alpha1.PhasePending && p != appsv1alpha1.PhaseProgressing {
-		return 0
-	}
-	switch child.(type) {
-	case *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.DaemonSet:
-	default:
-		return 0
-	}
-	created := child.GetCreationTimestamp()
-	if created.IsZero() {
 		return 0
 	}
 	return max(0, created.Add(ChildObserveGrace).Sub(now))

@@ -212,52 +212,10 @@ func TestAwaitingChildController(t *testing.T) {
 	}
 }
 
-func TestAwaitingFirstRollout(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	newDeployment := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{CreationTimestamp: metav1.NewTime(now.Add(-2 * time.Second))}}
-	oldDeployment := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{CreationTimestamp: metav1.NewTime(now.Add(-ChildObserveGrace - time.Second))}}
-	summarized := func(phase appsv1alpha1.WorkloadPhase, mutate ...func(*appsv1alpha1.Workload)) *appsv1alpha1.Workload {
-		w := newWorkload(appsv1alpha1.WorkloadTypeDeployment)
-		w.Status.Phase = phase
-		for _, m := range mutate {
-			m(w)
-		}
-		return w
-	}
-	none := appsv1alpha1.WorkloadStatus{}
-	for _, tc := range []struct {
-		name    string
-		written appsv1alpha1.WorkloadStatus
-		w       *appsv1alpha1.Workload
-		child   client.Object
-		want    time.Duration
-	}{
-		{"new deployment coming up", none, summarized(appsv1alpha1.PhaseProgressing), newDeployment, ChildObserveGrace - 2*time.Second},
-		{"new deployment pending", none, summarized(appsv1alpha1.PhasePending), newDeployment, ChildObserveGrace - 2*time.Second},
-		{"running: written at once", none, summarized(appsv1alpha1.PhaseRunning), newDeployment, 0},
-		{"a status was written before", appsv1alpha1.WorkloadStatus{Phase: appsv1alpha1.PhasePending}, summarized(appsv1alpha1.PhaseProgressing), newDeployment, 0},
-		{"the grace is over", none, summarized(appsv1alpha1.PhaseProgressing), oldDeployment, 0},
-		{"an error", none, summarized(appsv1alpha1.PhasePending, func(w *appsv1alpha1.Workload) { w.Status.LastError = "boom" }), newDeployment, 0},
-		{"stalled", none, summarized(appsv1alpha1.PhaseProgressing, func(w *appsv1alpha1.Workload) {
-			meta.SetStatusCondition(&w.Status.Conditions, metav1.Condition{Type: appsv1alpha1.ConditionStalled, Status: metav1.ConditionTrue, Reason: "X"})
-		}), newDeployment, 0},
-		{"a job", none, summarized(appsv1alpha1.PhaseProgressing), &batchv1.Job{ObjectMeta: newDeployment.ObjectMeta}, 0},
-		{"no child", none, summarized(appsv1alpha1.PhasePending), nil, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := awaitingFirstRollout(tc.written, tc.w, tc.child, now); got != tc.want {
-				t.Errorf("awaitingFirstRollout = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 // TestStatusWaitsForNewChildController: a pass that finds its Deployment
 // brand new and not yet observed writes no status and looks again within
-// ChildObserveGrace; nor does one that finds it observed but its pod not
-// ready yet (the Workload has no status yet); once the Deployment reports
-// its pod ready the first status written says Running. A Deployment that
-// is still not ready after the grace gets its progress written.
+// ChildObserveGrace; once the Deployment controller has observed it, the
+// status is written.
 func TestStatusWaitsForNewChildController(t *testing.T) {
 	g := NewWithT(t)
 	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment)
@@ -276,40 +234,11 @@ func TestStatusWaitsForNewChildController(t *testing.T) {
 
 	live := &appsv1.Deployment{}
 	g.Expect(env.client.Get(t.Context(), key(), live)).To(Succeed())
-	live.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, UnavailableReplicas: 1}
-	g.Expect(env.client.Status().Update(t.Context(), live)).To(Succeed())
-	res, err = env.r.Reconcile(t.Context(), request())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0))
-	g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
-	g.Expect(got.Status.Phase).To(BeEmpty(), "no first status while the new Deployment comes up")
-
-	g.Expect(env.client.Get(t.Context(), key(), live)).To(Succeed())
-	live.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1}
+	live.Status.ObservedGeneration = 1
 	g.Expect(env.client.Status().Update(t.Context(), live)).To(Succeed())
 	_, err = env.r.Reconcile(t.Context(), request())
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
-	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning), "the first status written")
-	g.Expect(got.Status.ChildRef).NotTo(BeNil())
-}
-
-// TestStatusAfterGraceShowsProgress: a new Deployment still not ready
-// ChildObserveGrace after its creation gets its progress written.
-func TestStatusAfterGraceShowsProgress(t *testing.T) {
-	g := NewWithT(t)
-	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment)
-	d, err := desiredChild(w)
-	g.Expect(err).NotTo(HaveOccurred())
-	d.SetCreationTimestamp(metav1.NewTime(time.Now().Add(-ChildObserveGrace - time.Second)))
-	d.(*appsv1.Deployment).Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, UnavailableReplicas: 1}
-	env := newTestEnv(t, nil, w, d)
-
-	res, err := env.r.Reconcile(t.Context(), request())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.RequeueAfter).To(BeZero())
-	got := &appsv1alpha1.Workload{}
-	g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
 	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhasePending))
-	g.Expect(meta.FindStatusCondition(got.Status.Conditions, appsv1alpha1.ConditionReady).Message).To(ContainSubstring("0/1 pods ready"))
+	g.Expect(got.Status.ChildRef).NotTo(BeNil())
 }
