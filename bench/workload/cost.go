@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +30,9 @@ type costSnapshot struct {
 	requests map[string]float64 // "VERB resource" → count
 	seconds  map[string]float64 // "VERB resource" → summed latency
 	cpu      map[string]time.Duration
+	// etcd holds etcd's disk metrics: the sums and counts of its WAL
+	// fsyncs and backend commits.
+	etcd map[string]float64
 }
 
 // costMeter takes snapshots of one sandbox cluster.
@@ -46,7 +52,7 @@ func newCostMeter(cfg *rest.Config, clusterDir string) (*costMeter, error) {
 }
 
 func (m *costMeter) snapshot(ctx context.Context) (costSnapshot, error) {
-	s := costSnapshot{requests: map[string]float64{}, seconds: map[string]float64{}, cpu: map[string]time.Duration{}}
+	s := costSnapshot{requests: map[string]float64{}, seconds: map[string]float64{}, cpu: map[string]time.Duration{}, etcd: map[string]float64{}}
 	raw, err := m.rest.Get().AbsPath("/metrics").DoRaw(ctx)
 	if err != nil {
 		return s, fmt.Errorf("get API server metrics: %w", err)
@@ -90,6 +96,9 @@ func (m *costMeter) snapshot(ctx context.Context) (costSnapshot, error) {
 		if d, ok := procCPU(pid); ok {
 			s.cpu[strings.TrimSuffix(e.Name(), ".pid")] = d
 		}
+	}
+	if err := m.etcdMetrics(ctx, s.etcd); err != nil {
+		return s, err
 	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
@@ -140,10 +149,11 @@ type batchCost struct {
 	requests map[string]float64
 	seconds  map[string]float64
 	cpu      map[string]time.Duration
+	etcd     map[string]float64
 }
 
 func diffCost(before, after costSnapshot) batchCost {
-	c := batchCost{requests: map[string]float64{}, seconds: map[string]float64{}, cpu: map[string]time.Duration{}}
+	c := batchCost{requests: map[string]float64{}, seconds: map[string]float64{}, cpu: map[string]time.Duration{}, etcd: map[string]float64{}}
 	for k, v := range after.requests {
 		if d := v - before.requests[k]; d > 0 {
 			c.requests[k] = d
@@ -154,6 +164,9 @@ func diffCost(before, after costSnapshot) batchCost {
 	}
 	for k, v := range after.cpu {
 		c.cpu[k] = v - before.cpu[k]
+	}
+	for k, v := range after.etcd {
+		c.etcd[k] = v - before.etcd[k]
 	}
 	return c
 }
@@ -196,10 +209,15 @@ func printCosts(n int, direct, operator batchCost) {
 		if writeVerbs[verb] || verb == "WATCH" {
 			continue
 		}
-		dr += direct.requests[k]
-		or += operator.requests[k]
+		d, o := direct.requests[k], operator.requests[k]
+		dr += d
+		or += o
+		if d >= 10 || o >= 10 {
+			fmt.Printf("| %s | %.0f | %.0f | %.2f | %.2f | %s / %s |\n", k, d, o, d/float64(n), o/float64(n),
+				meanMillis(direct.seconds[k], d), meanMillis(operator.seconds[k], o))
+		}
 	}
-	fmt.Printf("| reads (GET, LIST) | %.0f | %.0f | | | |\n", dr, or)
+	fmt.Printf("| **all reads** (GET, LIST; those under 10 in both batches not shown) | %.0f | %.0f | | | |\n", dr, or)
 
 	comps := map[string]bool{}
 	for k := range direct.cpu {
@@ -221,23 +239,35 @@ func printCosts(n int, direct, operator batchCost) {
 		fmt.Printf("| %s | %.1f s | %.1f s |\n", k, direct.cpu[k].Seconds(), operator.cpu[k].Seconds())
 	}
 	fmt.Printf("| **all** | %.1f s | %.1f s |\n", dt.Seconds(), ot.Seconds())
+
+	fmt.Printf("\n| etcd disk | direct | operator |\n| --- | --- | --- |\n")
+	for _, name := range etcdDiskMetrics {
+		fmt.Printf("| %s: count, mean | %.0f, %s | %.0f, %s |\n", name,
+			direct.etcd[name+"_count"], meanMillis(direct.etcd[name+"_sum"], direct.etcd[name+"_count"]),
+			operator.etcd[name+"_count"], meanMillis(operator.etcd[name+"_sum"], operator.etcd[name+"_count"]))
+	}
 }
 
 func meanMillis(sum, count float64) string {
 	if count == 0 {
 		return "-"
 	}
+	if ms := 1000 * sum / count; ms < 10 {
+		return fmt.Sprintf("%.2f ms", ms)
+	}
 	return fmt.Sprintf("%.0f ms", 1000*sum/count)
 }
 
-// profile writes a CPU profile of the API server, of length d, taken after
-// delay, to path.
+// profile writes CPU profiles of length d, taken after delay, of the API
+// server to path and of this process (the controller and the load) to
+// path + ".bench".
 func (m *costMeter) profile(ctx context.Context, path string, delay, d time.Duration, logger *slog.Logger) {
 	select {
 	case <-ctx.Done():
 		return
 	case <-time.After(delay):
 	}
+	go profileSelf(ctx, path+".bench", d, logger)
 	raw, err := m.rest.Get().AbsPath("/debug/pprof/profile").Param("seconds", strconv.Itoa(int(d.Seconds()))).Timeout(d + time.Minute).DoRaw(ctx)
 	if err == nil {
 		err = os.WriteFile(path, raw, 0o644)
@@ -245,4 +275,73 @@ func (m *costMeter) profile(ctx context.Context, path string, delay, d time.Dura
 	if err != nil {
 		logger.Error("API server profile failed", "error", err)
 	}
+}
+
+// profileSelf writes a CPU profile of this process of length d to path.
+func profileSelf(ctx context.Context, path string, d time.Duration, logger *slog.Logger) {
+	f, err := os.Create(path)
+	if err != nil {
+		logger.Error("Benchmark profile failed", "error", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		logger.Error("Benchmark profile failed", "error", err)
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+	pprof.StopCPUProfile()
+}
+
+// etcdDiskMetrics are the etcd histograms the cost report shows.
+var etcdDiskMetrics = []string{"etcd_disk_wal_fsync_duration_seconds", "etcd_disk_backend_commit_duration_seconds"}
+
+// etcdMetrics adds the sums and counts of etcdDiskMetrics to into, read
+// from the sandbox etcd's /metrics (its client URL is on its command line).
+func (m *costMeter) etcdMetrics(ctx context.Context, into map[string]float64) error {
+	b, err := os.ReadFile(filepath.Join(m.pidsDir, "etcd.pid"))
+	if err != nil {
+		return fmt.Errorf("etcd pid: %w", err)
+	}
+	cmdline, err := os.ReadFile("/proc/" + strings.TrimSpace(string(b)) + "/cmdline")
+	if err != nil {
+		return fmt.Errorf("etcd command line: %w", err)
+	}
+	var url string
+	for _, arg := range strings.Split(string(cmdline), "\x00") {
+		if v, ok := strings.CutPrefix(arg, "--advertise-client-urls="); ok {
+			url = strings.Split(v, ",")[0]
+		}
+	}
+	if url == "" {
+		return errors.New("etcd command line has no --advertise-client-urls")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/metrics", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("etcd metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, name := range etcdDiskMetrics {
+			for _, suffix := range []string{"_sum", "_count"} {
+				if v, ok := strings.CutPrefix(line, name+suffix+" "); ok {
+					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if err == nil {
+						into[name+suffix] = f
+					}
+				}
+			}
+		}
+	}
+	return sc.Err()
 }
