@@ -2,6 +2,7 @@ package workload
 
 import (
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -17,12 +18,17 @@ import (
 // second Workload while the cache lagged under load). Instead the pass
 // starts from the API server's answer to the last write.
 //
-// A record lives only while the cache lags: the first pass that finds the
-// cache past the replaced version forgets it, so the memory held is that of
-// the Workloads written in the last moments, not of all of them.
+// A record lives only while the cache may lag: the first pass that finds
+// the cache past the replaced version forgets it, and records older than
+// writtenTTL (the cache lags by seconds, not minutes) are dropped, since
+// the last write to a Workload (its Running status) is often followed by no
+// pass at all. The memory held is that of the Workloads written in the
+// last writtenTTL, not of all of them.
 type writtenCache struct {
-	mu sync.Mutex
-	m  map[types.NamespacedName]writtenRecord
+	mu        sync.Mutex
+	m         map[types.NamespacedName]writtenRecord
+	now       func() time.Time
+	lastSweep time.Time
 }
 
 type writtenRecord struct {
@@ -30,10 +36,14 @@ type writtenRecord struct {
 	replaced string
 	// result is the Workload as the API server answered the write.
 	result *appsv1alpha1.Workload
+	at     time.Time
 }
 
+// writtenTTL is how long a record is kept.
+const writtenTTL = time.Minute
+
 func newWrittenCache() *writtenCache {
-	return &writtenCache{m: map[types.NamespacedName]writtenRecord{}}
+	return &writtenCache{m: map[types.NamespacedName]writtenRecord{}, now: time.Now}
 }
 
 // record remembers result, the answer to a write made against
@@ -44,7 +54,16 @@ func (c *writtenCache) record(replaced string, result *appsv1alpha1.Workload) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.m[types.NamespacedName{Namespace: result.Namespace, Name: result.Name}] = writtenRecord{replaced: replaced, result: result.DeepCopy()}
+	now := c.now()
+	if now.Sub(c.lastSweep) > writtenTTL {
+		for k, rec := range c.m {
+			if now.Sub(rec.at) > writtenTTL {
+				delete(c.m, k)
+			}
+		}
+		c.lastSweep = now
+	}
+	c.m[types.NamespacedName{Namespace: result.Namespace, Name: result.Name}] = writtenRecord{replaced: replaced, result: result.DeepCopy(), at: now}
 }
 
 // fresher returns a copy of the answer to the controller's last write to
@@ -60,8 +79,8 @@ func (c *writtenCache) fresher(cached *appsv1alpha1.Workload) *appsv1alpha1.Work
 	if !ok {
 		return nil
 	}
-	if cached.UID != rec.result.UID || cached.ResourceVersion != rec.replaced {
-		delete(c.m, key) // the cache caught up, someone else wrote, or a new Workload of that name
+	if cached.UID != rec.result.UID || cached.ResourceVersion != rec.replaced || c.now().Sub(rec.at) > writtenTTL {
+		delete(c.m, key) // the cache caught up, someone else wrote, a new Workload of that name, or too old
 		return nil
 	}
 	return rec.result.DeepCopy()

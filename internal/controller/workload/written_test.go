@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
@@ -48,6 +49,21 @@ func TestWrittenCache(t *testing.T) {
 	c.record("5", result)
 	c.forget(types.NamespacedName{Namespace: w.Namespace, Name: w.Name})
 	g.Expect(c.m).To(BeEmpty())
+
+	// Records expire: the last write to a Workload is often followed by no
+	// pass that would find the cache caught up.
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	c.now, c.lastSweep = func() time.Time { return now }, time.Time{}
+	c.record("5", result)
+	now = now.Add(writtenTTL + time.Second)
+	g.Expect(c.fresher(w)).To(BeNil(), "expired")
+	c.record("5", result)
+	other = result.DeepCopy()
+	other.Name = "other"
+	now = now.Add(writtenTTL + time.Second)
+	c.record("5", other)
+	g.Expect(c.m).To(HaveLen(1), "a record sweeps the expired ones")
+	g.Expect(c.m).To(HaveKey(types.NamespacedName{Namespace: w.Namespace, Name: "other"}))
 }
 
 // TestStaleCacheAfterOwnStatusWrite: the pass after a status write gets
