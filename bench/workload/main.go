@@ -67,6 +67,9 @@ type options struct {
 	profile     string
 	settle      time.Duration
 	writeCosts  bool
+	// finalizerPolicy installs the opt-in admission policy that adds the
+	// Workload finalizer at creation.
+	finalizerPolicy bool
 }
 
 func main() {
@@ -84,6 +87,7 @@ func main() {
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
 	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator")
 	flag.DurationVar(&o.settle, "settle", 40*time.Second, "wait this long between installing the CRD and starting a batch (the garbage collector discovers new kinds every 30 s)")
+	flag.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "install the opt-in admission policy that gives new Workloads the finalizer (wheelhouse operator --finalizer-policy)")
 	flag.BoolVar(&o.writeCosts, "write-costs", false, "instead of the batches, measure the CPU time the API server and etcd spend on one write of each kind the batches make (n of each)")
 	flag.Parse()
 
@@ -196,7 +200,7 @@ func runBatch(ctx context.Context, m *sandbox.Manager, batch string, scheme *kru
 	if err != nil {
 		return 0, batchResult{}, fmt.Errorf("client: %w", err)
 	}
-	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute}); err != nil {
+	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute, FinalizerPolicy: o.finalizerPolicy}); err != nil {
 		return 0, batchResult{}, err
 	}
 
@@ -503,8 +507,8 @@ func waitUntil(ctx context.Context, logger *slog.Logger, batch string, n int, co
 func report(o options, direct, operator time.Duration, reg prometheus.Gatherer) error {
 	host, _ := os.Hostname()
 	fmt.Printf("## Workload operator benchmark\n\n")
-	fmt.Printf("n=%d nodes=%d concurrency=%d kube-api-qps=%g burst=%d creators=%d operator-first=%t, %d CPUs, %s, host %s\n\n",
-		o.n, o.nodes, o.workers, o.qps, o.burst, o.creators, o.operatorFst, runtime.NumCPU(), runtime.Version(), host)
+	fmt.Printf("n=%d nodes=%d concurrency=%d kube-api-qps=%g burst=%d creators=%d operator-first=%t finalizer-policy=%t, %d CPUs, %s, host %s\n\n",
+		o.n, o.nodes, o.workers, o.qps, o.burst, o.creators, o.operatorFst, o.finalizerPolicy, runtime.NumCPU(), runtime.Version(), host)
 	fmt.Printf("| measure | result |\n| --- | --- |\n")
 	fmt.Printf("| %d Deployments + Services created directly, until all Running | %s |\n", o.n, direct.Round(10*time.Millisecond))
 	fmt.Printf("| %d Workloads (Deployment + Service) through the operator, until all Running | %s |\n", o.n, operator.Round(10*time.Millisecond))

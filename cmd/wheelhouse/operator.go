@@ -42,6 +42,7 @@ type operatorOptions struct {
 	metricsAddr       string
 	probeAddr         string
 	installCRDs       bool
+	finalizerPolicy   bool
 	namespace         string
 	concurrency       int
 	qps               float32
@@ -82,6 +83,7 @@ http://PROBE-ADDRESS/healthz and /readyz.`,
 	f.StringVar(&o.metricsAddr, "metrics-bind-address", "127.0.0.1:8082", `address of the /metrics endpoint ("0" turns it off)`)
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", "127.0.0.1:8083", `address of the /healthz and /readyz endpoints ("0" turns them off)`)
 	f.BoolVar(&o.installCRDs, "install-crds", false, "create or update the Workload CRD before starting")
+	f.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "with --install-crds, also install the MutatingAdmissionPolicy that gives new Workloads the finalizer at creation (Kubernetes 1.36+; saves a write per new Workload, but an API server refuses Workload creates for a second or two after it starts)")
 	f.StringVar(&o.namespace, "namespace", "", "reconcile Workloads in this namespace only (default: all namespaces)")
 	f.IntVar(&o.concurrency, "concurrency", workload.DefaultConcurrency, "Workloads reconciled at the same time (reconciles wait on the API server, not the CPU)")
 	f.Float32Var(&o.qps, "kube-api-qps", -1, "client-side limit of requests per second to the API server; negative: none, the API server's priority and fairness limits the operator (controller-runtime's default)")
@@ -116,7 +118,7 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 		if err != nil {
 			return fmt.Errorf("client for CRD install: %w", err)
 		}
-		if err := crd.Install(ctx, c, crd.Options{Timeout: o.crdInstallTimeout, Namespace: o.namespace}); err != nil {
+		if err := crd.Install(ctx, c, crd.Options{Timeout: o.crdInstallTimeout, FinalizerPolicy: o.finalizerPolicy, Namespace: o.namespace}); err != nil {
 			return err
 		}
 		logger.Info("Installed the Workload CRD")

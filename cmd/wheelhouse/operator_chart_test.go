@@ -41,7 +41,10 @@ const helmModule = "helm.sh/helm/v3/cmd/helm@v3.22.0"
 // fails it.
 func TestOperatorChartRBAC(t *testing.T) {
 	g := NewWithT(t)
-	manifests := renderOperatorChart(t)
+	for _, u := range renderOperatorChart(t) {
+		g.Expect(u.GetKind()).NotTo(HavePrefix("MutatingAdmissionPolicy"), "the finalizer policy is opt-in")
+	}
+	manifests := renderOperatorChart(t, "--set", "finalizerPolicy.enabled=true")
 	kubeconfig := sandbox.StartForTest(t, 1)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -52,7 +55,7 @@ func TestOperatorChartRBAC(t *testing.T) {
 	admin, err := client.New(cfg, client.Options{Scheme: scheme})
 	g.Expect(err).NotTo(HaveOccurred())
 
-	g.Expect(crd.Install(t.Context(), admin, crd.Options{Timeout: time.Minute})).To(Succeed())
+	g.Expect(crd.Install(t.Context(), admin, crd.Options{Timeout: time.Minute, FinalizerPolicy: true})).To(Succeed())
 	g.Expect(admin.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse-system"}})).To(Succeed())
 	policies, err := crd.AdmissionManifests()
 	g.Expect(err).NotTo(HaveOccurred())
@@ -137,9 +140,9 @@ func TestOperatorChartRBAC(t *testing.T) {
 	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(BeTrue())
 }
 
-// renderOperatorChart runs `helm template` on the chart and decodes the
-// manifests.
-func renderOperatorChart(t *testing.T) []*unstructured.Unstructured {
+// renderOperatorChart runs `helm template` on the chart, with extraArgs,
+// and decodes the manifests.
+func renderOperatorChart(t *testing.T, extraArgs ...string) []*unstructured.Unstructured {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
 	defer cancel()
@@ -149,6 +152,7 @@ func renderOperatorChart(t *testing.T) []*unstructured.Unstructured {
 		// Helm's built-in API list predates MutatingAdmissionPolicy v1,
 		// which the sandbox's Kubernetes 1.36 serves.
 		"--api-versions", "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy")
+	cmd.Args = append(cmd.Args, extraArgs...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("helm template: %v\n%s", err, stderr.String())

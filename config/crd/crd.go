@@ -81,6 +81,15 @@ func readManifests(fsys embed.FS, dir string) ([]*unstructured.Unstructured, err
 type Options struct {
 	// Timeout bounds the wait until the API server serves the CRDs.
 	Timeout time.Duration
+	// FinalizerPolicy installs the admission policy that gives new
+	// Workloads the finalizer (AdmissionManifests). Off by default: for a
+	// second or two after an API server starts, and after the CRD is
+	// first installed, that API server refuses every Workload create with
+	// 503 ("Resource kind ... not found") while the policy cannot see the
+	// CRD's schema, despite the policy's failurePolicy Ignore. Turning it
+	// off later does not delete the policy (another installer, the Helm
+	// chart, may own it): delete it with kubectl.
+	FinalizerPolicy bool
 	// Namespace, when set, binds the finalizer policy to that namespace
 	// only. Set it when the controller watches only that namespace: a
 	// Workload elsewhere would get a finalizer that nobody removes.
@@ -89,10 +98,11 @@ type Options struct {
 
 // Install creates or updates every embedded CRD with server-side apply and
 // waits until the API server serves each of them (condition Established),
-// at most opts.Timeout in all. Then it applies the admission policies where
-// the cluster serves MutatingAdmissionPolicy (Kubernetes 1.36 and later)
-// and c may write them; elsewhere it leaves them out, which costs only
-// speed: the controller adds a missing finalizer itself.
+// at most opts.Timeout in all. With opts.FinalizerPolicy it then applies the
+// admission policies where the cluster serves MutatingAdmissionPolicy
+// (Kubernetes 1.36 and later) and c may write them; elsewhere it leaves
+// them out, which costs only speed: the controller adds a missing finalizer
+// itself.
 func Install(ctx context.Context, c client.Client, opts Options) error {
 	crds, err := Manifests()
 	if err != nil {
@@ -138,6 +148,9 @@ func Install(ctx context.Context, c client.Client, opts Options) error {
 		if err != nil {
 			return fmt.Errorf("wait for CRD %s to be discovered: %w", name, err)
 		}
+	}
+	if !opts.FinalizerPolicy {
+		return nil
 	}
 	return installAdmission(ctx, c, opts.Namespace, opts.Timeout)
 }

@@ -13,6 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -76,8 +77,9 @@ func TestAdmissionManifests(t *testing.T) {
 	}
 }
 
-// TestInstallFinalizerPolicy installs the CRD and the finalizer policy in a
-// sandbox cluster (Kubernetes 1.36 serves MutatingAdmissionPolicy) and
+// TestInstallFinalizerPolicy installs the CRD in a sandbox cluster
+// (Kubernetes 1.36 serves MutatingAdmissionPolicy), first without the
+// finalizer policy (the default: none is installed), then with it, and
 // checks what a new Workload gets: the finalizer at creation, next to any
 // of its own, only in the bound namespace when Install is given one, and
 // kept when its creator applies it again without it.
@@ -131,7 +133,17 @@ func TestInstallFinalizerPolicy(t *testing.T) {
 		}
 	}
 
-	if err := Install(ctx, c, Options{Timeout: time.Minute, Namespace: "team-a"}); err != nil {
+	// Off by default.
+	if err := Install(ctx, c, Options{Timeout: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	policy := &unstructured.Unstructured{}
+	policy.SetGroupVersionKind(mutatingPolicyGVK)
+	if err := c.Get(ctx, client.ObjectKey{Name: "workload-finalizer.apps.wheelhouse.dev"}, policy); !apierrors.IsNotFound(err) {
+		t.Fatalf("the finalizer policy without FinalizerPolicy: got %v, want not found", err)
+	}
+
+	if err := Install(ctx, c, Options{Timeout: time.Minute, FinalizerPolicy: true, Namespace: "team-a"}); err != nil {
 		t.Fatal(err)
 	}
 	waitForPolicy("team-a")
@@ -143,7 +155,7 @@ func TestInstallFinalizerPolicy(t *testing.T) {
 	}
 
 	// Installed again for all namespaces (the binding loses its selector).
-	if err := Install(ctx, c, Options{Timeout: time.Minute}); err != nil {
+	if err := Install(ctx, c, Options{Timeout: time.Minute, FinalizerPolicy: true}); err != nil {
 		t.Fatal(err)
 	}
 	waitForPolicy("team-b")

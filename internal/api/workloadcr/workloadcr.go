@@ -87,10 +87,6 @@ func Register(api huma.API, d Deps) {
 		"Enable Workloads in a cluster: install the CRD and start its controller in the server", tags,
 		auth.Permission{Verb: auth.VerbUpdate, Resource: "clusters"})
 	feature.Errors = append(feature.Errors, http.StatusNotFound)
-	feature.Description = "Installs the Workload CRD and, where the cluster serves admissionregistration.k8s.io/v1 " +
-		"MutatingAdmissionPolicy (Kubernetes 1.36 and later), the policy workload-finalizer.apps.wheelhouse.dev, " +
-		"which gives every new Workload the controller's finalizer at creation (the controller adds it itself elsewhere). " +
-		"Then starts the Workload controller for the cluster inside the server. Idempotent."
 	huma.Register(api, feature, func(ctx context.Context, in *operation.ClusterParam) (*FeatureOutput, error) {
 		err := d.Features.Enable(ctx, in.Cluster)
 		if errors.Is(err, store.ErrNotFound) {
