@@ -319,6 +319,8 @@ func (m *costMeter) etcdMetrics(ctx context.Context, into map[string]float64) er
 	if url == "" {
 		return errors.New("etcd command line has no --advertise-client-urls")
 	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/metrics", nil)
 	if err != nil {
 		return err

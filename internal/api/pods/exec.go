@@ -112,11 +112,10 @@ func registerExec(api huma.API, d Deps) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("pods", in.Namespace, in.Name)
+		pod, err := cachedPod(c, in.Namespace, in.Name)
 		if err != nil {
-			return nil, operation.ClusterError(err)
+			return nil, err
 		}
-		pod := o.(*corev1.Pod)
 		container, err := execContainer(pod, in.Container)
 		if err != nil {
 			return nil, err

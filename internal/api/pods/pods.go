@@ -113,11 +113,10 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("pods", in.Namespace, in.Name)
+		pod, err := cachedPod(c, in.Namespace, in.Name)
 		if err != nil {
-			return nil, operation.ClusterError(err)
+			return nil, err
 		}
-		pod := o.(*corev1.Pod)
 		events, err := c.List("events", multicluster.Query{Namespace: pod.Namespace,
 			FieldSelector: "involvedObject.uid=" + string(pod.UID), Sort: multicluster.SortCreation})
 		if err != nil {
@@ -152,6 +151,15 @@ func Register(api huma.API, d Deps) {
 	registerExec(api, d)
 	registerEvents(api, d)
 	registerClusterList(api, d)
+}
+
+// cachedPod is the pod from c's cache; errors are ready for the client.
+func cachedPod(c *multicluster.Cluster, namespace, name string) (*corev1.Pod, error) {
+	o, err := c.Get("pods", namespace, name)
+	if err != nil {
+		return nil, operation.ClusterError(err)
+	}
+	return o.(*corev1.Pod), nil
 }
 
 // cluster returns the named cluster when it is available.
