@@ -63,6 +63,7 @@ type options struct {
 	toolsDir    string
 	stateDir    string
 	operatorFst bool
+	pairs       int
 	priorityQ   bool
 	profile     string
 	settle      time.Duration
@@ -83,9 +84,10 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
 	flag.StringVar(&o.toolsDir, "tools-dir", sandbox.DefaultToolsDir(), "sandbox toolchain directory (make tools)")
 	flag.StringVar(&o.stateDir, "state-dir", "", "sandbox state directory (default: a temporary directory, removed at the end)")
-	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch")
+	flag.BoolVar(&o.operatorFst, "operator-first", false, "run the Workload batch before the direct batch (in the first pair)")
+	flag.IntVar(&o.pairs, "pairs", 1, "run this many pairs of batches, alternating which goes first, and report each ratio and their mean and median (the tables describe the last pair; the histograms all)")
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
-	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator (with -write-costs: 3 s into each step, to this path + .writeN)")
 	flag.DurationVar(&o.settle, "settle", 40*time.Second, "wait this long between installing the CRD and starting a batch (the garbage collector discovers new kinds every 30 s)")
 	flag.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "install the opt-in admission policy that gives new Workloads the finalizer (wheelhouse operator --finalizer-policy)")
 	flag.BoolVar(&o.writeCosts, "write-costs", false, "instead of the batches, measure the CPU time the API server and etcd spend on one write of each kind the batches make (n of each)")
@@ -144,24 +146,35 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	if o.writeCosts {
 		return writeCosts(ctx, m, scheme, o, logger)
 	}
-	order := []string{directNamespace, operatorNamespace}
-	if o.operatorFst {
-		order[0], order[1] = order[1], order[0]
-	}
-	times := map[string]time.Duration{}
-	results := map[string]batchResult{}
-	for _, batch := range order {
-		d, res, err := runBatch(ctx, m, batch, scheme, metrics, o, logger)
-		if err != nil {
-			return err
+	var pairs []pairResult
+	for i := range o.pairs {
+		// Pairs alternate which batch runs first, so that a drift of the
+		// machine's speed over the run does not favour one batch.
+		operatorFirst := o.operatorFst != (i%2 == 1)
+		order := []string{directNamespace, operatorNamespace}
+		if operatorFirst {
+			order[0], order[1] = order[1], order[0]
 		}
-		times[batch], results[batch] = d, res
+		pr := pairResult{operatorFirst: operatorFirst, times: map[string]time.Duration{}, results: map[string]batchResult{}}
+		for _, batch := range order {
+			d, res, err := runBatch(ctx, m, batch, i+1, scheme, metrics, o, logger)
+			if err != nil {
+				return err
+			}
+			pr.times[batch], pr.results[batch] = d, res
+		}
+		logger.Info("Pair done", "pair", i+1, "of", o.pairs, "ratio", fmt.Sprintf("%.2f", pr.ratio()))
+		pairs = append(pairs, pr)
 	}
-	if err := report(o, times[directNamespace], times[operatorNamespace], reg); err != nil {
+	last := pairs[len(pairs)-1]
+	if err := report(o, last.times[directNamespace], last.times[operatorNamespace], reg); err != nil {
 		return err
 	}
-	printCosts(o.n, results[directNamespace].cost, results[operatorNamespace].cost)
-	printTimelines(results[directNamespace].timeline, results[operatorNamespace].timeline)
+	printCosts(o.n, last.results[directNamespace].cost, last.results[operatorNamespace].cost)
+	printTimelines(last.results[directNamespace].timeline, last.results[operatorNamespace].timeline)
+	if len(pairs) > 1 {
+		printPairs(o.n, pairs)
+	}
 	return nil
 }
 
@@ -172,8 +185,12 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 // cache and informer, and on 2 cores that alone moved the ratio from 1.23
 // to 1.53. The Workload controller runs in both batches, so both are
 // watched through its informers and both clusters carry its watches.
-func runBatch(ctx context.Context, m *sandbox.Manager, batch string, scheme *kruntime.Scheme, metrics *workload.Metrics, o options, logger *slog.Logger) (time.Duration, batchResult, error) {
-	name := "bench-workload-" + batch
+func runBatch(ctx context.Context, m *sandbox.Manager, batch string, pair int, scheme *kruntime.Scheme, metrics *workload.Metrics, o options, logger *slog.Logger) (time.Duration, batchResult, error) {
+	// A name of its own for every cluster, so every cluster has its own
+	// certificate file paths: client-go caches TLS transports by those
+	// paths, and a second cluster of the same name was met with the first
+	// one's CA ("x509: certificate signed by unknown authority").
+	name := fmt.Sprintf("bench-workload-%s-%d", batch, pair)
 	start := time.Now()
 	st, err := m.Up(ctx, name, o.nodes)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -32,6 +33,11 @@ import (
 // number: a Workload carries a whole pod template, which the API server
 // decodes, validates against the CRD's schema and CEL rules, and tracks
 // field by field in managedFields on every write.
+// writeCostProfile is how long the API server is profiled in each step
+// of writeCosts with -apiserver-profile, starting half a second in: n
+// must be large enough for every step to last longer.
+const writeCostProfile = 3 * time.Second
+
 func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme, o options, logger *slog.Logger) error {
 	const name = "bench-workload-write-costs"
 	st, err := m.Up(ctx, name, 1)
@@ -78,6 +84,13 @@ func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme
 			return c.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("cm-%05d", i), Namespace: ns},
 				Data: map[string]string{"key": "value"}})
 		}},
+		{"POST deployments (paused: no ReplicaSet; for reference)", func(ctx context.Context, i int) error {
+			labels := map[string]string{"app": fmt.Sprintf("deploy-%05d", i)}
+			t := podTemplate()
+			t.Labels = labels
+			return c.Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: labels["app"], Namespace: ns, Labels: labels},
+				Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](1), Paused: true, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: t}})
+		}},
 		{"POST workloads", func(ctx context.Context, i int) error {
 			k := workloadKey(i)
 			return c.Create(ctx, &appsv1alpha1.Workload{
@@ -112,13 +125,19 @@ func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme
 	}
 	fmt.Printf("## CPU time per write (n=%d each, %d creators, a one-node sandbox cluster with no pods)\n\n", o.n, o.creators)
 	fmt.Printf("| write | wall time for n | kube-apiserver CPU per write | etcd CPU per write |\n| --- | --- | --- | --- |\n")
-	for _, s := range steps {
+	for i, s := range steps {
 		before, err := meter.snapshot(ctx)
 		if err != nil {
 			return err
 		}
 		start := time.Now()
-		if err := parallel(ctx, o.n, o.creators, s.fn); err != nil {
+		stepCtx, stopProfile := context.WithCancel(ctx)
+		if o.profile != "" {
+			go meter.profile(stepCtx, fmt.Sprintf("%s.write%d", o.profile, i), 500*time.Millisecond, writeCostProfile, logger)
+		}
+		err = parallel(ctx, o.n, o.creators, s.fn)
+		stopProfile()
+		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		wall := time.Since(start)
