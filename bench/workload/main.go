@@ -92,6 +92,10 @@ func main() {
 	flag.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "install the opt-in admission policy that gives new Workloads the finalizer (wheelhouse operator --finalizer-policy)")
 	flag.BoolVar(&o.writeCosts, "write-costs", false, "instead of the batches, measure the CPU time the API server and etcd spend on one write of each kind the batches make (n of each)")
 	flag.Parse()
+	if o.pairs < 1 {
+		fmt.Fprintln(os.Stderr, "-pairs must be at least 1")
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

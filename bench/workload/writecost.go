@@ -24,6 +24,11 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 )
 
+// writeCostProfile is how long the API server is profiled in each step
+// of writeCosts with -apiserver-profile, starting half a second in: n
+// must be large enough for every step to last longer.
+const writeCostProfile = 3 * time.Second
+
 // writeCosts measures what one write of each kind the batches make costs
 // the API server and etcd in CPU time, on a fresh one-node sandbox cluster
 // where nothing else runs (no controller; no pods, so kube-controller-
@@ -33,11 +38,6 @@ import (
 // number: a Workload carries a whole pod template, which the API server
 // decodes, validates against the CRD's schema and CEL rules, and tracks
 // field by field in managedFields on every write.
-// writeCostProfile is how long the API server is profiled in each step
-// of writeCosts with -apiserver-profile, starting half a second in: n
-// must be large enough for every step to last longer.
-const writeCostProfile = 3 * time.Second
-
 func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme, o options, logger *slog.Logger) error {
 	const name = "bench-workload-write-costs"
 	st, err := m.Up(ctx, name, 1)
@@ -84,7 +84,7 @@ func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme
 			return c.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("cm-%05d", i), Namespace: ns},
 				Data: map[string]string{"key": "value"}})
 		}},
-		{"POST deployments (paused: no ReplicaSet; for reference)", func(ctx context.Context, i int) error {
+		{"POST deployments (paused: no ReplicaSet, but the status write of kube-controller-manager; for reference)", func(ctx context.Context, i int) error {
 			labels := map[string]string{"app": fmt.Sprintf("deploy-%05d", i)}
 			t := podTemplate()
 			t.Labels = labels
