@@ -50,18 +50,31 @@ func printPairs(n int, pairs []pairResult) {
 		direct += p.times[directNamespace]
 		operator += p.times[operatorNamespace]
 	}
+	st := summarize(ratios)
+	fmt.Printf("\n| over %d pairs | result |\n| --- | --- |\n", len(pairs))
+	fmt.Printf("| mean of the ratios (target at most 1.25) | %.2f |\n", st.mean)
+	fmt.Printf("| median of the ratios | %.2f |\n", st.median)
+	fmt.Printf("| smallest, largest ratio | %.2f, %.2f |\n", st.min, st.max)
+	fmt.Printf("| ratio of the mean times | %.2f |\n", operator.Seconds()/direct.Seconds())
+}
+
+// ratioStats summarizes the ratios of several pairs.
+type ratioStats struct {
+	mean, median, min, max float64
+}
+
+// summarize returns the mean, median (the mean of the middle two for an
+// even count), smallest and largest of ratios, which must not be empty.
+func summarize(ratios []float64) ratioStats {
+	sorted := slices.Sorted(slices.Values(ratios))
 	var sum float64
-	for _, r := range ratios {
+	for _, r := range sorted {
 		sum += r
 	}
-	slices.Sort(ratios)
-	median := ratios[len(ratios)/2]
-	if len(ratios)%2 == 0 {
-		median = (ratios[len(ratios)/2-1] + ratios[len(ratios)/2]) / 2
+	mid := len(sorted) / 2
+	median := sorted[mid]
+	if len(sorted)%2 == 0 {
+		median = (sorted[mid-1] + sorted[mid]) / 2
 	}
-	fmt.Printf("\n| over %d pairs | result |\n| --- | --- |\n", len(pairs))
-	fmt.Printf("| mean of the ratios (target at most 1.25) | %.2f |\n", sum/float64(len(ratios)))
-	fmt.Printf("| median of the ratios | %.2f |\n", median)
-	fmt.Printf("| smallest, largest ratio | %.2f, %.2f |\n", ratios[0], ratios[len(ratios)-1])
-	fmt.Printf("| ratio of the mean times | %.2f |\n", operator.Seconds()/direct.Seconds())
+	return ratioStats{mean: sum / float64(len(sorted)), median: median, min: sorted[0], max: sorted[len(sorted)-1]}
 }
