@@ -31,8 +31,9 @@ const writeCostProfile = 3 * time.Second
 
 // writeCosts measures what one write of each kind the batches make costs
 // the API server and etcd in CPU time, on a fresh one-node sandbox cluster
-// where nothing else runs (no controller; no pods, so kube-controller-
-// manager and the scheduler stay idle): n writes of a kind from the
+// where nothing else runs (no controller; no pods, so the scheduler stays
+// idle and kube-controller-manager writes only the status of the paused
+// reference Deployments): n writes of a kind from the
 // benchmark's creators, then the CPU time the two processes used, divided
 // by n. It shows why the operator's own writes weigh more than their
 // number: a Workload carries a whole pod template, which the API server
