@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,13 +19,16 @@ import (
 // logs/NAME.log.
 var components = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller", "metrics-server"}
 
-// deadComponent returns the first component of the cluster whose process
-// has exited (or is a zombie), with the tail of its log, or "" when all
-// recorded processes live. Components without a pid file (not started, or
-// stopped) are not reported.
-func (m *Manager) deadComponent(name string) (component, logTail string) {
+// deadComponent returns the first component of the cluster, other than
+// those in ignore, whose process has exited (or is a zombie), with the tail
+// of its log, or "" when all recorded processes live. Components without a
+// pid file (not started, or stopped) are not reported.
+func (m *Manager) deadComponent(name string, ignore ...string) (component, logTail string) {
 	dir := m.clusterDir(name)
 	for _, c := range components {
+		if slices.Contains(ignore, c) {
+			continue
+		}
 		raw, err := os.ReadFile(filepath.Join(dir, "pids", c+".pid"))
 		if err != nil {
 			continue
@@ -87,9 +91,9 @@ func (m *Manager) removeStalePIDs(name string) {
 }
 
 // kwokctlWatched runs a kwokctl command that starts components and stops it
-// as soon as one of them exits: kwokctl itself would wait two minutes for an
-// API server that cannot come up.
-func (m *Manager) kwokctlWatched(ctx context.Context, name string, args ...string) error {
+// as soon as one of them, other than those in ignore, exits: kwokctl itself
+// would wait two minutes for an API server that cannot come up.
+func (m *Manager) kwokctlWatched(ctx context.Context, name string, ignore []string, args ...string) error {
 	m.removeStalePIDs(name)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -103,7 +107,7 @@ func (m *Manager) kwokctlWatched(ctx context.Context, name string, args ...strin
 			case <-done:
 				return
 			case <-t.C:
-				if c, logTail := m.deadComponent(name); c != "" {
+				if c, logTail := m.deadComponent(name, ignore...); c != "" {
 					cancel(&componentExitedError{component: c, logTail: logTail})
 					return
 				}

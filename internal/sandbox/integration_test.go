@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -187,5 +189,65 @@ func TestStartForTestWithoutToolchain(t *testing.T) {
 		!strings.Contains(string(out), "sandbox toolchain not found in ") ||
 		!strings.Contains(string(out), "run `make tools`") {
 		t.Fatalf("child test output lacks the failure and the hint:\n%s", out)
+	}
+}
+
+// TestMetricsServerExitDuringCreate: metrics-server may be started before
+// the API server listens, and then exits at once. The creation must not
+// fail for it: metrics-server is started again once the API server
+// answers. Here a metrics-server that exits on its first start stands for
+// that race (the real binary runs from the second start on).
+func TestMetricsServerExitDuringCreate(t *testing.T) {
+	m, name := newTestManager(t)
+	m.cfg.MetricsServer = true
+	if err := m.tools.checkMetricsServer(); err != nil {
+		t.Fatal(err)
+	}
+	// A toolchain of links to the real one, but for metrics-server.
+	tools := toolchain{dir: t.TempDir()}
+	if err := os.MkdirAll(tools.path(""), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(m.tools.path(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == binMetricsServer {
+			continue
+		}
+		if err := os.Symlink(m.tools.path(e.Name()), tools.path(e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	real, err := filepath.EvalSymlinks(m.tools.path(binMetricsServer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstRun := filepath.Join(t.TempDir(), "first-run")
+	// Only the server's first start fails (kwokctl also runs the binary
+	// to learn its version); the server's arguments include the address
+	// types the sandbox sets.
+	script := fmt.Sprintf(`#!/bin/bash
+if [[ "$*" == *--kubelet-preferred-address-types* && ! -e %[1]q ]]; then
+  touch %[1]q
+  echo "unable to load configmap based request-header-client-ca-file: connection refused (simulated)" >&2
+  exit 1
+fi
+exec -a "$0" %[2]q "$@"
+`, firstRun, real)
+	if err := os.WriteFile(tools.path(binMetricsServer), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m.tools = tools
+
+	if _, err := m.Up(t.Context(), name, 1); err != nil {
+		t.Fatalf("Up with a metrics-server that exits on its first start: %v", err)
+	}
+	if _, err := os.Stat(firstRun); err != nil {
+		t.Fatalf("metrics-server was never started: %v", err)
+	}
+	if c, logTail := m.deadComponent(name); c != "" {
+		t.Fatalf("%s is not running after Up; end of its log:\n%s", c, logTail)
 	}
 }

@@ -280,12 +280,25 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	// controller, which has a new identity, may only take over nodes once
 	// the Leases of its predecessor expire: after `stop` and `start` pods
 	// would stay Pending for up to four minutes.
-	if err := m.kwokctlWatched(ctx, name, "create", "cluster", "--config", m.configPath(name), "--kubeconfig=",
+	//
+	// metrics-server may be started before the API server listens; it then
+	// exits at once ("unable to load configmap based
+	// request-header-client-ca-file: ... connection refused", seen under
+	// the load of the test suite), so its exit does not fail the creation:
+	// it is started again once the API server answers.
+	if err := m.kwokctlWatched(ctx, name, []string{binMetricsServer}, "create", "cluster", "--config", m.configPath(name), "--kubeconfig=",
 		"--node-lease-duration-seconds=0"); err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
 	}
-	if err := m.waitAPI(ctx, name); err != nil {
+	if err := m.waitAPI(ctx, name, binMetricsServer); err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)
+	}
+	if c, _ := m.deadComponent(name); c == binMetricsServer {
+		m.log.Info("Starting metrics-server again: it started before the API server answered", "name", name)
+		// kwokctl's start restarts the components that have exited.
+		if err := m.kwokctlWatched(ctx, name, nil, "start", "cluster"); err != nil {
+			return fmt.Errorf("create cluster %q: %w", name, err)
+		}
 	}
 	return nil
 }
@@ -309,7 +322,7 @@ func (m *Manager) start(ctx context.Context, name string) (err error) {
 	}
 	// Even when the API server answers, kwokctl restarts any component that
 	// has died; it leaves running ones alone.
-	if err := m.kwokctlWatched(ctx, name, "start", "cluster"); err != nil {
+	if err := m.kwokctlWatched(ctx, name, nil, "start", "cluster"); err != nil {
 		return fmt.Errorf("start cluster %q: %w", name, err)
 	}
 	if err := m.waitAPI(ctx, name); err != nil {

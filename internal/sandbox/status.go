@@ -229,15 +229,16 @@ func (m *Manager) waitFor(ctx context.Context, name, what string, check func(con
 }
 
 // waitAPI waits until the API server answers /readyz. It fails at once
-// when a component process has exited (a port taken by another process, a
-// bad flag), with the end of that component's log.
-func (m *Manager) waitAPI(ctx context.Context, name string) error {
+// when a component process other than those in ignore has exited (a port
+// taken by another process, a bad flag), with the end of that component's
+// log.
+func (m *Manager) waitAPI(ctx context.Context, name string, ignore ...string) error {
 	return m.waitFor(ctx, name, "the API server", func(ctx context.Context) (bool, error) {
 		_, err := m.kubectlOutput(ctx, name, "get", "--raw=/readyz", "--request-timeout=5s")
 		if err == nil {
 			return true, nil
 		}
-		if c, logTail := m.deadComponent(name); c != "" {
+		if c, logTail := m.deadComponent(name, ignore...); c != "" {
 			return false, &componentExitedError{component: c, logTail: logTail}
 		}
 		return false, err
