@@ -296,8 +296,10 @@ func (e *env) testDaemonSet(t *testing.T) {
 		Tolerations:  []workloads.WorkloadToleration{{Operator: "Exists"}},
 		Containers:   []workloads.WorkloadContainer{container("agent", "agent:1")}})
 	d := e.waitDetail(t, url+"/agent", func(d workloads.WorkloadDetail) error {
-		if d.Replicas.Desired != 2 || running(d.Pods) != 2 || len(d.Revisions) != 1 {
-			return fmt.Errorf("replicas %+v pods %+v revisions %+v", d.Replicas, d.Pods, d.Revisions)
+		// The pods run a moment before the DaemonSet's status counts them
+		// available.
+		if d.Replicas.Desired != 2 || running(d.Pods) != 2 || len(d.Revisions) != 1 || d.Status != "Available" {
+			return fmt.Errorf("status %s replicas %+v pods %+v revisions %+v", d.Status, d.Replicas, d.Pods, d.Revisions)
 		}
 		return nil
 	})
