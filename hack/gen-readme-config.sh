@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the configuration table in README.md (between the
-# "config-table" markers) from the settings table in internal/config, so the
+# "config-table" markers) from the settings table in internal/settings, so the
 # documentation cannot drift from the flags. `make verify` runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

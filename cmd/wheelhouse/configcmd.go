@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 // newConfigCommand prints the configuration reference table that the README
@@ -19,8 +19,8 @@ func newConfigCommand() *cobra.Command {
 			w := cmd.OutOrStdout()
 			fmt.Fprintln(w, "| flag | environment | file key | default | meaning |")
 			fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
-			fmt.Fprintf(w, "| `--%s` | `WHEELHOUSE_CONFIG` | | | YAML configuration file |\n", config.ConfigFlag)
-			for _, s := range config.Settings {
+			fmt.Fprintf(w, "| `--%s` | `WHEELHOUSE_CONFIG` | | | YAML configuration file |\n", settings.ConfigFlag)
+			for _, s := range settings.Settings {
 				flag := "`--" + s.Name + "`"
 				if s.Secret {
 					flag = "(none: secret)"

@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 func main() {
@@ -32,7 +32,7 @@ func (e usageError) Unwrap() error { return e.err }
 
 func exitCode(err error) int {
 	var ue usageError
-	if config.IsError(err) || errors.As(err, &ue) {
+	if settings.IsError(err) || errors.As(err, &ue) {
 		return 2
 	}
 	return 1

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -56,6 +56,6 @@ func newMigrateCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&status, "status", false, "only show which migrations are applied")
-	config.AddFlags(cmd.Flags(), config.Global)
+	settings.AddFlags(cmd.Flags(), settings.Global)
 	return cmd
 }

@@ -27,8 +27,8 @@ import (
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 // operatorLeaseName is the Lease the operator's replicas compete for.
@@ -89,7 +89,7 @@ http://PROBE-ADDRESS/healthz and /readyz.`,
 	f.Float32Var(&o.qps, "kube-api-qps", -1, "client-side limit of requests per second to the API server; negative: none, the API server's priority and fairness limits the operator (controller-runtime's default)")
 	f.IntVar(&o.burst, "kube-api-burst", 0, "burst of requests above --kube-api-qps")
 	f.DurationVar(&o.crdInstallTimeout, "crd-install-timeout", time.Minute, "how long --install-crds waits for the CRD to be served")
-	config.AddFlags(f, config.Global)
+	settings.AddFlags(f, settings.Global)
 	return cmd
 }
 

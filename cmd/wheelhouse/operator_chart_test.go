@@ -26,7 +26,7 @@ import (
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
 // helmModule is the Helm used to render the chart, run through `go run`
@@ -45,7 +45,7 @@ func TestOperatorChartRBAC(t *testing.T) {
 		g.Expect(u.GetKind()).NotTo(HavePrefix("MutatingAdmissionPolicy"), "the finalizer policy is opt-in")
 	}
 	manifests := renderOperatorChart(t, "--set", "finalizerPolicy.enabled=true")
-	kubeconfig := sandbox.StartForTest(t, 1)
+	kubeconfig := sandboxtest.Start(t, 1)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	g.Expect(err).NotTo(HaveOccurred())
 	scheme := runtime.NewScheme()

@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
 func TestOperatorFlagDefaults(t *testing.T) {
@@ -72,7 +72,7 @@ func TestOperatorUsageErrors(t *testing.T) {
 // health and metrics, and reconciles a Workload to Running.
 func TestOperatorAgainstSandbox(t *testing.T) {
 	g := NewWithT(t)
-	kubeconfig := sandbox.StartForTest(t, 2)
+	kubeconfig := sandboxtest.Start(t, 2)
 	metricsAddr, probeAddr := listenAddr(t), listenAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())

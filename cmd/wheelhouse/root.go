@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 func newRootCommand() *cobra.Command {
@@ -30,8 +30,8 @@ func newRootCommand() *cobra.Command {
 
 // loadConfig resolves the configuration from cmd's flags and the process
 // environment. Every command that reads settings calls it first.
-func loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	return config.Load(cmd.Flags(), os.Getenv)
+func loadConfig(cmd *cobra.Command) (*settings.Config, error) {
+	return settings.Load(cmd.Flags(), os.Getenv)
 }
 
 // noArgs is cobra.NoArgs whose error exits with status 2.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 const (
@@ -35,7 +35,7 @@ port is bound to 127.0.0.1 and all state lives in DATA-DIR/sandbox. The
 toolchain comes from TOOLS-DIR, built by ` + "`make tools`" + `.`,
 		Args: noArgs,
 	}
-	config.AddFlags(cmd.PersistentFlags(), config.Global)
+	settings.AddFlags(cmd.PersistentFlags(), settings.Global)
 	cmd.AddCommand(
 		newSandboxUpCommand(),
 		newSandboxDownCommand(),

@@ -19,13 +19,13 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
-	"github.com/wheelhouse-dev/wheelhouse/internal/config"
-	"github.com/wheelhouse-dev/wheelhouse/internal/features"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -49,11 +49,11 @@ func newServeCommand() *cobra.Command {
 			return serve(cmd.Context(), cfg, cmd.OutOrStdout())
 		},
 	}
-	config.AddFlags(cmd.Flags(), config.Global, config.Serve)
+	settings.AddFlags(cmd.Flags(), settings.Global, settings.Serve)
 	return cmd
 }
 
-func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
+func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	logger := newLogger(cfg, os.Stderr)
 	// Claim the port first: a port in use must fail before anything is
 	// written to the data directory or the database.
@@ -107,7 +107,7 @@ func serve(ctx context.Context, cfg *config.Config, out io.Writer) error {
 			return err
 		}
 	}
-	workloads, err := features.NewWorkloads(st, manager, logger)
+	workloads, err := host.NewWorkloads(st, manager, logger)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func registerSandbox(ctx context.Context, svc *clusters.Service, sandboxes *sand
 // serverTLS returns the TLS configuration to serve with (nil for plain
 // HTTP), the PEM of the CA clients should trust when Wheelhouse made the
 // certificate itself, and that CA's file.
-func serverTLS(cfg *config.Config) (*tls.Config, []byte, string, error) {
+func serverTLS(cfg *settings.Config) (*tls.Config, []byte, string, error) {
 	if cfg.InsecureHTTP {
 		return nil, nil, "", nil
 	}
@@ -169,7 +169,7 @@ func serverTLS(cfg *config.Config) (*tls.Config, []byte, string, error) {
 	if cfg.TLSCertFile != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
 		if err != nil {
-			return nil, nil, "", &config.Error{Setting: "tls-cert-file", Reason: err.Error()}
+			return nil, nil, "", &settings.Error{Setting: "tls-cert-file", Reason: err.Error()}
 		}
 		tc.Certificates = []tls.Certificate{cert}
 		return tc, nil, "", nil
@@ -199,7 +199,7 @@ func scheme(tc *tls.Config) string {
 // openStore opens and migrates the database, then builds the keyring that
 // seals stored secrets (only once the database answered, so a failed start
 // does not leave a fresh key behind).
-func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*store.Store, *secrets.Keyring, error) {
+func openStore(ctx context.Context, cfg *settings.Config, logger *slog.Logger) (*store.Store, *secrets.Keyring, error) {
 	st, err := store.Open(ctx, cfg.DatabaseDSN(), store.Options{Logger: logger})
 	if err != nil {
 		return nil, nil, err
@@ -238,12 +238,12 @@ func reencrypt(ctx context.Context, st *store.Store, keyring *secrets.Keyring, l
 	return nil
 }
 
-func loadKeyring(cfg *config.Config, logger *slog.Logger) (*secrets.Keyring, error) {
+func loadKeyring(cfg *settings.Config, logger *slog.Logger) (*secrets.Keyring, error) {
 	var primary []byte
 	if cfg.SecretKey != "" {
 		k, err := secrets.ParseKey(cfg.SecretKey)
 		if err != nil {
-			return nil, &config.Error{Setting: "secret-key", Reason: err.Error()}
+			return nil, &settings.Error{Setting: "secret-key", Reason: err.Error()}
 		}
 		primary = k
 	} else {
@@ -261,14 +261,14 @@ func loadKeyring(cfg *config.Config, logger *slog.Logger) (*secrets.Keyring, err
 	for i, s := range cfg.PreviousSecretKeys {
 		k, err := secrets.ParseKey(s)
 		if err != nil {
-			return nil, &config.Error{Setting: "previous-secret-keys", Reason: fmt.Sprintf("key %d: %v", i+1, err)}
+			return nil, &settings.Error{Setting: "previous-secret-keys", Reason: fmt.Sprintf("key %d: %v", i+1, err)}
 		}
 		previous = append(previous, k)
 	}
 	return secrets.NewKeyring(primary, previous...)
 }
 
-func printBanner(out io.Writer, cfg *config.Config, url, caPath string, created bool, generated, passwordFile string) {
+func printBanner(out io.Writer, cfg *settings.Config, url, caPath string, created bool, generated, passwordFile string) {
 	fmt.Fprintf(out, "\nWheelhouse is running at %s\n", url)
 	fmt.Fprintf(out, "  API reference: %s/docs   OpenAPI: %s/openapi.json\n", url, url)
 	if caPath != "" {
@@ -307,7 +307,7 @@ func collectTokens(ctx context.Context, authn *auth.Service, logger *slog.Logger
 
 // newLogger builds the one logger of the process; client-go's klog output
 // (watch errors, throttling) goes through it too.
-func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+func newLogger(cfg *settings.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
 	opts := &slog.HandlerOptions{Level: level}

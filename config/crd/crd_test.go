@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
 func TestManifests(t *testing.T) {
@@ -84,7 +84,7 @@ func TestAdmissionManifests(t *testing.T) {
 // of its own, only in the bound namespace when Install is given one, and
 // kept when its creator applies it again without it.
 func TestInstallFinalizerPolicy(t *testing.T) {
-	kubeconfig := sandbox.StartForTest(t, 0)
+	kubeconfig := sandboxtest.Start(t, 0)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
 // TestTwoClustersOneDown connects two real sandbox clusters, lists from the
@@ -25,11 +25,11 @@ import (
 // cluster's requests fail, naming it, and that it recovers by itself.
 func TestTwoClustersOneDown(t *testing.T) {
 	ctx := t.Context()
-	sbA, nameA := sandbox.NewManagerForTest(t)
+	sbA, nameA := sandboxtest.NewManager(t)
 	if _, err := sbA.Up(ctx, nameA, 2); err != nil {
 		t.Fatal(err)
 	}
-	kubeconfigB := sandbox.StartForTest(t, 1)
+	kubeconfigB := sandboxtest.Start(t, 1)
 
 	m := NewManager(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ProbeInterval: 300 * time.Millisecond, ProbeTimeout: time.Second})
 	t.Cleanup(m.Close)

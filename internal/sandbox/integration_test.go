@@ -5,31 +5,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
-
-// TestStartForTest exercises the helper other packages use: a cluster with
-// Ready nodes, reachable through the returned kubeconfig.
-func TestStartForTest(t *testing.T) {
-	kubeconfig := StartForTest(t, 1)
-	out, err := exec.CommandContext(t.Context(), toolchain{dir: DefaultToolsDir()}.path(binKubectl),
-		"--kubeconfig", kubeconfig, "get", "nodes", "--no-headers").CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl get nodes: %v\n%s", err, out)
-	}
-	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], " Ready ") {
-		t.Fatalf("want 1 Ready node, got:\n%s", out)
-	}
-}
 
 // TestManagerLifecycle drives one cluster through Up, Scale, Stop, Up
 // (restart with the same state), Kubeconfig, Kubectl and Down.
 func TestManagerLifecycle(t *testing.T) {
-	m, name := NewManagerForTest(t)
+	m, name := newTestManager(t)
 	ctx := t.Context()
 
 	st, err := m.Up(ctx, name, 2)
@@ -170,28 +159,6 @@ func clusterPIDs(m *Manager, name string) ([]string, error) {
 	return pids, nil
 }
 
-// TestStartForTestWithoutToolchain runs a test that calls StartForTest in a
-// child process with a tools directory that does not exist: that test must
-// fail (not skip) with the hint to run `make tools`.
-func TestStartForTestWithoutToolchain(t *testing.T) {
-	if os.Getenv("SANDBOX_TEST_CHILD") == "1" {
-		StartForTest(t, 1)
-		return
-	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestStartForTestWithoutToolchain$", "-test.v")
-	cmd.Env = append(os.Environ(), "SANDBOX_TEST_CHILD=1", "WHEELHOUSE_TOOLS_DIR="+t.TempDir()+"/missing")
-	out, err := cmd.CombinedOutput()
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) {
-		t.Fatalf("child test did not fail: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "--- FAIL: TestStartForTestWithoutToolchain") ||
-		!strings.Contains(string(out), "sandbox toolchain not found in ") ||
-		!strings.Contains(string(out), "run `make tools`") {
-		t.Fatalf("child test output lacks the failure and the hint:\n%s", out)
-	}
-}
-
 // TestMetricsServerExitDuringCreate: metrics-server may be started before
 // the API server listens, and then exits at once. The creation must not
 // fail for it: metrics-server is started again once the API server
@@ -250,4 +217,28 @@ exec -a "$0" %[2]q "$@"
 	if c, logTail := m.deadComponent(name); c != "" {
 		t.Fatalf("%s is not running after Up; end of its log:\n%s", c, logTail)
 	}
+}
+
+// newTestManager is sandboxtest.NewManager for this package's own tests,
+// which reach into the Manager (sandboxtest imports this package, so they
+// cannot use it).
+func newTestManager(t *testing.T) (*Manager, string) {
+	t.Helper()
+	m, err := NewManager(Config{StateDir: t.TempDir(), ToolsDir: DefaultToolsDir(),
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	if err != nil {
+		t.Fatalf("sandbox manager: %v", err)
+	}
+	if err := m.CheckToolchain(); err != nil {
+		t.Fatal(err)
+	}
+	name := "test-" + strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := m.Down(ctx, name); err != nil {
+			t.Errorf("delete sandbox cluster %s: %v", name, err)
+		}
+	})
+	return m, name
 }

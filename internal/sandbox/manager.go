@@ -71,11 +71,12 @@ type Config struct {
 	// tools`); an existing cluster keeps what it was created with.
 	MetricsServer bool
 
-	// testExecDir, when set, gives clusters created from now on a kwok
-	// ClusterExec that runs exec commands on this host in that directory.
-	// Unexported on purpose: only StartForTestWith sets it, never `make run`
-	// or a sandbox the server provisions.
-	testExecDir string
+	// HostExecDir, when set, gives clusters created from now on a kwok
+	// ClusterExec that runs exec commands as processes on this host, in
+	// that directory. For tests only (sandboxtest.Options.Exec): commands
+	// see the host, not a container, so neither `make run` nor a sandbox
+	// the server provisions ever sets it.
+	HostExecDir string
 
 	// ServiceClusterIPRange is the API server's --service-cluster-ip-range
 	// for clusters created from now on. Default: the API server's own
@@ -251,7 +252,7 @@ func (m *Manager) create(ctx context.Context, name string) (err error) {
 	}
 	conf, err := renderKwokctlConfig(kwokctlInput{
 		ports: p, cacheDir: filepath.Join(m.cfg.StateDir, "cache"), logsFile: m.containerLogPath(name),
-		disableQPSLimits: m.cfg.DisableQPSLimits, metricsServer: ms, execDir: m.cfg.testExecDir, serviceRange: m.cfg.ServiceClusterIPRange,
+		disableQPSLimits: m.cfg.DisableQPSLimits, metricsServer: ms, execDir: m.cfg.HostExecDir, serviceRange: m.cfg.ServiceClusterIPRange,
 	})
 	if err != nil {
 		return fmt.Errorf("create cluster %q: %w", name, err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -88,7 +88,7 @@ func fillPath(p string) string {
 // policy says no.
 func TestEveryRouteWithEveryRole(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	if _, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns1"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}

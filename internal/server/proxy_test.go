@@ -11,13 +11,14 @@ import (
 	"testing"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 // TestKubectlThroughWheelhouse runs the toolchain's real kubectl with a
 // kubeconfig from GET /api/v1/clusters/{cluster}/kubeconfig.
 func TestKubectlThroughWheelhouse(t *testing.T) {
-	path := sandbox.StartForTest(t, 2)
+	path := sandboxtest.Start(t, 2)
 	h := servertest.New(t, servertest.Options{})
 	h.ImportCluster("dev", path)
 

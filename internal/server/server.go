@@ -21,7 +21,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
-	configapi "github.com/wheelhouse-dev/wheelhouse/internal/api/config"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/configcenter"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/network"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
@@ -34,11 +34,11 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/storage"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/tokens"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/users"
-	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadcr"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadresources"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
-	"github.com/wheelhouse-dev/wheelhouse/internal/features"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -57,7 +57,7 @@ type Config struct {
 	// ClusterService manages the member cluster records.
 	ClusterService *clusters.Service
 	// Workloads runs the Workload feature in member clusters.
-	Workloads *features.Workloads
+	Workloads *host.Workloads
 	// CAPEM is the CA that signed the serving certificate when Wheelhouse
 	// made it; kubeconfigs it hands out carry it.
 	CAPEM []byte
@@ -114,12 +114,12 @@ func New(cfg Config) (*Server, error) {
 	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
 	resources.Register(s.api, resources.Deps{Clusters: cfg.Clusters})
-	workloadcr.Register(s.api, workloadcr.Deps{Features: cfg.Workloads})
+	workloadresources.Register(s.api, workloadresources.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
-	configapi.Register(s.api, configapi.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
+	configcenter.Register(s.api, configcenter.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
 	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})
 	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger, Store: cfg.Store, Shutdown: s.shutdown})

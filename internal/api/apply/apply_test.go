@@ -21,7 +21,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -39,7 +39,7 @@ type env struct {
 
 func TestApply(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	c := h.ImportCluster(clusterName, sandbox.StartForTest(t, 1))
+	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
 	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

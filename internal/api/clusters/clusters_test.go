@@ -17,7 +17,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -39,7 +39,7 @@ func flatKubeconfig(t *testing.T, path string) (string, *clientcmdapi.Config) {
 }
 
 func TestImportCluster(t *testing.T) {
-	path := sandbox.StartForTest(t, 2)
+	path := sandboxtest.Start(t, 2)
 	kubeconfig, cfg := flatKubeconfig(t, path)
 	h := servertest.New(t, servertest.Options{})
 
@@ -108,7 +108,7 @@ func TestImportCluster(t *testing.T) {
 }
 
 func TestImportRefusals(t *testing.T) {
-	path := sandbox.StartForTest(t, 1)
+	path := sandboxtest.Start(t, 1)
 	kubeconfig, cfg := flatKubeconfig(t, path)
 	h := servertest.New(t, servertest.Options{})
 	cluster := cfg.Clusters[cfg.Contexts[cfg.CurrentContext].Cluster]
@@ -146,7 +146,7 @@ func TestImportRefusals(t *testing.T) {
 }
 
 func TestImportByServerAndToken(t *testing.T) {
-	path := sandbox.StartForTest(t, 1)
+	path := sandboxtest.Start(t, 1)
 	_, cfg := flatKubeconfig(t, path)
 	cluster := cfg.Clusters[cfg.Contexts[cfg.CurrentContext].Cluster]
 	token := serviceAccountToken(t, kubeClient(t, path))
@@ -171,7 +171,7 @@ func TestImportByServerAndToken(t *testing.T) {
 }
 
 func TestSandboxProvider(t *testing.T) {
-	sb, _ := sandbox.NewManagerForTest(t)
+	sb, _ := sandboxtest.NewManager(t)
 	h := servertest.New(t, servertest.Options{Providers: []provider.Provider{&provider.Sandbox{Manager: sb}}})
 	h.Expect(http.StatusUnprocessableEntity, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{"name": "big", "provider": "sandbox", "nodes": 5001})
 	code, body, hdr := h.Do(http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{"name": "made", "provider": "sandbox", "nodes": 2})

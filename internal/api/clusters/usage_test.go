@@ -15,6 +15,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -23,7 +24,7 @@ import (
 // cluster and node views report exactly what the emulation produces: every
 // running container uses sandbox.ContainerCPUUsage and ContainerMemoryUsage.
 func TestClusterUsage(t *testing.T) {
-	path := sandbox.StartForTestWithMetrics(t, 2)
+	path := sandboxtest.StartWith(t, 2, sandboxtest.Options{Metrics: true})
 	kubeconfig, _ := flatKubeconfig(t, path)
 	kube := kubeClient(t, path)
 	const replicas = 3
@@ -129,7 +130,7 @@ func TestClusterUsage(t *testing.T) {
 // TestClusterUsageNotServed checks that a cluster without metrics.k8s.io
 // shows no usage, and that everything else answers as usual.
 func TestClusterUsageNotServed(t *testing.T) {
-	path := sandbox.StartForTest(t, 1)
+	path := sandboxtest.Start(t, 1)
 	kubeconfig, _ := flatKubeconfig(t, path)
 	h := servertest.New(t, servertest.Options{UsageInterval: time.Second})
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{"name": "plain", "kubeconfig": kubeconfig})

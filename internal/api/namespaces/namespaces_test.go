@@ -18,6 +18,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -37,7 +38,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	sb, name := sandbox.NewManagerForTest(t)
+	sb, name := sandboxtest.NewManager(t)
 	if _, err := sb.Up(t.Context(), name, 1); err != nil {
 		t.Fatal(err)
 	}

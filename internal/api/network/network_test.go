@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -29,7 +29,7 @@ func with(m map[string]any, key string, v any) map[string]any {
 // cluster whose kwok nodes run the pods behind a Service.
 func TestNetwork(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 2))
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
 	if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, metav1.CreateOptions{}); err != nil {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -34,7 +34,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	kubeconfig := sandbox.StartForTest(t, 2)
+	kubeconfig := sandboxtest.Start(t, 2)
 	h := servertest.New(t, servertest.Options{})
 	cfg, err := clientcmd.LoadFromFile(kubeconfig)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -110,7 +110,7 @@ func cmd(words ...string) url.Values { return url.Values{"command": words} }
 
 func TestPodExec(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	e := &env{h: h, conn: h.ImportCluster("c1", sandbox.StartForTestWith(t, 1, sandbox.TestOptions{Exec: true}))}
+	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.StartWith(t, 1, sandboxtest.Options{Exec: true}))}
 	ctx := t.Context()
 	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

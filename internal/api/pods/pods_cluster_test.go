@@ -11,7 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -20,7 +20,7 @@ import (
 // name filter, sorting, pages across namespaces, and the 4xx answers.
 func TestClusterPods(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
 	node := ""
 	servertest.Eventually(t, func() error {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -104,7 +104,7 @@ func (e *env) runningPods(t *testing.T, want int) []pods.PodView {
 
 func TestPods(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	e := &env{h: h, conn: h.ImportCluster("c1", sandbox.StartForTest(t, 2))}
+	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.Start(t, 2))}
 	ctx := t.Context()
 	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

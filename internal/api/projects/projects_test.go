@@ -9,13 +9,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestProjects(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 1))
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
 	for _, ns := range []string{"a", "b", "c"} {
 		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {

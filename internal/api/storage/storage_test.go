@@ -10,7 +10,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -35,7 +35,7 @@ func with(m map[string]any, kv ...any) map[string]any {
 // TestStorage runs every storage endpoint against a sandbox cluster.
 func TestStorage(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandbox.StartForTest(t, 2))
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
 	if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "data"}}, metav1.CreateOptions{}); err != nil {

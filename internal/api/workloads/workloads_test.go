@@ -12,7 +12,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -31,7 +31,7 @@ type env struct {
 
 func TestWorkloads(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	c := h.ImportCluster(clusterName, sandbox.StartForTest(t, 2))
+	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 2))
 	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

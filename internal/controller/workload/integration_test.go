@@ -29,7 +29,7 @@ import (
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
 // Eventually bounds of the integration tests: generous, since the sandbox
@@ -52,7 +52,7 @@ type integrationEnv struct {
 // sandbox toolchain fails the test.
 func startIntegrationEnv(t *testing.T, nodes int) *integrationEnv {
 	t.Helper()
-	kubeconfig := sandbox.StartForTest(t, nodes)
+	kubeconfig := sandboxtest.Start(t, nodes)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatalf("load sandbox kubeconfig: %v", err)

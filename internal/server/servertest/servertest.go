@@ -23,7 +23,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
-	"github.com/wheelhouse-dev/wheelhouse/internal/features"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -123,7 +123,7 @@ func New(t *testing.T, opts Options) *Harness {
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond, UsageInterval: opts.UsageInterval})
 	t.Cleanup(manager.Close)
 	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
-	workloads, err := features.NewWorkloads(st, manager, logger)
+	workloads, err := host.NewWorkloads(st, manager, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

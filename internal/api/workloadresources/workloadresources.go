@@ -1,4 +1,4 @@
-// Package workloadcr serves the Workload custom resource of member
+// Package workloadresources serves the Workload custom resource of member
 // clusters: enabling the feature (install the CRD, start its controller
 // inside the server) and creating, reading, updating and deleting
 // Workloads with their status.
@@ -6,7 +6,7 @@
 // Bodies are Workload objects as JSON, exactly as kubectl would send them:
 // the API server validates them (its CRD schema and CEL rules), and its
 // field errors come back as 422s naming the field.
-package workloadcr
+package workloadresources
 
 import (
 	"context"
@@ -22,13 +22,13 @@ import (
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/features"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // Deps are what the Workload endpoints need.
 type Deps struct {
-	Features *features.Workloads
+	Features *host.Workloads
 }
 
 // ResourceWorkloads is the permission resource of Workloads.
@@ -208,7 +208,7 @@ func Register(api huma.API, d Deps) {
 
 func clientFor(d Deps, cluster string) (client.Client, error) {
 	c, err := d.Features.Client(cluster)
-	if errors.Is(err, features.ErrNotEnabled) {
+	if errors.Is(err, host.ErrNotEnabled) {
 		return nil, huma.Error409Conflict(fmt.Sprintf("Workloads are not enabled in cluster %q: POST /api/v1/clusters/%s/features/workloads", cluster, cluster))
 	}
 	return c, err
@@ -247,6 +247,6 @@ func jsonOut(status int, obj any) (*JSONOutput, error) {
 
 func featureOut(enabled bool) *FeatureOutput {
 	out := &FeatureOutput{}
-	out.Body.Feature, out.Body.Enabled = features.FeatureWorkloads, enabled
+	out.Body.Feature, out.Body.Enabled = host.FeatureWorkloads, enabled
 	return out
 }

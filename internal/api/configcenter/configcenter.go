@@ -1,4 +1,4 @@
-// Package config serves the configuration center: ConfigMaps and Secrets
+// Package configcenter serves the configuration center: ConfigMaps and Secrets
 // of a namespace (list, get, create, update, delete) with the version
 // history of every change made through Wheelhouse, a diff between two
 // versions and rollback to one.
@@ -12,7 +12,7 @@
 // Changes go to the cluster first and into the history second (see
 // internal/confighistory for why); a change the history failed to record is
 // reported as a 500 that says it was applied.
-package config
+package configcenter
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package workloadcr_test
+package workloadresources_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -36,7 +36,7 @@ func raw(t *testing.T, h *servertest.Harness, method, path, body string) (int, m
 
 func TestWorkloadResources(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	h.ImportCluster("c1", sandbox.StartForTest(t, 2))
+	h.ImportCluster("c1", sandboxtest.Start(t, 2))
 	base := "/api/v1/clusters/c1/namespaces/default/workloads"
 
 	h.Expect(http.StatusConflict, http.MethodGet, base, h.Admin, nil) // not enabled yet

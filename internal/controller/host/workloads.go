@@ -3,7 +3,7 @@
 // Workload CRD (apps.wheelhouse.dev/v1alpha1) and its controller, one
 // controller-runtime manager per cluster, started when the feature is
 // enabled and again at every server start.
-package features
+package host
 
 import (
 	"context"

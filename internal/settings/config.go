@@ -1,4 +1,4 @@
-// Package config loads Wheelhouse's settings from flags, WHEELHOUSE_*
+// Package settings loads Wheelhouse's settings from flags, WHEELHOUSE_*
 // environment variables and an optional YAML file, in that order of
 // precedence, over built-in defaults.
 //
@@ -6,7 +6,7 @@
 // environment variable, file key, default and documentation cannot drift
 // apart; the README's configuration reference is generated from the same
 // table by `wheelhouse config reference`.
-package config
+package settings
 
 import (
 	"encoding/base64"
