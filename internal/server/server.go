@@ -73,6 +73,7 @@ type Config struct {
 // Server is Wheelhouse's HTTP server.
 type Server struct {
 	cfg     Config
+	auditor *operation.Auditor
 	api     huma.API
 	metrics *metrics
 	handler http.Handler
@@ -99,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
 	}
-	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{})}
+	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{}), auditor: &operation.Auditor{Store: cfg.Store}}
 
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
