@@ -24,7 +24,7 @@ func (s *Server) withRequestInfo(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set(RequestIDHeader, id)
-		ri := &operation.RequestInfo{ID: id, Route: "unmatched", SourceAddr: operation.SourceAddr(r.RemoteAddr)}
+		ri := &operation.RequestInfo{ID: id, Route: "unmatched", Path: r.URL.Path, SourceAddr: operation.SourceAddr(r.RemoteAddr)}
 		next.ServeHTTP(w, r.WithContext(operation.WithRequestInfo(r.Context(), ri)))
 	})
 }

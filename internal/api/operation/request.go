@@ -15,6 +15,9 @@ type RequestInfo struct {
 	ID string
 	// Route is the matched operation ("GET /api/v1/users"), for metrics.
 	Route string
+	// Path is the request's path (never its query, which may carry
+	// tokens), the target of its audit records.
+	Path string
 	// SourceAddr is the client's IP address (see SourceAddr).
 	SourceAddr string
 	// Username and UserID name the authenticated caller.

@@ -32,7 +32,7 @@ import (
 
 // Deps are what the generic endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
+	operation.Kit
 }
 
 var tags = []string{"Any kind"}
