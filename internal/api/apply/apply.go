@@ -67,8 +67,7 @@ type ApplyInput struct {
 
 // ApplyNamespaceInput applies documents in one namespace.
 type ApplyNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63"`
+	operation.NamespaceParam
 	ApplyParams
 	RawBody []byte `contentType:"application/yaml" doc:"YAML documents separated by ---, or JSON (an object, an array, or a List)"`
 }

@@ -44,32 +44,21 @@ type Deps struct {
 
 var tags = []string{"Configuration"}
 
-// NamespaceParams name a namespace of a cluster in the path.
-type NamespaceParams struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // ObjectParams name a ConfigMap or Secret in the path.
 type ObjectParams struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"ConfigMap or Secret name"`
 }
 
 // ListConfigInput lists ConfigMaps or Secrets of a namespace.
 type ListConfigInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
 // RevealParams ask for Secret values.
 type RevealParams struct {
 	Reveal bool `query:"reveal" doc:"Include Secret values; needs update on secrets here, and is audited (reveal-secret)"`
-}
-
-// scope is where the namespace is, for authorization.
-func (p NamespaceParams) scope() auth.Scope {
-	return auth.Scope{Cluster: p.Cluster, Namespace: p.Namespace}
 }
 
 // DeleteConfigInput deletes a ConfigMap or Secret.

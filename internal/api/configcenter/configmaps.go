@@ -34,7 +34,7 @@ type ConfigMapUpdateBody struct {
 
 // CreateConfigMapInput creates a ConfigMap.
 type CreateConfigMapInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Body ConfigMapCreateBody
 }
 
@@ -108,7 +108,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		created, err := configMapKind.create(ctx, h, c, in.NamespaceParams, &corev1.ConfigMap{
+		created, err := configMapKind.create(ctx, h, c, in.NamespaceParam, &corev1.ConfigMap{
 			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
 			Data:       b.Data, BinaryData: b.BinaryData})
 		if err != nil {

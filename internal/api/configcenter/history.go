@@ -122,7 +122,7 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 			out := &SecretVersionOutput{Body: SecretVersionDetail{ConfigVersionView: versionView(v), Labels: snap.Labels,
 				Type: string(snap.Type), Sizes: keySizes(snap.SecretData)}}
 			if in.Reveal {
-				if err := h.AuthorizeReveal(ctx, in.scope()); err != nil {
+				if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 					return nil, err
 				}
 				out.Body.Data, out.Body.Revealed = snap.SecretData, true
@@ -208,7 +208,7 @@ func (h *handlers) diff(ctx context.Context, kind string, in *DiffInput, reveal 
 	secret := kind == store.ConfigKindSecret
 	show := !secret
 	if secret && reveal {
-		if err := h.AuthorizeReveal(ctx, in.scope()); err != nil {
+		if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 			return nil, err
 		}
 		show = true

@@ -80,7 +80,7 @@ func (k configKind[T]) change(obj store.ConfigObject, typ string, rollbackOf int
 }
 
 // create creates o and records it as the first version.
-func (k configKind[T]) create(ctx context.Context, h *handlers, c *multicluster.Cluster, in NamespaceParams, o T) (T, error) {
+func (k configKind[T]) create(ctx context.Context, h *handlers, c *multicluster.Cluster, in operation.NamespaceParam, o T) (T, error) {
 	created, err := k.client(c, in.Namespace).Create(ctx, o, metav1.CreateOptions{FieldManager: fieldManager})
 	if err != nil {
 		return created, operation.ClusterError(err)

@@ -34,7 +34,7 @@ type SecretUpdateBody struct {
 
 // CreateSecretInput creates a Secret.
 type CreateSecretInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Body SecretCreateBody
 }
 
@@ -94,7 +94,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		}
 		out := &SecretOutput{Body: secretDetail(in.Cluster, s)}
 		if in.Reveal {
-			if err := h.AuthorizeReveal(ctx, in.scope()); err != nil {
+			if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 				return nil, err
 			}
 			out.Body.Data, out.Body.Revealed = s.Data, true
@@ -117,7 +117,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		created, err := secretKind.create(ctx, h, c, in.NamespaceParams, &corev1.Secret{
+		created, err := secretKind.create(ctx, h, c, in.NamespaceParam, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
 			Type:       corev1.SecretType(b.Type), Data: b.Data, StringData: b.StringData})
 		if err != nil {

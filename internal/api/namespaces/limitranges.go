@@ -42,7 +42,7 @@ type NamespaceLimitRangeItem struct {
 
 // ListLimitRangesInput selects and pages the LimitRanges of a namespace.
 type ListLimitRangesInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -53,7 +53,7 @@ type ListLimitRangesOutput struct {
 
 // LimitRangeInput names a LimitRange.
 type LimitRangeInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"LimitRange name"`
 }
 
@@ -64,7 +64,7 @@ type LimitRangeSpecBody struct {
 
 // CreateLimitRangeInput creates a LimitRange.
 type CreateLimitRangeInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`

@@ -56,12 +56,6 @@ type ListNamespacesOutput struct {
 	Body operation.ClusterList[NamespaceView]
 }
 
-// NamespaceInput names a namespace of a cluster.
-type NamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // NamespaceOutput is one namespace.
 type NamespaceOutput struct {
 	Body NamespaceView
@@ -84,7 +78,7 @@ type CreateNamespaceInput struct {
 
 // UpdateNamespaceInput edits a namespace's labels and annotations.
 type UpdateNamespaceInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Labels      map[string]*string `json:"labels,omitempty" doc:"Labels to set, merged into the namespace's; a null value removes that label"`
 		Annotations map[string]*string `json:"annotations,omitempty" doc:"Annotations to set, merged into the namespace's; a null value removes that annotation"`
@@ -93,7 +87,7 @@ type UpdateNamespaceInput struct {
 
 // DeleteNamespaceInput deletes a namespace.
 type DeleteNamespaceInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Force bool `query:"force" doc:"Required to delete default, kube-system, kube-public or kube-node-lease"`
 }
 
@@ -132,7 +126,7 @@ func Register(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",
 		"Get a namespace with counts of what it contains and its quotas' usage", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, get, func(ctx context.Context, in *NamespaceInput) (*NamespaceDetailOutput, error) {
+	huma.Register(api, get, func(ctx context.Context, in *operation.NamespaceParam) (*NamespaceDetailOutput, error) {
 		c, ns, err := getNamespace(d, in)
 		if err != nil {
 			return nil, err
@@ -245,7 +239,7 @@ func Register(api huma.API, d Deps) {
 }
 
 // getNamespace returns the cluster and the cached namespace in names.
-func getNamespace(d Deps, in *NamespaceInput) (*multicluster.Cluster, *corev1.Namespace, error) {
+func getNamespace(d Deps, in *operation.NamespaceParam) (*multicluster.Cluster, *corev1.Namespace, error) {
 	c, err := d.Cluster(in.Cluster)
 	if err != nil {
 		return nil, nil, err

@@ -19,7 +19,7 @@ var quotaTags = []string{"Resource quotas"}
 
 // ListResourceQuotasInput selects and pages the quotas of a namespace.
 type ListResourceQuotasInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -30,7 +30,7 @@ type ListResourceQuotasOutput struct {
 
 // ResourceQuotaInput names a quota.
 type ResourceQuotaInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"ResourceQuota name"`
 }
 
@@ -42,7 +42,7 @@ type ResourceQuotaSpecBody struct {
 
 // CreateResourceQuotaInput creates a quota.
 type CreateResourceQuotaInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`

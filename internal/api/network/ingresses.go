@@ -67,7 +67,7 @@ type IngressOutput struct {
 
 // CreateIngressInput creates an Ingress.
 type CreateIngressInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`

@@ -36,21 +36,15 @@ func Register(api huma.API, d Deps) {
 	registerIngresses(api, d)
 }
 
-// NetworkNamespaceInput names a namespace of a cluster.
-type NetworkNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // NetworkObjectInput names a Service or an Ingress.
 type NetworkObjectInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Object name"`
 }
 
 // NetworkListInput selects and pages the objects of a namespace.
 type NetworkListInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 

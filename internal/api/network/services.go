@@ -104,7 +104,7 @@ type ServiceDetailOutput struct {
 
 // CreateServiceInput creates a Service.
 type CreateServiceInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"63" doc:"A DNS label starting with a letter"`
 		Labels map[string]string `json:"labels,omitempty"`

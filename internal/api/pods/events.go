@@ -27,7 +27,7 @@ var eventTags = []string{"Events"}
 
 // ListEventsInput selects and pages the events of a namespace.
 type ListEventsInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -46,7 +46,7 @@ type EventStreamInput struct {
 // NamespaceEventStreamInput selects the events of one namespace a stream
 // sends; a project's members may follow their namespaces this way.
 type NamespaceEventStreamInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	EventStreamParams
 }
 

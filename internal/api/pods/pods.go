@@ -46,15 +46,9 @@ type Deps struct {
 	Shutdown <-chan struct{}
 }
 
-// PodNamespaceInput names a namespace of a cluster.
-type PodNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // ListPodsInput selects and pages the pods of a namespace.
 type ListPodsInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -65,7 +59,7 @@ type ListPodsOutput struct {
 
 // PodInput names a pod.
 type PodInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Pod name"`
 }
 

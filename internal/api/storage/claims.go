@@ -48,19 +48,13 @@ type PersistentVolumeClaimDetail struct {
 
 // ListPersistentVolumeClaimsInput selects and pages the claims of a namespace.
 type ListPersistentVolumeClaimsInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
-}
-
-// PersistentVolumeClaimNamespaceInput names a namespace of a cluster.
-type PersistentVolumeClaimNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
 }
 
 // PersistentVolumeClaimInput names a claim.
 type PersistentVolumeClaimInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"PersistentVolumeClaim name"`
 }
 
@@ -81,7 +75,7 @@ type PersistentVolumeClaimDetailOutput struct {
 
 // CreatePersistentVolumeClaimInput creates a claim.
 type CreatePersistentVolumeClaimInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name             string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels           map[string]string `json:"labels,omitempty"`

@@ -44,27 +44,21 @@ type FeatureOutput struct {
 	}
 }
 
-// NamespaceInput names a cluster and namespace.
-type NamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63"`
-}
-
 // NameInput names one Workload.
 type NameInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253"`
 }
 
 // ListInput lists Workloads.
 type ListInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	LabelSelector string `query:"labelSelector" doc:"Kubernetes label selector"`
 }
 
 // BodyInput carries a Workload as JSON.
 type BodyInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	RawBody []byte `contentType:"application/json" doc:"A Workload (apps.wheelhouse.dev/v1alpha1) as JSON"`
 }
 

@@ -70,21 +70,15 @@ func basePath(k kindInfo) string {
 	return "/api/v1/clusters/{cluster}/namespaces/{namespace}/" + k.resource
 }
 
-// WorkloadNamespaceParams name a namespace of a cluster in the path.
-type WorkloadNamespaceParams struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace"`
-}
-
 // WorkloadParams name one workload in the path.
 type WorkloadParams struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Workload name"`
 }
 
 // ListWorkloadsInput selects and pages the workloads of one kind.
 type ListWorkloadsInput struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 

@@ -20,7 +20,7 @@ import (
 
 // CreateWorkloadInput creates a workload from a structured spec.
 type CreateWorkloadInput struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	Body WorkloadSpec
 }
 
