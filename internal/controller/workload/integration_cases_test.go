@@ -235,9 +235,11 @@ func testLegacyFinalizer(t *testing.T, env *integrationEnv) {
 	ns := env.namespace(t, "legacy")
 	const hold = "test.wheelhouse.dev/hold"
 
-	g.Expect(env.c.Create(ctx, workloadIn(ns, "old", appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
+	old := workloadIn(ns, "old", appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
 		w.Finalizers = []string{appsv1alpha1.LegacyFinalizer}
-	}))).To(Succeed())
+	})
+	g.Expect(env.c.Create(ctx, old)).To(Succeed())
+	g.Expect(old.Finalizers).To(Equal([]string{appsv1alpha1.LegacyFinalizer}), "created as an older controller left it")
 	got := env.eventuallyPhase(t, ns, "old", appsv1alpha1.PhaseRunning)
 	g.Expect(got.Finalizers).To(BeEmpty())
 	g.Expect(env.c.Delete(ctx, got)).To(Succeed())
@@ -248,6 +250,7 @@ func testLegacyFinalizer(t *testing.T, env *integrationEnv) {
 		w.Finalizers = []string{hold, appsv1alpha1.LegacyFinalizer}
 	})
 	g.Expect(env.c.Create(ctx, held)).To(Succeed())
+	g.Expect(held.Finalizers).To(Equal([]string{hold, appsv1alpha1.LegacyFinalizer}))
 	g.Expect(env.c.Delete(ctx, held)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		w := env.get(g, ns, "held")

@@ -104,12 +104,15 @@ func (e *integrationEnv) namespace(t *testing.T, name string) string {
 	return name
 }
 
-// workload is a Workload named name in namespace ns, of type typ, with one
-// container, adjusted by the mutators.
+// workloadIn is a Workload named name in namespace ns, of type typ, with
+// one container, adjusted by the mutators (which may set its metadata).
 func workloadIn(ns, name string, typ appsv1alpha1.WorkloadType, mutate ...func(*appsv1alpha1.Workload)) *appsv1alpha1.Workload {
-	w := newWorkload(typ, mutate...)
+	w := newWorkload(typ)
 	w.ObjectMeta = metav1.ObjectMeta{Name: name, Namespace: ns}
 	w.TypeMeta = metav1.TypeMeta{}
+	for _, m := range mutate {
+		m(w)
+	}
 	return w
 }
 
