@@ -74,11 +74,11 @@ func (r *Reconciler) apply(ctx context.Context, live, desired, out client.Object
 	return nil
 }
 
-// permanent gives a failed write its reason: errors that only a change of
+// classify gives a failed write its reason: errors that only a change of
 // the Workload's spec can fix (the API server found the child invalid,
 // someone else's object is in the way) stall the Workload and are not
 // retried; the rest are retried.
-func permanent(err error) error {
+func classify(err error) error {
 	switch {
 	case errors.Is(err, errNotOwned):
 		return ctrlkit.Stalling(appsv1alpha1.ReasonNotOwned, err)

@@ -72,7 +72,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 		if !metav1.IsControlledBy(live, w) {
 			err := fmt.Errorf("%s %s/%s %w", kind.kind, w.Namespace, w.Name, errNotOwned)
 			r.events.Failed(w, live, applyEvents, "Apply", "%v", err)
-			return ctrl.Result{}, permanent(err)
+			return ctrl.Result{}, classify(err)
 		}
 		if !live.GetDeletionTimestamp().IsZero() {
 			return ctrl.Result{RequeueAfter: r.pollInterval}, nil
@@ -102,7 +102,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 			s.child = live // the status still shows what runs
 		}
 		r.events.Failed(w, related, applyEvents, "Apply", "Applying %s %s failed: %v", kind.kind, w.Name, err)
-		return ctrl.Result{}, permanent(fmt.Errorf("apply %s %s/%s: %w", kind.kind, w.Namespace, w.Name, err))
+		return ctrl.Result{}, classify(fmt.Errorf("apply %s %s/%s: %w", kind.kind, w.Namespace, w.Name, err))
 	}
 	s.child = applied
 	r.caches.recordApply(w, applied, desired)

@@ -41,7 +41,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 		if !metav1.IsControlledBy(live, w) {
 			err := fmt.Errorf("service %s/%s %w", w.Namespace, w.Name, errNotOwned)
 			r.events.Failed(w, live, serviceApplyEvents, "Apply", "%v", err)
-			return ctrl.Result{}, permanent(err)
+			return ctrl.Result{}, classify(err)
 		}
 		related = live
 		if needsRecreate(live, desired) {
@@ -67,7 +67,7 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	}
 	if err := r.apply(ctx, current, desired, applied); err != nil {
 		r.events.Failed(w, related, serviceApplyEvents, "Apply", "Applying Service %s failed: %v", w.Name, err)
-		return ctrl.Result{}, permanent(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
+		return ctrl.Result{}, classify(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
 	}
 	s.service, s.serviceKnown = applied, true
 	r.caches.recordApply(w, applied, desired)
