@@ -16,7 +16,10 @@ type StallingError struct {
 	Err    error
 }
 
+// Error is the message of the wrapped error.
 func (e *StallingError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *StallingError) Unwrap() error { return e.Err }
 
 // Stalling wraps err as a StallingError with reason, made terminal
@@ -34,7 +37,10 @@ type GenericError struct {
 	Err    error
 }
 
+// Error is the message of the wrapped error.
 func (e *GenericError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *GenericError) Unwrap() error { return e.Err }
 
 // Generic wraps err as a GenericError with reason.

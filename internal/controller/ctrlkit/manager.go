@@ -46,12 +46,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Scheme is the manager's scheme. Default: NewScheme().
 	Scheme *runtime.Scheme
-	// LeaderElection makes replicas compete for a Lease named
-	// LeaderElectionID in LeaderElectionNamespace (default: the pod's
-	// namespace); only the leader runs controllers. The Lease is released
-	// when the manager stops, so a new leader takes over at once.
-	LeaderElection          bool
-	LeaderElectionID        string
+	// LeaderElection makes replicas compete for a Lease; only the leader
+	// runs controllers. The Lease is released when the manager stops, so
+	// a new leader takes over at once.
+	LeaderElection bool
+	// LeaderElectionID names the Lease.
+	LeaderElectionID string
+	// LeaderElectionNamespace is the Lease's namespace (default: the
+	// pod's namespace).
 	LeaderElectionNamespace string
 	// MetricsBindAddress is where the manager serves /metrics. "" or "0"
 	// serves nothing: in the server, whose own /metrics gathers
