@@ -20,20 +20,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-logr/logr"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -90,11 +82,9 @@ type Status struct {
 
 // NewWorkloads returns the Workload controller host.
 func NewWorkloads(st *store.Store, logger *slog.Logger) (*Workloads, error) {
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, appsv1alpha1.AddToScheme, apiextensionsv1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			return nil, fmt.Errorf("build scheme: %w", err)
-		}
+	scheme, err := ctrlkit.NewScheme()
+	if err != nil {
+		return nil, err
 	}
 	if logger == nil {
 		logger = slog.Default()
@@ -178,6 +168,10 @@ func (w *Workloads) runController(ctx context.Context, c *multicluster.Cluster) 
 	// and fairness is what limits it.
 	rc := rest.CopyConfig(c.Config)
 	rc.QPS, rc.Burst = -1, 0
+	mgr, err := ctrlkit.NewManager(rc, ctrlkit.Options{Cluster: c.Name(), Logger: w.logger, Scheme: w.scheme})
+	if err != nil {
+		return fmt.Errorf("controller manager: %w", err)
+	}
 	direct, err := client.New(rc, client.Options{Scheme: w.scheme})
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
@@ -185,23 +179,8 @@ func (w *Workloads) runController(ctx context.Context, c *multicluster.Cluster) 
 	if err := crd.Install(ctx, direct, crd.Options{Timeout: crdInstallTimeout}); err != nil {
 		return fmt.Errorf("install the Workload CRD: %w", err)
 	}
-	mgr, err := ctrl.NewManager(rc, ctrl.Options{
-		Scheme:  w.scheme,
-		Logger:  logr.FromSlogHandler(w.logger.With("cluster", c.Name()).Handler()),
-		Metrics: metricsserver.Options{BindAddress: "0"}, // the server's own /metrics serves
-		// The server runs one manager per cluster in one process.
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
-	if err != nil {
-		return fmt.Errorf("controller manager: %w", err)
-	}
-	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
-		Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + c.Name()})
-	if err != nil {
+	if _, err := workload.Setup(mgr, workload.Options{Cluster: c.Name()}); err != nil {
 		return err
-	}
-	if err := rec.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: workload.DefaultConcurrency}); err != nil {
-		return fmt.Errorf("set up controller: %w", err)
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
