@@ -19,6 +19,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -112,7 +113,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	manager.Register(workloads)
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger})
 	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
 	if err != nil {
 		return err

@@ -131,6 +131,7 @@ type Cluster struct {
 	// usagePolled is set once it has been asked.
 	usage       *Usage
 	usagePolled bool
+	access      Access
 }
 
 // Connect opens a connection to the cluster at rc and starts filling its

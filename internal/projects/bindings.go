@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -29,34 +30,51 @@ func (b *Bindings) RulesFor(ctx context.Context, userID uint64, scope auth.Scope
 		return nil, fmt.Errorf("read role bindings: %w", err)
 	}
 	project := scope.Project
-	if project == "" && scope.Namespace != "" && len(list) > 0 {
-		project = b.projectOf(scope.Cluster, scope.Namespace)
+	if project == "" && scope.Namespace != "" && hasProjectBinding(list) {
+		if project, err = b.projectOf(scope.Cluster, scope.Namespace); err != nil {
+			return nil, err
+		}
 	}
 	var rules []auth.Rule
 	for _, rb := range list {
 		if rb.Project == "" || (project != "" && rb.Project == project) {
-			rules = append(rules, Roles[rb.Role]...)
+			rules = append(rules, auth.ScopedRoles[rb.Role]...)
 		}
 	}
 	return rules, nil
 }
 
 // projectOf returns the project of a namespace from the cluster's cache,
-// or "" when it is in none, unknown, or the cluster cannot answer.
-func (b *Bindings) projectOf(cluster, namespace string) string {
+// or "" when it is in none or unknown. A cluster that cannot answer is an
+// error (its requests fail with 503), never "no project": that would turn
+// an outage into a 403.
+func (b *Bindings) projectOf(cluster, namespace string) (string, error) {
 	conn, err := b.Clusters.Get(cluster)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	obj, err := conn.Get("namespaces", "", namespace)
-	if err != nil {
-		return ""
+	var ue *multicluster.UnavailableError
+	switch {
+	case errors.As(err, &ue):
+		return "", fmt.Errorf("find the project of namespace %q: %w", namespace, err)
+	case err != nil:
+		return "", nil
 	}
 	acc, err := meta.Accessor(obj)
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	return acc.GetLabels()[ProjectLabel]
+	return acc.GetLabels()[ProjectLabel], nil
+}
+
+func hasProjectBinding(list []store.RoleBinding) bool {
+	for _, rb := range list {
+		if rb.Project != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ProjectsOf implements auth.ProjectScopes: the projects of the cluster on

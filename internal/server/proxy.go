@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
@@ -20,14 +22,28 @@ import (
 // /k8s/clusters/{cluster}/api/v1/pods reaches /api/v1/pods of that cluster.
 const ProxyPrefix = "/k8s/clusters/"
 
+// ActionKubernetesProxy is the audit action of requests through the
+// pass-through.
+const ActionKubernetesProxy = "kubernetes-proxy"
+
 // proxy passes Kubernetes API requests through to member clusters, so
-// kubectl and client libraries work through Wheelhouse. The caller
-// authenticates with a Wheelhouse token and is authorized by Wheelhouse's
-// roles in that cluster; the request then goes on with the cluster's stored
-// credentials, and the caller's own Authorization and Impersonate-* headers
-// are dropped so they cannot raise its rights. Mutating requests are
-// audited like every other. Upgrades (exec, attach, port-forward) pass
-// through over HTTP/1.1.
+// kubectl and client libraries work through Wheelhouse.
+//
+// Each request is authorized twice. Wheelhouse first authorizes what the
+// request does (Kubernetes' own request info: exec, attach, port-forward
+// and proxy are creates whatever the method) against the caller's roles,
+// and refuses what only the whole cluster's roles may do (tokens, the
+// project quota). Then, where the cluster's credentials allow it, the
+// request goes on as the caller (impersonated, with a group per role; see
+// internal/clusterrbac), so the cluster's RBAC and its escalation checks
+// apply too; where they do not, Wheelhouse also refuses what it cannot
+// bound by itself (RBAC objects, quotas and limit ranges) to everyone but
+// the cluster's owners. The caller's own Authorization and Impersonate-*
+// headers never reach the cluster.
+//
+// Secrets are read whole only by those allowed to reveal them, and every
+// such read is audited; everyone else gets their metadata. Writes and
+// connections (exec, attach, port-forward, proxy) are audited.
 func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 	ri := operation.Request(r.Context())
 	ri.Route = "PROXY " + ProxyPrefix + "{cluster}"
@@ -36,80 +52,173 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	name, path, _ := strings.Cut(tail, "/")
-	path = "/" + path
-	audited := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
-	status := s.serveProxy(w, r, name, path)
-	if audited {
-		s.recordAudit(r.Context(), operation.AuditEvent{Action: "kubernetes-proxy", Method: r.Method, Target: r.URL.Path, Status: status})
+	cluster, path, _ := strings.Cut(tail, "/")
+	out := r.Clone(r.Context())
+	out.URL.Path, out.URL.RawPath = "/"+path, ""
+	kr, err := auth.ParseKubeRequest(out)
+	if err != nil {
+		kubeStatus(w, http.StatusBadRequest, "BadRequest", "cannot read what the request does: "+err.Error())
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	action := s.serveProxy(sw, out, cluster, kr)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	if action != "" || !kr.Reads() || kr.Connects() || sw.status == http.StatusUnauthorized || sw.status == http.StatusForbidden {
+		if action == "" {
+			action = ActionKubernetesProxy
+		}
+		s.recordAudit(r.Context(), operation.AuditEvent{Action: action, Method: r.Method, Target: r.URL.Path, Status: sw.status})
 	}
 }
 
-// serveProxy answers the request and returns the status it sent.
-func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster, path string) int {
-	fail := func(status int, title, detail string) int {
-		kubeStatus(w, status, title, detail)
-		return status
-	}
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "bearer") || token == "" {
-		return fail(http.StatusUnauthorized, "Unauthorized", "send a Wheelhouse token: Authorization: Bearer <token>")
-	}
-	p, err := s.cfg.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
-	if errors.Is(err, auth.ErrInvalidToken) {
-		return fail(http.StatusUnauthorized, "Unauthorized", err.Error())
-	}
+// serveProxy answers the request; it returns the audit action of a read
+// that must be audited (a Secret reveal), else "".
+func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster string, kr auth.KubeRequest) string {
+	ctx := r.Context()
+	p, err := s.bearer(ctx, r.Header.Get("Authorization"))
 	if err != nil {
-		operation.Request(r.Context()).Err = err
-		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check credentials right now")
+		refuseKube(w, err)
+		return ""
 	}
-	ri := operation.Request(r.Context())
-	ri.Username, ri.UserID = p.Username, &p.UserID
-
-	perm := auth.Permission{Verb: verbOf(r.Method), Resource: auth.ResourceKubernetes}
-	err = s.cfg.Authorizer.Authorize(r.Context(), p, perm, auth.Scope{Cluster: cluster, Namespace: namespaceOf(path)})
-	var forbidden *auth.ForbiddenError
-	switch {
-	case errors.As(err, &forbidden):
-		return fail(http.StatusForbidden, "Forbidden", forbidden.Error())
-	case err != nil:
-		ri.Err = err
-		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check permissions right now")
-	}
-
+	ctx = auth.WithPrincipal(ctx, p)
 	conn, err := s.cfg.Clusters.Get(cluster)
 	if errors.Is(err, multicluster.ErrUnknownCluster) {
-		return fail(http.StatusNotFound, "NotFound", fmt.Sprintf("cluster %q not found", cluster))
+		kubeStatus(w, http.StatusNotFound, "NotFound", fmt.Sprintf("cluster %q not found", cluster))
+		return ""
+	}
+	bounded := conn.Access().Impersonate
+	if err := s.authorizeKube(ctx, p, kr, cluster, bounded); err != nil {
+		refuseKube(w, err)
+		return ""
 	}
 	var ue *multicluster.UnavailableError
 	if err := conn.Available(); errors.As(err, &ue) && ue.Phase != multicluster.PhaseSyncing {
 		w.Header().Set("Retry-After", "10")
-		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", ue.Error())
+		kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", ue.Error())
+		return ""
 	}
-	rp, err := s.reverseProxy(conn)
-	if err != nil {
-		ri.Err = err
-		return fail(http.StatusBadGateway, "BadGateway", "cannot build a client for cluster "+cluster)
-	}
-	out := r.Clone(r.Context())
-	out.URL.Path, out.URL.RawPath = path, ""
-	out.Header.Del("Authorization")
-	for h := range out.Header {
+	r.Header.Del("Authorization")
+	for h := range r.Header {
 		if strings.HasPrefix(strings.ToLower(h), "impersonate-") {
-			out.Header.Del(h)
+			r.Header.Del(h)
 		}
 	}
-	sw := &statusWriter{ResponseWriter: w}
-	rp.ServeHTTP(sw, out)
-	if sw.status == 0 {
-		sw.status = http.StatusOK
+	action := ""
+	if kr.ReadsSecrets() {
+		reveal, err := (&operation.Kit{Authorizer: s.cfg.Authorizer}).MayReveal(ctx, kr.Scope(cluster))
+		if err != nil {
+			operation.Request(ctx).Err = err
+			kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check permissions right now")
+			return ""
+		}
+		if !reveal {
+			// Metadata only, read with Wheelhouse's own credentials: the
+			// caller's RBAC in the cluster (view) does not read Secrets.
+			metadataOnly(r, kr)
+			bounded = false
+		} else {
+			action = operation.ActionRevealSecret
+		}
 	}
-	return sw.status
+	if bounded {
+		if err := s.impersonate(ctx, r, p, cluster); err != nil {
+			operation.Request(ctx).Err = err
+			kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", "cannot read the caller's roles right now")
+			return ""
+		}
+	}
+	rp, err := reverseProxy(conn)
+	if err != nil {
+		operation.Request(ctx).Err = err
+		kubeStatus(w, http.StatusBadGateway, "BadGateway", "cannot build a client for cluster "+cluster)
+		return ""
+	}
+	rp.ServeHTTP(w, r)
+	return action
+}
+
+// authorizeKube decides whether p may make the Kubernetes request kr in
+// cluster. Non-resource reads (discovery, /version) need any role in the
+// cluster, a project's included: kubectl discovers before it acts.
+func (s *Server) authorizeKube(ctx context.Context, p *auth.Principal, kr auth.KubeRequest, cluster string, bounded bool) error {
+	perm := kr.Permission()
+	if !kr.IsResourceRequest && kr.Reads() {
+		all, projects, err := s.cfg.Authorizer.Projects(ctx, p, perm, cluster)
+		switch {
+		case err != nil:
+			return err
+		case !all && len(projects) == 0:
+			return &auth.ForbiddenError{Permission: perm, Scope: auth.Scope{Cluster: cluster}}
+		}
+		return nil
+	}
+	scope := kr.Scope(cluster)
+	if err := s.cfg.Authorizer.Authorize(ctx, p, perm, scope); err != nil {
+		operation.Request(ctx).Err = err
+		return err
+	}
+	if kr.ClusterOnly(bounded) {
+		if err := s.cfg.Authorizer.Authorize(ctx, p, perm, auth.Scope{Cluster: cluster}); err != nil {
+			return fmt.Errorf("%w (only the cluster's owners may do this through Wheelhouse)", err)
+		}
+	}
+	return nil
+}
+
+// impersonate makes r act as p in cluster: its Wheelhouse user and a group
+// per role it holds there.
+func (s *Server) impersonate(ctx context.Context, r *http.Request, p *auth.Principal, cluster string) error {
+	bindings, err := s.cfg.Store.RoleBindings().ForUserInCluster(ctx, p.UserID, cluster)
+	if err != nil {
+		return fmt.Errorf("read role bindings of %q: %w", p.Username, err)
+	}
+	r.Header.Set("Impersonate-User", clusterrbac.User(p.Username))
+	for _, g := range clusterrbac.Groups(p, bindings) {
+		r.Header.Add("Impersonate-Group", g)
+	}
+	return nil
+}
+
+// metadataOnly turns a read of Secrets into a read of their metadata: a
+// table (kubectl get) without the objects, or PartialObjectMetadata.
+func metadataOnly(r *http.Request, kr auth.KubeRequest) {
+	q := r.URL.Query()
+	if strings.Contains(r.Header.Get("Accept"), "as=Table") {
+		q.Set("includeObject", "None")
+		r.Header.Set("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+	} else if kr.Verb == "get" {
+		r.Header.Set("Accept", "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io")
+	} else {
+		r.Header.Set("Accept", "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io")
+	}
+	r.URL.RawQuery = q.Encode()
+}
+
+// refuseKube answers a request the pass-through did not let through, as a
+// Kubernetes Status: 401 without a valid token, 403 naming the permission,
+// 503 naming the cluster when it is down, 503 without the cause (logged)
+// when the credentials or bindings cannot be read.
+func refuseKube(w http.ResponseWriter, err error) {
+	var forbidden *auth.ForbiddenError
+	var ue *multicluster.UnavailableError
+	switch {
+	case errors.Is(err, auth.ErrInvalidToken), errors.Is(err, errNoBearer):
+		kubeStatus(w, http.StatusUnauthorized, "Unauthorized", err.Error())
+	case errors.As(err, &forbidden):
+		kubeStatus(w, http.StatusForbidden, "Forbidden", err.Error())
+	case errors.As(err, &ue):
+		w.Header().Set("Retry-After", "10")
+		kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", ue.Error())
+	default:
+		kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check credentials or permissions right now")
+	}
 }
 
 // reverseProxy builds a proxy to conn's API server with its stored
 // credentials. HTTP/1.1 only: upgrades (exec, port-forward) need it.
-func (s *Server) reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProxy, error) {
+func reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProxy, error) {
 	rc := rest.CopyConfig(conn.Config)
 	rc.TLSClientConfig.NextProtos = []string{"http/1.1"}
 	rt, err := rest.TransportFor(rc)
@@ -134,40 +243,6 @@ func (s *Server) reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProx
 	}, nil
 }
 
-// namespaceOf returns the namespace a Kubernetes API path acts in
-// (/api/v1/namespaces/NS/... or /apis/GROUP/VERSION/namespaces/NS/...), or
-// "" for cluster-wide paths. The namespace object itself
-// (/api/v1/namespaces/NS) counts as cluster-wide: creating or deleting
-// namespaces is not a project member's business.
-func namespaceOf(path string) string {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	var rest []string
-	switch {
-	case len(parts) >= 2 && parts[0] == "api":
-		rest = parts[2:]
-	case len(parts) >= 3 && parts[0] == "apis":
-		rest = parts[3:]
-	}
-	if len(rest) >= 3 && rest[0] == "namespaces" {
-		return rest[1]
-	}
-	return ""
-}
-
-func verbOf(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return auth.VerbGet
-	case http.MethodPost:
-		return auth.VerbCreate
-	case http.MethodPut, http.MethodPatch:
-		return auth.VerbUpdate
-	case http.MethodDelete:
-		return auth.VerbDelete
-	}
-	return method
-}
-
 // kubeStatus writes a Kubernetes Status object, which kubectl prints as
 // its error message.
 func kubeStatus(w http.ResponseWriter, code int, reason, message string) {
@@ -180,11 +255,19 @@ func kubeStatus(w http.ResponseWriter, code int, reason, message string) {
 // by a plain handler (any path below the prefix), so huma does not see it.
 func documentProxy(oapi *huma.OpenAPI) {
 	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		verb := map[string]string{http.MethodGet: auth.VerbGet, http.MethodPost: auth.VerbCreate, http.MethodPut: auth.VerbUpdate,
+			http.MethodPatch: auth.VerbUpdate, http.MethodDelete: auth.VerbDelete}[method]
 		op := operation.New(method, ProxyPrefix+"{cluster}/{path}", "kubernetes-proxy-"+strings.ToLower(method),
-			"Kubernetes API of a member cluster", []string{"Clusters"}, auth.Permission{Verb: verbOf(method), Resource: auth.ResourceKubernetes})
+			"Kubernetes API of a member cluster", []string{"Clusters"}, auth.Permission{Verb: verb, Resource: auth.ResourceKubernetes})
 		op.Description = "Passes the request to the cluster's API server at /{path} (for example api/v1/namespaces/default/pods), " +
-			"with the cluster's stored credentials, after authenticating your Wheelhouse token and authorizing you in the cluster. " +
-			"Answers are the API server's own; errors from Wheelhouse are Kubernetes Status objects. Writes are audited. " +
+			"after authenticating your Wheelhouse token and authorizing what the request does (its Kubernetes verb, resource and " +
+			"subresource: exec, attach, port-forward and proxy are creates) against your roles in the cluster or the namespace's project. " +
+			"Where the cluster's stored credentials may impersonate, the request is then made as you (user `wheelhouse:<username>`, " +
+			"a group per role), so the cluster's RBAC applies too; where they may not (see the cluster's `access`), requests that " +
+			"Wheelhouse cannot bound itself (RBAC objects, quotas, limit ranges) are refused to all but the cluster's owners. " +
+			"Token requests and the project quota are the cluster owners' everywhere. Secrets are read whole only by those who may " +
+			"reveal them (audited as reveal-secret); others get their metadata. Answers are the API server's own; errors from " +
+			"Wheelhouse are Kubernetes Status objects. Writes and exec/attach/port-forward/proxy are audited. " +
 			"Use GET /api/v1/clusters/{cluster}/kubeconfig to point kubectl here."
 		op.Parameters = []*huma.Param{
 			{Name: "cluster", In: "path", Required: true, Schema: &huma.Schema{Type: "string"}},

@@ -65,7 +65,7 @@ func TestKubectlThroughWheelhouse(t *testing.T) {
 	if err := os.WriteFile(kcPath, []byte(strings.Replace(kubeconfig, h.Admin, user, 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := run("get", "pods", "-A"); err == nil || !strings.Contains(out, "not allowed to get kubernetes") {
+	if out, err := run("get", "pods", "-A"); err == nil || !strings.Contains(out, "not allowed to list pods") {
 		t.Errorf("a user without rights got through: %v\n%s", err, out)
 	}
 

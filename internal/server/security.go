@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // authenticate resolves the bearer token of every non-public operation and
@@ -18,14 +20,13 @@ import (
 // operation.WebSocketBearerProtocolPrefix).
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
-	ri := operation.Request(ctx.Context())
-	ri.Route = op.Method + " " + op.Path
+	operation.Request(ctx.Context()).Route = op.Method + " " + op.Path
 	if operation.IsPublic(op) {
 		next(ctx)
 		return
 	}
-	scheme, token, _ := strings.Cut(ctx.Header("Authorization"), " ")
-	if ctx.Header("Authorization") == "" {
+	header := ctx.Header("Authorization")
+	if header == "" {
 		// Browsers cannot set headers on a WebSocket: they offer the token
 		// as a subprotocol instead.
 		h := http.Header{}
@@ -37,27 +38,54 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 					operation.WebSocketBearerProtocolPrefix+"<base64url of the token, no padding>")
 				return
 			}
-			scheme, token = "Bearer", t
+			header = "Bearer " + t
 		}
 	}
-	if !strings.EqualFold(scheme, "bearer") || token == "" {
-		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse"`)
-		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")
-		return
-	}
-	p, err := s.cfg.Auth.Authenticate(ctx.Context(), strings.TrimSpace(token))
+	p, err := s.bearer(ctx.Context(), header)
 	switch {
+	case errors.Is(err, errNoBearer):
+		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse"`)
+		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, err.Error())
+		return
 	case errors.Is(err, auth.ErrInvalidToken):
 		ctx.SetHeader("WWW-Authenticate", `Bearer realm="wheelhouse", error="invalid_token"`)
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, err.Error())
 		return
 	case err != nil:
-		s.cfg.Logger.Error("Authentication failed", "requestId", ri.ID, "error", err)
-		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check credentials right now")
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	ri.Username, ri.UserID = p.Username, &p.UserID
 	next(huma.WithValue(ctx, principalCtxKey, p))
+}
+
+// errNoBearer is the answer to a request without a bearer token.
+var errNoBearer = errors.New("missing bearer token: send Authorization: Bearer <token>")
+
+// errCannotAuthenticate hides why tokens cannot be checked (the database
+// is down, say) from the caller; the cause goes to the access log.
+var errCannotAuthenticate = errors.New("cannot check credentials right now")
+
+// bearer authenticates the value of an Authorization header for the API
+// and the Kubernetes pass-through alike, and names the caller in the
+// request's info. Errors: errNoBearer, auth.ErrInvalidToken, or
+// errCannotAuthenticate.
+func (s *Server) bearer(ctx context.Context, header string) (*auth.Principal, error) {
+	scheme, token, _ := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "bearer") || token == "" {
+		return nil, errNoBearer
+	}
+	p, err := s.cfg.Auth.Authenticate(ctx, token)
+	switch {
+	case errors.Is(err, auth.ErrInvalidToken):
+		return nil, err
+	case err != nil:
+		operation.Request(ctx).Err = err
+		return nil, errCannotAuthenticate
+	}
+	ri := operation.Request(ctx)
+	ri.Username, ri.UserID = p.Username, &p.UserID
+	return p, nil
 }
 
 // principalCtxKey is the same key auth.WithPrincipal uses, reached through
@@ -78,15 +106,8 @@ func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
 		s.authorizeAnyProject(ctx, next, p, perm, scope)
 		return
 	}
-	err := s.cfg.Authorizer.Authorize(ctx.Context(), p, perm, scope)
-	var forbidden *auth.ForbiddenError
-	switch {
-	case errors.As(err, &forbidden):
-		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, forbidden.Error())
-		return
-	case err != nil:
-		s.cfg.Logger.Error("Authorization failed", "requestId", operation.Request(ctx.Context()).ID, "error", err)
-		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
+	if err := s.cfg.Authorizer.Authorize(ctx.Context(), p, perm, scope); err != nil {
+		s.refuse(ctx, err)
 		return
 	}
 	next(ctx)
@@ -99,12 +120,30 @@ func (s *Server) authorizeAnyProject(ctx huma.Context, next func(huma.Context), 
 	all, projects, err := s.cfg.Authorizer.Projects(ctx.Context(), p, perm, scope.Cluster)
 	switch {
 	case err != nil:
-		s.cfg.Logger.Error("Authorization failed", "requestId", operation.Request(ctx.Context()).ID, "error", err)
-		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
+		s.refuse(ctx, err)
 		return
 	case !all && len(projects) == 0:
 		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, (&auth.ForbiddenError{Permission: perm, Scope: scope}).Error())
 		return
 	}
 	next(huma.WithValue(ctx, operation.VisibilityContextKey(), operation.Visibility{All: all, Projects: projects}))
+}
+
+// refuse answers a request the authorizer did not let through: 403 naming
+// the permission, 503 naming the cluster when its project bindings could
+// not be resolved because it is down, 503 otherwise (the bindings could not
+// be read; the cause goes to the access log).
+func (s *Server) refuse(ctx huma.Context, err error) {
+	var forbidden *auth.ForbiddenError
+	var ue *multicluster.UnavailableError
+	switch {
+	case errors.As(err, &forbidden):
+		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, forbidden.Error())
+	case errors.As(err, &ue):
+		ctx.SetHeader("Retry-After", "10")
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, ue.Error())
+	default:
+		operation.Request(ctx.Context()).Err = err
+		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
+	}
 }

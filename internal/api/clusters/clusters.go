@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -208,6 +209,9 @@ func createCluster(ctx context.Context, d Deps, b *CreateClusterBody) (*ClusterO
 	if err != nil {
 		return nil, clusterErr(b.Name, err)
 	}
+	if c.State == store.ClusterProvisioned {
+		awaitAccessCheck(ctx, d, c.Name)
+	}
 	v, err := view(ctx, d, c)
 	if err != nil {
 		return nil, err
@@ -264,4 +268,31 @@ func clusterErr(name string, err error) error {
 		return huma.Error404NotFound(fmt.Sprintf("cluster %q not found", name))
 	}
 	return err
+}
+
+// accessCheckWait bounds how long an import waits for its credentials'
+// rights to be checked, so that the answer says whether the pass-through
+// will impersonate.
+const accessCheckWait = 10 * time.Second
+
+// awaitAccessCheck waits until the new connection's credentials were
+// checked, or accessCheckWait passed (the view then says "checking").
+func awaitAccessCheck(ctx context.Context, d Deps, name string) {
+	conn, err := d.Manager.Get(name)
+	if err != nil {
+		return
+	}
+	deadline := time.NewTimer(accessCheckWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !conn.Access().Checked {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -27,11 +27,29 @@ type ClusterView struct {
 	Server      string            `json:"server,omitempty"`
 	Version     string            `json:"kubernetesVersion,omitempty"`
 	Credentials string            `json:"credentials" enum:"set,unset"`
+	Access      *AccessView       `json:"access,omitempty" doc:"What the stored credentials let Wheelhouse do for its users; absent while not connected"`
 	Resources   *Resources        `json:"resources,omitempty" doc:"Totals from the caches; absent while the cluster is not Ready"`
 	Events      []EventView       `json:"events,omitempty" doc:"What happened to the cluster, oldest first (the newest 50): provisioning steps, failures, connection phase changes. Only when one cluster is read, not in lists"`
 	CreatedBy   string            `json:"createdBy,omitempty"`
 	CreatedAt   time.Time         `json:"createdAt"`
 	UpdatedAt   time.Time         `json:"updatedAt"`
+}
+
+// AccessView says whether requests through the Kubernetes pass-through are
+// made as their user.
+type AccessView struct {
+	Impersonation string `json:"impersonation" enum:"checking,supported,unsupported" doc:"supported: the pass-through impersonates the user (Wheelhouse keeps its roles in the cluster as RBAC), so the cluster's own authorization applies too; unsupported: requests go with the stored credentials, and the pass-through refuses to all but the cluster's owners what Wheelhouse cannot bound itself (RBAC objects, quotas, limit ranges)"`
+	Message       string `json:"message,omitempty" doc:"Why impersonation is unsupported"`
+}
+
+func accessView(a multicluster.Access) *AccessView {
+	switch {
+	case !a.Checked:
+		return &AccessView{Impersonation: "checking"}
+	case a.Impersonate:
+		return &AccessView{Impersonation: "supported"}
+	}
+	return &AccessView{Impersonation: "unsupported", Message: a.Reason}
 }
 
 // EventView is one event of a cluster, shaped like a Kubernetes Event.
@@ -114,7 +132,7 @@ func viewOf(c *store.Cluster, conn *multicluster.Cluster, hasCreds bool) Cluster
 		v.Message = "not connected"
 	default:
 		h := conn.Health()
-		v.Phase, v.Version = string(h.Phase), h.Version
+		v.Phase, v.Version, v.Access = string(h.Phase), h.Version, accessView(conn.Access())
 		since := h.Since
 		v.Since = &since
 		if h.Reason != "" {

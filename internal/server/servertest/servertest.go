@@ -22,6 +22,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -129,7 +130,7 @@ func New(t *testing.T, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manager.Register(workloads)
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger})
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
