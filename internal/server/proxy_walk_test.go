@@ -83,7 +83,7 @@ var kubeCalls = []kubeCall{
 	// RBAC, quotas, limit ranges.
 	{method: "GET", path: "/apis/rbac.authorization.k8s.io/v1/namespaces/ns1/rolebindings", allowed: readers},
 	{method: "POST", path: "/apis/rbac.authorization.k8s.io/v1/namespaces/ns1/rolebindings" + dry,
-		body: `{"metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"kind":"Group","name":"g","apiGroup":"rbac.authorization.k8s.io"}]}`,
+		body:    `{"metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"kind":"Group","name":"g","apiGroup":"rbac.authorization.k8s.io"}]}`,
 		allowed: owners},
 	{method: "DELETE", path: ns1 + "/resourcequotas/wheelhouse-project-quota" + dry, allowed: clusterOwners},
 	{method: "DELETE", path: ns1 + "/resourcequotas" + dry, allowed: clusterOwners},
@@ -105,7 +105,7 @@ var kubeCalls = []kubeCall{
 	{method: "PUT", path: ns1 + "/finalize" + dry, body: `{"metadata":{"name":"ns1"}}`, allowed: clusterOwners},
 	{method: "DELETE", path: ns2 + dry, allowed: clusterOwners},
 	{method: "POST", path: "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings" + dry,
-		body: `{"metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"kind":"Group","name":"g","apiGroup":"rbac.authorization.k8s.io"}]}`,
+		body:    `{"metadata":{"name":"x"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"kind":"Group","name":"g","apiGroup":"rbac.authorization.k8s.io"}]}`,
 		allowed: clusterOwners},
 	// Discovery needs any role in the cluster, a project's included.
 	{method: "GET", path: "/api", allowed: readers},
