@@ -10,6 +10,8 @@
 // project is this namespace in" without a database query.
 package projects
 
+import "strings"
+
 // ProjectLabel marks a namespace as part of a project.
 const ProjectLabel = "wheelhouse.dev/project"
 
@@ -18,3 +20,10 @@ const (
 	ResourceProjects = "projects"
 	ResourceMembers  = "members"
 )
+
+// IsSystemNamespace reports whether a namespace is one Kubernetes or
+// Wheelhouse itself uses (kube-*, wheelhouse-*): only a cluster's owners
+// may move one into or out of a project.
+func IsSystemNamespace(name string) bool {
+	return strings.HasPrefix(name, "kube-") || strings.HasPrefix(name, "wheelhouse-")
+}

@@ -14,14 +14,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // QuotaName is the ResourceQuota through which a namespace gets its share
-// of its project's quota.
-const QuotaName = "wheelhouse-project-quota"
+// of its project's quota; only cluster owners may change it, through any
+// route (see auth.ProjectQuotaName).
+const QuotaName = auth.ProjectQuotaName
 
 var validName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 

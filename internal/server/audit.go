@@ -34,7 +34,11 @@ func (s *Server) audit(ctx huma.Context, next func(huma.Context)) {
 	if refusalsOnly && status < 400 {
 		return
 	}
-	s.recordAudit(ctx.Context(), operation.AuditEvent{Action: ctx.Operation().OperationID, Method: ctx.Method(), Target: ctx.URL().Path, Status: status})
+	target := ctx.URL().Path
+	if t := operation.Request(ctx.Context()).AuditTarget; t != "" {
+		target = t
+	}
+	s.recordAudit(ctx.Context(), operation.AuditEvent{Action: ctx.Operation().OperationID, Method: ctx.Method(), Target: target, Status: status})
 }
 
 // recordAudit writes ev. A record that cannot be written is logged: the

@@ -118,7 +118,7 @@ func New(cfg Config) (*Server, error) {
 	resources.Register(s.api, resources.Deps{Kit: kit})
 	workloadresources.Register(s.api, workloadresources.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
-	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
+	projectapi.Register(s.api, projectapi.Deps{Kit: kit, Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 	workloads.Register(s.api, workloads.Deps{Kit: kit})
 	apply.Register(s.api, apply.Deps{Kit: kit})
 	configcenter.Register(s.api, configcenter.Deps{Kit: kit, Store: cfg.Store, Keyring: cfg.Keyring})

@@ -26,6 +26,9 @@ type RequestInfo struct {
 	// Actor is who an unauthenticated request acted as: the user name a
 	// login attempt was for (see NoteActor).
 	Actor string
+	// AuditTarget, when set, is what the request's audit record names
+	// instead of Path (see NoteTarget).
+	AuditTarget string
 	// Err is an internal error kept out of the response and logged.
 	Err error
 }
@@ -51,6 +54,12 @@ func Request(ctx context.Context) *RequestInfo {
 // of a login attempt), for its audit record.
 func NoteActor(ctx context.Context, name string) {
 	Request(ctx).Actor = name
+}
+
+// NoteTarget names what a request acts on in its audit record when the path
+// does not say it all: the namespace a project takes in, named in the body.
+func NoteTarget(ctx context.Context, target string) {
+	Request(ctx).AuditTarget = target
 }
 
 // SourceAddr is the client's IP address without the port. Wheelhouse does

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -22,6 +23,7 @@ import (
 
 // Deps are what the project endpoints need.
 type Deps struct {
+	operation.Kit
 	Store    *store.Store
 	Projects *projects.Service
 }
@@ -182,6 +184,14 @@ func Register(api huma.API, d Deps) {
 		if in.Body.Description != nil {
 			p.Description = *in.Body.Description
 		}
+		if in.Body.Quota != nil || in.Body.NamespaceQuota != nil {
+			// A project's quota bounds its owners: only the cluster's
+			// owners set it.
+			if err := d.authorizeCluster(ctx, in.Cluster, auth.Permission{Verb: auth.VerbUpdate, Resource: projects.ResourceProjects},
+				"changing a project's quota is for the cluster's owners"); err != nil {
+				return nil, err
+			}
+		}
 		if in.Body.Quota != nil {
 			p.Quota = in.Body.Quota
 		}
@@ -229,6 +239,10 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, projectErr(in.Cluster, in.Project, err)
 		}
+		operation.NoteTarget(ctx, operation.Request(ctx).Path+"/"+in.Body.Namespace)
+		if err := d.authorizeTakeIn(ctx, in.Cluster, in.Body.Namespace); err != nil {
+			return nil, err
+		}
 		if err := d.Projects.AddNamespace(ctx, p, in.Body.Namespace); err != nil {
 			if errors.Is(err, projects.ErrQuotaExhausted) {
 				return nil, huma.Error422UnprocessableEntity(err.Error(), &huma.ErrorDetail{Location: "body.namespace", Message: err.Error()})
@@ -253,6 +267,59 @@ func Register(api huma.API, d Deps) {
 
 	registerMembers(api, d)
 }
+
+// authorizeCluster requires perm on the whole cluster of the caller (a
+// cluster owner or an admin), whatever it holds on a project; why says
+// what needed it.
+func (d Deps) authorizeCluster(ctx context.Context, cluster string, perm auth.Permission, why string) error {
+	err := d.Authorizer.Authorize(ctx, auth.PrincipalFrom(ctx), perm, auth.Scope{Cluster: cluster})
+	var forbidden *auth.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		return huma.Error403Forbidden(why + ": " + forbidden.Error())
+	case err != nil:
+		return operation.ClusterError(err)
+	}
+	return nil
+}
+
+// authorizeTakeIn decides whether the caller may move namespace into a
+// project (its rights on the project were checked by the route): it needs
+// rights over where the namespace comes from. A namespace in no project is
+// the cluster's owners', one in a project that project's owners'; a system
+// namespace (kube-*, Wheelhouse's own) only the cluster's owners may move.
+func (d Deps) authorizeTakeIn(ctx context.Context, cluster, namespace string) error {
+	c, err := d.Cluster(cluster)
+	if err != nil {
+		return err
+	}
+	obj, err := c.Get("namespaces", "", namespace)
+	if err != nil {
+		return operation.ClusterError(err)
+	}
+	from := obj.(*corev1.Namespace).Labels[projects.ProjectLabel]
+	update := func(resource string) auth.Permission {
+		return auth.Permission{Verb: auth.VerbUpdate, Resource: resource}
+	}
+	switch {
+	case projects.IsSystemNamespace(namespace):
+		return d.authorizeCluster(ctx, cluster, update(namespaces), fmt.Sprintf("%s is a system namespace: only the cluster's owners may move it", namespace))
+	case from == "":
+		return d.authorizeCluster(ctx, cluster, update(namespaces), fmt.Sprintf("namespace %s is in no project: only the cluster's owners may give it to one", namespace))
+	}
+	err = d.Authorizer.Authorize(ctx, auth.PrincipalFrom(ctx), update(projects.ResourceProjects), auth.Scope{Cluster: cluster, Project: from})
+	var forbidden *auth.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		return huma.Error403Forbidden(fmt.Sprintf("namespace %s is in project %s: moving it out needs its owners' rights: %s", namespace, from, forbidden.Error()))
+	case err != nil:
+		return operation.ClusterError(err)
+	}
+	return nil
+}
+
+// namespaces is the permission resource of namespace objects.
+const namespaces = "namespaces"
 
 func view(ctx context.Context, d Deps, p *store.Project) (ProjectView, error) {
 	v := ProjectView{Cluster: p.Cluster, Name: p.Name, DisplayName: p.DisplayName, Description: p.Description,
