@@ -194,3 +194,33 @@ func (a *Authorizer) Projects(ctx context.Context, p *Principal, perm Permission
 	}
 	return false, projects, nil
 }
+
+// AuthorizeKube decides whether p may make the Kubernetes request kr in
+// cluster, through any of Wheelhouse's generic routes (the pass-through,
+// apply, the any-kind routes). bounded says whether the request is then
+// made as p, so that the cluster's own authorization applies too (see
+// KubeRequest.ClusterOnly). Non-resource reads (discovery, /version) need
+// any role in the cluster, a project's included: kubectl discovers before
+// it acts.
+func (a *Authorizer) AuthorizeKube(ctx context.Context, p *Principal, kr KubeRequest, cluster string, bounded bool) error {
+	perm := kr.Permission()
+	if !kr.IsResourceRequest && kr.Reads() {
+		all, projects, err := a.Projects(ctx, p, perm, cluster)
+		switch {
+		case err != nil:
+			return err
+		case !all && len(projects) == 0:
+			return &ForbiddenError{Permission: perm, Scope: Scope{Cluster: cluster}}
+		}
+		return nil
+	}
+	if err := a.Authorize(ctx, p, perm, kr.Scope(cluster)); err != nil {
+		return err
+	}
+	if kr.ClusterOnly(bounded) {
+		if err := a.Authorize(ctx, p, perm, Scope{Cluster: cluster}); err != nil {
+			return fmt.Errorf("%w (only the cluster's owners may do this through Wheelhouse)", err)
+		}
+	}
+	return nil
+}

@@ -89,7 +89,8 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster stri
 		return ""
 	}
 	bounded := conn.Access().Impersonate
-	if err := s.authorizeKube(ctx, p, kr, cluster, bounded); err != nil {
+	if err := s.cfg.Authorizer.AuthorizeKube(ctx, p, kr, cluster, bounded); err != nil {
+		operation.Request(ctx).Err = err
 		refuseKube(w, err)
 		return ""
 	}
@@ -137,34 +138,6 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster stri
 	}
 	rp.ServeHTTP(w, r)
 	return action
-}
-
-// authorizeKube decides whether p may make the Kubernetes request kr in
-// cluster. Non-resource reads (discovery, /version) need any role in the
-// cluster, a project's included: kubectl discovers before it acts.
-func (s *Server) authorizeKube(ctx context.Context, p *auth.Principal, kr auth.KubeRequest, cluster string, bounded bool) error {
-	perm := kr.Permission()
-	if !kr.IsResourceRequest && kr.Reads() {
-		all, projects, err := s.cfg.Authorizer.Projects(ctx, p, perm, cluster)
-		switch {
-		case err != nil:
-			return err
-		case !all && len(projects) == 0:
-			return &auth.ForbiddenError{Permission: perm, Scope: auth.Scope{Cluster: cluster}}
-		}
-		return nil
-	}
-	scope := kr.Scope(cluster)
-	if err := s.cfg.Authorizer.Authorize(ctx, p, perm, scope); err != nil {
-		operation.Request(ctx).Err = err
-		return err
-	}
-	if kr.ClusterOnly(bounded) {
-		if err := s.cfg.Authorizer.Authorize(ctx, p, perm, auth.Scope{Cluster: cluster}); err != nil {
-			return fmt.Errorf("%w (only the cluster's owners may do this through Wheelhouse)", err)
-		}
-	}
-	return nil
 }
 
 // impersonate makes r act as p in cluster: its Wheelhouse user and a group

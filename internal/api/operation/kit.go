@@ -1,7 +1,11 @@
 package operation
 
 import (
+	"context"
+	"errors"
 	"log/slog"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -33,4 +37,24 @@ func (k *Kit) Cluster(name string) (*multicluster.Cluster, error) {
 		return nil, ClusterError(err)
 	}
 	return c, nil
+}
+
+// AuthorizeKube decides whether the caller may make the Kubernetes request
+// kr in cluster with Wheelhouse's own credentials (apply, the any-kind
+// routes): 403 naming what it may not do, 503 when its bindings cannot be
+// read (naming the cluster when it is down).
+func (k *Kit) AuthorizeKube(ctx context.Context, cluster string, kr auth.KubeRequest) error {
+	err := k.Authorizer.AuthorizeKube(ctx, auth.PrincipalFrom(ctx), kr, cluster, false)
+	var forbidden *auth.ForbiddenError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &forbidden):
+		return huma.Error403Forbidden(err.Error())
+	}
+	if cerr := ClusterError(err); cerr != err {
+		return cerr
+	}
+	Request(ctx).Err = err
+	return huma.Error503ServiceUnavailable("cannot check permissions right now")
 }

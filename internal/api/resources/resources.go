@@ -21,7 +21,9 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
@@ -217,12 +219,16 @@ func list(ctx context.Context, d Deps, p *ResourceParams, sc scope, q *ListQuery
 	if err != nil {
 		return nil, err
 	}
+	reveal, err := d.authorize(ctx, p, sc, "list", "")
+	if err != nil {
+		return nil, err
+	}
 	list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: q.LabelSelector, FieldSelector: q.FieldSelector, Limit: q.Limit, Continue: q.Continue})
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
 	for i := range list.Items {
-		list.Items[i].SetManagedFields(nil)
+		trim(&list.Items[i], reveal)
 	}
 	return raw(list)
 }
@@ -232,11 +238,15 @@ func get(ctx context.Context, d Deps, p *ResourceParams, sc scope, name string) 
 	if err != nil {
 		return nil, err
 	}
+	reveal, err := d.authorize(ctx, p, sc, "get", name)
+	if err != nil {
+		return nil, err
+	}
 	obj, err := ri.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
-	obj.SetManagedFields(nil)
+	trim(obj, reveal)
 	return raw(obj)
 }
 
@@ -245,12 +255,59 @@ func remove(ctx context.Context, d Deps, p *ResourceParams, sc scope, name, prop
 	if err != nil {
 		return err
 	}
+	if _, err := d.authorize(ctx, p, sc, "delete", name); err != nil {
+		return err
+	}
 	opts := metav1.DeleteOptions{}
 	if propagation != "" {
 		pp := metav1.DeletionPropagation(propagation)
 		opts.PropagationPolicy = &pp
 	}
 	return operation.ClusterError(ri.Delete(ctx, name, opts))
+}
+
+// authorize decides whether the caller may do verb (a Kubernetes verb) to
+// the route's resource, as the pass-through would, beyond the route's own
+// gate; for Secrets it also says whether their values may be shown,
+// auditing the reveal.
+func (d Deps) authorize(ctx context.Context, p *ResourceParams, sc scope, verb, name string) (reveal bool, err error) {
+	kr := auth.KubeRequest{RequestInfo: request.RequestInfo{IsResourceRequest: true, Verb: verb, APIGroup: apiGroup(p.Group),
+		APIVersion: p.Version, Resource: p.Resource, Namespace: sc.namespace, Name: name}}
+	if err := d.AuthorizeKube(ctx, p.Cluster, kr); err != nil {
+		return false, err
+	}
+	if !kr.ReadsSecrets() {
+		return false, nil
+	}
+	scope := kr.Scope(p.Cluster)
+	ok, err := d.MayReveal(ctx, scope)
+	if err != nil {
+		// AuthorizeReveal answers the same failure, audited.
+		return false, d.AuthorizeReveal(ctx, scope)
+	}
+	if !ok {
+		return false, nil
+	}
+	return true, d.AuthorizeReveal(ctx, scope)
+}
+
+// trim drops what responses never carry (managedFields) and, unless reveal,
+// a Secret's values: everyone who may read Secrets but not reveal them sees
+// their metadata.
+func trim(obj *unstructured.Unstructured, reveal bool) {
+	obj.SetManagedFields(nil)
+	if !reveal && obj.GetKind() == "Secret" && obj.GroupVersionKind().Group == "" {
+		unstructured.RemoveNestedField(obj.Object, "data")
+		unstructured.RemoveNestedField(obj.Object, "stringData")
+	}
+}
+
+// apiGroup is the group of a path's {group}: "core" is the core group.
+func apiGroup(group string) string {
+	if group == "core" {
+		return ""
+	}
+	return group
 }
 
 func available(d Deps, cluster string) (*multicluster.Cluster, error) {
@@ -272,11 +329,7 @@ func client(d Deps, p *ResourceParams, sc scope, one bool) (dynamic.ResourceInte
 	if err != nil {
 		return nil, err
 	}
-	group := p.Group
-	if group == "core" {
-		group = ""
-	}
-	gvr := schema.GroupVersionResource{Group: group, Version: p.Version, Resource: p.Resource}
+	gvr := schema.GroupVersionResource{Group: apiGroup(p.Group), Version: p.Version, Resource: p.Resource}
 	kind, err := conn.Mapper.KindFor(gvr)
 	if err != nil {
 		conn.Mapper.Reset() // a CRD may have appeared since discovery was cached

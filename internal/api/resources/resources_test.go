@@ -1,9 +1,15 @@
 package resources_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
 	"net/http"
 	"slices"
 	"testing"
+
+	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -83,4 +89,57 @@ func TestAnyKind(t *testing.T) {
 	}
 	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/generic?namespace=default&propagationPolicy=Background", h.Admin, nil)
 	h.Expect(http.StatusNotFound, http.MethodGet, base+"/generic?namespace=default", h.Admin, nil)
+}
+
+// TestAnyKindFollowsThePolicy: the any-kind routes authorize what each
+// request does to which resource, as the pass-through does, and show
+// Secret values only to those who may reveal them (audited).
+func TestAnyKindFollowsThePolicy(t *testing.T) {
+	g := NewWithT(t)
+	h := servertest.New(t, servertest.Options{})
+	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	ctx := t.Context()
+	_, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team"}}, metav1.CreateOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	_, err = conn.Kube.CoreV1().Secrets("team").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db"},
+		StringData: map[string]string{"password": "hunter2-any-kind"}}, metav1.CreateOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, name := range []string{"a", "b"} {
+		_, err = conn.Kube.CoreV1().ConfigMaps("team").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p", "quota": map[string]string{"pods": "10"}, "namespaceQuota": map[string]string{"pods": "5"}})
+	g.Eventually(func() int {
+		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/c1/projects/p/namespaces", h.Admin, map[string]string{"namespace": "team"})
+		return code
+	}).WithTimeout(time.Minute).Should(Equal(http.StatusOK))
+	viewer, member := h.CreateUser("viewer", "user"), h.CreateUser("member", "user")
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/projects/p/members/viewer", h.Admin, map[string]string{"role": "viewer"})
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/projects/p/members/member", h.Admin, map[string]string{"role": "member"})
+
+	ns := "/api/v1/clusters/c1/namespaces/team/resources"
+	value := base64.StdEncoding.EncodeToString([]byte("hunter2-any-kind"))
+	for _, path := range []string{ns + "/core/v1/secrets", ns + "/core/v1/secrets/db"} {
+		_, body, _ := h.Do(http.MethodGet, path, viewer, nil)
+		raw, _ := json.Marshal(body)
+		g.Expect(string(raw)).To(ContainSubstring(`"name":"db"`), path)
+		g.Expect(string(raw)).NotTo(ContainSubstring(value), "a viewer read Secret values at %s", path)
+		_, body, _ = h.Do(http.MethodGet, path, member, nil)
+		raw, _ = json.Marshal(body)
+		g.Expect(string(raw)).To(ContainSubstring(value), path)
+	}
+	audit := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit?action=reveal-secret", h.Admin, nil)["items"].([]any)
+	g.Expect(audit).To(HaveLen(2))
+	g.Expect(audit[0].(map[string]any)["username"]).To(Equal("member"))
+
+	// What members may not change, whatever route they take.
+	h.Expect(http.StatusForbidden, http.MethodDelete, ns+"/core/v1/resourcequotas/wheelhouse-project-quota", member, nil)
+	h.Expect(http.StatusForbidden, http.MethodDelete, ns+"/rbac.authorization.k8s.io/v1/rolebindings/wheelhouse:project-members", member, nil)
+	h.Expect(http.StatusForbidden, http.MethodDelete, ns+"/core/v1/configmaps/a", viewer, nil)
+	h.Expect(http.StatusNoContent, http.MethodDelete, ns+"/core/v1/configmaps/a", member, nil)
+	// Nor may a project's owner remove the quota that bounds it.
+	owner := h.CreateUser("owner", "user")
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/projects/p/members/owner", h.Admin, map[string]string{"role": "owner"})
+	h.Expect(http.StatusForbidden, http.MethodDelete, ns+"/core/v1/resourcequotas/wheelhouse-project-quota", owner, nil)
+	h.Expect(http.StatusNoContent, http.MethodDelete, ns+"/core/v1/configmaps/b", owner, nil)
 }
