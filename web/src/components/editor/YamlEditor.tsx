@@ -1,0 +1,47 @@
+import Editor, { DiffEditor } from '@monaco-editor/react';
+import { useTranslation } from 'react-i18next';
+import { useTheme } from '../../theme/theme';
+import './monacoSetup';
+
+export interface YamlEditorProps {
+  value: string;
+  onChange?: (v: string) => void;
+  readOnly?: boolean;
+  height?: number | string;
+  label?: string;
+}
+
+/** YamlEditor is Monaco with YAML support; import it lazily (see LazyEditors). */
+export default function YamlEditor({ value, onChange, readOnly, height = 420, label }: YamlEditorProps) {
+  const { mode } = useTheme();
+  const { t } = useTranslation();
+  return (
+    <div role="group" aria-label={label ?? t('editor.yaml')} style={{ border: '1px solid rgba(128,128,128,.3)' }}>
+      <Editor
+        height={height}
+        language="yaml"
+        value={value}
+        theme={mode === 'dark' ? 'vs-dark' : 'vs'}
+        onChange={(v) => onChange?.(v ?? '')}
+        options={{ readOnly, minimap: { enabled: false }, scrollBeyondLastLine: false, fontSize: 13, tabSize: 2, ariaLabel: label ?? t('editor.yaml') }}
+      />
+    </div>
+  );
+}
+
+export function YamlDiff({ original, modified, height = 420 }: { original: string; modified: string; height?: number | string }) {
+  const { mode } = useTheme();
+  const { t } = useTranslation();
+  return (
+    <div role="group" aria-label={t('editor.diff')} style={{ border: '1px solid rgba(128,128,128,.3)' }}>
+      <DiffEditor
+        height={height}
+        language="yaml"
+        original={original}
+        modified={modified}
+        theme={mode === 'dark' ? 'vs-dark' : 'vs'}
+        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, originalEditable: false }}
+      />
+    </div>
+  );
+}
