@@ -1,9 +1,9 @@
 // i18next with the console's two languages; the choice is kept in
-// localStorage and follows the browser's language the first time.
+// localStorage and follows the browser's language the first time. English
+// is in the first bundle; Chinese (and antd's zh_CN texts) load when chosen.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
-import zh from './locales/zh.json';
 
 export const languages = ['en', 'zh'] as const;
 export type Language = (typeof languages)[number];
@@ -15,18 +15,30 @@ function initialLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, zh: { translation: zh } },
-  lng: initialLanguage(),
-  fallbackLng: 'en',
-  interpolation: { escapeValue: false },
-});
-document.documentElement.lang = i18n.language === 'zh' ? 'zh-CN' : 'en';
+async function load(lng: Language): Promise<void> {
+  if (lng === 'zh' && !i18n.hasResourceBundle('zh', 'translation')) {
+    const zh = await import('./locales/zh.json');
+    i18n.addResourceBundle('zh', 'translation', zh.default);
+  }
+}
 
-export function setLanguage(lng: Language): void {
-  localStorage.setItem(KEY, lng);
+/** initI18n loads the language to start in; the app renders after it. */
+export async function initI18n(): Promise<void> {
+  const lng = initialLanguage();
+  await i18n.use(initReactI18next).init({
+    resources: { en: { translation: en } },
+    lng: 'en',
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  });
+  await setLanguage(lng, false);
+}
+
+export async function setLanguage(lng: Language, remember = true): Promise<void> {
+  await load(lng);
+  if (remember) localStorage.setItem(KEY, lng);
   document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';
-  void i18n.changeLanguage(lng);
+  await i18n.changeLanguage(lng);
 }
 
 export default i18n;

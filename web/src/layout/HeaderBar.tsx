@@ -87,7 +87,7 @@ export function HeaderBar({ onPalette }: { onPalette: () => void }) {
         <Select
           aria-label={t('header.language')}
           value={i18n.language === 'zh' ? 'zh' : 'en'}
-          onChange={(v: 'en' | 'zh') => setLanguage(v)}
+          onChange={(v: 'en' | 'zh') => void setLanguage(v)}
           style={{ width: 110 }}
           options={[
             { value: 'en', label: 'English' },
