@@ -35,11 +35,21 @@ function Themed() {
         algorithm: [mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm, theme.compactAlgorithm],
         // Darker than antd's defaults where they fall short of WCAG AA
         // contrast (4.5:1): the primary blue under white text and as link
-        // text, and secondary text.
+        // text, status colours on their tags and danger buttons, and
+        // secondary text.
         token:
           mode === 'dark'
             ? { colorPrimary: '#1668dc', colorLink: '#4096ff', colorTextSecondary: 'rgba(255,255,255,0.72)', colorTextDescription: 'rgba(255,255,255,0.72)' }
-            : { colorPrimary: '#0958d9', colorLink: '#0958d9', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextDescription: 'rgba(0,0,0,0.65)' },
+            : {
+                colorPrimary: '#0958d9',
+                colorLink: '#0958d9',
+                colorInfo: '#0958d9',
+                colorSuccess: '#237804',
+                colorWarning: '#ad4e00',
+                colorError: '#cf1322',
+                colorTextSecondary: 'rgba(0,0,0,0.65)',
+                colorTextDescription: 'rgba(0,0,0,0.65)',
+              },
       }}
     >
       <AntApp>

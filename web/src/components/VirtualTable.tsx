@@ -33,7 +33,10 @@ export function VirtualTable<T>({ label, rows, columns, rowKey, onEndReached, he
   useEffect(() => {
     if (onEndReached && lastIndex >= rows.length - 30) onEndReached();
   }, [lastIndex, rows.length, onEndReached]);
-  const widthOf = (c: VColumn<T>) => (typeof c.width === 'number' ? `${c.width}px` : c.width);
+  // A fixed column keeps its width; an "auto" one takes what is left (at
+  // least 160px), the same in the header and every row.
+  const cellStyle = (c: VColumn<T>) =>
+    c.width === 'auto' ? { flex: '1 1 0', minWidth: 160 } : { flex: `0 0 ${typeof c.width === 'number' ? `${c.width}px` : c.width}` };
   return (
     <div
       ref={scrollRef}
@@ -42,12 +45,12 @@ export function VirtualTable<T>({ label, rows, columns, rowKey, onEndReached, he
       aria-label={label}
       aria-rowcount={rows.length + 1}
       tabIndex={0}
-      style={{ height, border: `1px solid ${token.colorBorderSecondary}`, borderRadius: token.borderRadius }}
+      style={{ height, border: `1px solid ${token.colorBorderSecondary}`, borderRadius: token.borderRadius, background: token.colorBgContainer }}
     >
-      <div role="rowgroup">
-        <div className="vt-head" role="row" aria-rowindex={1} style={{ background: token.colorFillQuaternary, backdropFilter: 'blur(8px)' }}>
+      <div role="rowgroup" style={{ position: 'sticky', top: 0, zIndex: 1 }}>
+        <div className="vt-head" role="row" aria-rowindex={1} style={{ background: token.colorFillAlter, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
           {columns.map((c) => (
-            <div key={c.key} role="columnheader" style={{ width: widthOf(c), flexGrow: c.width === 'auto' ? 1 : 0 }}>
+            <div key={c.key} role="columnheader" style={cellStyle(c)}>
               {c.title}
             </div>
           ))}
@@ -65,7 +68,7 @@ export function VirtualTable<T>({ label, rows, columns, rowKey, onEndReached, he
               style={{ top: item.start, height: item.size }}
             >
               {columns.map((c) => (
-                <div key={c.key} role="cell" style={{ width: widthOf(c), flexGrow: c.width === 'auto' ? 1 : 0 }}>
+                <div key={c.key} role="cell" style={cellStyle(c)}>
                   {c.render(row)}
                 </div>
               ))}

@@ -40,7 +40,7 @@ export function YamlDiff({ original, modified, height = 420 }: { original: strin
         original={original}
         modified={modified}
         theme={mode === 'dark' ? 'vs-dark' : 'vs'}
-        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, originalEditable: false }}
+        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, originalEditable: false, ariaLabel: t('editor.diffModified'), originalAriaLabel: t('editor.diffOriginal') }}
       />
     </div>
   );
