@@ -81,7 +81,7 @@ async function screenshot(page, name) {
 
 /** settle waits until the page has no request in flight for a moment and no spinner. */
 async function settle(page) {
-  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
   await page.waitForFunction(() => !document.querySelector('.ant-spin-spinning'), null, { timeout: 15000 }).catch(() => {});
 }
 

@@ -39,17 +39,33 @@ function Themed() {
         // secondary text.
         token:
           mode === 'dark'
-            ? { colorPrimary: '#1668dc', colorLink: '#4096ff', colorTextSecondary: 'rgba(255,255,255,0.72)', colorTextDescription: 'rgba(255,255,255,0.72)' }
+            ? { colorPrimary: '#1668dc', colorLink: '#69b1ff', colorError: '#ff7875', colorTextSecondary: 'rgba(255,255,255,0.72)', colorTextDescription: 'rgba(255,255,255,0.72)' }
             : {
                 colorPrimary: '#0958d9',
                 colorLink: '#0958d9',
                 colorInfo: '#0958d9',
+                // The seeds would derive muddy backgrounds from these dark
+                // text colours: the light ones are given as antd's own.
                 colorSuccess: '#237804',
+                colorSuccessBg: '#f6ffed',
+                colorSuccessBorder: '#b7eb8f',
                 colorWarning: '#ad4e00',
+                colorWarningBg: '#fffbe6',
+                colorWarningBorder: '#ffe58f',
                 colorError: '#cf1322',
+                colorErrorBg: '#fff2f0',
+                colorErrorBorder: '#ffccc7',
+                colorInfoBg: '#e6f4ff',
+                colorInfoBorder: '#91caff',
                 colorTextSecondary: 'rgba(0,0,0,0.65)',
                 colorTextDescription: 'rgba(0,0,0,0.65)',
               },
+        // In the dark theme the selected menu item and tab would show the
+        // primary blue as text on a dark blue: a lighter blue reads.
+        components:
+          mode === 'dark'
+            ? { Menu: { itemSelectedColor: '#69b1ff' }, Tabs: { itemSelectedColor: '#69b1ff', itemActiveColor: '#69b1ff', itemHoverColor: '#91caff' } }
+            : undefined,
       }}
     >
       <AntApp>

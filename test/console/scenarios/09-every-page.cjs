@@ -19,7 +19,7 @@ function pages() {
     ['project', `/clusters/${c}/projects/team`],
     ['members', `/clusters/${c}/members`],
     ['deployments', `/clusters/${c}/ns/${ns}/deployments`],
-    ['deployment', `/clusters/${c}/ns/${ns}/deployments/web`],
+    ['deployment', `/clusters/${c}/ns/${ns}/deployments/shell`],
     ['deployment-create', `/clusters/${c}/ns/${ns}/deployments/-/new`],
     ['statefulsets', `/clusters/${c}/ns/${ns}/statefulsets`],
     ['daemonsets', `/clusters/${c}/ns/${ns}/daemonsets`],
@@ -44,33 +44,44 @@ function pages() {
     ['events', `/clusters/${c}/ns/${ns}/events`],
     ['kinds', `/clusters/${c}/resources`],
     ['kind-list', `/clusters/${c}/resources/apps/v1/deployments?namespace=${ns}`],
-    ['kind-object', `/clusters/${c}/resources/apps/v1/deployments/web?namespace=${ns}`],
+    ['kind-object', `/clusters/${c}/resources/apps/v1/deployments/shell?namespace=${ns}`],
     ['apply', `/clusters/${c}/apply`],
     ['users', '/users'],
     ['tokens', '/tokens'],
     ['audit', '/audit'],
-    ['search', '/search?q=web'],
+    ['search', '/search?q=shell'],
     ['not-found', '/no/such/page'],
   ];
 }
 
 exports.run = async (browser) => {
+  // Every page is visited and shot even when one fails its checks: the
+  // failures are reported together at the end.
+  const failures = [];
   for (const dark of [false, true]) {
     const page = await newPage(browser, { dark });
     await login(page, config.admin(), '/clusters');
     for (const [name, path] of pages()) {
-      await page.goto(config.url() + path);
+      // In-app navigation, as a user clicking through the console (and
+      // far quicker than loading the app again for every page).
+      await page.evaluate((p) => {
+        history.pushState({}, '', p);
+        dispatchEvent(new PopStateEvent('popstate'));
+      }, path);
       await settle(page);
-      await checkA11y(page, `${name} (${dark ? 'dark' : 'light'})`);
       await screenshot(page, `page-${name}-${dark ? 'dark' : 'light'}`);
+      await checkA11y(page, `${name} (${dark ? 'dark' : 'light'})`).catch((e) => failures.push(e.message));
     }
     // The command palette, opened with Ctrl-K, jumps to a page by name.
+    await page.goto(`${config.url()}/clusters/${config.cluster()}`);
+    await settle(page);
     await page.keyboard.press('Control+k');
     await page.getByRole('combobox', { name: 'Where to?' }).fill('nodes');
-    await checkA11y(page, `palette (${dark ? 'dark' : 'light'})`);
     await screenshot(page, `palette-${dark ? 'dark' : 'light'}`);
+    await checkA11y(page, `palette (${dark ? 'dark' : 'light'})`).catch((e) => failures.push(e.message));
     await page.keyboard.press('Enter');
     await page.waitForURL('**/nodes');
     await finish(page);
   }
+  if (failures.length) throw new Error(failures.join('\n'));
 };
