@@ -38,6 +38,15 @@ async function newPage(browser, opts = {}) {
     if (/Content Security Policy|Refused to/.test(text)) page.problems.push(`CSP: ${text}`);
   });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  // Requests in flight, for settle(); streams (logs, watches) never end
+  // and are left out.
+  page.inflight = new Set();
+  page.on('request', (r) => {
+    if (!/text\/event-stream/.test(r.headers().accept || '')) page.inflight.add(r);
+  });
+  const done = (r) => page.inflight.delete(r);
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
   return page;
 }
 
@@ -56,17 +65,15 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 /** checkA11y runs axe-core (WCAG 2 A and AA) on the page and throws on any violation. */
 async function checkA11y(page, label) {
   await page.evaluate(axeSource);
-  const found = await page.evaluate(() =>
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations),
-  );
   // Monaco paints code in its own syntax colours over diff highlights; its
   // text reaches assistive technology through its labelled text area, so
-  // its painted lines are left out of the contrast rule (and only them).
-  const result = {
-    violations: found
-      .map((v) => (v.id === 'color-contrast' ? { ...v, nodes: v.nodes.filter((n) => !n.target.join(' ').includes('.view-line')) } : v))
-      .filter((v) => v.nodes.length),
-  };
+  // its painted lines are left out of the contrast rule (and only of it).
+  const result = await page.evaluate(async () => {
+    const tags = { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] };
+    const all = await axe.run(document, { runOnly: tags, rules: { 'color-contrast': { enabled: false } } });
+    const contrast = await axe.run({ include: [document], exclude: [['.monaco-editor .view-lines']] }, { runOnly: ['color-contrast'] });
+    return { violations: [...all.violations, ...contrast.violations] };
+  });
   if (result.violations.length) {
     const lines = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\n/g, ' ')).join('\n    ')}`);
     throw new Error(`axe: ${label}: ${result.violations.length} violations\n  ${lines.join('\n  ')}`);
@@ -79,9 +86,21 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
 
-/** settle waits until the page has no request in flight for a moment and no spinner. */
+/**
+ * settle waits until no request (but streams) has been in flight for 400 ms
+ * and no spinner shows: after in-app navigation the load state says
+ * nothing, and a lazily loaded page keeps the previous one on screen until
+ * its chunk arrives.
+ */
 async function settle(page) {
-  await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
+  const deadline = Date.now() + 20000;
+  let quietSince = Date.now();
+  await page.waitForTimeout(100);
+  while (Date.now() < deadline) {
+    if (page.inflight.size > 0) quietSince = Date.now();
+    if (Date.now() - quietSince >= 400) break;
+    await page.waitForTimeout(50);
+  }
   await page.waitForFunction(() => !document.querySelector('.ant-spin-spinning'), null, { timeout: 15000 }).catch(() => {});
 }
 

@@ -43,6 +43,8 @@ function Themed() {
             : {
                 colorPrimary: '#0958d9',
                 colorLink: '#0958d9',
+                colorPrimaryHover: '#003eb3',
+                colorLinkHover: '#003eb3',
                 colorInfo: '#0958d9',
                 // The seeds would derive muddy backgrounds from these dark
                 // text colours: the light ones are given as antd's own.

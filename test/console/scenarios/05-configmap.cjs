@@ -20,9 +20,9 @@ exports.run = async (browser) => {
   await page.getByTestId('value-greeting').getByText('bonjour').waitFor();
 
   await page.getByRole('tab', { name: 'History' }).click();
-  await page.getByRole('cell', { name: 'v2' }).waitFor();
+  await page.getByRole('cell', { name: 'v2', exact: true }).waitFor();
   // The two versions compared, key by key and side by side.
-  await page.getByRole('cell', { name: 'changed' }).waitFor();
+  await page.getByRole('cell', { name: 'changed', exact: true }).waitFor();
   await page.locator('.monaco-diff-editor').waitFor({ timeout: 30000 });
   await settle(page);
   await checkA11y(page, 'config history');
@@ -31,7 +31,7 @@ exports.run = async (browser) => {
   await page.getByRole('button', { name: 'Roll back to v1' }).click();
   await page.getByRole('button', { name: 'OK' }).click();
   await page.getByText('Rolled back').waitFor();
-  await page.getByRole('cell', { name: 'v3' }).waitFor();
+  await page.getByRole('cell', { name: 'v3', exact: true }).waitFor();
   await page.getByRole('tab', { name: 'Data' }).click();
   await page.getByTestId('value-greeting').getByText('hello').waitFor({ timeout: 15000 });
   await finish(page);

@@ -7,7 +7,7 @@ exports.run = async (browser) => {
   const c = config.cluster();
   const ns = config.namespace();
   await login(page, config.admin(), '/clusters');
-  await page.getByRole('combobox', { name: 'Language' }).click();
+  await page.locator('div.ant-select[aria-label="Language"]').click();
   await page.getByTitle('简体中文').click();
   await page.getByRole('heading', { name: '集群' }).waitFor();
   for (const [name, path] of [

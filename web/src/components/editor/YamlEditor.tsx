@@ -40,7 +40,13 @@ export function YamlDiff({ original, modified, height = 420 }: { original: strin
         original={original}
         modified={modified}
         theme={mode === 'dark' ? 'vs-dark' : 'vs'}
-        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, originalEditable: false, ariaLabel: t('editor.diffModified'), originalAriaLabel: t('editor.diffOriginal') }}
+        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, originalEditable: false }}
+        // The diff editor does not pass its aria options on to its two
+        // editors' text areas: label them directly.
+        onMount={(diff) => {
+          diff.getOriginalEditor().updateOptions({ ariaLabel: t('editor.diffOriginal') });
+          diff.getModifiedEditor().updateOptions({ ariaLabel: t('editor.diffModified') });
+        }}
       />
     </div>
   );

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Flex, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Popconfirm, Table, Tag, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, rawRequest } from '../../api/client';
@@ -85,6 +85,7 @@ export default function ClusterDetailPage() {
         ))}
       </Flex>
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {c ? (
         <>
           {c.message ? <p>{c.message}</p> : null}

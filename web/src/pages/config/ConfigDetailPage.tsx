@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Popconfirm, Space, Table, Tabs, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Popconfirm, Space, Table, Tabs, Tag, Spin } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -97,6 +97,7 @@ export default function ConfigDetailPage() {
         }
       />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {d ? (
         <Tabs
           items={[

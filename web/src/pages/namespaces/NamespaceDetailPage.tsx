@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Flex, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Popconfirm, Table, Tag, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
@@ -42,6 +42,7 @@ export default function NamespaceDetailPage() {
         }
       />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {n ? (
         <>
           <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>

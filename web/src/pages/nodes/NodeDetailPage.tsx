@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Flex, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Table, Tag, Spin } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -59,6 +59,7 @@ export default function NodeDetailPage() {
         }
       />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       <DrainProgress cluster={cluster} node={node} />
       {n ? (
         <>

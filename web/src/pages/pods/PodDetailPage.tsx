@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Popconfirm, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Popconfirm, Table, Tag, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
@@ -57,6 +57,7 @@ export default function PodDetailPage() {
         }
       />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {p ? (
         <>
           <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }} style={{ marginBottom: 16 }}>

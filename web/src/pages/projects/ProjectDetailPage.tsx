@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
@@ -36,6 +36,7 @@ export default function ProjectDetailPage() {
     <>
       <PageHeader title={p?.displayName || project} sub={p?.description} />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {p ? (
         <>
           <Descriptions bordered size="small" column={1} style={{ marginBottom: 16 }}>

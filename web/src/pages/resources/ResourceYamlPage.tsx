@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { App, Button, Popconfirm } from 'antd';
+import { App, Button, Popconfirm, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { stringify } from 'yaml';
@@ -48,6 +48,7 @@ export default function ResourceYamlPage() {
         }
       />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
+      {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {q.data ? (
         <YamlApply
           key={q.data.metadata?.resourceVersion}
