@@ -1,5 +1,3 @@
-import { Tooltip } from 'antd';
-
 /** age renders how long ago a timestamp was, kubectl style (5d, 3h, 10m, 42s). */
 export function ageText(from: string | undefined, now = Date.now()): string {
   if (!from) return '-';
@@ -10,10 +8,10 @@ export function ageText(from: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
+/**
+ * Age shows ageText with the exact time as a native title: it renders in
+ * every row of long lists, where a tooltip component per cell costs frames.
+ */
 export function Age({ since }: { since?: string }) {
-  return (
-    <Tooltip title={since ? new Date(since).toLocaleString() : undefined}>
-      <span>{ageText(since)}</span>
-    </Tooltip>
-  );
+  return <span title={since ? new Date(since).toLocaleString() : undefined}>{ageText(since)}</span>;
 }

@@ -44,8 +44,12 @@ export function YamlDiff({ original, modified, height = 420 }: { original: strin
         // The diff editor does not pass its aria options on to its two
         // editors' text areas: label them directly.
         onMount={(diff) => {
-          diff.getOriginalEditor().updateOptions({ ariaLabel: t('editor.diffOriginal') });
-          diff.getModifiedEditor().updateOptions({ ariaLabel: t('editor.diffModified') });
+          const label = (editor: typeof diff.getOriginalEditor extends () => infer E ? E : never, text: string) => {
+            editor.updateOptions({ ariaLabel: text });
+            editor.getDomNode()?.querySelectorAll('textarea').forEach((el) => el.setAttribute('aria-label', text));
+          };
+          label(diff.getOriginalEditor(), t('editor.diffOriginal'));
+          label(diff.getModifiedEditor(), t('editor.diffModified'));
         }}
       />
     </div>

@@ -1,4 +1,4 @@
-import { Tag, Tooltip } from 'antd';
+import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { Pod } from '../../api/types';
@@ -38,7 +38,7 @@ export default function PodListPage() {
           key: 'owner',
           title: t('col.owner'),
           width: 200,
-          render: (p) => (p.owner ? <Tooltip title={`${p.owner.kind}/${p.owner.name}`}>{`${p.owner.kind}/${p.owner.name}`}</Tooltip> : '-'),
+          render: (p) => (p.owner ? <span title={`${p.owner.kind}/${p.owner.name}`}>{`${p.owner.kind}/${p.owner.name}`}</span> : '-'),
         },
         { key: 'age', title: t('col.age'), width: 70, render: (p) => <Age since={p.creationTimestamp} /> },
       ]}
