@@ -23,7 +23,7 @@ exports.run = async (browser) => {
   await page.getByRole('cell', { name: 'v2', exact: true }).waitFor();
   // The two versions compared, key by key and side by side.
   await page.getByRole('cell', { name: 'changed', exact: true }).waitFor();
-  await page.locator('.monaco-diff-editor').waitFor({ timeout: 30000 });
+  await page.getByRole('cell', { name: 'bonjour', exact: true }).waitFor();
   await settle(page);
   await checkA11y(page, 'config history');
   await screenshot(page, 'configmap-history-light');

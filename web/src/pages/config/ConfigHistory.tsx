@@ -1,15 +1,15 @@
-// A ConfigMap's or Secret's versions: compare any two side by side, and
+// A ConfigMap's or Secret's versions: compare any two side by side (each
+// changed key with its value before and after), and
 // roll back to one (written back as a new version).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Flex, Popconfirm, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../api/client';
-import type { ConfigDiff, ConfigVersion, ConfigVersionDetail, List } from '../../api/types';
+import type { ConfigDiff, ConfigVersion, List } from '../../api/types';
 import { Age } from '../../components/Age';
-import { LazyYamlDiff } from '../../components/editor/LazyEditors';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
-import { dataYaml, type ConfigKind } from './configKind';
+import type { ConfigKind } from './configKind';
 
 interface Props {
   base: string;
@@ -17,14 +17,6 @@ interface Props {
   canUpdate: boolean;
   reveal: boolean;
   onRolledBack: () => void;
-}
-
-function useVersion(base: string, v: number | undefined, reveal: true | undefined) {
-  return useQuery({
-    queryKey: ['version', base, v, reveal],
-    enabled: v !== undefined,
-    queryFn: () => api<ConfigVersionDetail>(`${base}/versions/${v}${query({ reveal })}`),
-  });
 }
 
 export function ConfigHistory({ base, kind, canUpdate, reveal, onRolledBack }: Props) {
@@ -43,8 +35,6 @@ export function ConfigHistory({ base, kind, canUpdate, reveal, onRolledBack }: P
     enabled: f !== undefined && tv !== undefined,
     queryFn: () => api<ConfigDiff>(`${base}/diff${query({ from: f, to: tv, reveal: secretReveal })}`),
   });
-  const left = useVersion(base, f, secretReveal);
-  const right = useVersion(base, tv, secretReveal);
   const rollback = useMutation({
     mutationFn: (v: number) => api(`${base}/rollback`, { method: 'POST', body: { version: v } }),
     onSuccess: () => {
@@ -102,7 +92,6 @@ export function ConfigHistory({ base, kind, canUpdate, reveal, onRolledBack }: P
               { title: t('config.to'), render: (_, c) => <code>{c.to}</code> },
             ]}
           />
-          {left.data && right.data ? <LazyYamlDiff original={dataYaml(left.data.data)} modified={dataYaml(right.data.data)} height={300} /> : null}
         </Card>
       ) : null}
     </>

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { useScope } from '../../nav/useScope';
 
 export type ConfigKind = 'configmaps' | 'secrets';
@@ -6,13 +5,6 @@ export type ConfigKind = 'configmaps' | 'secrets';
 /** useConfigKind tells the config pages (shared by both kinds) which one the URL is about. */
 export function useConfigKind(): ConfigKind {
   return useScope().section === 'secrets' ? 'secrets' : 'configmaps';
-}
-
-/** dataYaml renders a data map as YAML with sorted keys, for side-by-side comparison. */
-export function dataYaml(data: Record<string, string> | undefined): string {
-  const sorted: Record<string, string> = {};
-  for (const k of Object.keys(data ?? {}).sort()) sorted[k] = data![k];
-  return Object.keys(sorted).length ? stringify(sorted) : '';
 }
 
 /** entriesToData turns the editor's rows into a data map; a repeated key keeps its last value. */
