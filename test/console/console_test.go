@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -67,7 +68,7 @@ func TestConsole(t *testing.T) {
 // working on them.
 func scenarioFilter() []string {
 	if s := os.Getenv("WH_SCENARIOS"); s != "" {
-		return filepath.SplitList(s)
+		return strings.Split(s, ",")
 	}
 	return nil
 }
@@ -133,7 +134,7 @@ func (f *fixtures) workloads() (execPod, drainNode string) {
 			return fmt.Errorf("running pods: %v", running)
 		}
 		for _, p := range running {
-			if len(p) > len("shell-") && p[:len("shell-")] == "shell-" {
+			if strings.HasPrefix(p, "shell-") {
 				execPod = p
 			}
 		}
