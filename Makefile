@@ -27,6 +27,23 @@ tools: ## Build the sandbox toolchain into $(TOOLS_CACHE) (only what is missing)
 build: ## Build bin/wheelhouse
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/wheelhouse
 
+# The web console (web/): `npm ci` from the committed lockfile, then a Vite
+# build into web/dist, which bin/wheelhouse embeds; each step runs only when
+# its inputs changed. The browser tests (test/console) need both, so `test`
+# builds it too.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+.PHONY: web
+web: web/dist/index.html ## Build the web console into web/dist (npm ci + vite build, when changed)
+
+build test: web
+
 .PHONY: run
 run: tools build ## Start the sandbox cluster `local` and the server on http://127.0.0.1:8080
 	@hack/run.sh "$(DATA_DIR)"

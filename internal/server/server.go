@@ -44,6 +44,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
+	"github.com/wheelhouse-dev/wheelhouse/web"
 )
 
 // Config configures a Server.
@@ -127,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	pods.Register(s.api, pods.Deps{Kit: kit, Shutdown: s.shutdown})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
+	mux.Handle("/", newConsole(web.Dist()))
 	documentProxy(s.api.OpenAPI())
 
 	if err := s.CheckOperations(); err != nil {

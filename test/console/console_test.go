@@ -1,0 +1,166 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
+)
+
+const (
+	cluster   = "local"
+	namespace = "e2e"
+)
+
+// TestConsole runs the browser scenarios of test/console/scenarios against
+// a real server and a two-node sandbox cluster that runs exec commands.
+// Screenshots of every page land in test/console/screenshots.
+func TestConsole(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	here := filepath.Dir(file)
+	webDir := filepath.Join(here, "..", "..", "web")
+	requirePrerequisites(t, webDir)
+
+	kubeconfig := sandbox.StartForTestWith(t, 2, sandbox.TestOptions{Exec: true})
+	h := servertest.New(t, servertest.Options{})
+	h.ImportCluster(cluster, kubeconfig)
+	f := newFixtures(t, h)
+	execPod, drainNode := f.workloads()
+	viewerPassword := f.viewer()
+
+	args := append([]string{filepath.Join(here, "run.cjs")}, scenarioFilter()...)
+	cmd := exec.CommandContext(t.Context(), "node", args...)
+	cmd.Dir = here
+	cmd.Env = append(os.Environ(),
+		"NODE_PATH="+filepath.Join(webDir, "node_modules"),
+		"WH_URL="+h.URL,
+		"WH_ADMIN_PASSWORD="+servertest.AdminPassword,
+		"WH_VIEWER_PASSWORD="+viewerPassword,
+		"WH_CLUSTER="+cluster,
+		"WH_NAMESPACE="+namespace,
+		"WH_SCREENSHOTS="+filepath.Join(here, "screenshots"),
+		"WH_IMPORT_KUBECONFIG="+flatKubeconfig(t, kubeconfig),
+		"WH_KUBECONFIG="+kubeconfig,
+		"WH_KUBECTL="+filepath.Join(sandbox.DefaultToolsDir(), "bin", "kubectl"),
+		"WH_CHROMIUM="+chromiumPath(),
+		"WH_EXEC_POD="+execPod,
+		"WH_DRAIN_NODE="+drainNode,
+		"WH_PERMISSIONS="+f.permissionsServed(),
+	)
+	cmd.Stdout = t.Output()
+	cmd.Stderr = t.Output()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("browser scenarios failed (output above; screenshots in test/console/screenshots): %v", err)
+	}
+}
+
+// scenarioFilter lets WH_SCENARIOS=login,drain run some scenarios only, while
+// working on them.
+func scenarioFilter() []string {
+	if s := os.Getenv("WH_SCENARIOS"); s != "" {
+		return strings.Split(s, ",")
+	}
+	return nil
+}
+
+// flatKubeconfig writes the sandbox kubeconfig with its certificate files
+// inlined, as a user would paste it, and returns its path.
+func flatKubeconfig(t *testing.T, path string) string {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "flat.kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fixtures are the objects the scenarios expect before they start.
+type fixtures struct {
+	t *testing.T
+	h *servertest.Harness
+}
+
+func newFixtures(t *testing.T, h *servertest.Harness) *fixtures {
+	base := "/api/v1/clusters/" + cluster
+	h.Expect(http.StatusCreated, http.MethodPost, base+"/namespaces", h.Admin, map[string]any{"name": namespace})
+	h.Expect(http.StatusCreated, http.MethodPost, base+"/projects", h.Admin, map[string]any{"name": "team", "description": "The e2e team"})
+	h.Expect(http.StatusCreated, http.MethodPost, base+"/namespaces/"+namespace+"/secrets", h.Admin,
+		map[string]any{"name": "credentials", "stringData": map[string]string{"password": "s3cret"}})
+	return &fixtures{t: t, h: h}
+}
+
+// workloads starts a one-pod Deployment on the first node (the terminal's
+// pod) and a two-pod one on the second (the node the drain scenario
+// empties), and returns the first's pod and the second node.
+func (f *fixtures) workloads() (execPod, drainNode string) {
+	f.t.Helper()
+	base := "/api/v1/clusters/" + cluster
+	nodes := servertest.ItemNames(f.h.Expect(http.StatusOK, http.MethodGet, base+"/nodes", f.h.Admin, nil))
+	if len(nodes) < 2 {
+		f.t.Fatalf("want 2 nodes, got %v", nodes)
+	}
+	for _, w := range []struct {
+		name     string
+		replicas int
+		node     string
+	}{{"shell", 1, nodes[0]}, {"batch", 2, nodes[1]}} {
+		f.h.Expect(http.StatusCreated, http.MethodPost, base+"/namespaces/"+namespace+"/deployments", f.h.Admin, map[string]any{
+			"name": w.name, "labels": map[string]string{"app": w.name}, "replicas": w.replicas,
+			"containers":   []map[string]any{{"name": w.name, "image": "busybox"}},
+			"nodeSelector": map[string]string{"kubernetes.io/hostname": w.node},
+		})
+	}
+	servertest.Eventually(f.t, func() error {
+		pods := f.h.Expect(http.StatusOK, http.MethodGet, base+"/namespaces/"+namespace+"/pods?fieldSelector=status.phase%3DRunning", f.h.Admin, nil)
+		running := servertest.ItemNames(pods)
+		if len(running) < 3 {
+			return fmt.Errorf("running pods: %v", running)
+		}
+		for _, p := range running {
+			if strings.HasPrefix(p, "shell-") {
+				execPod = p
+			}
+		}
+		if execPod == "" {
+			return fmt.Errorf("no shell pod among %v", running)
+		}
+		return nil
+	})
+	return execPod, nodes[1]
+}
+
+// viewer creates the user "viewer", bound as viewer on the cluster, and
+// returns its password.
+func (f *fixtures) viewer() string {
+	f.t.Helper()
+	f.h.CreateUser("viewer", "user")
+	f.h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/"+cluster+"/members/viewer", f.h.Admin, map[string]any{"role": "viewer"})
+	return "viewer-password"
+}
+
+// permissionsServed tells the scenarios whether this server answers the
+// permissions endpoint the console hides what a role may not do by.
+func (f *fixtures) permissionsServed() string {
+	code, _, _ := f.h.Do(http.MethodGet, "/api/v1/clusters/"+cluster+"/permissions?namespace="+namespace, f.h.Admin, nil)
+	if code == http.StatusOK {
+		return "served"
+	}
+	return "absent"
+}
