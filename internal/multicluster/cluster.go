@@ -117,8 +117,10 @@ type Cluster struct {
 	Metrics metricsclient.Interface
 
 	informers map[string]cache.SharedIndexInformer
-	cancel    context.CancelFunc
-	done      chan struct{}
+	// feeds number each kind's changes for watchers (see Watch).
+	feeds  map[string]*feed
+	cancel context.CancelFunc
+	done   chan struct{}
 	// start runs a component on this connection; components is the
 	// group Close waits for.
 	start      func(Component)
@@ -163,6 +165,7 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 		name: name, opts: opts, Config: rc, Kube: kube, Dynamic: dyn, Metrics: metrics,
 		Mapper:    restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
 		informers: map[string]cache.SharedIndexInformer{},
+		feeds:     map[string]*feed{},
 		done:      make(chan struct{}),
 		health:    Health{Phase: PhaseSyncing, Since: time.Now()},
 	}
@@ -192,6 +195,11 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 			return nil, fmt.Errorf("watch error handler for %s: %w", k.Name, err)
 		}
 		c.informers[k.Name] = inf
+		f := newFeed()
+		if _, err := inf.AddEventHandler(f.handler()); err != nil {
+			return nil, fmt.Errorf("feed of %s: %w", k.Name, err)
+		}
+		c.feeds[k.Name] = f
 	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -225,6 +233,9 @@ func (c *Cluster) Name() string { return c.name }
 func (c *Cluster) Close() {
 	c.cancel()
 	<-c.done
+	for _, f := range c.feeds {
+		f.closeAll()
+	}
 }
 
 // Health returns the cluster's last known state.

@@ -53,6 +53,9 @@ type Page struct {
 	Continue string
 	// Total is how many objects matched, over all pages.
 	Total int
+	// Cursor is where a Watch of the same query resumes so that it misses
+	// no change made after this page was read.
+	Cursor string
 }
 
 // QueryError is a bad query; its Field names the parameter at fault.
@@ -97,6 +100,9 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		after = tok.After
 	}
 
+	// The cursor is read before the cache: a change that lands while the
+	// page is read is replayed by a watch from it, never missed.
+	cursor := c.feeds[kind].cursor()
 	// The candidates come from the most selective index the query allows
 	// (namespace, an equality label requirement, an indexed field), or are
 	// every cached object; the whole query is applied to them below.
@@ -104,7 +110,7 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the indexes of %s: %w", kind, err)
 	}
-	inNamespace := k.Namespaced && q.Namespace != ""
+	m := matcher{kind: k, query: q, sel: sel}
 
 	type keyed struct {
 		key string
@@ -118,19 +124,8 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		if !ok {
 			continue
 		}
-		acc, err := meta.Accessor(obj)
-		if err != nil {
-			continue
-		}
-		if inNamespace && acc.GetNamespace() != q.Namespace {
-			continue
-		}
-		if q.NameContains != "" && !strings.Contains(acc.GetName(), q.NameContains) {
-			continue
-		}
-		// fieldSet allocates a map per object: only when there is a field
-		// selector.
-		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || (!sel.fields.Empty() && !sel.fields.Matches(fieldSet(k, obj))) {
+		acc, ok := m.matches(obj)
+		if !ok {
 			continue
 		}
 		total++
@@ -146,7 +141,7 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		}
 		return strings.Compare(a.key, b.key)
 	})
-	page := &Page{Total: total}
+	page := &Page{Total: total, Cursor: cursor}
 	if q.Limit > 0 && len(matches) > q.Limit {
 		matches = matches[:q.Limit]
 		page.Continue = encodeContinue(continueToken{Sort: sortBy, After: matches[len(matches)-1].key})
@@ -201,6 +196,34 @@ func (c *Cluster) informer(kind string) (cache.SharedIndexInformer, Kind, error)
 		return nil, Kind{}, &QueryError{Field: "kind", Message: err.Error()}
 	}
 	return c.informers[kind], k, nil
+}
+
+// matcher applies a query's filters (namespace, name, selectors) to
+// cached objects of one kind, for List and Watch alike.
+type matcher struct {
+	kind  Kind
+	query Query
+	sel   selectors
+}
+
+// matches reports whether obj passes the filters, with its metadata.
+func (m matcher) matches(obj runtime.Object) (metav1.Object, bool) {
+	acc, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, false
+	}
+	if m.kind.Namespaced && m.query.Namespace != "" && acc.GetNamespace() != m.query.Namespace {
+		return nil, false
+	}
+	if m.query.NameContains != "" && !strings.Contains(acc.GetName(), m.query.NameContains) {
+		return nil, false
+	}
+	// fieldSet allocates a map per object: only when there is a field
+	// selector.
+	if !m.sel.labels.Matches(labels.Set(acc.GetLabels())) || (!m.sel.fields.Empty() && !m.sel.fields.Matches(fieldSet(m.kind, obj))) {
+		return nil, false
+	}
+	return acc, true
 }
 
 type selectors struct {

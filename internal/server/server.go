@@ -107,7 +107,8 @@ func New(cfg Config) (*Server, error) {
 	s.api = humago.New(mux, apiConfig())
 	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize)
 
-	kit := operation.Kit{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer, Audit: s.auditor, Logger: cfg.Logger}
+	kit := operation.Kit{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer, Audit: s.auditor, Logger: cfg.Logger,
+		Streams: &operation.StreamLimiter{}, Shutdown: s.shutdown}
 	registerSystem(s.api, s)
 	session.Register(s.api, session.Deps{Auth: cfg.Auth})
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
@@ -125,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 	configcenter.Register(s.api, configcenter.Deps{Kit: kit, Store: cfg.Store, Keyring: cfg.Keyring})
 	storage.Register(s.api, storage.Deps{Kit: kit})
 	network.Register(s.api, network.Deps{Kit: kit})
-	pods.Register(s.api, pods.Deps{Kit: kit, Shutdown: s.shutdown})
+	pods.Register(s.api, pods.Deps{Kit: kit})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

@@ -21,6 +21,12 @@ type Kit struct {
 	Authorizer *auth.Authorizer
 	Audit      *Auditor
 	Logger     *slog.Logger
+	// Streams bounds the live streams each user holds open.
+	Streams *StreamLimiter
+	// Shutdown is closed when the server stops: streams and sessions,
+	// which the HTTP server's graceful shutdown does not wait for, end on
+	// it.
+	Shutdown <-chan struct{}
 }
 
 // Cluster returns the named member cluster's connection when it can answer

@@ -84,7 +84,7 @@ type ClusterListParams struct {
 	Limit         int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"Page size; 0 returns every match"`
 	Continue      string `query:"continue" doc:"Token from the previous page's continue field"`
 	LabelSelector string `query:"labelSelector" doc:"Kubernetes label selector, e.g. app=web,tier!=db"`
-	FieldSelector string `query:"fieldSelector" doc:"Kubernetes field selector: metadata.name, metadata.namespace, and per kind spec.nodeName, status.phase (pods), spec.unschedulable (nodes), involvedObject.* (events)"`
+	FieldSelector string `query:"fieldSelector" doc:"Kubernetes field selector; the operation's description lists the keys of its kind"`
 	Name          string `query:"name" maxLength:"253" doc:"Keep objects whose name contains this"`
 	Sort          string `query:"sort" enum:"name,-name,creationTimestamp,-creationTimestamp" default:"name"`
 }
@@ -100,13 +100,14 @@ type ClusterList[T any] struct {
 	Items    []T    `json:"items" nullable:"false"`
 	Continue string `json:"continue,omitempty" doc:"Pass as ?continue= for the next page; absent on the last page"`
 	Total    int    `json:"total" doc:"Objects matching the query over all pages"`
+	Cursor   string `json:"cursor,omitempty" doc:"Pass as since= to the list's watch stream (the path with /watch after the cluster) to miss no change made after this page"`
 }
 
 // Views turns a page read from a cluster's cache into the list body of its
 // views. The cache of a kind holds only objects of type O; any other
 // object (a tombstone, say) is left out rather than allowed to panic.
 func Views[O runtime.Object, V any](page *multicluster.Page, view func(O) V) ClusterList[V] {
-	out := ClusterList[V]{Items: make([]V, 0, len(page.Items)), Continue: page.Continue, Total: page.Total}
+	out := ClusterList[V]{Items: make([]V, 0, len(page.Items)), Continue: page.Continue, Total: page.Total, Cursor: page.Cursor}
 	for _, o := range page.Items {
 		if obj, ok := o.(O); ok {
 			out.Items = append(out.Items, view(obj))

@@ -147,7 +147,7 @@ func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in 
 
 // streamEvents sends the changes of w until it ends or ctx does.
 func streamEvents(ctx context.Context, rw http.ResponseWriter, w watch.Interface) error {
-	s, err := startSSE(rw)
+	s, err := operation.StartSSE(rw)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func streamEvents(ctx context.Context, rw http.ResponseWriter, w watch.Interface
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
-			if err := s.comment("heartbeat"); err != nil {
+			if err := s.Comment("heartbeat"); err != nil {
 				return err
 			}
 		case ev, ok := <-w.ResultChan():
@@ -175,13 +175,13 @@ func streamEvents(ctx context.Context, rw http.ResponseWriter, w watch.Interface
 				if err != nil {
 					return fmt.Errorf("encode event: %w", err)
 				}
-				if err := s.send(e.ResourceVersion, "", data); err != nil {
+				if err := s.Send(e.ResourceVersion, "", data); err != nil {
 					return err
 				}
 			case watch.Error:
 				status := apierrors.FromObject(ev.Object)
 				msg, _ := json.Marshal(map[string]string{"message": status.Error()})
-				if err := s.send("", "error", msg); err != nil {
+				if err := s.Send("", "error", msg); err != nil {
 					return errors.Join(status, err)
 				}
 				return nil

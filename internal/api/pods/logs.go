@@ -116,7 +116,7 @@ func copyLogs(w http.ResponseWriter, r io.Reader, in *PodLogsInput) error {
 // followLogs sends every log line as one event, then an end event when
 // the log stream ends.
 func followLogs(w http.ResponseWriter, r io.Reader) error {
-	s, err := startSSE(w)
+	s, err := operation.StartSSE(w)
 	if err != nil {
 		return err
 	}
@@ -124,12 +124,12 @@ func followLogs(w http.ResponseWriter, r io.Reader) error {
 	for {
 		line, rerr := br.ReadBytes('\n')
 		if len(line) > 0 {
-			if err := s.send("", "", line); err != nil {
+			if err := s.Send("", "", line); err != nil {
 				return err
 			}
 		}
 		if errors.Is(rerr, io.EOF) {
-			return s.send("", "end", nil)
+			return s.Send("", "end", nil)
 		}
 		if rerr != nil {
 			return fmt.Errorf("read logs: %w", rerr)

@@ -40,10 +40,6 @@ type Deps struct {
 	operation.Kit
 	// Exec bounds exec sessions; zero fields take their defaults.
 	Exec ExecLimits
-	// Shutdown is closed when the server stops: exec sessions, which
-	// outlive the HTTP server's graceful shutdown (their connections are
-	// hijacked), then end with close code 1001.
-	Shutdown <-chan struct{}
 }
 
 // ListPodsInput selects and pages the pods of a namespace.

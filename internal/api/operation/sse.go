@@ -1,4 +1,4 @@
-package pods
+package operation
 
 import (
 	"bytes"
@@ -7,30 +7,30 @@ import (
 	"strings"
 )
 
-// sseWriter writes Server-Sent Events and flushes each one, so the client
-// sees it at once.
-type sseWriter struct {
+// SSE writes Server-Sent Events and flushes each one, so the client sees
+// it at once: pod logs, event streams and the watch streams of lists.
+type SSE struct {
 	w  http.ResponseWriter
 	rc *http.ResponseController
 }
 
-// startSSE sends the headers of an event stream.
-func startSSE(w http.ResponseWriter) (*sseWriter, error) {
+// StartSSE sends the headers of an event stream.
+func StartSSE(w http.ResponseWriter) (*SSE, error) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
-	s := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	s := &SSE{w: w, rc: http.NewResponseController(w)}
 	if err := s.rc.Flush(); err != nil {
 		return nil, fmt.Errorf("flush event stream headers: %w", err)
 	}
 	return s, nil
 }
 
-// send writes one event: an optional id and event name, then data, one
+// Send writes one event: an optional id and event name, then data, one
 // data: line per line of data.
-func (s *sseWriter) send(id, event string, data []byte) error {
+func (s *SSE) Send(id, event string, data []byte) error {
 	var b bytes.Buffer
 	if id != "" {
 		fmt.Fprintf(&b, "id: %s\n", id)
@@ -47,13 +47,13 @@ func (s *sseWriter) send(id, event string, data []byte) error {
 	return s.write(b.Bytes())
 }
 
-// comment writes an SSE comment, which clients ignore: a heartbeat that
+// Comment writes an SSE comment, which clients ignore: a heartbeat that
 // keeps proxies from closing an idle stream and finds a client gone.
-func (s *sseWriter) comment(text string) error {
+func (s *SSE) Comment(text string) error {
 	return s.write([]byte(": " + text + "\n\n"))
 }
 
-func (s *sseWriter) write(b []byte) error {
+func (s *SSE) write(b []byte) error {
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("write event: %w", err)
 	}
