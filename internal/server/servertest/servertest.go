@@ -122,7 +122,12 @@ func New(t *testing.T, opts Options) *Harness {
 	}
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond, UsageInterval: opts.UsageInterval})
 	t.Cleanup(manager.Close)
-	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
+	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
+	// over plain HTTP. Its listener is known now, before it serves.
+	ts := httptest.NewUnstartedServer(nil)
+	t.Cleanup(ts.Close)
+	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger,
+		Self: &provider.Self{Listen: ts.Listener.Addr().String(), Names: []string{"localhost"}}})
 	workloads, err := host.NewWorkloads(st, manager, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -138,11 +143,7 @@ func New(t *testing.T, opts Options) *Harness {
 		}()
 	}
 	t.Cleanup(func() { stop(); <-done; <-done })
-	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
-	// over plain HTTP.
-	ts := httptest.NewUnstartedServer(nil)
 	ts.StartTLS()
-	t.Cleanup(ts.Close)
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
 		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring})
