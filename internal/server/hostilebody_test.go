@@ -43,8 +43,8 @@ func TestValidationNeverEchoesSecrets(t *testing.T) {
 	secrets := "/api/v1/clusters/c1/namespaces/ns1/secrets"
 	tests := []struct {
 		name, method, path, token, body string
-		status                           int
-		loc                              string
+		status                          int
+		loc                             string
 	}{
 		{"short password of a new user", http.MethodPost, "/api/v1/users", h.Admin,
 			`{"username":"bob","password":"` + marker + `","role":"user"}`, 422, "body.password"},
