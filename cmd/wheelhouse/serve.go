@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/klog/v2"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
@@ -118,7 +119,8 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 		return err
 	}
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring})
+		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
+		Apply: apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout}})
 	if err != nil {
 		return err
 	}

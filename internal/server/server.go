@@ -65,6 +65,8 @@ type Config struct {
 	Keyring *secrets.Keyring
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
+	// Apply bounds each apply request (documents, deadline).
+	Apply apply.Limits
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// after its context ends; default 10 s.
 	ShutdownTimeout time.Duration
@@ -118,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
-	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
+	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger, Limits: cfg.Apply})
 	configcenter.Register(s.api, configcenter.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
 	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
 	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})

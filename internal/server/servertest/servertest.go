@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
@@ -43,6 +44,8 @@ type Options struct {
 	// UsageInterval is how often connected clusters' usage is fetched from
 	// their metrics-server; default multicluster's (30 s).
 	UsageInterval time.Duration
+	// Apply bounds apply requests; default apply's.
+	Apply apply.Limits
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -146,7 +149,7 @@ func New(t *testing.T, opts Options) *Harness {
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring})
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply})
 	if err != nil {
 		t.Fatal(err)
 	}
