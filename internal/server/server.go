@@ -114,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
 	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
 	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
-	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, Auth: cfg.Auth, CAPEM: cfg.CAPEM})
 	resources.Register(s.api, resources.Deps{Clusters: cfg.Clusters})
 	workloadresources.Register(s.api, workloadresources.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
@@ -132,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.CheckOperations(); err != nil {
 		return nil, err
 	}
-	s.handler = s.recoverPanics(s.withRequestInfo(s.observe(s.limitBody(mux))))
+	s.handler = s.recoverPanics(s.strictTransport(s.withRequestInfo(s.observe(s.limitBody(mux)))))
 	return s, nil
 }
 

@@ -21,6 +21,8 @@ import (
 type Deps struct {
 	Service *clusters.Service
 	Manager *multicluster.Manager
+	// Auth issues the API token of each kubeconfig handed out.
+	Auth *auth.Service
 	// CAPEM is the CA of the server's certificate when Wheelhouse made it;
 	// kubeconfigs carry it so kubectl trusts the server.
 	CAPEM []byte
