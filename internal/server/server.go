@@ -104,8 +104,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{})}
 
 	mux := http.NewServeMux()
-	s.api = humago.New(mux, apiConfig())
-	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize)
+	config := apiConfig()
+	config.Transformers = append(config.Transformers, s.redactSecrets)
+	s.api = humago.New(mux, config)
+	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize, s.refuseDuplicateKeys)
 
 	registerSystem(s.api, s)
 	session.Register(s.api, session.Deps{Auth: cfg.Auth})
