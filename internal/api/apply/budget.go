@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // maxNodes bounds the YAML nodes one request's documents may expand to,
@@ -35,13 +36,13 @@ func (b *nodeBudget) spend(index int, c chunk) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		return invalidYAML(index, c.line, err)
+		return syntaxError(index, c, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return invalidYAML(index, c.line, err)
+		return syntaxError(index, c, err)
 	default:
 		line := c.line + next.Line - 1
 		return badDocument(index, line, "", "a second document starts here without a --- line before it")
@@ -57,6 +58,18 @@ func (b *nodeBudget) spend(index int, c chunk) error {
 	}
 	b.left -= n
 	return nil
+}
+
+// syntaxError is the 400 of a document the node parser refuses. The
+// decoder's own message names the line where it stopped (the node parser
+// names where the construct began), so it is used when the decoder refuses
+// the document too; this costs at most one document's decoding, within
+// the decoder's own per-document limits, and the request fails anyway.
+func syntaxError(index int, c chunk, err error) error {
+	if _, derr := sigsyaml.YAMLToJSONStrict(c.text); derr != nil {
+		return invalidYAML(index, c.line, derr)
+	}
+	return invalidYAML(index, c.line, err)
 }
 
 // expandedSize counts the nodes of root with every alias expanded, up to

@@ -56,6 +56,8 @@ func TestParseDocumentsErrors(t *testing.T) {
 		name, body, location, detail string
 	}{
 		{"bad yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: x\n  bad: indent\n", "body[1]", "invalid YAML at line 7"},
+		{"unclosed flow", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  data: [unclosed\n",
+			"body[1]", "invalid YAML at line 10"},
 		{"no kind", "apiVersion: v1\nmetadata:\n  name: a\n", "body[0].kind", "kind is required"},
 		{"no apiVersion", "kind: ConfigMap\nmetadata:\n  name: a\n", "body[0].apiVersion", "apiVersion is required"},
 		{"no name", "apiVersion: v1\nkind: ConfigMap\n", "body[0].metadata.name", "metadata.name is required"},
