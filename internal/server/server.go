@@ -142,7 +142,9 @@ func apiConfig() huma.Config {
 	c := huma.DefaultConfig("Wheelhouse API", version.Get().Version)
 	c.Info.Description = "Manage many Kubernetes clusters from one place. Authenticate with " +
 		"`POST /api/v1/login`, then send `Authorization: Bearer <token>`. Errors are RFC 9457 " +
-		"problem documents whose `errors[].location` names the field at fault."
+		"problem documents whose `errors[].location` names the field at fault; `errors[].value` never holds a secret " +
+		"(passwords, tokens, kubeconfigs, Secret data). A JSON body in which an object gives a key twice is refused " +
+		"(422 naming the key). Kubernetes quantities are at most 64 characters with an exponent within ±64."
 	// The built-in docs page loads its assets from a CDN; ours works offline.
 	c.DocsPath = ""
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
