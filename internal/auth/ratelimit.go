@@ -42,7 +42,7 @@ func NewLoginLimiter(max, maxInFlight int, window time.Duration, now func() time
 const inFlightRetry = time.Second
 
 // Reservation is an attempt that Reserve let through. The caller ends it
-// exactly once, with Succeed or Fail.
+// exactly once, with Succeed, Fail or Cancel.
 type Reservation struct {
 	l    *LoginLimiter
 	keys []string
@@ -93,6 +93,21 @@ func (r *Reservation) Fail() {
 func (r *Reservation) Succeed(reset string) {
 	r.l.mu.Lock()
 	defer r.l.mu.Unlock()
+	r.takeBack()
+	delete(r.l.failures, reset)
+}
+
+// Cancel ends an attempt that could not be decided (the database did not
+// answer): it counts neither way.
+func (r *Reservation) Cancel() {
+	r.l.mu.Lock()
+	defer r.l.mu.Unlock()
+	r.takeBack()
+}
+
+// takeBack releases the attempt and removes the failure it counted; l.mu
+// must be held.
+func (r *Reservation) takeBack() {
 	r.l.release(r.keys)
 	for _, k := range r.keys {
 		times := r.l.failures[k]
@@ -107,7 +122,6 @@ func (r *Reservation) Succeed(reset string) {
 			delete(r.l.failures, k)
 		}
 	}
-	delete(r.l.failures, reset)
 }
 
 // release ends the attempt in flight on keys; l.mu must be held.

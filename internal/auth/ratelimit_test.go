@@ -51,6 +51,11 @@ func TestLoginLimiter(t *testing.T) {
 	}
 	refused("user:d", "addr:2")
 	reserve("user:d", "addr:3").Fail()
+	// An attempt that could not be decided counts neither way.
+	reserve("user:e", "addr:4").Cancel()
+	if len(l.failures["user:e"])+len(l.failures["addr:4"]) != 0 {
+		t.Error("a cancelled attempt left failures")
+	}
 
 	// The first failure leaves the window after a minute.
 	now = now.Add(58 * time.Second)

@@ -91,7 +91,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 // checkPassword checks password against the user get returns (ErrNotFound
 // when there is none), under the login limiter's keys of username and
 // addr: the attempt is reserved before the hash is computed and counts as
-// a failure unless the password is right. A missing or disabled user costs
+// a failure unless the password is right (or the check cannot be made). A missing or disabled user costs
 // the same hash as a real one, so timing does not tell them apart.
 func (s *Service) checkPassword(ctx context.Context, username, password, addr string, get func(context.Context) (*store.User, error)) (*store.User, error) {
 	userKey := "user:" + username
@@ -101,7 +101,7 @@ func (s *Service) checkPassword(ctx context.Context, username, password, addr st
 	}
 	u, err := get(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		attempt.Fail()
+		attempt.Cancel()
 		return nil, fmt.Errorf("look up user: %w", err)
 	}
 	hash := dummyHash
@@ -110,7 +110,7 @@ func (s *Service) checkPassword(ctx context.Context, username, password, addr st
 	}
 	ok, err := VerifyPassword(hash, password)
 	if err != nil {
-		attempt.Fail()
+		attempt.Cancel()
 		return nil, fmt.Errorf("verify password of %q: %w", username, err)
 	}
 	if !ok || u == nil || u.Disabled {
