@@ -52,6 +52,12 @@ run: tools build ## Start the sandbox cluster `local` and the server on http://1
 test: tools ## Run every test (starts PostgreSQL and MariaDB for the store suite)
 	@hack/test.sh
 
+FUZZTIME ?= 60s
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz test for FUZZTIME each (default 60s); make test replays only their corpora
+	@hack/fuzz.sh "$(FUZZTIME)"
+
 .PHONY: bench
 bench: tools build ## Run the quick benchmarks (bench/run.sh --all: the cluster-sized ones too)
 	@bench/run.sh

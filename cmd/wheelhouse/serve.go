@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"k8s.io/klog/v2"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
@@ -100,9 +102,14 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sandbox clusters: %w", err)
 	}
+	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
+	if err != nil {
+		return err
+	}
 	clusterSvc := clusters.New(clusters.Config{
 		Store: st, Keyring: keyring, Manager: manager, Logger: logger,
 		Providers: []provider.Provider{&provider.Sandbox{Manager: sandboxes}},
+		Self:      &provider.Self{Listen: ln.Addr().String(), Names: selfNames(tlsConfig)},
 	})
 	if cfg.SandboxCluster != "" {
 		if err := registerSandbox(ctx, clusterSvc, sandboxes, cfg.SandboxCluster); err != nil {
@@ -114,12 +121,9 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 		return err
 	}
 	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger})
-	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
-	if err != nil {
-		return err
-	}
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring})
+		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
+		Apply: apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout}})
 	if err != nil {
 		return err
 	}
@@ -208,6 +212,27 @@ func serverTLS(cfg *settings.Config) (*tls.Config, []byte, string, error) {
 	}
 	tc.Certificates = []tls.Certificate{serving.Certificate}
 	return tc, serving.CAPEM, serving.CAPath, nil
+}
+
+// selfNames are the names this server answers at besides its listen
+// address: the machine's host name and those its certificate names.
+func selfNames(tc *tls.Config) []string {
+	names := []string{"localhost"}
+	if name, err := os.Hostname(); err == nil {
+		names = append(names, name)
+	}
+	if tc == nil || len(tc.Certificates) == 0 || len(tc.Certificates[0].Certificate) == 0 {
+		return names
+	}
+	leaf, err := x509.ParseCertificate(tc.Certificates[0].Certificate[0])
+	if err != nil {
+		return names
+	}
+	names = append(names, leaf.DNSNames...)
+	for _, ip := range leaf.IPAddresses {
+		names = append(names, ip.String())
+	}
+	return names
 }
 
 func scheme(tc *tls.Config) string {

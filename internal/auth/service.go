@@ -31,8 +31,9 @@ const touchInterval = time.Minute
 type Config struct {
 	Store      *store.Store
 	SessionTTL time.Duration
-	// Limiter throttles failed logins; default 5 failures per 5 minutes per
-	// user name and per source address.
+	// Limiter throttles password checks (logins and the current password
+	// of a password change); default 5 failures per 5 minutes and 4
+	// attempts at once per user name and per source address.
 	Limiter *LoginLimiter
 	Now     func() time.Time
 }
@@ -54,7 +55,7 @@ func NewService(cfg Config) *Service {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	if cfg.Limiter == nil {
-		cfg.Limiter = NewLoginLimiter(5, 5*time.Minute, cfg.Now)
+		cfg.Limiter = NewLoginLimiter(5, 4, 5*time.Minute, cfg.Now)
 	}
 	return &Service{store: cfg.Store, sessionTTL: cfg.SessionTTL, limiter: cfg.Limiter, now: cfg.Now}
 }
@@ -68,28 +69,12 @@ type Session struct {
 
 // Login checks a user name and password from addr and opens a session.
 func (s *Service) Login(ctx context.Context, username, password, addr string) (*Session, error) {
-	userKey, addrKey := "user:"+username, "addr:"+addr
-	if wait := s.limiter.Check(userKey, addrKey); wait > 0 {
-		return nil, &RateLimitedError{RetryAfter: wait}
-	}
-	u, err := s.store.Users().GetByUsername(ctx, username)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("look up user: %w", err)
-	}
-	hash := dummyHash
-	if u != nil {
-		hash = u.PasswordHash
-	}
-	ok, err := VerifyPassword(hash, password)
+	u, err := s.checkPassword(ctx, username, password, addr, func(ctx context.Context) (*store.User, error) {
+		return s.store.Users().GetByUsername(ctx, username)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("verify password of %q: %w", username, err)
+		return nil, err
 	}
-	if !ok || u == nil || u.Disabled {
-		s.limiter.Fail(userKey, addrKey)
-		return nil, ErrInvalidCredentials
-	}
-	s.limiter.Reset(userKey)
-
 	now := s.now()
 	expires := now.Add(s.sessionTTL)
 	token, err := s.issue(ctx, u.ID, store.TokenSession, "login from "+addr, &expires)
@@ -101,6 +86,69 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 		return nil, fmt.Errorf("record login of %q: %w", username, err)
 	}
 	return &Session{Token: token, ExpiresAt: expires, User: u}, nil
+}
+
+// checkPassword checks password against the user get returns (ErrNotFound
+// when there is none), under the login limiter's keys of username and
+// addr: the attempt is reserved before the hash is computed and counts as
+// a failure unless the password is right (or the check cannot be made). A missing or disabled user costs
+// the same hash as a real one, so timing does not tell them apart.
+func (s *Service) checkPassword(ctx context.Context, username, password, addr string, get func(context.Context) (*store.User, error)) (*store.User, error) {
+	userKey := "user:" + username
+	attempt, wait := s.limiter.Reserve(userKey, "addr:"+addr)
+	if attempt == nil {
+		return nil, &RateLimitedError{RetryAfter: wait}
+	}
+	u, err := get(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		attempt.Cancel()
+		return nil, fmt.Errorf("look up user: %w", err)
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		attempt.Cancel()
+		return nil, fmt.Errorf("verify password of %q: %w", username, err)
+	}
+	if !ok || u == nil || u.Disabled {
+		attempt.Fail()
+		return nil, ErrInvalidCredentials
+	}
+	attempt.Succeed(userKey)
+	return u, nil
+}
+
+// ChangePassword sets the password of the user p signed in as, from addr,
+// after checking current under the same limits as a login (its failures
+// count toward the user's and the address's lockout). Unless keepOthers,
+// it revokes every other session and API token of the user in the same
+// transaction: a password changed because it leaked must not leave the
+// leaker signed in. A wrong current password is ErrInvalidCredentials.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next, addr string, keepOthers bool) error {
+	u, err := s.checkPassword(ctx, p.Username, current, addr, func(ctx context.Context) (*store.User, error) {
+		return s.store.Users().Get(ctx, p.UserID)
+	})
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash, err = HashPassword(next); err != nil {
+		return err
+	}
+	return s.store.Transaction(ctx, func(tx *store.Store) error {
+		if err := tx.Users().Update(ctx, u); err != nil {
+			return fmt.Errorf("update password of %q: %w", u.Username, err)
+		}
+		if keepOthers {
+			return nil
+		}
+		if err := tx.Tokens().RevokeAllForUser(ctx, u.ID, s.now(), p.TokenID); err != nil {
+			return fmt.Errorf("revoke other tokens of %q: %w", u.Username, err)
+		}
+		return nil
+	})
 }
 
 // CreateAPIToken mints a long-lived token for userID that expires after

@@ -3,6 +3,7 @@ package clusters
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
@@ -32,7 +33,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (*store.Cluster
 	if err := s.nameFree(ctx, req.Name); err != nil {
 		return nil, err
 	}
-	kc, err := provider.ParseKubeconfig(req.Kubeconfig, req.AllowInsecure)
+	kc, err := s.parseKubeconfig(ctx, req.Kubeconfig, req.AllowInsecure)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (s *Service) Update(ctx context.Context, name string, req UpdateRequest) (*
 		if c.Provider != ProviderImport {
 			return nil, &provider.FieldError{Field: "kubeconfig", Message: fmt.Sprintf("the %s provider manages this cluster's credentials", c.Provider)}
 		}
-		if kc, err = provider.ParseKubeconfig(req.Kubeconfig, req.AllowInsecure); err != nil {
+		if kc, err = s.parseKubeconfig(ctx, req.Kubeconfig, req.AllowInsecure); err != nil {
 			return nil, err
 		}
 		if _, err := s.probe(ctx, kc); err != nil {
@@ -120,4 +121,23 @@ func (s *Service) Update(ctx context.Context, name string, req UpdateRequest) (*
 			Message: "New credentials for " + c.Server, Time: time.Now().UTC()})
 	}
 	return c, nil
+}
+
+// parseKubeconfig checks a kubeconfig given to import or rotate (see
+// provider.ParseKubeconfig) and refuses one whose server is this
+// Wheelhouse server itself, by any name or address it answers at.
+func (s *Service) parseKubeconfig(ctx context.Context, raw []byte, allowInsecure bool) (*provider.Kubeconfig, error) {
+	kc, err := provider.ParseKubeconfig(raw, allowInsecure)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(kc.Server)
+	if err != nil {
+		return nil, &provider.FieldError{Field: "kubeconfig", Message: fmt.Sprintf("server %q is not a URL", kc.Server)}
+	}
+	if s.self.Reaches(ctx, u) {
+		return nil, &provider.FieldError{Field: "kubeconfig", Message: fmt.Sprintf(
+			"server %q is this Wheelhouse server: a cluster cannot be imported through Wheelhouse itself; use the cluster's own API server and credentials", kc.Server)}
+	}
+	return kc, nil
 }

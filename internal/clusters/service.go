@@ -45,6 +45,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// Probe checks an imported cluster's API server; default provider.Probe.
 	Probe func(ctx context.Context, kc *provider.Kubeconfig) (string, error)
+	// Self says how this server is reached, so that importing Wheelhouse
+	// into itself is refused; nil checks only the pass-through path.
+	Self *provider.Self
 }
 
 // Service manages member cluster records and their connections.
@@ -55,6 +58,7 @@ type Service struct {
 	providers map[string]provider.Provider
 	logger    *slog.Logger
 	probe     func(ctx context.Context, kc *provider.Kubeconfig) (string, error)
+	self      *provider.Self
 
 	jobs chan func(ctx context.Context)
 	// busy names the clusters with a provisioning job in flight, so a
@@ -81,7 +85,7 @@ func New(cfg Config) *Service {
 		}
 	}
 	s := &Service{
-		store: cfg.Store, keyring: cfg.Keyring, manager: cfg.Manager, logger: cfg.Logger, probe: cfg.Probe,
+		store: cfg.Store, keyring: cfg.Keyring, manager: cfg.Manager, logger: cfg.Logger, probe: cfg.Probe, self: cfg.Self,
 		providers: map[string]provider.Provider{}, jobs: make(chan func(context.Context), 256), busy: map[string]bool{},
 		phases: make(chan multicluster.PhaseChange, 1024),
 	}

@@ -13,7 +13,7 @@ func pod(name, rv string) *corev1.Pod {
 	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", ResourceVersion: rv}}
 }
 
-func names(s *subscription) []string {
+func drained(s *subscription) []string {
 	var out []string
 	for {
 		select {
@@ -38,13 +38,13 @@ func TestFeedResumesFromACursor(t *testing.T) {
 
 	s, err := f.subscribe(cursor)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(names(s)).To(Equal([]string{"MODIFIED a", "DELETED a", "ADDED b"}))
+	g.Expect(drained(s)).To(Equal([]string{"MODIFIED a", "DELETED a", "ADDED b"}))
 	h.OnAdd(pod("c", "4"), false)
-	g.Expect(names(s)).To(Equal([]string{"ADDED c"}))
+	g.Expect(drained(s)).To(Equal([]string{"ADDED c"}))
 
 	now, err := f.subscribe("")
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(names(now)).To(BeEmpty())
+	g.Expect(drained(now)).To(BeEmpty())
 }
 
 func TestFeedRefusesCursorsItCannotResume(t *testing.T) {

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,6 +18,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -46,12 +48,13 @@ func Validate(p *store.Project) error {
 	if !validName.MatchString(p.Name) {
 		return &provider.FieldError{Field: "name", Message: "must be a DNS label"}
 	}
-	for field, q := range map[string]map[string]string{"quota": p.Quota, "namespaceQuota": p.NamespaceQuota} {
-		for k, v := range q {
-			if _, err := resource.ParseQuantity(v); err != nil {
-				return &provider.FieldError{Field: field + "." + k, Message: fmt.Sprintf("%q is not a quantity", v)}
-			}
-		}
+	quota, err := parseQuota("quota", p.Quota)
+	if err != nil {
+		return err
+	}
+	shares, err := parseQuota("namespaceQuota", p.NamespaceQuota)
+	if err != nil {
+		return err
 	}
 	if len(p.Quota) > 0 {
 		for k := range p.NamespaceQuota {
@@ -59,14 +62,30 @@ func Validate(p *store.Project) error {
 				return &provider.FieldError{Field: "namespaceQuota." + k, Message: "the project quota does not limit " + k}
 			}
 		}
-		for k, v := range p.NamespaceQuota {
-			share := resource.MustParse(v)
-			if share.Cmp(resource.MustParse(p.Quota[k])) > 0 {
+		for k, share := range shares {
+			if share.Cmp(quota[k]) > 0 {
 				return &provider.FieldError{Field: "namespaceQuota." + k, Message: "is larger than the project quota"}
 			}
 		}
 	}
 	return nil
+}
+
+// parseQuota reads a quota's quantities, bounded (see internal/quantity);
+// field names the quota (quota, namespaceQuota) in the *provider.FieldError.
+// A project stored before the bound existed is read the same way, so a
+// quantity that would hang the parser is refused wherever it is used.
+func parseQuota(field string, m map[string]string) (map[string]resource.Quantity, error) {
+	out := make(map[string]resource.Quantity, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		q, err := quantity.Parse(field+"."+k, m[k])
+		var qe *quantity.Error
+		if errors.As(err, &qe) {
+			return nil, &provider.FieldError{Field: qe.Field, Message: qe.Message()}
+		}
+		out[k] = q
+	}
+	return out, nil
 }
 
 // Namespaces lists the names of the namespaces in project, from the cache.
@@ -108,15 +127,23 @@ func (s *Service) AddNamespace(ctx context.Context, p *store.Project, namespace 
 		if err != nil {
 			return err
 		}
-		for k, share := range p.NamespaceQuota {
-			total := resource.MustParse(share)
+		quota, err := parseQuota("quota", p.Quota)
+		if err != nil {
+			return err
+		}
+		shares, err := parseQuota("namespaceQuota", p.NamespaceQuota)
+		if err != nil {
+			return err
+		}
+		for _, k := range slices.Sorted(maps.Keys(shares)) {
+			total := shares[k].DeepCopy()
 			total.Mul(int64(len(members) + 1))
-			if limit, ok := p.Quota[k]; ok && total.Cmp(resource.MustParse(limit)) > 0 {
+			if limit, ok := quota[k]; ok && total.Cmp(limit) > 0 {
 				return fmt.Errorf("%w: %d namespaces with %s each would need %s, the project has %s",
-					ErrQuotaExhausted, len(members)+1, share+" "+k, total.String(), limit)
+					ErrQuotaExhausted, len(members)+1, p.NamespaceQuota[k]+" "+k, total.String(), p.Quota[k])
 			}
 		}
-		if err := s.applyQuota(ctx, conn, namespace, p.NamespaceQuota); err != nil {
+		if err := s.applyQuota(ctx, conn, namespace, shares); err != nil {
 			return err
 		}
 	}
@@ -154,15 +181,10 @@ func (s *Service) label(ctx context.Context, conn *multicluster.Cluster, namespa
 	return err
 }
 
-func (s *Service) applyQuota(ctx context.Context, conn *multicluster.Cluster, namespace string, hard map[string]string) error {
+func (s *Service) applyQuota(ctx context.Context, conn *multicluster.Cluster, namespace string, hard map[string]resource.Quantity) error {
 	list := corev1.ResourceList{}
-	keys := make([]string, 0, len(hard))
-	for k := range hard {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		list[corev1.ResourceName(k)] = resource.MustParse(hard[k])
+	for k, q := range hard {
+		list[corev1.ResourceName(k)] = q
 	}
 	rq := &corev1.ResourceQuota{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},

@@ -43,17 +43,19 @@ func ParseKubeconfig(raw []byte, allowInsecure bool) (*Kubeconfig, error) {
 			ctxName = n
 		}
 	}
-	kctx, ok := cfg.Contexts[ctxName]
-	if !ok {
-		return nil, bad("current-context %q is not among its contexts", ctxName)
+	// A kubeconfig in the internal form (apiVersion: __internal) is loaded
+	// as written, so any entry may be null.
+	kctx := cfg.Contexts[ctxName]
+	if kctx == nil {
+		return nil, bad("current-context %q is not among its contexts, or is null", ctxName)
 	}
-	cluster, ok := cfg.Clusters[kctx.Cluster]
-	if !ok {
-		return nil, bad("context %q refers to cluster %q, which it does not define", ctxName, kctx.Cluster)
+	cluster := cfg.Clusters[kctx.Cluster]
+	if cluster == nil {
+		return nil, bad("context %q refers to cluster %q, which it does not define (or defines as null)", ctxName, kctx.Cluster)
 	}
-	user, ok := cfg.AuthInfos[kctx.AuthInfo]
-	if !ok {
-		return nil, bad("context %q refers to user %q, which it does not define", ctxName, kctx.AuthInfo)
+	user := cfg.AuthInfos[kctx.AuthInfo]
+	if user == nil {
+		return nil, bad("context %q refers to user %q, which it does not define (or defines as null)", ctxName, kctx.AuthInfo)
 	}
 
 	switch {
@@ -80,6 +82,9 @@ func ParseKubeconfig(raw []byte, allowInsecure bool) (*Kubeconfig, error) {
 	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && allowInsecure) {
 		return nil, bad("cluster %q: server %q must use https (or set allowInsecure: true)", kctx.Cluster, cluster.Server)
+	}
+	if IsPassThrough(u) {
+		return nil, bad("cluster %q: server %q is a Wheelhouse pass-through (%s): import the cluster it leads to with that cluster's own credentials", kctx.Cluster, cluster.Server, PassThroughPath)
 	}
 
 	minimal := clientcmdapi.NewConfig()

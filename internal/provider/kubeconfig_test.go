@@ -56,6 +56,8 @@ func TestParseKubeconfig(t *testing.T) {
 		{"http refused", kubeconfig("    server: http://127.0.0.1:8080", goodUser), false, "must use https"},
 		{"no server", kubeconfig("    certificate-authority-data: "+validCA, goodUser), false, "is not a URL"},
 		{"proxy", kubeconfig(goodCluster+"\n    proxy-url: http://10.0.0.1:3128", goodUser), false, "proxy-url"},
+		{"a pass-through", kubeconfig("    server: https://127.0.0.1:8443/k8s/clusters/local\n    certificate-authority-data: "+validCA, goodUser), false, "is a Wheelhouse pass-through"},
+		{"a pass-through, path disguised", kubeconfig("    server: https://wh.example//k8s/x/../clusters/a", goodUser), false, "is a Wheelhouse pass-through"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +93,27 @@ func TestBuildKubeconfigRoundTrips(t *testing.T) {
 	}
 	if kc.Server != "https://10.1.2.3:6443" || kc.Rest.BearerToken != "tok" {
 		t.Errorf("%+v", kc)
+	}
+}
+
+// nullEntries are kubeconfigs in the internal form (which clientcmd loads
+// as is, without defaulting) whose context, cluster or user is null: they
+// panicked the import.
+var nullEntries = []string{
+	"apiVersion: __internal\nkind: Config\ncurrent-context: x\ncontexts: {x: null}\n",
+	"apiVersion: __internal\nkind: Config\ncurrent-context: x\ncontexts: {x: {cluster: c, user: u}}\nclusters: {c: null}\nusers: {u: {token: t}}\n",
+	"apiVersion: __internal\nkind: Config\ncurrent-context: x\ncontexts: {x: {cluster: c, user: u}}\nclusters: {c: {server: 'https://127.0.0.1:6443'}}\nusers: {u: null}\n",
+	"apiVersion: __internal\nkind: Config\ncontexts: {x: null}\n",
+	"apiVersion: v1\nkind: Config\ncurrent-context: x\ncontexts:\n- name: x\n  context: null\n",
+	"apiVersion: v1\nkind: Config\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: null\nusers:\n- name: u\n  user: null\n",
+}
+
+func TestParseKubeconfigNullEntries(t *testing.T) {
+	for _, raw := range nullEntries {
+		_, err := ParseKubeconfig([]byte(raw), true)
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != "kubeconfig" {
+			t.Errorf("%s: got %v, want a *FieldError on kubeconfig", raw, err)
+		}
 	}
 }

@@ -10,19 +10,21 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/client-go/tools/clientcmd"
+
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 // TestKubectlThroughWheelhouse runs the toolchain's real kubectl with a
-// kubeconfig from GET /api/v1/clusters/{cluster}/kubeconfig.
+// kubeconfig from POST /api/v1/clusters/{cluster}/kubeconfig.
 func TestKubectlThroughWheelhouse(t *testing.T) {
 	path := sandboxtest.Start(t, 2)
 	h := servertest.New(t, servertest.Options{})
 	h.ImportCluster("dev", path)
 
-	kubeconfig := getRaw(t, h, "/api/v1/clusters/dev/kubeconfig", h.Admin)
+	kubeconfig := postRaw(t, h, "/api/v1/clusters/dev/kubeconfig", h.Admin)
 	if !strings.Contains(kubeconfig, h.URL+"/k8s/clusters/dev") {
 		t.Fatalf("kubeconfig does not point at the pass-through:\n%s", kubeconfig)
 	}
@@ -61,8 +63,12 @@ func TestKubectlThroughWheelhouse(t *testing.T) {
 
 	// A user without rights in the cluster is refused, in kubectl's terms.
 	user := h.CreateUser("viewer", "user")
-	h.Expect(http.StatusForbidden, http.MethodGet, "/api/v1/clusters/dev/kubeconfig", user, nil)
-	if err := os.WriteFile(kcPath, []byte(strings.Replace(kubeconfig, h.Admin, user, 1)), 0o600); err != nil {
+	h.Expect(http.StatusForbidden, http.MethodPost, "/api/v1/clusters/dev/kubeconfig", user, nil)
+	cfg, err := clientcmd.Load([]byte(kubeconfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kcPath, []byte(strings.Replace(kubeconfig, cfg.AuthInfos["admin@wheelhouse"].Token, user, 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := run("get", "pods", "-A"); err == nil || !strings.Contains(out, "not allowed to list pods") {
@@ -104,9 +110,9 @@ func TestKubectlThroughWheelhouse(t *testing.T) {
 	}
 }
 
-func getRaw(t *testing.T, h *servertest.Harness, path, token string) string {
+func postRaw(t *testing.T, h *servertest.Harness, path, token string) string {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL+path, nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, h.URL+path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := h.Client.Do(req)
 	if err != nil {
@@ -114,8 +120,8 @@ func getRaw(t *testing.T, h *servertest.Harness, path, token string) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST %s: %d %s", path, resp.StatusCode, b)
 	}
 	return string(b)
 }

@@ -66,6 +66,8 @@ type Config struct {
 	Keyring *secrets.Keyring
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
+	// Apply bounds each apply request (documents, deadline).
+	Apply apply.Limits
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// after its context ends; default 10 s.
 	ShutdownTimeout time.Duration
@@ -104,8 +106,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{}), auditor: &operation.Auditor{Store: cfg.Store}}
 
 	mux := http.NewServeMux()
-	s.api = humago.New(mux, apiConfig())
-	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize)
+	config := apiConfig()
+	config.Transformers = append(config.Transformers, s.redactSecrets)
+	s.api = humago.New(mux, config)
+	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize, s.refuseDuplicateKeys)
 
 	kit := operation.Kit{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer, Audit: s.auditor, Logger: cfg.Logger,
 		Streams: &operation.StreamLimiter{}, Shutdown: s.shutdown}
@@ -116,13 +120,13 @@ func New(cfg Config) (*Server, error) {
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
 	nodes.Register(s.api, nodes.Deps{Kit: kit})
 	namespaces.Register(s.api, namespaces.Deps{Kit: kit})
-	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
+	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, Auth: cfg.Auth, CAPEM: cfg.CAPEM})
 	resources.Register(s.api, resources.Deps{Kit: kit})
 	workloadresources.Register(s.api, workloadresources.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Kit: kit, Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
 	workloads.Register(s.api, workloads.Deps{Kit: kit})
-	apply.Register(s.api, apply.Deps{Kit: kit})
+	apply.Register(s.api, apply.Deps{Kit: kit, Limits: cfg.Apply})
 	configcenter.Register(s.api, configcenter.Deps{Kit: kit, Store: cfg.Store, Keyring: cfg.Keyring})
 	storage.Register(s.api, storage.Deps{Kit: kit})
 	network.Register(s.api, network.Deps{Kit: kit})
@@ -135,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.CheckOperations(); err != nil {
 		return nil, err
 	}
-	s.handler = s.recoverPanics(s.withRequestInfo(s.observe(s.limitBody(mux))))
+	s.handler = s.recoverPanics(s.strictTransport(s.withRequestInfo(s.observe(s.limitBody(mux)))))
 	return s, nil
 }
 
@@ -143,7 +147,9 @@ func apiConfig() huma.Config {
 	c := huma.DefaultConfig("Wheelhouse API", version.Get().Version)
 	c.Info.Description = "Manage many Kubernetes clusters from one place. Authenticate with " +
 		"`POST /api/v1/login`, then send `Authorization: Bearer <token>`. Errors are RFC 9457 " +
-		"problem documents whose `errors[].location` names the field at fault."
+		"problem documents whose `errors[].location` names the field at fault; `errors[].value` never holds a secret " +
+		"(passwords, tokens, kubeconfigs, Secret data). A JSON body in which an object gives a key twice is refused " +
+		"(422 naming the key). Kubernetes quantities are at most 64 characters with an exponent within ±64."
 	// The built-in docs page loads its assets from a CDN; ours works offline.
 	c.DocsPath = ""
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{

@@ -38,6 +38,9 @@ func TestLogin(t *testing.T) {
 				t.Errorf("error does not name %s: %v", tt.location, body)
 			}
 			if code == 200 {
+				if hdr.Get("Cache-Control") != "no-store" {
+					t.Errorf("Cache-Control %q, want no-store", hdr.Get("Cache-Control"))
+				}
 				if !strings.HasPrefix(body["token"].(string), "whk_") || body["expiresAt"] == nil {
 					t.Errorf("login body %v", body)
 				}
@@ -108,7 +111,10 @@ func TestAPITokens(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	alice := h.CreateUser("alice", "user")
 
-	created := h.Expect(201, http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})
+	code, created, hdr := h.Do(http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})
+	if code != http.StatusCreated || hdr.Get("Cache-Control") != "no-store" {
+		t.Fatalf("create token: %d with Cache-Control %q, want 201 with no-store: %v", code, hdr.Get("Cache-Control"), created)
+	}
 	apiToken := created["token"].(string)
 	if created["kind"] != "api" || created["expiresAt"] != nil {
 		t.Errorf("created %v", created)

@@ -72,7 +72,7 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 		"get /api/v1/tokens", "post /api/v1/tokens", "delete /api/v1/tokens/{id}",
 		"get /api/v1/audit",
 		"get /api/v1/clusters", "post /api/v1/clusters", "get /api/v1/clusters/{cluster}", "patch /api/v1/clusters/{cluster}",
-		"delete /api/v1/clusters/{cluster}", "get /api/v1/clusters/{cluster}/kubeconfig",
+		"delete /api/v1/clusters/{cluster}", "post /api/v1/clusters/{cluster}/kubeconfig",
 		"get /k8s/clusters/{cluster}/{path}", "post /k8s/clusters/{cluster}/{path}", "delete /k8s/clusters/{cluster}/{path}",
 	} {
 		method, path, _ := strings.Cut(want, " ")

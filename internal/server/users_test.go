@@ -105,9 +105,22 @@ func TestChangeOwnPassword(t *testing.T) {
 		t.Errorf("%v", body)
 	}
 	h.Expect(422, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "short"})
-	h.Expect(204, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "alice-password", "newPassword": "another-pass"})
-	h.Login("alice", "another-pass")
-	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "alice-password"})
+
+	// Other sessions and API tokens: kept when asked, revoked by default.
+	other := h.Login("alice", "alice-password")
+	api := h.Expect(201, http.MethodPost, "/api/v1/tokens", alice, map[string]string{"name": "ci"})["token"].(string)
+	h.Expect(204, http.MethodPut, "/api/v1/users/me/password", alice,
+		map[string]any{"currentPassword": "alice-password", "newPassword": "another-pass", "keepOtherSessions": true})
+	for _, tok := range []string{alice, other, api} {
+		h.Expect(200, http.MethodGet, "/api/v1/users/me", tok, nil)
+	}
+	h.Expect(204, http.MethodPut, "/api/v1/users/me/password", alice, map[string]string{"currentPassword": "another-pass", "newPassword": "third-pass"})
+	h.Expect(200, http.MethodGet, "/api/v1/users/me", alice, nil)
+	for _, tok := range []string{other, api} {
+		h.Expect(401, http.MethodGet, "/api/v1/users/me", tok, nil)
+	}
+	h.Login("alice", "third-pass")
+	h.Expect(401, http.MethodPost, "/api/v1/login", "", map[string]string{"username": "alice", "password": "another-pass"})
 }
 
 func TestListUsersPagination(t *testing.T) {

@@ -50,6 +50,10 @@ type Config struct {
 	SessionTTL time.Duration
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
+	// ApplyMaxDocuments caps the objects of one apply request.
+	ApplyMaxDocuments int
+	// ApplyTimeout bounds one apply request.
+	ApplyTimeout time.Duration
 	// SandboxCluster names a sandbox cluster to register at start.
 	SandboxCluster string
 	// ToolsDir holds the sandbox toolchain built by `make tools`.
@@ -130,6 +134,12 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		return &Error{Setting: "max-body-bytes", Reason: "must be at least 1024"}
+	}
+	if c.ApplyMaxDocuments < 1 {
+		return &Error{Setting: "apply-max-documents", Reason: "must be at least 1"}
+	}
+	if c.ApplyTimeout < time.Second {
+		return &Error{Setting: "apply-timeout", Reason: "must be at least 1s"}
 	}
 	if c.SandboxCluster != "" && !dnsLabel.MatchString(c.SandboxCluster) {
 		return &Error{Setting: "sandbox-cluster", Reason: fmt.Sprintf("%q is not a DNS label", c.SandboxCluster)}

@@ -109,6 +109,24 @@ var Settings = []Setting{
 			c.MaxBodyBytes = n
 			return nil
 		}},
+	{Name: "apply-max-documents", Scope: Serve, Usage: "most objects one apply request may hold (more is a 413)", def: constant("500"),
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			c.ApplyMaxDocuments = n
+			return nil
+		}},
+	{Name: "apply-timeout", Scope: Serve, Usage: "longest an apply request may take, from parsing to its last write (then 504, listing what was applied)", def: constant("2m"),
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a duration such as 2m", v)
+			}
+			c.ApplyTimeout = d
+			return nil
+		}},
 	{Name: "sandbox-cluster", Scope: Serve, Usage: "register the sandbox cluster of this name (in DATA-DIR/sandbox) as a member cluster at start; `make run` uses local", def: constant(""),
 		set: func(c *Config, v string) error { c.SandboxCluster = v; return nil }},
 	{Name: "tools-dir", Scope: Global, Usage: "directory of the sandbox toolchain built by `make tools` (its bin/ holds kwokctl, kube-apiserver, ...)", def: defaultToolsDir,

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -99,15 +100,40 @@ func (d *dsn) sqliteDriverDSN() string {
 	return d.sqlitePath + "?" + q.Encode()
 }
 
-// ensureSQLiteDir creates the database file's parent directory with mode
-// 0700 if it is missing.
-func (d *dsn) ensureSQLiteDir() error {
+// prepareSQLiteFile creates the database file's parent directory (mode
+// 0700) and the file itself (mode 0600) if they are missing, and takes
+// group and other permissions away from an existing file and its -wal and
+// -shm companions. The database holds password hashes and sealed
+// credentials; SQLite would create it 0644 under the usual umask and
+// gives the companions the database file's mode.
+func (d *dsn) prepareSQLiteFile() error {
 	if strings.Contains(d.sqlitePath, "?") {
 		return errors.New("sqlite path must not contain '?'")
 	}
 	dir := filepath.Dir(d.sqlitePath)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := os.OpenFile(d.sqlitePath, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	for _, p := range []string{d.sqlitePath, d.sqlitePath + "-wal", d.sqlitePath + "-shm"} {
+		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check database file: %w", err)
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, info.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("restrict database file %s to its owner: %w", p, err)
+			}
+		}
 	}
 	return nil
 }

@@ -107,7 +107,7 @@ func Open(ctx context.Context, dsnString string, opts Options) (*Store, error) {
 func openSQL(d *dsn) (*sql.DB, gorm.Dialector, error) {
 	switch d.dialect {
 	case DialectSQLite:
-		if err := d.ensureSQLiteDir(); err != nil {
+		if err := d.prepareSQLiteFile(); err != nil {
 			return nil, nil, err
 		}
 		sqlDB, err := sql.Open(gormsqlite.DriverName, d.sqliteDriverDSN())

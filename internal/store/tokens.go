@@ -79,11 +79,14 @@ func (r *TokenRepo) Revoke(ctx context.Context, id uint64, at time.Time) error {
 }
 
 // RevokeAllForUser revokes every token of the user that is not revoked
-// yet. A user with no tokens is not an error.
-func (r *TokenRepo) RevokeAllForUser(ctx context.Context, userID uint64, at time.Time) error {
-	err := r.s.withCtx(ctx).Model(&Token{}).
-		Where("user_id = ? AND revoked_at IS NULL", userID).
-		Update("revoked_at", dbTime(at)).Error
+// yet, except those whose ids are in except (the token of the request
+// that changed the password). A user with no tokens is not an error.
+func (r *TokenRepo) RevokeAllForUser(ctx context.Context, userID uint64, at time.Time, except ...uint64) error {
+	q := r.s.withCtx(ctx).Model(&Token{}).Where("user_id = ? AND revoked_at IS NULL", userID)
+	if len(except) > 0 {
+		q = q.Where("id NOT IN ?", except)
+	}
+	err := q.Update("revoked_at", dbTime(at)).Error
 	return dbError(fmt.Sprintf("revoke tokens of user %d", userID), err)
 }
 

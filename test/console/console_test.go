@@ -14,6 +14,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -31,7 +32,7 @@ func TestConsole(t *testing.T) {
 	webDir := filepath.Join(here, "..", "..", "web")
 	requirePrerequisites(t, webDir)
 
-	kubeconfig := sandbox.StartForTestWith(t, 2, sandbox.TestOptions{Exec: true})
+	kubeconfig := sandboxtest.StartWith(t, 2, sandboxtest.Options{Exec: true})
 	h := servertest.New(t, servertest.Options{})
 	h.ImportCluster(cluster, kubeconfig)
 	f := newFixtures(t, h)

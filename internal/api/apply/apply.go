@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -48,7 +49,23 @@ const (
 // Deps are what the apply endpoints need.
 type Deps struct {
 	operation.Kit
+	Limits Limits
 }
+
+// Limits bound one apply request; zero values take the defaults.
+type Limits struct {
+	// MaxDocuments caps the objects of one request; default 500.
+	MaxDocuments int
+	// Timeout bounds the whole request, from parsing to the last write;
+	// default 2 minutes.
+	Timeout time.Duration
+}
+
+// Defaults of Limits.
+const (
+	DefaultMaxDocuments = 500
+	DefaultTimeout      = 2 * time.Minute
+)
 
 var tags = []string{"Apply"}
 
@@ -96,13 +113,38 @@ type ApplyOutput struct {
 	Body ApplyResult
 }
 
+// PartialError is the problem of an apply that stopped part-way through
+// its writes (a document the API server refused, or the deadline): it
+// lists exactly the documents that were applied before it stopped.
+type PartialError struct {
+	*huma.ErrorModel
+	Applied []ApplyDocumentResult `json:"applied" nullable:"false" doc:"The documents applied before the apply stopped, in order; the others were not"`
+}
+
+// Unwrap gives the problem document inside.
+func (e *PartialError) Unwrap() error { return e.ErrorModel }
+
 // Register adds the apply endpoints to api.
 func Register(api huma.API, d Deps) {
+	if d.Limits.MaxDocuments <= 0 {
+		d.Limits.MaxDocuments = DefaultMaxDocuments
+	}
+	if d.Limits.Timeout <= 0 {
+		d.Limits.Timeout = DefaultTimeout
+	}
 	perm := auth.Permission{Verb: auth.VerbUpdate, Resource: auth.ResourceKubernetes}
-	desc := "Server-side apply (field manager " + FieldManager + ") of several documents of any kinds. Every document is " +
-		"first applied in dry run; if any fails, nothing is applied and the error names the document (body[i]). " +
-		"Invalid YAML gives 400 with the line; an unknown kind 400; the API server's rejections keep its status and field causes. " +
-		"A document of a CRD created by the same request cannot be dry-run before the CRD exists: apply the CRD first."
+	desc := fmt.Sprintf("Server-side apply (field manager "+FieldManager+") of several documents of any kinds, at most %d objects "+
+		"(the server's apply-max-documents; more is a 413) within %s from the request's arrival (apply-timeout). "+
+		"Every document is first applied in dry run; if any fails, or the time runs out before the writes begin, nothing is "+
+		"applied and the error names the document (body[i]): \"nothing applied\" holds for validation and dry run. "+
+		"The writes then go in order; if one is refused, or the time runs out (504), the apply stops and the problem "+
+		"document's applied lists exactly the documents applied before it (with their resourceVersions); the rest were not. "+
+		"A client that hangs up stops the apply the same way (the server log lists what was applied). "+
+		"Invalid YAML, a key given twice in a mapping or text after ... on its line gives 400 with the line; a document written "+
+		"on its --- line ('--- {apiVersion: v1, ...}') is read; documents expanding to more than %d YAML nodes in all (aliases "+
+		"counted each time they are used) are a 413; an unknown kind 400; the API server's rejections keep its status and field causes. "+
+		"A document of a CRD created by the same request cannot be dry-run before the CRD exists: apply the CRD first.",
+		d.Limits.MaxDocuments, d.Limits.Timeout, maxNodes)
 
 	op := operation.New(http.MethodPost, "/api/v1/clusters/{cluster}/apply", "apply", "Apply YAML or JSON documents to a cluster", tags, perm)
 	op.Description = desc + " Needs update on kubernetes in the whole cluster."
@@ -122,7 +164,8 @@ func Register(api huma.API, d Deps) {
 }
 
 func setUp(op *huma.Operation) {
-	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusRequestEntityTooLarge,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout)
 	op.MaxBodyBytes = 4 << 20
 	// JSON is accepted as well. No schema: with one, huma would decode and
 	// validate the body itself.
@@ -139,7 +182,9 @@ type planned struct {
 }
 
 func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyParams, body []byte) (*ApplyOutput, error) {
-	docs, err := parseDocuments(body)
+	ctx, cancel := context.WithTimeout(ctx, d.Limits.Timeout)
+	defer cancel()
+	docs, err := parseDocuments(body, d.Limits.MaxDocuments)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +199,7 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	for i, doc := range docs {
 		pl, err := prepare(ctx, c, doc, namespace, docs[:i])
 		if err != nil {
-			return nil, err
+			return nil, stopped(ctx, d, err, nil)
 		}
 		plan = append(plan, pl)
 	}
@@ -162,7 +207,7 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	for _, pl := range plan {
 		res, err := pl.dryRun(ctx, p.Force)
 		if err != nil {
-			return nil, rejected(pl, err, namespaceHint(err, docs[:pl.index]))
+			return nil, stopped(ctx, d, rejected(pl, err, namespaceHint(err, docs[:pl.index])), nil)
 		}
 		if pl.result.Diff, err = diff(pl.live, res, pl.describe()); err != nil {
 			return nil, err
@@ -177,23 +222,66 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 		}
 	}
 	out := &ApplyOutput{Body: ApplyResult{DryRun: p.DryRun, Documents: make([]ApplyDocumentResult, 0, len(plan))}}
-	for i, pl := range plan {
-		if !p.DryRun {
-			res, err := pl.apply(ctx, p.Force, false)
-			if err != nil {
-				note := ""
-				if i > 0 {
-					note = fmt.Sprintf("documents 0 to %d were applied before this one failed; ", i-1)
-				}
-				return nil, rejected(pl, err, note)
-			}
-			pl.result.ResourceVersion = res.GetResourceVersion()
-			d.Logger.InfoContext(ctx, "Document applied", "cluster", clusterName, "kind", pl.obj.GetKind(),
-				"namespace", pl.obj.GetNamespace(), "name", pl.obj.GetName(), "action", pl.result.Action)
+	if p.DryRun {
+		for _, pl := range plan {
+			out.Body.Documents = append(out.Body.Documents, pl.result)
 		}
+		return out, nil
+	}
+	for _, pl := range plan {
+		res, err := pl.apply(ctx, p.Force, false)
+		if err != nil {
+			d.Logger.WarnContext(ctx, "Apply stopped part-way", "cluster", clusterName, "document", pl.index,
+				"applied", len(out.Body.Documents), "of", len(plan), "appliedDocuments", describeAll(out.Body.Documents), "error", err)
+			return nil, stopped(ctx, d, rejected(pl, err, ""), out.Body.Documents)
+		}
+		pl.result.ResourceVersion = res.GetResourceVersion()
+		d.Logger.InfoContext(ctx, "Document applied", "cluster", clusterName, "kind", pl.obj.GetKind(),
+			"namespace", pl.obj.GetNamespace(), "name", pl.obj.GetName(), "action", pl.result.Action)
 		out.Body.Documents = append(out.Body.Documents, pl.result)
 	}
 	return out, nil
+}
+
+// stopped is the error of an apply that stopped on err after applying the
+// documents of applied (none before the writes begin): a 504 when the
+// deadline passed, and a PartialError listing what was applied once
+// anything was.
+func stopped(ctx context.Context, d Deps, err error, applied []ApplyDocumentResult) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		what := "nothing was applied"
+		if applied != nil {
+			what = fmt.Sprintf("%d documents were applied before it (listed in applied), the rest were not", len(applied))
+		}
+		err = huma.NewError(http.StatusGatewayTimeout, fmt.Sprintf("the apply took longer than the server allows (%s, its apply-timeout); %s", d.Limits.Timeout, what))
+	}
+	if applied == nil {
+		return err
+	}
+	var em *huma.ErrorModel
+	if !errors.As(err, &em) {
+		// An internal error: its text stays in the server log (written
+		// by run), off the wire.
+		em = &huma.ErrorModel{Status: http.StatusInternalServerError, Title: http.StatusText(http.StatusInternalServerError),
+			Detail: "the apply failed part-way"}
+	}
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		em.Detail = fmt.Sprintf("%s (documents applied before it stopped: %d, listed in applied; the rest were not)", em.Detail, len(applied))
+	}
+	return &PartialError{ErrorModel: em, Applied: applied}
+}
+
+// describeAll names applied documents for the log: index Kind/ns/name.
+func describeAll(docs []ApplyDocumentResult) []string {
+	out := make([]string, 0, len(docs))
+	for _, r := range docs {
+		name := r.Kind + "/" + r.Name
+		if r.Namespace != "" {
+			name = r.Kind + "/" + r.Namespace + "/" + r.Name
+		}
+		out = append(out, fmt.Sprintf("%d %s", r.Index, name))
+	}
+	return out
 }
 
 // prepare maps a document's kind to its resource, settles its namespace

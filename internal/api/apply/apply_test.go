@@ -35,16 +35,19 @@ const (
 type env struct {
 	h *servertest.Harness
 	c *multicluster.Cluster
+	// kubeconfig is the sandbox's, for servers of other settings.
+	kubeconfig string
 }
 
 func TestApply(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
-	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
+	kubeconfig := sandboxtest.Start(t, 1)
+	c := h.ImportCluster(clusterName, kubeconfig)
 	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{h: h, c: c}
+	e := &env{h: h, c: c, kubeconfig: kubeconfig}
 	t.Run("apply", e.testApply)
 	t.Run("dryRun", e.testDryRun)
 	t.Run("allOrNothing", e.testAllOrNothing)
@@ -56,6 +59,8 @@ func TestApply(t *testing.T) {
 	t.Run("fieldConflict", e.testFieldConflict)
 	t.Run("quotaExceeded", e.testQuotaExceeded)
 	t.Run("admissionRejected", e.testAdmissionRejected)
+	t.Run("partial", e.testPartial)
+	t.Run("limits", e.testLimits)
 }
 
 const twoDocs = `# a config map and a deployment
@@ -450,6 +455,88 @@ func (e *env) testAdmissionRejected(t *testing.T) {
 	}
 	if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, "rejected", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the refused config map exists: %v", err)
+	}
+}
+
+// testPartial: two Secrets under a quota of one pass their dry runs (each
+// alone fits) and the second write is refused; the problem lists exactly
+// the document that was applied.
+func (e *env) testPartial(t *testing.T) {
+	ctx := t.Context()
+	const quotaNS = "quota-one"
+	if _, err := e.c.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: quotaNS}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rq := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "one-secret"},
+		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"count/secrets": resource.MustParse("1")}}}
+	if _, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Create(ctx, rq, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	servertest.Eventually(t, func() error {
+		got, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Get(ctx, "one-secret", metav1.GetOptions{})
+		if err != nil || len(got.Status.Hard) == 0 {
+			return fmt.Errorf("quota not counted yet: %v", err)
+		}
+		return nil
+	})
+	secret := func(name string) string {
+		return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name + "\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
+	}
+	docs := secret("first") + "---\n" + secret("second")
+	servertest.Eventually(t, func() error {
+		code, out := e.raw(t, 0, applyURL+"?dryRun=true", e.h.Admin, "application/yaml", docs)
+		if code != http.StatusOK {
+			return fmt.Errorf("dry run: status %d: %s", code, out)
+		}
+		return nil
+	})
+	_, out := e.raw(t, http.StatusForbidden, applyURL, e.h.Admin, "application/yaml", docs)
+	var p struct {
+		Detail  string                      `json:"detail"`
+		Applied []apply.ApplyDocumentResult `json:"applied"`
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	if len(p.Applied) != 1 || p.Applied[0].Name != "first" || p.Applied[0].Index != 0 || p.Applied[0].ResourceVersion == "" ||
+		!strings.Contains(p.Detail, "document 1 (Secret/"+quotaNS+"/second") {
+		t.Errorf("partial problem %s", out)
+	}
+	if _, err := e.c.Kube.CoreV1().Secrets(quotaNS).Get(ctx, "first", metav1.GetOptions{}); err != nil {
+		t.Errorf("the applied document is not there: %v", err)
+	}
+	if _, err := e.c.Kube.CoreV1().Secrets(quotaNS).Get(ctx, "second", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the refused document is there: %v", err)
+	}
+}
+
+// testLimits runs servers with small apply limits against the sandbox: a
+// body over the document limit is a 413 and a request past its deadline a
+// 504, both with nothing applied.
+func (e *env) testLimits(t *testing.T) {
+	ctx := t.Context()
+	cm := func(name string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: " + ns + "\n"
+	}
+	docs := cm("limit-a") + "---\n" + cm("limit-b") + "---\n" + cm("limit-c")
+
+	few := &env{h: servertest.New(t, servertest.Options{Apply: apply.Limits{MaxDocuments: 2}})}
+	few.h.ImportCluster(clusterName, e.kubeconfig)
+	p := few.problem(t, http.StatusRequestEntityTooLarge, applyURL, "application/yaml", docs)
+	if !slices.Contains(servertest.ErrorLocations(p), "body[2]") {
+		t.Errorf("too many documents: %v", p)
+	}
+
+	slow := &env{h: servertest.New(t, servertest.Options{Apply: apply.Limits{Timeout: time.Nanosecond}})}
+	slow.h.ImportCluster(clusterName, e.kubeconfig)
+	p = slow.problem(t, http.StatusGatewayTimeout, applyURL, "application/yaml", docs)
+	if d, _ := p["detail"].(string); !strings.Contains(d, "nothing was applied") {
+		t.Errorf("deadline: %v", p)
+	}
+	for _, name := range []string{"limit-a", "limit-b", "limit-c"} {
+		if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("%s was applied: %v", name, err)
+		}
 	}
 }
 

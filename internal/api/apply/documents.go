@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,8 +39,9 @@ func badDocument(index, line int, field, format string, args ...any) error {
 		&huma.ErrorDetail{Location: location(index, field), Message: fmt.Sprintf("line %d: %s", line, msg)})
 }
 
-// yamlError is the YAML parser's "yaml: line N: problem".
-var yamlError = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+// yamlError finds the YAML parser's "line N: problem" in its message,
+// which may start with "yaml: " or list several problems.
+var yamlError = regexp.MustCompile(`line (\d+): ([^\n]*)`)
 
 // invalidYAML is the 400 for a document that is not YAML, with the line
 // of the body where the parser stopped.
@@ -55,17 +57,27 @@ func invalidYAML(index, start int, err error) error {
 }
 
 // parseDocuments splits body (YAML documents separated by ---, or JSON)
-// into objects. Empty documents are skipped; a List kind (v1 List,
-// DeploymentList, ...) and a JSON array give their items. Errors are 400s
-// naming the document index and the line in the body.
-func parseDocuments(body []byte) ([]document, error) {
+// into at most maxDocs objects. Empty documents are skipped; a List kind
+// (v1 List, DeploymentList, ...) and a JSON array give their items. A key
+// given twice in one mapping is refused, as is a document that expands
+// past the request's budget of YAML nodes (see nodeBudget). Errors are
+// 400s naming the document index and the line in the body (413 for too
+// many documents or nodes).
+func parseDocuments(body []byte, maxDocs int) ([]document, error) {
+	budget := nodeBudget{left: maxNodes}
 	var docs []document
 	for _, chunk := range splitYAML(body) {
+		index := len(docs)
+		if chunk.textAfterEnd != 0 {
+			return nil, invalidYAML(index, chunk.line, fmt.Errorf("line %d: only a comment may follow ... on its line", chunk.textAfterEnd-chunk.line+1))
+		}
 		if blank(chunk.text) {
 			continue
 		}
-		index := len(docs)
-		raw, err := yaml.YAMLToJSON(chunk.text)
+		if err := budget.spend(index, chunk); err != nil {
+			return nil, err
+		}
+		raw, err := yaml.YAMLToJSONStrict(chunk.text)
 		if err != nil {
 			return nil, invalidYAML(index, chunk.line, err)
 		}
@@ -74,6 +86,9 @@ func parseDocuments(body []byte) ([]document, error) {
 			return nil, badDocument(index, chunk.line, "", "%v", err)
 		}
 		for _, o := range objs {
+			if len(docs) == maxDocs {
+				return nil, tooManyDocuments(maxDocs, chunk.line)
+			}
 			d := document{index: len(docs), line: chunk.line, obj: &unstructured.Unstructured{Object: o}}
 			if err := check(d); err != nil {
 				return nil, err
@@ -86,6 +101,13 @@ func parseDocuments(body []byte) ([]document, error) {
 			&huma.ErrorDetail{Location: "body", Message: "send one or more YAML documents (separated by ---) or JSON objects"})
 	}
 	return docs, nil
+}
+
+// tooManyDocuments is the 413 for a body with more than max objects.
+func tooManyDocuments(max, line int) error {
+	msg := fmt.Sprintf("the body holds more than %d objects, the most one request may apply (the server's apply-max-documents): split it", max)
+	return huma.NewError(http.StatusRequestEntityTooLarge, msg,
+		&huma.ErrorDetail{Location: location(max, ""), Message: fmt.Sprintf("line %d: object %d is one too many", line, max)})
 }
 
 // objects returns the objects of one decoded document.
@@ -139,39 +161,62 @@ func check(d document) error {
 type chunk struct {
 	text []byte
 	line int
+	// textAfterEnd is the line of the ... that ends the document when
+	// text other than a comment follows it there, which YAML refuses.
+	textAfterEnd int
 }
 
-// splitYAML splits a YAML stream at its --- separator lines, keeping
-// where each document starts.
+// splitYAML splits a YAML stream into its documents, keeping where each
+// starts: a document ends at a --- line (what follows --- on that line,
+// such as {apiVersion: v1, ...}, begins the next one) and at a ... line
+// (the next one begins on the line after; text after ... on its line is
+// noted, to be refused with its line as YAML refuses it). Nothing is
+// dropped.
 func splitYAML(body []byte) []chunk {
 	var out []chunk
 	cur := chunk{line: 1}
-	lines := bytes.SplitAfter(body, []byte("\n"))
-	for i, l := range lines {
-		if isSeparator(l) {
+	for i, l := range bytes.SplitAfter(body, []byte("\n")) {
+		n := i + 1
+		marker, rest := documentMarker(l)
+		switch marker {
+		case "---":
 			out = append(out, cur)
-			cur = chunk{line: i + 2}
-			continue
+			if blank(rest) {
+				cur = chunk{line: n + 1}
+			} else {
+				cur = chunk{line: n, text: append([]byte(nil), rest...)}
+			}
+		case "...":
+			if !blank(rest) {
+				cur.textAfterEnd = n
+			}
+			out = append(out, cur)
+			cur = chunk{line: n + 1}
+		default:
+			cur.text = append(cur.text, l...)
 		}
-		cur.text = append(cur.text, l...)
 	}
 	return append(out, cur)
 }
 
-func isSeparator(line []byte) bool {
-	s := strings.TrimRight(string(line), " \t\r\n")
-	if !strings.HasPrefix(s, "---") {
-		return false
+// documentMarker reports whether line starts with a document marker (---
+// or ... at the start of the line, then the end of the line or a space)
+// and returns the marker and the rest of the line.
+func documentMarker(line []byte) (string, []byte) {
+	for _, m := range []string{"---", "..."} {
+		rest, ok := bytes.CutPrefix(line, []byte(m))
+		if ok && (len(bytes.TrimRight(rest, "\r\n")) == 0 || rest[0] == ' ' || rest[0] == '\t') {
+			return m, rest
+		}
 	}
-	rest := s[3:]
-	return rest == "" || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '#'
+	return "", nil
 }
 
 // blank reports whether a document holds only spaces and comments.
 func blank(text []byte) bool {
 	for l := range bytes.SplitSeq(text, []byte("\n")) {
 		t := bytes.TrimSpace(l)
-		if len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("...")) {
+		if len(t) > 0 && t[0] != '#' {
 			return false
 		}
 	}

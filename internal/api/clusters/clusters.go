@@ -22,6 +22,8 @@ import (
 type Deps struct {
 	Service *clusters.Service
 	Manager *multicluster.Manager
+	// Auth issues the API token of each kubeconfig handed out.
+	Auth *auth.Service
 	// CAPEM is the CA of the server's certificate when Wheelhouse made it;
 	// kubeconfigs carry it so kubectl trusts the server.
 	CAPEM []byte
@@ -38,10 +40,10 @@ type CreateClusterBody struct {
 	DisplayName   string            `json:"displayName,omitempty" maxLength:"128"`
 	Labels        map[string]string `json:"labels,omitempty"`
 	Provider      string            `json:"provider,omitempty" enum:"import,sandbox" default:"import" doc:"import an existing cluster, or create a sandbox cluster on the server's machine"`
-	Kubeconfig    string            `json:"kubeconfig,omitempty" maxLength:"1048576" doc:"import: a kubeconfig naming one context; exec and auth-provider plugins and file references are refused"`
+	Kubeconfig    string            `json:"kubeconfig,omitempty" maxLength:"1048576" writeOnly:"true" doc:"import: a kubeconfig naming one context; exec and auth-provider plugins and file references are refused"`
 	Server        string            `json:"server,omitempty" maxLength:"512" doc:"import without a kubeconfig: the API server URL"`
 	CAData        string            `json:"caData,omitempty" maxLength:"65536" doc:"import without a kubeconfig: the API server's CA bundle (PEM)"`
-	Token         string            `json:"token,omitempty" maxLength:"16384" doc:"import without a kubeconfig: a bearer token"`
+	Token         string            `json:"token,omitempty" maxLength:"16384" writeOnly:"true" doc:"import without a kubeconfig: a bearer token"`
 	AllowInsecure bool              `json:"allowInsecure,omitempty" doc:"accept a kubeconfig that skips TLS verification or uses http"`
 	Nodes         int               `json:"nodes,omitempty" minimum:"0" maximum:"5000" doc:"sandbox: simulated nodes (default 3)"`
 }
@@ -76,7 +78,7 @@ type UpdateClusterInput struct {
 	Body struct {
 		DisplayName   *string           `json:"displayName,omitempty" maxLength:"128"`
 		Labels        map[string]string `json:"labels,omitempty" doc:"Replaces the labels"`
-		Kubeconfig    string            `json:"kubeconfig,omitempty" maxLength:"1048576" doc:"Rotate the credentials of an imported cluster"`
+		Kubeconfig    string            `json:"kubeconfig,omitempty" maxLength:"1048576" writeOnly:"true" doc:"Rotate the credentials of an imported cluster"`
 		AllowInsecure bool              `json:"allowInsecure,omitempty"`
 	}
 }

@@ -19,8 +19,8 @@ type SecretCreateBody struct {
 	Type        string            `json:"type,omitempty" maxLength:"253" doc:"Secret type; default Opaque"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
-	Data        map[string][]byte `json:"data,omitempty" doc:"Values, base64"`
-	StringData  map[string]string `json:"stringData,omitempty" doc:"Values as text; win over data for the same key"`
+	Data        map[string][]byte `json:"data,omitempty" writeOnly:"true" doc:"Values, base64"`
+	StringData  map[string]string `json:"stringData,omitempty" writeOnly:"true" doc:"Values as text; win over data for the same key"`
 }
 
 // SecretUpdateBody is the body of a Secret update: the new values replace
@@ -28,8 +28,8 @@ type SecretCreateBody struct {
 type SecretUpdateBody struct {
 	ResourceVersion string            `json:"resourceVersion" minLength:"1" maxLength:"64" doc:"The resourceVersion the change is based on; a stale one gets 409"`
 	Labels          map[string]string `json:"labels,omitempty" doc:"Replace the labels; absent keeps them"`
-	Data            map[string][]byte `json:"data,omitempty" doc:"Values, base64"`
-	StringData      map[string]string `json:"stringData,omitempty" doc:"Values as text; win over data for the same key"`
+	Data            map[string][]byte `json:"data,omitempty" writeOnly:"true" doc:"Values, base64"`
+	StringData      map[string]string `json:"stringData,omitempty" writeOnly:"true" doc:"Values as text; win over data for the same key"`
 }
 
 // CreateSecretInput creates a Secret.

@@ -122,7 +122,8 @@ func registerLimitRanges(api huma.API, d Deps) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
 		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
-		details = append(details, validateLimits(b.Limits)...)
+		limits, bad := limitItems(b.Limits)
+		details = append(details, bad...)
 		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
@@ -131,7 +132,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 			return nil, err
 		}
 		lr := &corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		lr.Spec.Limits = limitItems(b.Limits)
+		lr.Spec.Limits = limits
 		lr, err = c.Kube.CoreV1().LimitRanges(in.Namespace).Create(ctx, lr, metav1.CreateOptions{})
 		if err != nil {
 			return nil, operation.ClusterError(err)
@@ -142,7 +143,8 @@ func registerLimitRanges(api huma.API, d Deps) {
 	update := operation.New(http.MethodPut, path+"/{name}", "update-limitrange", "Replace the limits of a LimitRange", limitTags, perm(auth.VerbUpdate))
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateLimitRangeInput) (*LimitRangeOutput, error) {
-		if details := validateLimits(in.Body.Limits); len(details) > 0 {
+		limits, details := limitItems(in.Body.Limits)
+		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
 		c, err := d.Cluster(in.Cluster)
@@ -156,7 +158,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 			if err != nil {
 				return err
 			}
-			cur.Spec.Limits = limitItems(in.Body.Limits)
+			cur.Spec.Limits = limits
 			lr, err = client.Update(ctx, cur, metav1.UpdateOptions{})
 			return err
 		})
@@ -181,32 +183,28 @@ func registerLimitRanges(api huma.API, d Deps) {
 	})
 }
 
-func validateLimits(items []NamespaceLimitRangeItem) []error {
+// limitItems reads the limits of a body; each problem names its field
+// (body.limits[0].max.cpu).
+func limitItems(items []NamespaceLimitRangeItem) ([]corev1.LimitRangeItem, []error) {
 	var details []error
-	for i, it := range items {
-		loc := fmt.Sprintf("body.limits[%d]", i)
-		details = append(details, validateQuantities(loc+".max", it.Max)...)
-		details = append(details, validateQuantities(loc+".min", it.Min)...)
-		details = append(details, validateQuantities(loc+".default", it.Default)...)
-		details = append(details, validateQuantities(loc+".defaultRequest", it.DefaultRequest)...)
-		details = append(details, validateQuantities(loc+".maxLimitRequestRatio", it.MaxLimitRequestRatio)...)
+	parse := func(loc string, m map[string]string) corev1.ResourceList {
+		l, bad := parseQuantities(loc, m)
+		details = append(details, bad...)
+		return l
 	}
-	return details
-}
-
-func limitItems(items []NamespaceLimitRangeItem) []corev1.LimitRangeItem {
 	out := make([]corev1.LimitRangeItem, len(items))
 	for i, it := range items {
+		loc := fmt.Sprintf("body.limits[%d]", i)
 		out[i] = corev1.LimitRangeItem{
 			Type:                 corev1.LimitType(it.Type),
-			Max:                  resourceList(it.Max),
-			Min:                  resourceList(it.Min),
-			Default:              resourceList(it.Default),
-			DefaultRequest:       resourceList(it.DefaultRequest),
-			MaxLimitRequestRatio: resourceList(it.MaxLimitRequestRatio),
+			Max:                  parse(loc+".max", it.Max),
+			Min:                  parse(loc+".min", it.Min),
+			Default:              parse(loc+".default", it.Default),
+			DefaultRequest:       parse(loc+".defaultRequest", it.DefaultRequest),
+			MaxLimitRequestRatio: parse(loc+".maxLimitRequestRatio", it.MaxLimitRequestRatio),
 		}
 	}
-	return out
+	return out, details
 }
 
 func limitRangeView(lr *corev1.LimitRange) NamespaceLimitRange {

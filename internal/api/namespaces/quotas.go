@@ -6,7 +6,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/util/retry"
@@ -102,7 +101,8 @@ func registerQuotas(api huma.API, d Deps) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
 		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
-		details = append(details, validateQuantities("body.hard", b.Hard)...)
+		hard, bad := parseQuantities("body.hard", b.Hard)
+		details = append(details, bad...)
 		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
@@ -111,7 +111,7 @@ func registerQuotas(api huma.API, d Deps) {
 			return nil, err
 		}
 		q := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		setQuotaSpec(q, b.ResourceQuotaSpecBody)
+		setQuotaSpec(q, hard, b.Scopes)
 		q, err = c.Kube.CoreV1().ResourceQuotas(in.Namespace).Create(ctx, q, metav1.CreateOptions{})
 		if err != nil {
 			return nil, operation.ClusterError(err)
@@ -123,7 +123,8 @@ func registerQuotas(api huma.API, d Deps) {
 		"Replace what a ResourceQuota limits (hard and scopes)", quotaTags, perm(auth.VerbUpdate))
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateResourceQuotaInput) (*ResourceQuotaOutput, error) {
-		if details := validateQuantities("body.hard", in.Body.Hard); len(details) > 0 {
+		hard, details := parseQuantities("body.hard", in.Body.Hard)
+		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
 		c, err := d.Cluster(in.Cluster)
@@ -137,7 +138,7 @@ func registerQuotas(api huma.API, d Deps) {
 			if err != nil {
 				return err
 			}
-			setQuotaSpec(cur, in.Body)
+			setQuotaSpec(cur, hard, in.Body.Scopes)
 			q, err = client.Update(ctx, cur, metav1.UpdateOptions{})
 			return err
 		})
@@ -162,24 +163,11 @@ func registerQuotas(api huma.API, d Deps) {
 	})
 }
 
-// setQuotaSpec replaces q's hard limits and scopes with b's; the values
-// have been checked to parse.
-func setQuotaSpec(q *corev1.ResourceQuota, b ResourceQuotaSpecBody) {
-	q.Spec.Hard = resourceList(b.Hard)
+// setQuotaSpec replaces q's hard limits and scopes.
+func setQuotaSpec(q *corev1.ResourceQuota, hard corev1.ResourceList, scopes []string) {
+	q.Spec.Hard = hard
 	q.Spec.Scopes = nil
-	for _, s := range b.Scopes {
+	for _, s := range scopes {
 		q.Spec.Scopes = append(q.Spec.Scopes, corev1.ResourceQuotaScope(s))
 	}
-}
-
-// resourceList converts checked quantities; nil for an empty map.
-func resourceList(m map[string]string) corev1.ResourceList {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(corev1.ResourceList, len(m))
-	for k, v := range m {
-		out[corev1.ResourceName(k)] = resource.MustParse(v)
-	}
-	return out
 }

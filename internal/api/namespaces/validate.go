@@ -1,23 +1,33 @@
 package namespaces
 
 import (
-	"fmt"
+	"errors"
 
 	"github.com/danielgtaylor/huma/v2"
-	"k8s.io/apimachinery/pkg/api/resource"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 )
 
-// validateQuantities checks that every value of m parses as a Kubernetes
-// quantity; loc is the map's location (body.hard).
-func validateQuantities(loc string, m map[string]string) []error {
-	var details []error
-	for k, v := range m {
-		if _, err := resource.ParseQuantity(v); err != nil {
-			details = append(details, &huma.ErrorDetail{Location: loc + "." + k,
-				Message: fmt.Sprintf("%q is not a quantity (examples: 500m, 2, 1Gi, 10)", v), Value: v})
-		}
+// parseQuantities reads every value of m as a quantity, bounded (see
+// internal/quantity); loc is the map's location (body.hard), and each
+// problem names its key. The list is nil for an empty map.
+func parseQuantities(loc string, m map[string]string) (corev1.ResourceList, []error) {
+	if len(m) == 0 {
+		return nil, nil
 	}
-	return details
+	var details []error
+	out := make(corev1.ResourceList, len(m))
+	for k, v := range m {
+		q, err := quantity.Parse(loc+"."+k, v)
+		var qe *quantity.Error
+		if errors.As(err, &qe) {
+			details = append(details, &huma.ErrorDetail{Location: qe.Field, Message: qe.Message()})
+			continue
+		}
+		out[corev1.ResourceName(k)] = q
+	}
+	return out, details
 }
 
 func pointers(m map[string]string) map[string]*string {

@@ -233,7 +233,7 @@ func Register(api huma.API, d Deps) {
 
 	add := operation.New(http.MethodPost, base+"/{project}/namespaces", "add-project-namespace",
 		"Move a namespace into the project (and give it its share of the quota)", tags, perm(auth.VerbUpdate))
-	add.Errors = append(add.Errors, http.StatusNotFound)
+	add.Errors = append(add.Errors, http.StatusNotFound, http.StatusConflict)
 	huma.Register(api, add, func(ctx context.Context, in *ProjectNamespaceInput) (*ProjectOutput, error) {
 		p, err := d.Store.Projects().Get(ctx, in.Cluster, in.Project)
 		if err != nil {
@@ -246,6 +246,10 @@ func Register(api huma.API, d Deps) {
 		if err := d.Projects.AddNamespace(ctx, p, in.Body.Namespace); err != nil {
 			if errors.Is(err, projects.ErrQuotaExhausted) {
 				return nil, huma.Error422UnprocessableEntity(err.Error(), &huma.ErrorDetail{Location: "body.namespace", Message: err.Error()})
+			}
+			if fe := (*provider.FieldError)(nil); errors.As(err, &fe) {
+				// A quota stored before quantities were bounded.
+				return nil, huma.Error409Conflict(fmt.Sprintf("project %q has an unusable %s: %s; update the project first", in.Project, fe.Field, fe.Message))
 			}
 			return nil, operation.ClusterError(err)
 		}

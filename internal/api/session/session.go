@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -27,7 +26,7 @@ type Deps struct {
 type LoginInput struct {
 	Body struct {
 		Username string `json:"username" minLength:"1" maxLength:"64" doc:"User name"`
-		Password string `json:"password" minLength:"1" maxLength:"1024" doc:"Password"`
+		Password string `json:"password" minLength:"1" maxLength:"1024" writeOnly:"true" doc:"Password"`
 	}
 	addr string
 }
@@ -38,9 +37,11 @@ func (in *LoginInput) Resolve(ctx huma.Context) []error {
 	return nil
 }
 
-// LoginOutput carries the session token, shown only in this response.
+// LoginOutput carries the session token, shown only in this response,
+// which no cache may keep.
 type LoginOutput struct {
-	Body struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         struct {
 		Token     string     `json:"token" doc:"Send as Authorization: Bearer <token>"`
 		ExpiresAt time.Time  `json:"expiresAt"`
 		User      users.View `json:"user"`
@@ -52,8 +53,11 @@ var tags = []string{"Session"}
 // Register adds the session endpoints to api.
 func Register(api huma.API, d Deps) {
 	login := operation.Public(http.MethodPost, "/api/v1/login", "login", "Sign in with a user name and password", tags)
-	login.Description = "Returns a session token that expires after the server's session TTL. " +
-		"Repeated failures for one user name or from one address are refused with 429 for a while."
+	login.Description = "Returns a session token that expires after the server's session TTL (Cache-Control: no-store). " +
+		"Each attempt counts as a failure from the moment it arrives until its password is found right, so parallel " +
+		"attempts see each other: after 5 failures within 5 minutes for one user name or from one address, further " +
+		"attempts (even with the right password) are refused with 429 and Retry-After until the oldest failure is 5 minutes old, " +
+		"and at most 4 attempts per user name and per address are checked at once (more get 429 with Retry-After: 2, and count as failures)."
 	login.Errors = []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests}
 	huma.Register(api, login, func(ctx context.Context, in *LoginInput) (*LoginOutput, error) {
 		operation.NoteActor(ctx, in.Body.Username)
@@ -61,15 +65,13 @@ func Register(api huma.API, d Deps) {
 		var limited *auth.RateLimitedError
 		switch {
 		case errors.As(err, &limited):
-			secs := int(limited.RetryAfter.Seconds()) + 1
-			return nil, huma.ErrorWithHeaders(huma.Error429TooManyRequests(limited.Error()),
-				http.Header{"Retry-After": {strconv.Itoa(secs)}})
+			return nil, users.RateLimited(limited)
 		case errors.Is(err, auth.ErrInvalidCredentials):
 			return nil, huma.Error401Unauthorized(err.Error())
 		case err != nil:
 			return nil, fmt.Errorf("login: %w", err)
 		}
-		out := &LoginOutput{}
+		out := &LoginOutput{CacheControl: "no-store"}
 		out.Body.Token, out.Body.ExpiresAt, out.Body.User = s.Token, s.ExpiresAt, users.ViewOf(s.User)
 		return out, nil
 	})

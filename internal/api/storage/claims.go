@@ -157,7 +157,7 @@ func registerClaims(api huma.API, d Deps) {
 		"Request a larger size for a bound PersistentVolumeClaim (its class must allow volume expansion)", tags, perm(auth.VerbUpdate))
 	expand.Errors = append(expand.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, expand, func(ctx context.Context, in *ExpandPersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
-		size, details := quantity("body.size", in.Body.Size)
+		size, details := storageSize("body.size", in.Body.Size)
 		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
@@ -214,7 +214,7 @@ func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeC
 	b := in.Body
 	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
 	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-	size, errs := quantity("body.size", b.Size)
+	size, errs := storageSize("body.size", b.Size)
 	details = append(details, errs...)
 	if len(b.AccessModes) == 0 {
 		b.AccessModes = []string{string(corev1.ReadWriteOnce)}

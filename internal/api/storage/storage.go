@@ -7,6 +7,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 )
 
 // Permission resources of the storage operations.
@@ -80,11 +82,12 @@ func accessModes(loc string, modes []string) ([]corev1.PersistentVolumeAccessMod
 	return out, details
 }
 
-// quantity parses a storage size, which must be positive.
-func quantity(loc, v string) (resource.Quantity, []error) {
-	q, err := resource.ParseQuantity(v)
-	if err != nil {
-		return q, []error{&huma.ErrorDetail{Location: loc, Message: fmt.Sprintf("%q is not a quantity (examples: 1Gi, 500Mi)", v), Value: v}}
+// storageSize parses a storage size, which must be positive.
+func storageSize(loc, v string) (resource.Quantity, []error) {
+	q, err := quantity.Parse(loc, v)
+	var qe *quantity.Error
+	if errors.As(err, &qe) {
+		return q, []error{&huma.ErrorDetail{Location: loc, Message: qe.Message()}}
 	}
 	if q.Sign() <= 0 {
 		return q, []error{&huma.ErrorDetail{Location: loc, Message: "must be larger than zero", Value: v}}

@@ -138,7 +138,7 @@ func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []e
 	b := in.Body
 	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
 	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-	size, errs := quantity("body.capacity", b.Capacity)
+	size, errs := storageSize("body.capacity", b.Capacity)
 	details = append(details, errs...)
 	modes, errs := accessModes("body.accessModes", b.AccessModes)
 	details = append(details, errs...)

@@ -49,9 +49,11 @@ type CreateTokenInput struct {
 	}
 }
 
-// CreateTokenOutput carries the new token, shown only in this response.
+// CreateTokenOutput carries the new token, shown only in this response,
+// which no cache may keep.
 type CreateTokenOutput struct {
-	Body struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         struct {
 		TokenView
 		Token string `json:"token" doc:"Shown only once: store it now"`
 	}
@@ -80,6 +82,7 @@ var selfPerm = func(verb string) auth.Permission { return auth.Permission{Verb: 
 // Register adds the token endpoints to api.
 func Register(api huma.API, d Deps) {
 	create := operation.New(http.MethodPost, "/api/v1/tokens", "create-token", "Create an API token", tags, selfPerm(auth.VerbCreate))
+	create.Description = "The token is in this response only (Cache-Control: no-store); the list shows its prefix."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(api, create, func(ctx context.Context, in *CreateTokenInput) (*CreateTokenOutput, error) {
 		var lifetime time.Duration
@@ -95,7 +98,7 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, fmt.Errorf("create token: %w", err)
 		}
-		out := &CreateTokenOutput{}
+		out := &CreateTokenOutput{CacheControl: "no-store"}
 		out.Body.TokenView, out.Body.Token = viewOf(t, p.TokenID), token
 		return out, nil
 	})

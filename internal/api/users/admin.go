@@ -43,7 +43,7 @@ type ListUsersOutput struct {
 type CreateUserInput struct {
 	Body struct {
 		Username    string `json:"username" pattern:"^[a-z0-9]([a-z0-9._-]{0,62}[a-z0-9])?$" doc:"Lower-case letters, digits, '.', '_' and '-'; not 'me'"`
-		Password    string `json:"password" minLength:"8" maxLength:"1024"`
+		Password    string `json:"password" minLength:"8" maxLength:"1024" writeOnly:"true"`
 		DisplayName string `json:"displayName,omitempty" maxLength:"128"`
 		Email       string `json:"email,omitempty" format:"email" maxLength:"254"`
 		Role        string `json:"role" enum:"admin,user"`
@@ -63,7 +63,7 @@ type UpdateUserInput struct {
 		Email       *string `json:"email,omitempty" maxLength:"254"`
 		Role        *string `json:"role,omitempty" enum:"admin,user"`
 		Disabled    *bool   `json:"disabled,omitempty" doc:"A disabled user cannot sign in and all its tokens stop working"`
-		Password    *string `json:"password,omitempty" minLength:"8" maxLength:"1024" doc:"Set a new password"`
+		Password    *string `json:"password,omitempty" minLength:"8" maxLength:"1024" writeOnly:"true" doc:"Set a new password"`
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -226,6 +227,12 @@ func clientFor(d Deps, cluster string) (client.Client, error) {
 // (and name, for a replace).
 func decode(raw []byte, namespace, name string) (*appsv1alpha1.Workload, error) {
 	var wl appsv1alpha1.Workload
+	// Decoding parses the pod template's quantities: bound them first.
+	if err := quantity.CheckJSON(raw, &wl, "body"); err != nil {
+		var qe *quantity.Error
+		errors.As(err, &qe)
+		return nil, huma.Error422UnprocessableEntity("invalid quantity", &huma.ErrorDetail{Location: qe.Field, Message: qe.Message()})
+	}
 	if err := json.Unmarshal(raw, &wl); err != nil {
 		return nil, huma.Error400BadRequest("the body is not a Workload", &huma.ErrorDetail{Location: "body", Message: err.Error()})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,16 @@ func TestWorkloadResources(t *testing.T) {
 	code, _ = raw(t, h, http.MethodPost, base, `{"metadata":{"name":"x","namespace":"other"},"spec":{}}`)
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("namespace mismatch: %d", code)
+	}
+	// Quantities that would hold Kubernetes' parser are refused before the
+	// body is decoded, naming the field, quoted or bare.
+	for _, q := range []string{`"2E20000000000"`, `"1e-80000000"`, `"e088888880"`, `1e2147483647`} {
+		body := `{"metadata":{"name":"q"},"spec":{"type":"Deployment","template":{"spec":{"containers":[` +
+			`{"name":"c","image":"busybox","resources":{"limits":{"cpu":` + q + `}}}]}}}}`
+		code, out := raw(t, h, http.MethodPost, base, body)
+		if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(out), "body.spec.template.spec.containers[0].resources.limits.cpu") {
+			t.Errorf("quantity %s: %d %v, want 422 naming the limit", q, code, out)
+		}
 	}
 	code, _ = raw(t, h, http.MethodPost, base, `not json`)
 	if code != http.StatusBadRequest {

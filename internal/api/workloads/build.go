@@ -7,10 +7,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 )
 
 // SelectorLabel selects the pods of a workload created by Wheelhouse.
@@ -224,14 +225,18 @@ func container(c corev1.Container, cs WorkloadContainer) corev1.Container {
 	return c
 }
 
-// quantities converts validated quantities.
+// quantities converts the quantities validate accepted; they are read
+// through quantity.Parse all the same, so no path reaches Kubernetes'
+// parser unbounded.
 func quantities(m map[string]string) corev1.ResourceList {
 	if len(m) == 0 {
 		return nil
 	}
 	l := corev1.ResourceList{}
 	for k, v := range m {
-		l[corev1.ResourceName(k)] = resource.MustParse(v)
+		if q, err := quantity.Parse(k, v); err == nil {
+			l[corev1.ResourceName(k)] = q
+		}
 	}
 	return l
 }

@@ -1,14 +1,16 @@
 package workloads
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
-	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 )
 
 // problems collects what is wrong with a request, each at its location.
@@ -177,8 +179,9 @@ func validateQuantities(p *problems, loc string, m map[string]string) {
 			p.add(loc, "resource names must not be empty")
 			continue
 		}
-		if _, err := resource.ParseQuantity(v); err != nil {
-			p.add(loc+"."+k, "%q is not a quantity (e.g. 100m, 128Mi)", v)
+		var qe *quantity.Error
+		if _, err := quantity.Parse(loc+"."+k, v); errors.As(err, &qe) {
+			p.add(qe.Field, "%s", qe.Message())
 		}
 	}
 }

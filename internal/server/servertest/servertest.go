@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
@@ -44,6 +45,8 @@ type Options struct {
 	// UsageInterval is how often connected clusters' usage is fetched from
 	// their metrics-server; default multicluster's (30 s).
 	UsageInterval time.Duration
+	// Apply bounds apply requests; default apply's.
+	Apply apply.Limits
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -125,7 +128,12 @@ func New(t *testing.T, opts Options) *Harness {
 	}
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond, UsageInterval: opts.UsageInterval})
 	t.Cleanup(manager.Close)
-	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
+	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
+	// over plain HTTP. Its listener is known now, before it serves.
+	ts := httptest.NewUnstartedServer(nil)
+	t.Cleanup(ts.Close)
+	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger,
+		Self: &provider.Self{Listen: ts.Listener.Addr().String(), Names: []string{"localhost"}}})
 	workloads, err := host.NewWorkloads(st, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -140,14 +148,10 @@ func New(t *testing.T, opts Options) *Harness {
 		}
 	}()
 	t.Cleanup(func() { stop(); <-done })
-	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
-	// over plain HTTP.
-	ts := httptest.NewUnstartedServer(nil)
 	ts.StartTLS()
-	t.Cleanup(ts.Close)
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring})
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply})
 	if err != nil {
 		t.Fatal(err)
 	}
