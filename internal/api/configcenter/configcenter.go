@@ -50,12 +50,6 @@ type ObjectParams struct {
 	Name string `path:"name" maxLength:"253" doc:"ConfigMap or Secret name"`
 }
 
-// ListConfigInput lists ConfigMaps or Secrets of a namespace.
-type ListConfigInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
 // RevealParams ask for Secret values.
 type RevealParams struct {
 	Reveal bool `query:"reveal" doc:"Include Secret values; needs update on secrets here, and is audited (reveal-secret)"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -44,11 +45,6 @@ type UpdateConfigMapInput struct {
 	Body ConfigMapUpdateBody
 }
 
-// ConfigMapListOutput is one page of ConfigMaps.
-type ConfigMapListOutput struct {
-	Body operation.ClusterList[ConfigMapView]
-}
-
 // ConfigMapOutput carries one ConfigMap.
 type ConfigMapOutput struct {
 	Body ConfigMapDetail
@@ -58,21 +54,10 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 	kind := store.ConfigKindConfigMap
 	p := func(verb string) auth.Permission { return perm(kind, verb) }
 
-	list := operation.New(http.MethodGet, base(kind), "list-configmaps", "List a namespace's ConfigMaps (from the cache)", tags, p(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListConfigInput) (*ConfigMapListOutput, error) {
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List(kind, in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ConfigMapListOutput{Body: operation.Views(page, func(cm *corev1.ConfigMap) ConfigMapView {
-			return configMapView(in.Cluster, cm)
-		})}, nil
-	})
+	operation.CachedList[*corev1.ConfigMap, ConfigMapView]{Kind: kind, ID: "list-configmaps", Summary: "List a namespace's ConfigMaps (from the cache)",
+		Tags: tags, Permission: p(auth.VerbList), Views: func(c *multicluster.Cluster) func(*corev1.ConfigMap) ConfigMapView {
+			return func(cm *corev1.ConfigMap) ConfigMapView { return configMapView(c.Name(), cm) }
+		}}.RegisterNamespaced(api, &h.Kit)
 
 	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

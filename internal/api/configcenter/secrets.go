@@ -10,6 +10,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -50,11 +51,6 @@ type GetSecretInput struct {
 	RevealParams
 }
 
-// SecretListOutput is one page of Secrets.
-type SecretListOutput struct {
-	Body operation.ClusterList[SecretView]
-}
-
 // SecretOutput carries one Secret.
 type SecretOutput struct {
 	Body SecretDetail
@@ -64,21 +60,12 @@ func (h *handlers) registerSecrets(api huma.API) {
 	kind := store.ConfigKindSecret
 	p := func(verb string) auth.Permission { return perm(kind, verb) }
 
-	list := operation.New(http.MethodGet, base(kind), "list-secrets", "List a namespace's Secrets (metadata only, from the cache)", tags, p(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListConfigInput) (*SecretListOutput, error) {
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List(kind, in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &SecretListOutput{Body: operation.Views(page, func(m *metav1.PartialObjectMetadata) SecretView {
-			return SecretView{ConfigObjectMeta: objectMeta(in.Cluster, m)}
-		})}, nil
-	})
+	operation.CachedList[*metav1.PartialObjectMetadata, SecretView]{Kind: kind, ID: "list-secrets", Summary: "List a namespace's Secrets (metadata only, from the cache)",
+		Tags: tags, Permission: p(auth.VerbList), Views: func(c *multicluster.Cluster) func(*metav1.PartialObjectMetadata) SecretView {
+			return func(m *metav1.PartialObjectMetadata) SecretView {
+				return SecretView{ConfigObjectMeta: objectMeta(c.Name(), m)}
+			}
+		}}.RegisterNamespaced(api, &h.Kit)
 
 	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-secret",
 		"Get a Secret's type, keys and sizes; its values with reveal=true (audited)", tags, p(auth.VerbGet))

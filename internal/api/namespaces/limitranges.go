@@ -40,17 +40,6 @@ type NamespaceLimitRangeItem struct {
 	MaxLimitRequestRatio map[string]string `json:"maxLimitRequestRatio,omitempty" doc:"Largest limit / request ratio allowed"`
 }
 
-// ListLimitRangesInput selects and pages the LimitRanges of a namespace.
-type ListLimitRangesInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
-// ListLimitRangesOutput is one page of LimitRanges.
-type ListLimitRangesOutput struct {
-	Body operation.ClusterList[NamespaceLimitRange]
-}
-
 // LimitRangeInput names a LimitRange.
 type LimitRangeInput struct {
 	operation.NamespaceParam
@@ -87,19 +76,9 @@ func registerLimitRanges(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceLimitRanges} }
 	path := basePath + "/{namespace}/limitranges"
 
-	list := operation.New(http.MethodGet, path, "list-limitranges", "List the LimitRanges of a namespace", limitTags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListLimitRangesInput) (*ListLimitRangesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("limitranges", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListLimitRangesOutput{Body: operation.Views(page, limitRangeView)}, nil
-	})
+	operation.CachedList[*corev1.LimitRange, NamespaceLimitRange]{Kind: "limitranges", ID: "list-limitranges",
+		Summary: "List the LimitRanges of a namespace", Tags: limitTags, Permission: perm(auth.VerbList),
+		Views: operation.Static(limitRangeView)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

@@ -45,17 +45,6 @@ type Deps struct {
 	operation.Kit
 }
 
-// ListNamespacesInput selects and pages the namespaces of a cluster.
-type ListNamespacesInput struct {
-	operation.ClusterParam
-	operation.ClusterListParams
-}
-
-// ListNamespacesOutput is one page of namespaces.
-type ListNamespacesOutput struct {
-	Body operation.ClusterList[NamespaceView]
-}
-
 // NamespaceOutput is one namespace.
 type NamespaceOutput struct {
 	Body NamespaceView
@@ -109,19 +98,8 @@ type DeleteNamespaceOutput struct {
 func Register(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceNamespaces} }
 
-	list := operation.New(http.MethodGet, basePath, "list-namespaces", "List the namespaces of a cluster", tags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListNamespacesInput) (*ListNamespacesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("namespaces", in.Query(""))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListNamespacesOutput{Body: operation.Views(page, namespaceView)}, nil
-	})
+	operation.CachedList[*corev1.Namespace, NamespaceView]{Kind: "namespaces", ID: "list-namespaces", Summary: "List the namespaces of a cluster",
+		Tags: tags, Permission: perm(auth.VerbList), Views: operation.Static(namespaceView)}.RegisterClusterWide(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",
 		"Get a namespace with counts of what it contains and its quotas' usage", tags, perm(auth.VerbGet))

@@ -16,17 +16,6 @@ import (
 
 var quotaTags = []string{"Resource quotas"}
 
-// ListResourceQuotasInput selects and pages the quotas of a namespace.
-type ListResourceQuotasInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
-// ListResourceQuotasOutput is one page of quotas.
-type ListResourceQuotasOutput struct {
-	Body operation.ClusterList[NamespaceResourceQuota]
-}
-
 // ResourceQuotaInput names a quota.
 type ResourceQuotaInput struct {
 	operation.NamespaceParam
@@ -66,19 +55,9 @@ func registerQuotas(api huma.API, d Deps) {
 	}
 	path := basePath + "/{namespace}/resourcequotas"
 
-	list := operation.New(http.MethodGet, path, "list-resourcequotas", "List the ResourceQuotas of a namespace, with usage", quotaTags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListResourceQuotasInput) (*ListResourceQuotasOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("resourcequotas", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListResourceQuotasOutput{Body: operation.Views(page, quotaView)}, nil
-	})
+	operation.CachedList[*corev1.ResourceQuota, NamespaceResourceQuota]{Kind: "resourcequotas", ID: "list-resourcequotas",
+		Summary: "List the ResourceQuotas of a namespace, with usage", Tags: quotaTags, Permission: perm(auth.VerbList),
+		Views: operation.Static(quotaView)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-resourcequota", "Get a ResourceQuota with its usage", quotaTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

@@ -55,11 +55,6 @@ type IngressView struct {
 	CreatedAt       time.Time         `json:"createdAt"`
 }
 
-// ListIngressesOutput is one page of Ingresses.
-type ListIngressesOutput struct {
-	Body operation.ClusterList[IngressView]
-}
-
 // IngressOutput is one Ingress.
 type IngressOutput struct {
 	Body IngressView
@@ -88,19 +83,8 @@ func registerIngresses(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceIngresses} }
 	path := basePath + "/ingresses"
 
-	list := operation.New(http.MethodGet, path, "list-ingresses", "List the Ingresses of a namespace", ingressTags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *NetworkListInput) (*ListIngressesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("ingresses", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListIngressesOutput{Body: operation.Views(page, ingressView)}, nil
-	})
+	operation.CachedList[*networkingv1.Ingress, IngressView]{Kind: "ingresses", ID: "list-ingresses", Summary: "List the Ingresses of a namespace",
+		Tags: ingressTags, Permission: perm(auth.VerbList), Views: operation.Static(ingressView)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

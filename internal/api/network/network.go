@@ -42,12 +42,6 @@ type NetworkObjectInput struct {
 	Name string `path:"name" maxLength:"253" doc:"Object name"`
 }
 
-// NetworkListInput selects and pages the objects of a namespace.
-type NetworkListInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
 // portRef parses a port given as a number (1-65535) or an IANA port
 // name, as targetPort and backend ports are.
 func portRef(loc, v string) (intstr.IntOrString, []error) {

@@ -87,11 +87,6 @@ type ServiceDetail struct {
 	EndpointSlices []ServiceEndpointSlice `json:"endpointSlices" nullable:"false" doc:"EndpointSlices of the Service, read live"`
 }
 
-// ListServicesOutput is one page of Services.
-type ListServicesOutput struct {
-	Body operation.ClusterList[ServiceView]
-}
-
 // ServiceOutput is one Service.
 type ServiceOutput struct {
 	Body ServiceView
@@ -125,19 +120,8 @@ func registerServices(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceServices} }
 	path := basePath + "/services"
 
-	list := operation.New(http.MethodGet, path, "list-services", "List the Services of a namespace", serviceTags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *NetworkListInput) (*ListServicesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("services", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListServicesOutput{Body: operation.Views(page, serviceView)}, nil
-	})
+	operation.CachedList[*corev1.Service, ServiceView]{Kind: "services", ID: "list-services", Summary: "List the Services of a namespace",
+		Tags: serviceTags, Permission: perm(auth.VerbList), Views: operation.Static(serviceView)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-service",
 		"Get a Service with the pods its selector picks and its EndpointSlices", serviceTags, perm(auth.VerbGet))

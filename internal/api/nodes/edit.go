@@ -87,11 +87,11 @@ func patchNode(ctx context.Context, d Deps, clusterName, node string, patch []by
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
-	byNode, err := usageByNode(c, map[string]bool{node: true})
+	_, u, err := podsOnNode(c, node)
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
-	return &NodeOutput{Body: viewOf(n, byNode[node], c.Usage())}, nil
+	return &NodeOutput{Body: viewOf(n, u, c.Usage())}, nil
 }
 
 // validateEdit checks keys and values as the API server would, so that the

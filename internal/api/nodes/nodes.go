@@ -15,6 +15,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // ResourceNodes is the permission resource of every node operation.
@@ -29,17 +30,6 @@ type Deps struct {
 	operation.Kit
 	// Drains runs and remembers drains; nil makes a new one.
 	Drains *drain.Tracker
-}
-
-// ListNodesInput selects and pages the nodes of a cluster.
-type ListNodesInput struct {
-	operation.ClusterParam
-	operation.ClusterListParams
-}
-
-// ListNodesOutput is one page of nodes.
-type ListNodesOutput struct {
-	Body operation.ClusterList[NodeView]
 }
 
 // NodeInput names a node of a cluster.
@@ -65,13 +55,10 @@ func Register(api huma.API, d Deps) {
 	}
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceNodes} }
 
-	list := operation.New(http.MethodGet, basePath, "list-nodes", "List the nodes of a cluster", tags, perm(auth.VerbList))
-	list.Description = "Read from the cluster's cache. Each node carries what its non-terminated pods request and, " +
-		"where the cluster's metrics-server answers, what it uses."
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListNodesInput) (*ListNodesOutput, error) {
-		return listNodes(d, in)
-	})
+	operation.CachedList[*corev1.Node, NodeView]{Kind: "nodes", ID: "list-nodes", Summary: "List the nodes of a cluster", Tags: tags,
+		Description: "Read from the cluster's cache. Each node carries what its non-terminated pods request and, " +
+			"where the cluster's metrics-server answers, what it uses.",
+		Permission: perm(auth.VerbList), Views: nodeViews}.RegisterClusterWide(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, basePath+"/{node}", "get-node", "Get a node with the pods bound to it", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
@@ -95,32 +82,11 @@ func Register(api huma.API, d Deps) {
 	registerDrain(api, d, perm)
 }
 
-func listNodes(d Deps, in *ListNodesInput) (*ListNodesOutput, error) {
-	c, err := d.Cluster(in.Cluster)
-	if err != nil {
-		return nil, err
-	}
-	page, err := c.List("nodes", in.Query(""))
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	out := &ListNodesOutput{}
-	out.Body.Items, out.Body.Continue, out.Body.Total = make([]NodeView, 0, len(page.Items)), page.Continue, page.Total
-	if len(page.Items) == 0 {
-		return out, nil
-	}
-	want := make(map[string]bool, len(page.Items))
-	for _, o := range page.Items {
-		want[o.(*corev1.Node).Name] = true
-	}
-	byNode, err := usageByNode(c, want)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
+// nodeViews shows nodes with what the pods on each request (one pass over
+// the cached pods for a page or a change) and what metrics-server says
+// each uses.
+func nodeViews(c *multicluster.Cluster) func(*corev1.Node) NodeView {
+	byNode, _ := usageByNode(c) // a cluster that went down meanwhile shows no requests
 	metrics := c.Usage()
-	for _, o := range page.Items {
-		n := o.(*corev1.Node)
-		out.Body.Items = append(out.Body.Items, viewOf(n, byNode[n.Name], metrics))
-	}
-	return out, nil
+	return func(n *corev1.Node) NodeView { return viewOf(n, byNode[n.Name], metrics) }
 }

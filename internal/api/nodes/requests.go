@@ -14,19 +14,14 @@ type usage struct {
 	pods        int
 }
 
-// usageByNode adds up, in one pass over the cached pods, the requests of
-// the non-terminated pods bound to each node in want (every node when want
-// is nil).
-func usageByNode(c *multicluster.Cluster, want map[string]bool) (map[string]*usage, error) {
-	page, err := c.List("pods", multicluster.Query{})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*usage, len(want))
-	for _, o := range page.Items {
+// usageByNode adds up, in one pass over the cached pods (unsorted), the
+// requests of the non-terminated pods bound to each node.
+func usageByNode(c *multicluster.Cluster) (map[string]*usage, error) {
+	out := map[string]*usage{}
+	err := c.Each("pods", func(o runtime.Object) {
 		p, ok := o.(*corev1.Pod)
-		if !ok || p.Spec.NodeName == "" || terminated(p) || (want != nil && !want[p.Spec.NodeName]) {
-			continue
+		if !ok || p.Spec.NodeName == "" || terminated(p) {
+			return
 		}
 		u := out[p.Spec.NodeName]
 		if u == nil {
@@ -34,8 +29,8 @@ func usageByNode(c *multicluster.Cluster, want map[string]bool) (map[string]*usa
 			out[p.Spec.NodeName] = u
 		}
 		u.add(p)
-	}
-	return out, nil
+	})
+	return out, err
 }
 
 // podsOnNode returns the cached pods bound to node, in namespace/name

@@ -229,3 +229,9 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 		}
 	}}, nil
 }
+
+// Static is the Views of a kind whose objects show the same way in every
+// cluster.
+func Static[O runtime.Object, V any](view func(O) V) func(*multicluster.Cluster) func(O) V {
+	return func(*multicluster.Cluster) func(O) V { return view }
+}

@@ -25,17 +25,6 @@ const heartbeat = 15 * time.Second
 
 var eventTags = []string{"Events"}
 
-// ListEventsInput selects and pages the events of a namespace.
-type ListEventsInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
-// ListEventsOutput is one page of events.
-type ListEventsOutput struct {
-	Body operation.ClusterList[PodEventView]
-}
-
 // EventStreamInput selects the events of a cluster a stream sends.
 type EventStreamInput struct {
 	operation.ClusterParam
@@ -66,20 +55,8 @@ type PodEventChange struct {
 }
 
 func registerEvents(api huma.API, d Deps) {
-	list := operation.New(http.MethodGet, basePath+"/events", "list-events", "List the events of a namespace", eventTags,
-		auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListEventsInput) (*ListEventsOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("events", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListEventsOutput{Body: operation.Views(page, eventView)}, nil
-	})
+	operation.CachedList[*corev1.Event, PodEventView]{Kind: "events", ID: "list-events", Summary: "List the events of a namespace", Tags: eventTags,
+		Permission: auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents}, Views: operation.Static(eventView)}.RegisterNamespaced(api, &d.Kit)
 
 	const streamDescription = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +
 		"whose id is its resource version and whose data is a JSON PodEventChange. The request must accept " +

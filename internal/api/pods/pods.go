@@ -42,17 +42,6 @@ type Deps struct {
 	Exec ExecLimits
 }
 
-// ListPodsInput selects and pages the pods of a namespace.
-type ListPodsInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
-// ListPodsOutput is one page of pods.
-type ListPodsOutput struct {
-	Body operation.ClusterList[PodView]
-}
-
 // PodInput names a pod.
 type PodInput struct {
 	operation.NamespaceParam
@@ -75,19 +64,14 @@ func Register(api huma.API, d Deps) {
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourcePods} }
 	path := basePath + "/pods"
 
-	list := operation.New(http.MethodGet, path, "list-pods", "List the pods of a namespace", tags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListPodsInput) (*ListPodsOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("pods", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return podPage(page), nil
-	})
+	pods := operation.CachedList[*corev1.Pod, PodView]{Kind: "pods", Tags: tags, Permission: perm(auth.VerbList), Views: operation.Static(podView)}
+	pods.ID, pods.Summary = "list-pods", "List the pods of a namespace"
+	pods.RegisterNamespaced(api, &d.Kit)
+	pods.ID, pods.Summary = "list-cluster-pods", "List the pods of every namespace of a cluster"
+	pods.Description = "Reads the cluster's cache. Equality label requirements (app=web, app in (a,b)), " +
+		"fieldSelector=spec.nodeName=... and metadata.namespace=... are answered from indexes; " +
+		"other selectors scan the cached pods. Sorted by namespace and name unless sort says otherwise."
+	pods.RegisterClusterWide(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
@@ -133,7 +117,6 @@ func Register(api huma.API, d Deps) {
 	registerLogs(api, d)
 	registerExec(api, d)
 	registerEvents(api, d)
-	registerClusterList(api, d)
 }
 
 // cachedPod is the pod from c's cache; errors are ready for the client.

@@ -46,21 +46,10 @@ type PersistentVolumeClaimDetail struct {
 	Pods []PersistentVolumeClaimPod `json:"pods" nullable:"false" doc:"Pods of the namespace whose volumes name this claim"`
 }
 
-// ListPersistentVolumeClaimsInput selects and pages the claims of a namespace.
-type ListPersistentVolumeClaimsInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
 // PersistentVolumeClaimInput names a claim.
 type PersistentVolumeClaimInput struct {
 	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"PersistentVolumeClaim name"`
-}
-
-// ListPersistentVolumeClaimsOutput is one page of claims.
-type ListPersistentVolumeClaimsOutput struct {
-	Body operation.ClusterList[PersistentVolumeClaimView]
 }
 
 // PersistentVolumeClaimOutput is one claim.
@@ -100,19 +89,9 @@ func registerClaims(api huma.API, d Deps) {
 	}
 	path := basePath + "/namespaces/{namespace}/persistentvolumeclaims"
 
-	list := operation.New(http.MethodGet, path, "list-persistentvolumeclaims", "List the PersistentVolumeClaims of a namespace", tags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListPersistentVolumeClaimsInput) (*ListPersistentVolumeClaimsOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("persistentvolumeclaims", in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListPersistentVolumeClaimsOutput{Body: operation.Views(page, claimView)}, nil
-	})
+	operation.CachedList[*corev1.PersistentVolumeClaim, PersistentVolumeClaimView]{Kind: "persistentvolumeclaims", ID: "list-persistentvolumeclaims",
+		Summary: "List the PersistentVolumeClaims of a namespace", Tags: tags, Permission: perm(auth.VerbList),
+		Views: operation.Static(claimView)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolumeclaim",
 		"Get a PersistentVolumeClaim with the pods that use it", tags, perm(auth.VerbGet))

@@ -31,11 +31,6 @@ type StorageClassView struct {
 	CreatedAt            time.Time         `json:"createdAt"`
 }
 
-// ListStorageClassesOutput is one page of StorageClasses.
-type ListStorageClassesOutput struct {
-	Body operation.ClusterList[StorageClassView]
-}
-
 // StorageClassOutput is one StorageClass.
 type StorageClassOutput struct {
 	Body StorageClassView
@@ -62,19 +57,9 @@ func registerClasses(api huma.API, d Deps) {
 	}
 	path := basePath + "/storageclasses"
 
-	list := operation.New(http.MethodGet, path, "list-storageclasses", "List the StorageClasses of a cluster", tags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListStorageClassesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("storageclasses", in.Query(""))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListStorageClassesOutput{Body: operation.Views(page, classView)}, nil
-	})
+	operation.CachedList[*storagev1.StorageClass, StorageClassView]{Kind: "storageclasses", ID: "list-storageclasses",
+		Summary: "List the StorageClasses of a cluster", Tags: tags, Permission: perm(auth.VerbList),
+		Views: operation.Static(classView)}.RegisterClusterWide(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

@@ -51,12 +51,6 @@ type StorageNameInput struct {
 	Name string `path:"name" maxLength:"253" doc:"Object name"`
 }
 
-// StorageListInput selects and pages cluster-scoped storage objects.
-type StorageListInput struct {
-	operation.ClusterParam
-	operation.ClusterListParams
-}
-
 // accessModeNames are the access modes a volume or claim may have.
 var accessModeNames = []corev1.PersistentVolumeAccessMode{
 	corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod,

@@ -28,11 +28,6 @@ type PersistentVolumeView struct {
 	CreatedAt        time.Time         `json:"createdAt"`
 }
 
-// ListPersistentVolumesOutput is one page of PersistentVolumes.
-type ListPersistentVolumesOutput struct {
-	Body operation.ClusterList[PersistentVolumeView]
-}
-
 // PersistentVolumeOutput is one PersistentVolume.
 type PersistentVolumeOutput struct {
 	Body PersistentVolumeView
@@ -70,19 +65,9 @@ func registerVolumes(api huma.API, d Deps) {
 	}
 	path := basePath + "/persistentvolumes"
 
-	list := operation.New(http.MethodGet, path, "list-persistentvolumes", "List the PersistentVolumes of a cluster", tags, perm(auth.VerbList))
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListPersistentVolumesOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List("persistentvolumes", in.Query(""))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ListPersistentVolumesOutput{Body: operation.Views(page, volumeView)}, nil
-	})
+	operation.CachedList[*corev1.PersistentVolume, PersistentVolumeView]{Kind: "persistentvolumes", ID: "list-persistentvolumes",
+		Summary: "List the PersistentVolumes of a cluster", Tags: tags, Permission: perm(auth.VerbList),
+		Views: operation.Static(volumeView)}.RegisterClusterWide(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)

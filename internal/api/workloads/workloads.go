@@ -17,6 +17,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -76,17 +77,6 @@ type WorkloadParams struct {
 	Name string `path:"name" maxLength:"253" doc:"Workload name"`
 }
 
-// ListWorkloadsInput selects and pages the workloads of one kind.
-type ListWorkloadsInput struct {
-	operation.NamespaceParam
-	operation.ClusterListParams
-}
-
-// ListWorkloadsOutput is one page of workloads.
-type ListWorkloadsOutput struct {
-	Body operation.ClusterList[WorkloadView]
-}
-
 // WorkloadOutput is one workload.
 type WorkloadOutput struct {
 	Body WorkloadView
@@ -109,25 +99,9 @@ func Register(api huma.API, d Deps) {
 }
 
 func registerRead(api huma.API, d Deps, k kindInfo, perm func(string) auth.Permission) {
-	list := operation.New(http.MethodGet, basePath(k), "list-"+k.resource, "List the "+k.kind+"s of a namespace", tags, perm(auth.VerbList))
-	list.Description = "Read from the cluster's cache, each with a status summary."
-	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, list, func(ctx context.Context, in *ListWorkloadsInput) (*ListWorkloadsOutput, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		page, err := c.List(k.resource, in.Query(in.Namespace))
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		out := &ListWorkloadsOutput{}
-		out.Body.Items, out.Body.Continue, out.Body.Total = make([]WorkloadView, 0, len(page.Items)), page.Continue, page.Total
-		for _, o := range page.Items {
-			out.Body.Items = append(out.Body.Items, viewOf(o))
-		}
-		return out, nil
-	})
+	operation.CachedList[runtime.Object, WorkloadView]{Kind: k.resource, ID: "list-" + k.resource, Summary: "List the " + k.kind + "s of a namespace",
+		Description: "Read from the cluster's cache, each with a status summary.", Tags: tags, Permission: perm(auth.VerbList),
+		Views: operation.Static(viewOf)}.RegisterNamespaced(api, &d.Kit)
 
 	get := operation.New(http.MethodGet, basePath(k)+"/{name}", "get-"+k.singular,
 		"Get a "+k.kind+" with its spec, pods, revisions and events", tags, perm(auth.VerbGet))
