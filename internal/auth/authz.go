@@ -224,3 +224,22 @@ func (a *Authorizer) AuthorizeKube(ctx context.Context, p *Principal, kr KubeReq
 	}
 	return nil
 }
+
+// RulesIn returns what p may do in scope: whether it is a global admin
+// (everything, everywhere) and the rules of its global role and of its
+// bindings there. A console offers only what these allow; each request is
+// still authorized on its own.
+func (a *Authorizer) RulesIn(ctx context.Context, p *Principal, scope Scope) (admin bool, rules []Rule, err error) {
+	if p.IsAdmin() {
+		return true, slices.Clone(GlobalRoles[p.Role]), nil
+	}
+	rules = slices.Clone(GlobalRoles[p.Role])
+	if a.Bindings != nil && scope.Cluster != "" {
+		bound, err := a.Bindings.RulesFor(ctx, p.UserID, scope)
+		if err != nil {
+			return false, nil, fmt.Errorf("read role bindings of %q: %w", p.Username, err)
+		}
+		rules = append(rules, bound...)
+	}
+	return false, rules, nil
+}

@@ -115,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 		Streams: &operation.StreamLimiter{}, Shutdown: s.shutdown}
 	registerSystem(s.api, s)
 	session.Register(s.api, session.Deps{Auth: cfg.Auth})
-	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
+	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth, Authorizer: cfg.Authorizer})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
 	nodes.Register(s.api, nodes.Deps{Kit: kit})

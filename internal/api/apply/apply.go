@@ -29,6 +29,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -176,9 +177,11 @@ func setUp(op *huma.Operation) {
 // planned is a document ready to apply.
 type planned struct {
 	document
-	client dynamic.ResourceInterface
-	live   *unstructured.Unstructured
-	result ApplyDocumentResult
+	// resource is what the document's kind is served as.
+	resource schema.GroupVersionResource
+	client   dynamic.ResourceInterface
+	live     *unstructured.Unstructured
+	result   ApplyDocumentResult
 }
 
 func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyParams, body []byte) (*ApplyOutput, error) {
@@ -198,6 +201,9 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	plan := make([]*planned, 0, len(docs))
 	for i, doc := range docs {
 		pl, err := prepare(ctx, c, doc, namespace, docs[:i])
+		if err == nil {
+			err = d.authorize(ctx, clusterName, pl)
+		}
 		if err != nil {
 			return nil, stopped(ctx, d, err, nil)
 		}
@@ -309,7 +315,7 @@ func prepare(ctx context.Context, c *multicluster.Cluster, doc document, namespa
 		return nil, operation.ClusterError(fmt.Errorf("discover %s: %w", gvk, err))
 	}
 	ri := c.Dynamic.Resource(mapping.Resource)
-	pl := &planned{document: doc}
+	pl := &planned{document: doc, resource: mapping.Resource}
 	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
 		ns := doc.obj.GetNamespace()
 		switch {

@@ -329,6 +329,21 @@ func (e *env) testProjectMember(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	e.raw(t, http.StatusForbidden, applyURL, member, "application/yaml", cm)
+
+	// Each document is judged by what it is: a member may not apply RBAC
+	// or the project's quota in its namespace, and then nothing applies.
+	for _, doc := range []string{
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: mine\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: admin\nsubjects:\n- kind: ServiceAccount\n  name: default\n",
+		"apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: wheelhouse-project-quota\nspec:\n  hard:\n    pods: \"1000\"\n",
+	} {
+		code, out := e.raw(t, http.StatusForbidden, nsApplyURL, member, "application/yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-applied\n---\n"+doc)
+		if code != http.StatusForbidden || !strings.Contains(string(out), `"location":"body[1].kind"`) {
+			t.Errorf("member applies %q: %d %s", doc, code, out)
+		}
+	}
+	if _, err := e.c.Kube.CoreV1().ConfigMaps(ns).Get(t.Context(), "not-applied", metav1.GetOptions{}); err == nil {
+		t.Error("a refused apply applied its first document")
+	}
 }
 
 // testFieldConflict: a field another manager owns is a 409 naming it,

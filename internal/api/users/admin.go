@@ -18,6 +18,8 @@ import (
 type Deps struct {
 	Store *store.Store
 	Auth  *auth.Service
+	// Authorizer says what a user may do where (see registerPermissions).
+	Authorizer *auth.Authorizer
 }
 
 var tags = []string{"Users"}
@@ -70,6 +72,7 @@ type UpdateUserInput struct {
 // Register adds the user endpoints to api.
 func Register(api huma.API, d Deps) {
 	registerSelf(api, d)
+	registerPermissions(api, d)
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: auth.ResourceUsers} }
 
 	huma.Register(api, operation.New(http.MethodGet, "/api/v1/users", "list-users", "List users", tags, perm(auth.VerbList)),
