@@ -1,3 +1,5 @@
+//go:build !unit
+
 package apply_test
 
 import (

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package configcenter_test
 
 import (

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package namespaces_test
 
 import (

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package projects_test
 
 import (
