@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/onsi/gomega"
+
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -153,26 +155,33 @@ func startServer(t *testing.T, data string, env ...string) *process {
 	}
 	s := &process{cmd: cmd, url: "https://" + addr, stdout: &stdout}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	NewWithT(t).Eventually(func() (int, error) {
 		if s.client == nil {
-			s.client = trustingClient(filepath.Join(data, "tls", "ca.crt"))
-			if s.client == nil {
-				time.Sleep(20 * time.Millisecond)
-				continue
+			if s.client = trustingClient(filepath.Join(data, "tls", "ca.crt")); s.client == nil {
+				return 0, errors.New("no CA certificate yet")
 			}
 		}
-		resp, err := s.client.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
+		return readyz(s.client, s.url)
+	}).WithTimeout(startTimeout).WithPolling(startPolling).Should(Equal(http.StatusOK), func() string {
+		return "server did not become ready; stdout: " + stdout.String()
+	})
+	return s
+}
+
+// Bounds of the wait for a started server to answer.
+const (
+	startTimeout = 30 * time.Second
+	startPolling = 20 * time.Millisecond
+)
+
+// readyz returns the status of GET base/readyz.
+func readyz(client *http.Client, base string) (int, error) {
+	resp, err := client.Get(base + "/readyz")
+	if err != nil {
+		return 0, err
 	}
-	t.Fatalf("server did not become ready; stdout: %s", stdout.String())
-	return nil
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 // trustingClient trusts the CA the server generated, once it exists.
@@ -357,18 +366,8 @@ func TestInsecureHTTPAndOwnCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ok := false
-	for i := 0; i < 500 && !ok; i++ {
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			resp.Body.Close()
-			ok = resp.StatusCode == 200
-		} else {
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	if !ok {
-		t.Fatal("--insecure-http server did not answer plain HTTP")
-	}
+	NewWithT(t).Eventually(func() (int, error) { return readyz(http.DefaultClient, "http://"+addr) }).
+		WithTimeout(startTimeout).WithPolling(startPolling).Should(Equal(http.StatusOK), "--insecure-http server did not answer plain HTTP")
 
 	code, _, stderr := run(t, nil, "serve", "--tls-cert-file", "/nope.crt")
 	if code != 2 || !strings.Contains(stderr, "tls-cert-file and tls-key-file go together") {

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -95,21 +94,7 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/c1/projects/p1/namespaces", h.Admin, map[string]string{"namespace": "ns1"})
-		if code == http.StatusOK || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond) // the namespace reaches the cache
-	}
-	for {
-		p := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/projects/p1", h.Admin, nil)
-		if len(p["namespaces"].([]any)) == 1 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	h.AddToProject(t, "c1", "p1", "ns1")
 	h.CreateUser("someone", "user")
 
 	tokens := map[string]string{"admin": h.Admin}

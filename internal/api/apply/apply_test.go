@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/onsi/gomega"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -256,20 +256,18 @@ spec:
 		t.Fatalf("crd %+v", r)
 	}
 	widget := "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, body := e.raw(t, 0, nsApplyURL, e.h.Admin, "application/yaml", widget)
-		if code == http.StatusOK {
-			var r apply.ApplyResult
-			if err := json.Unmarshal(body, &r); err != nil || r.Documents[0].Namespace != ns || r.Documents[0].Action != apply.ActionCreated {
-				t.Errorf("widget %s %v", body, err)
-			}
-			break
+	// The API server serves the new kind a moment after the CRD is created.
+	var body []byte
+	servertest.Eventually(t, func() error {
+		var code int
+		if code, body = e.raw(t, 0, nsApplyURL, e.h.Admin, "application/yaml", widget); code != http.StatusOK {
+			return fmt.Errorf("widget not applied: %d %s", code, body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("widget not applied: %d %s", code, body)
-		}
-		time.Sleep(250 * time.Millisecond)
+		return nil
+	}).Should(gomega.Succeed())
+	var r apply.ApplyResult
+	if err := json.Unmarshal(body, &r); err != nil || r.Documents[0].Namespace != ns || r.Documents[0].Action != apply.ActionCreated {
+		t.Errorf("widget %s %v", body, err)
 	}
 	// A document that does not fit the CRD's schema is the document's fault.
 	p := e.problem(t, http.StatusUnprocessableEntity, applyURL, "application/yaml",
@@ -300,31 +298,11 @@ func (e *env) testNamespaced(t *testing.T) {
 func (e *env) testProjectMember(t *testing.T) {
 	h := e.h
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": "store"})
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects/store/namespaces", h.Admin, map[string]string{"namespace": ns})
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("add namespace to project: %d %v", code, body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	h.AddToProject(t, clusterName, "store", ns)
 	member := h.CreateUser("dev", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/"+clusterName+"/projects/store/members/dev", h.Admin, map[string]string{"role": "member"})
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-member\n"
-	for {
-		// The namespace's project label reaches the cache.
-		code, out := e.raw(t, 0, nsApplyURL, member, "application/yaml", cm)
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("member apply: %d %s", code, out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	e.raw(t, http.StatusOK, nsApplyURL, member, "application/yaml", cm)
 	e.raw(t, http.StatusForbidden, applyURL, member, "application/yaml", cm)
 }
 
@@ -379,7 +357,7 @@ func (e *env) testQuotaExceeded(t *testing.T) {
 			return fmt.Errorf("quota not counted yet: %v", err)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	docs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-secret\n  namespace: " + quotaNS + "\n---\n" +
 		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: over-quota\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
 	// Until the API server's quota admission sees the counted status it
@@ -390,7 +368,7 @@ func (e *env) testQuotaExceeded(t *testing.T) {
 			return fmt.Errorf("status %d: %s", code, out)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	p := e.problem(t, http.StatusForbidden, applyURL, "application/yaml", docs)
 	if detail, _ := p["detail"].(string); !strings.Contains(detail, "exceeded quota") || !strings.Contains(detail, "no-secrets") {
 		t.Errorf("quota problem %v", p)
@@ -445,7 +423,7 @@ func (e *env) testAdmissionRejected(t *testing.T) {
 			return fmt.Errorf("status %d: %s", code, out)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	_, out := e.raw(t, http.StatusUnprocessableEntity, applyURL, e.h.Admin, "application/yaml", doc)
 	if !strings.Contains(string(out), "config maps may not carry a key named forbidden") || !strings.Contains(string(out), "no-forbidden-key") {
 		t.Errorf("admission problem %s", out)

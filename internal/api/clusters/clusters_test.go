@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/gomega"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -52,10 +53,10 @@ func TestImportCluster(t *testing.T) {
 	}
 
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/prod", h.Admin, nil)
 		return got["phase"] == "Ready" && got["resources"] != nil
-	})
+	}).Should(gomega.BeTrue())
 	res := got["resources"].(map[string]any)
 	if res["nodes"].(float64) != 2 || res["readyNodes"].(float64) != 2 || got["kubernetesVersion"] == "" {
 		t.Errorf("cluster view: %v", got)
@@ -156,10 +157,10 @@ func TestImportByServerAndToken(t *testing.T) {
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{
 		"name": "by-token", "server": cluster.Server, "caData": string(cluster.CertificateAuthorityData), "token": token})
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/by-token", h.Admin, nil)
 		return got["phase"] == "Ready"
-	})
+	}).Should(gomega.BeTrue())
 	// The token never comes back: not in responses, the audit log or the logs.
 	audit := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit", h.Admin, nil)
 	list := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)
@@ -182,19 +183,19 @@ func TestSandboxProvider(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = sb.Down(t.Context(), "made") })
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		if got["phase"] == "Failed" {
 			t.Fatalf("provisioning failed: %v", got)
 		}
 		return got["phase"] == "Ready" && got["resources"] != nil && got["resources"].(map[string]any)["readyNodes"].(float64) == 2
-	})
+	}).Should(gomega.BeTrue())
 	if got["credentials"] != "set" {
 		t.Errorf("credentials missing: %v", got)
 	}
 	// Its history, as events: created, provisioned step by step, connected.
 	want := []string{"Created", "Provisioning", "Provisioned", "Ready"}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		var reasons []string
 		for _, e := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)["events"].([]any) {
 			if r := e.(map[string]any)["reason"].(string); !slices.Contains(reasons, r) {
@@ -202,7 +203,7 @@ func TestSandboxProvider(t *testing.T) {
 			}
 		}
 		return slices.Equal(reasons, want)
-	})
+	}).Should(gomega.BeTrue())
 	for _, c := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)["items"].([]any) {
 		if c.(map[string]any)["events"] != nil {
 			t.Errorf("events in the list: %v", c)
@@ -210,10 +211,10 @@ func TestSandboxProvider(t *testing.T) {
 	}
 
 	h.Expect(http.StatusAccepted, http.MethodDelete, "/api/v1/clusters/made?deprovision=true", h.Admin, nil)
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		code, _, _ := h.Do(http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		return code == http.StatusNotFound
-	})
+	}).Should(gomega.BeTrue())
 	if st, err := sb.Status(t.Context(), "made"); err != nil || st.Exists {
 		t.Errorf("sandbox still exists after deprovision: %+v %v", st, err)
 	}

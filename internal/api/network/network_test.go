@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -98,14 +99,14 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("endpoints of web: %v", d["endpointSlices"])
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, services+"?name=web", h.Admin, nil)
 			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"web", "web-headless"}) {
 				return fmt.Errorf("services: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 
 		rv := svc["resourceVersion"].(string)
 		updated := h.Expect(http.StatusOK, http.MethodPut, services+"/web", h.Admin, map[string]any{"resourceVersion": rv, "type": "NodePort",
@@ -165,7 +166,7 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("ingresses: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got := h.Expect(http.StatusOK, http.MethodGet, ingresses+"/web", h.Admin, nil)
 		if got["resourceVersion"] != ing["resourceVersion"] {
 			t.Errorf("get ingress: %v", got)
@@ -193,6 +194,6 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("deleted service: %d", code)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }

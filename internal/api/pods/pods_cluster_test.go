@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -32,7 +33,7 @@ func TestClusterPods(t *testing.T) {
 		}
 		node = nodes.Items[0].Name
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	// Nine pods over three namespaces, bound to the node or not; every pod
 	// of the default namespaces (none expected) is excluded by app=.
 	for _, n := range []string{"cp-a", "cp-b", "cp-c"} {
@@ -74,7 +75,7 @@ func TestClusterPods(t *testing.T) {
 			return fmt.Errorf("%d pods listed, want 9: %v", len(got), got)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 
 	tests := []struct {
 		query string

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -100,7 +101,7 @@ func (e *env) runningPods(t *testing.T, want int) []pods.PodView {
 		}
 		items = l.Items
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	return items
 }
 
@@ -170,7 +171,7 @@ func TestPods(t *testing.T) {
 				}
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		var l struct{ Items []pods.PodEventView }
 		if err := remarshal(h.Expect(http.StatusOK, http.MethodGet, base+"/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D"+pod.Name, h.Admin, nil), &l); err != nil {
 			t.Fatal(err)
@@ -285,7 +286,7 @@ func TestPods(t *testing.T) {
 				}
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }
 

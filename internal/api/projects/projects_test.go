@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -55,10 +56,10 @@ func TestProjects(t *testing.T) {
 	// Two namespaces fit the quota (2 × 2 CPU ≤ 4); a third does not.
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "a"})
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "b"})
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 2
-	})
+	}).Should(gomega.BeTrue())
 	body := h.Expect(http.StatusUnprocessableEntity, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "c"})
 	if !slices.Contains(servertest.ErrorLocations(body), "body.namespace") {
 		t.Errorf("quota error: %v", body)
@@ -108,10 +109,10 @@ func TestProjects(t *testing.T) {
 	if _, err := conn.Kube.CoreV1().ResourceQuotas("a").Get(ctx, projects.QuotaName, metav1.GetOptions{}); err == nil {
 		t.Error("the quota share outlived the membership")
 	}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 1
-	})
+	}).Should(gomega.BeTrue())
 
 	h.Expect(http.StatusConflict, http.MethodDelete, base+"/web", h.Admin, nil)
 	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/web?force=true", h.Admin, nil)

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -32,7 +32,7 @@ func TestSearch(t *testing.T) {
 		}
 	}
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "shop"})
-	h.Expect(http.StatusOK, http.MethodPost, "/api/v1/clusters/c1/projects/shop/namespaces", h.Admin, map[string]string{"namespace": "shop"})
+	h.AddToProject(t, "c1", "shop", "shop")
 	member := h.CreateUser("member", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/projects/shop/members/member", h.Admin, map[string]string{"role": "viewer"})
 	nobody := h.CreateUser("nobody", "user")
@@ -46,10 +46,8 @@ func TestSearch(t *testing.T) {
 		}
 		return out
 	}
-	deadline := time.Now().Add(time.Minute)
-	for len(names(member, "q=checkout")) != 3 && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond) // the project label reaches the cache
-	}
+	// The configmaps reach the cache.
+	servertest.Eventually(t, func() []string { return names(h.Admin, "q=checkout&kind=configmaps") }).Should(gomega.HaveLen(6))
 
 	if got := names(h.Admin, "q=checkout&kind=configmaps"); len(got) != 6 || got[0] != "bank/checkout-0" {
 		t.Errorf("admin: %v", got)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -67,7 +68,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("classes matching lo: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got := h.Expect(http.StatusOK, http.MethodGet, base+"/storageclasses/fast", h.Admin, nil)
 		if got["provisioner"] != "example.com/fake" || got["parameters"].(map[string]any)["tier"] != "ssd" {
 			t.Errorf("get fast: %v", got)
@@ -110,7 +111,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("volumes: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got = h.Expect(http.StatusOK, http.MethodGet, base+"/persistentvolumes/pv-local", h.Admin, nil)
 		if got["source"] != "local:/mnt/disk" {
 			t.Errorf("local volume: %v", got)
@@ -163,7 +164,7 @@ func TestStorage(t *testing.T) {
 					return fmt.Errorf("claim %s: %v", name, c)
 				}
 				return nil
-			})
+			}).Should(gomega.Succeed())
 		}
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "user", Namespace: "data"}, Spec: corev1.PodSpec{
 			Containers: []corev1.Container{{Name: "app", Image: "busybox", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}}},
@@ -180,7 +181,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("pods of fast-claim: %v", pods)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		if c := h.Expect(http.StatusOK, http.MethodGet, claims+"/slow-claim", h.Admin, nil); len(c["pods"].([]any)) != 0 {
 			t.Errorf("pods of slow-claim: %v", c["pods"])
 		}
@@ -190,7 +191,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("first page of claims: %v", l)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 
 		expand := claims + "/fast-claim/expand"
 		h.ExpectInvalid(t, []servertest.InvalidCase{
@@ -225,6 +226,6 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("deleted class: %d", code)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }

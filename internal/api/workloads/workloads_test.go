@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -94,7 +95,7 @@ func (e *env) testDeployment(t *testing.T) {
 			return fmt.Errorf("no events yet")
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	list := decode[listOf](t, e.expect(t, http.StatusOK, http.MethodGet, url+"?labelSelector=tier%3Dfront", e.h.Admin, nil))
 	if list.Total != 1 || list.Items[0].Name != "web" || list.Items[0].Replicas.Desired != 2 {
 		t.Errorf("list %+v", list)
@@ -157,7 +158,7 @@ func (e *env) testDeployment(t *testing.T) {
 			return fmt.Errorf("GET after delete: %d", code)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	e.expect(t, http.StatusNotFound, http.MethodDelete, url+"/web", e.h.Admin, nil)
 }
 
@@ -386,7 +387,7 @@ func (e *env) waitDetail(t *testing.T, path string, cond func(workloads.Workload
 		}
 		d = decode[workloads.WorkloadDetail](t, body)
 		return cond(d)
-	})
+	}).Should(gomega.Succeed())
 	return d
 }
 

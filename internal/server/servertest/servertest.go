@@ -18,9 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
@@ -242,40 +239,3 @@ func ErrorLocations(problem map[string]any) []string {
 
 // FormatID formats a JSON number id for a path.
 func FormatID(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
-
-// ImportCluster imports the cluster whose kubeconfig file is at path
-// through POST /api/v1/clusters (files it refers to are inlined first) and
-// waits until it is Ready with its caches filled. It returns the
-// connection, for tests that need to act on the cluster directly.
-func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
-	h.t.Helper()
-	cfg, err := clientcmd.LoadFromFile(path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		h.t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": string(raw)})
-	conn, err := h.Clusters.Get(name)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(h.t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := conn.WaitForSync(ctx); err != nil {
-		h.t.Fatal(err)
-	}
-	for conn.Available() != nil {
-		select {
-		case <-ctx.Done():
-			h.t.Fatalf("cluster %s not ready: %v", name, conn.Available())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return conn
-}
