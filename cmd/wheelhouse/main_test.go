@@ -69,6 +69,7 @@ func cleanEnv() []string {
 	return env
 }
 
+// freePort returns a 127.0.0.1 address nothing listens on.
 func freePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

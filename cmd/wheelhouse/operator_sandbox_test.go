@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,7 +32,7 @@ import (
 func TestOperatorAgainstSandbox(t *testing.T) {
 	g := NewWithT(t)
 	kubeconfig := sandboxtest.Start(t, 2)
-	metricsAddr, probeAddr := listenAddr(t), listenAddr(t)
+	metricsAddr, probeAddr := freePort(t), freePort(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := newOperatorCommand()
@@ -89,17 +88,6 @@ func TestOperatorAgainstSandbox(t *testing.T) {
 	body := httpBody(t, "http://"+metricsAddr+"/metrics")
 	g.Expect(body).To(ContainSubstring("wheelhouse_workload_reconcile_duration_seconds_bucket"))
 	g.Expect(body).To(ContainSubstring(`controller_runtime_reconcile_total{controller="workload"`))
-}
-
-// listenAddr returns a free 127.0.0.1 address.
-func listenAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func httpStatus(t *testing.T, url string) (int, error) {

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -90,9 +88,7 @@ func fillPath(p string) string {
 func TestEveryRouteWithEveryRole(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
-	if _, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns1"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, conn, "ns1")
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})
 	h.AddToProject(t, "c1", "p1", "ns1")
 	h.CreateUser("someone", "user")

@@ -42,10 +42,7 @@ type env struct {
 func TestApply(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, ns)
 	e := &env{h: h, c: c}
 	t.Run("apply", e.testApply)
 	t.Run("dryRun", e.testDryRun)
@@ -342,9 +339,7 @@ func (e *env) testFieldConflict(t *testing.T) {
 func (e *env) testQuotaExceeded(t *testing.T) {
 	ctx := t.Context()
 	const quotaNS = "quota-full"
-	if _, err := e.c.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: quotaNS}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.c, quotaNS)
 	rq := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "no-secrets"},
 		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"count/secrets": resource.MustParse("0")}}}
 	if _, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Create(ctx, rq, metav1.CreateOptions{}); err != nil {

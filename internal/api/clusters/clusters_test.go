@@ -24,20 +24,11 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
-// flatKubeconfig reads a kubeconfig file with the files it names inlined.
+// flatKubeconfig is servertest.FlatKubeconfig with the kubeconfig as a
+// string, as the import request carries it.
 func flatKubeconfig(t *testing.T, path string) (string, *clientcmdapi.Config) {
 	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw, cfg := servertest.FlatKubeconfig(t, path)
 	return string(raw), cfg
 }
 

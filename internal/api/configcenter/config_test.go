@@ -43,9 +43,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	h := servertest.New(t, servertest.Options{})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, namespace)
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
 	h.AddToProject(t, clusterName, project, namespace)
 	e := &env{h: h, c: c, member: h.CreateUser("dev", "user"), viewer: h.CreateUser("watcher", "user")}

@@ -26,7 +26,7 @@ import (
 
 func (e *env) testRequested(t *testing.T) {
 	ctx := t.Context()
-	e.createNamespace(t, "sized")
+	servertest.CreateNamespaces(t, e.c, "sized")
 	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "sized", Namespace: "sized"},
 		Spec: corev1.PodSpec{
@@ -164,7 +164,7 @@ func (e *env) testDrain(t *testing.T) {
 	h := e.h
 	kube := e.c.Kube
 	const ns = "shop"
-	e.createNamespace(t, ns)
+	servertest.CreateNamespaces(t, e.c, ns)
 
 	// Everything starts on node0: node1 is cordoned while it is created
 	// (the DaemonSet still runs a pod on node1: it tolerates cordons).
@@ -346,13 +346,6 @@ func (e *env) followDrain(t *testing.T, url string) nodes.NodeDrain {
 		return nil
 	}).Should(gomega.Succeed())
 	return d
-}
-
-func (e *env) createNamespace(t *testing.T, name string) {
-	t.Helper()
-	if _, err := e.c.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func requests(cpu, memory string) corev1.ResourceRequirements {

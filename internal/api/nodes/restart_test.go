@@ -49,9 +49,7 @@ func TestDrainSurvivesRestart(t *testing.T) {
 		url = "/api/v1/clusters/" + clusterName + "/nodes/" + node + "/drain"
 
 		// One pod pinned to the node, which its budget may not lose.
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		servertest.CreateNamespaces(t, conn, ns)
 		labels := map[string]string{"app": "held"}
 		if _, err := conn.Kube.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{
 			ObjectMeta: metav1.ObjectMeta{Name: "held"},

@@ -115,9 +115,7 @@ func TestPodExec(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.StartWith(t, 1, sandboxtest.Options{Exec: true}))}
 	ctx := t.Context()
-	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.conn, ns)
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "shell", Namespace: ns, Labels: map[string]string{"app": "web"}},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "busybox:1.37"}, {Name: "sidecar", Image: "busybox:1.37"}}}}
 	if _, err := e.conn.Kube.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{}); err != nil {

@@ -36,11 +36,7 @@ func TestClusterPods(t *testing.T) {
 	}).Should(gomega.Succeed())
 	// Nine pods over three namespaces, bound to the node or not; every pod
 	// of the default namespaces (none expected) is excluded by app=.
-	for _, n := range []string{"cp-a", "cp-b", "cp-c"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	servertest.CreateNamespaces(t, conn, "cp-a", "cp-b", "cp-c")
 	for i := range 9 {
 		p := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("p%d", i), Namespace: []string{"cp-a", "cp-b", "cp-c"}[i%3],

@@ -109,9 +109,7 @@ func TestPods(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.Start(t, 2))}
 	ctx := t.Context()
-	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.conn, ns)
 	replicas := int32(2)
 	labels := map[string]string{"app": "web"}
 	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns}, Spec: appsv1.DeploymentSpec{

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
@@ -20,11 +19,7 @@ func TestProjects(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
-	for _, ns := range []string{"a", "b", "c"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	servertest.CreateNamespaces(t, conn, "a", "b", "c")
 	base := "/api/v1/clusters/c1/projects"
 
 	for _, tt := range []struct {

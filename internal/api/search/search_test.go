@@ -21,9 +21,7 @@ func TestSearch(t *testing.T) {
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
 	for _, ns := range []string{"shop", "bank"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		servertest.CreateNamespaces(t, conn, ns)
 		for i := 0; i < 3; i++ {
 			cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("checkout-%d", i), Labels: map[string]string{"team": ns}}}
 			if _, err := conn.Kube.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {

@@ -35,10 +35,7 @@ type env struct {
 func TestWorkloads(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 2))
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, namespace)
 	e := &env{h: h, c: c, base: "/api/v1/clusters/" + clusterName + "/namespaces/" + namespace + "/"}
 	t.Run("deployment", e.testDeployment)
 	t.Run("conflict", e.testConflict)

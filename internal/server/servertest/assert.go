@@ -56,3 +56,21 @@ func (h *Harness) ExpectProblem(t testing.TB, status int, method, path, token st
 	}
 	return p
 }
+
+// With returns a copy of the request body m with the given keys set, as
+// key, value pairs; a nil value removes the key. For tables of bad
+// requests that each change one field of a good one.
+func With(m map[string]any, kv ...any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+			continue
+		}
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -20,7 +22,7 @@ import (
 // connection, for tests that need to act on the cluster directly.
 func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
 	h.t.Helper()
-	raw := selfContained(h.t, path)
+	raw, _ := FlatKubeconfig(h.t, path)
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": string(raw)})
 	conn, err := h.Clusters.Get(name)
 	if err != nil {
@@ -35,7 +37,8 @@ func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
 // do not list it), and waits until it is Ready with its caches filled.
 func (h *Harness) ConnectCluster(name, path string) *multicluster.Cluster {
 	h.t.Helper()
-	rc, err := clientcmd.RESTConfigFromKubeConfig(selfContained(h.t, path))
+	raw, _ := FlatKubeconfig(h.t, path)
+	rc, err := clientcmd.RESTConfigFromKubeConfig(raw)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -47,9 +50,10 @@ func (h *Harness) ConnectCluster(name, path string) *multicluster.Cluster {
 	return conn
 }
 
-// selfContained reads the kubeconfig file at path with the files it
-// refers to inlined.
-func selfContained(t *testing.T, path string) []byte {
+// FlatKubeconfig reads the kubeconfig file at path with the files it
+// names (certificates, keys) inlined, as Wheelhouse takes it on import;
+// it returns it written and parsed.
+func FlatKubeconfig(t testing.TB, path string) ([]byte, *clientcmdapi.Config) {
 	t.Helper()
 	cfg, err := clientcmd.LoadFromFile(path)
 	if err != nil {
@@ -62,7 +66,7 @@ func selfContained(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return raw
+	return raw, cfg
 }
 
 // AddToProject moves namespace of cluster into project (which exists)
@@ -91,4 +95,16 @@ func (h *Harness) AddToProject(t testing.TB, cluster, project, namespace string)
 		}
 		return nil
 	}).Should(gomega.Succeed())
+}
+
+// CreateNamespaces creates the namespaces in the cluster behind conn,
+// through its API server.
+func CreateNamespaces(t testing.TB, conn *multicluster.Cluster, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+		if _, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), ns, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("create namespace %s: %v", name, err)
+		}
+	}
 }
