@@ -112,10 +112,12 @@ func (d *run) drain(ctx context.Context) {
 // this run's; a failed write is logged and tried again at the next save.
 func (d *run) save(ctx context.Context) error {
 	value, err := encode(d.t.snapshot(d.st))
-	if err != nil || value == d.written {
-		return err
+	if err == nil && value == d.written {
+		return nil
 	}
-	err = replaceRecord(ctx, d.client, d.st.Node, d.written, value)
+	if err == nil {
+		err = replaceRecord(ctx, d.client, d.st.Node, d.written, value)
+	}
 	switch {
 	case err == nil:
 		d.written = value
