@@ -21,6 +21,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -140,7 +141,8 @@ func TestStartupFaultsAreClearAndWriteNothing(t *testing.T) {
 type process struct {
 	cmd    *exec.Cmd
 	url    string
-	stdout *bytes.Buffer
+	// stdout is read while the process writes it.
+	stdout *servertest.SyncBuffer
 	client *http.Client
 }
 
@@ -149,7 +151,7 @@ func startServer(t *testing.T, data string, env ...string) *process {
 	addr := freePort(t)
 	cmd := exec.Command(binary, "serve", "--data-dir", data, "--listen", addr)
 	cmd.Env = append(cleanEnv(), env...)
-	var stdout bytes.Buffer
+	var stdout servertest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
