@@ -139,8 +139,8 @@ func TestStartupFaultsAreClearAndWriteNothing(t *testing.T) {
 
 // process is a running `wheelhouse serve`.
 type process struct {
-	cmd    *exec.Cmd
-	url    string
+	cmd *exec.Cmd
+	url string
 	// stdout is read while the process writes it.
 	stdout *servertest.SyncBuffer
 	client *http.Client
