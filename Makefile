@@ -42,7 +42,7 @@ test: tools test-deps ## Run every test (starts PostgreSQL and MariaDB for the s
 # Test files that start a sandbox cluster carry `//go:build !unit`, so the
 # unit build leaves them out; plain `go test ./...` and `make test` run them.
 .PHONY: test-unit
-test-unit: test-deps ## Run every test that needs no sandbox cluster, with -race (about 2 min)
+test-unit: test-deps ## Run every test that needs no sandbox cluster, with -race
 	@hack/test.sh -tags unit -race
 
 .PHONY: bench
