@@ -42,12 +42,11 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 )
@@ -68,9 +67,9 @@ type options struct {
 	profile     string
 	settle      time.Duration
 	writeCosts  bool
-	// finalizerPolicy installs the opt-in admission policy that adds the
-	// Workload finalizer at creation.
-	finalizerPolicy bool
+	// disableWriteCaches runs the controller without its write-avoiding
+	// caches (wheelhouse operator --disable-write-caches).
+	disableWriteCaches bool
 }
 
 func main() {
@@ -89,7 +88,7 @@ func main() {
 	flag.BoolVar(&o.priorityQ, "priority-queue", true, "use controller-runtime's priority work queue (its default)")
 	flag.StringVar(&o.profile, "apiserver-profile", "", "write 30 s CPU profiles of the API server, taken 10 s into each batch, to this path + .direct and .operator (with -write-costs: 3 s into each step, to this path + .writeN)")
 	flag.DurationVar(&o.settle, "settle", 40*time.Second, "wait this long between installing the CRD and starting a batch (the garbage collector discovers new kinds every 30 s)")
-	flag.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "install the opt-in admission policy that gives new Workloads the finalizer (wheelhouse operator --finalizer-policy)")
+	flag.BoolVar(&o.disableWriteCaches, "disable-write-caches", false, "run the controller without the caches that skip writes which would change nothing (wheelhouse operator --disable-write-caches)")
 	flag.BoolVar(&o.writeCosts, "write-costs", false, "instead of the batches, measure the CPU time the API server and etcd spend on one write of each kind the batches make (n of each)")
 	flag.Parse()
 	if o.pairs < 1 {
@@ -221,7 +220,7 @@ func runBatch(ctx context.Context, m *sandbox.Manager, batch string, pair int, s
 	if err != nil {
 		return 0, batchResult{}, fmt.Errorf("client: %w", err)
 	}
-	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute, FinalizerPolicy: o.finalizerPolicy}); err != nil {
+	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute}); err != nil {
 		return 0, batchResult{}, err
 	}
 
@@ -299,21 +298,12 @@ const (
 func startController(ctx context.Context, cfg *rest.Config, scheme *kruntime.Scheme, metrics *workload.Metrics, o options) (client.Reader, error) {
 	opCfg := rest.CopyConfig(cfg)
 	opCfg.QPS, opCfg.Burst = float32(o.qps), o.burst
-	mgr, err := ctrl.NewManager(opCfg, ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("manager: %w", err)
-	}
-	r, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Metrics: metrics})
+	mgr, err := ctrlkit.NewManager(opCfg, ctrlkit.Options{Scheme: scheme})
 	if err != nil {
 		return nil, err
 	}
-	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: o.workers, UsePriorityQueue: ptr.To(o.priorityQ),
-		// One controller per batch in this process, under the same name.
-		SkipNameValidation: ptr.To(true)}); err != nil {
+	if _, err := workload.Setup(mgr, workload.Options{Concurrency: o.workers, Metrics: metrics,
+		UsePriorityQueue: ptr.To(o.priorityQ), DisableWriteCaches: o.disableWriteCaches}); err != nil {
 		return nil, err
 	}
 	go func() {
@@ -528,8 +518,8 @@ func waitUntil(ctx context.Context, logger *slog.Logger, batch string, n int, co
 func report(o options, direct, operator time.Duration, reg prometheus.Gatherer) error {
 	host, _ := os.Hostname()
 	fmt.Printf("## Workload operator benchmark\n\n")
-	fmt.Printf("n=%d nodes=%d concurrency=%d kube-api-qps=%g burst=%d creators=%d operator-first=%t finalizer-policy=%t, %d CPUs, %s, host %s\n\n",
-		o.n, o.nodes, o.workers, o.qps, o.burst, o.creators, o.operatorFst, o.finalizerPolicy, runtime.NumCPU(), runtime.Version(), host)
+	fmt.Printf("n=%d nodes=%d concurrency=%d kube-api-qps=%g burst=%d creators=%d operator-first=%t write-caches=%t, %d CPUs, %s, host %s\n\n",
+		o.n, o.nodes, o.workers, o.qps, o.burst, o.creators, o.operatorFst, !o.disableWriteCaches, runtime.NumCPU(), runtime.Version(), host)
 	fmt.Printf("| measure | result |\n| --- | --- |\n")
 	fmt.Printf("| %d Deployments + Services created directly, until all Running | %s |\n", o.n, direct.Round(10*time.Millisecond))
 	fmt.Printf("| %d Workloads (Deployment + Service) through the operator, until all Running | %s |\n", o.n, operator.Round(10*time.Millisecond))

@@ -62,7 +62,7 @@ func writeCosts(ctx context.Context, m *sandbox.Manager, scheme *kruntime.Scheme
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
-	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute, FinalizerPolicy: o.finalizerPolicy}); err != nil {
+	if err := crd.Install(ctx, c, crd.Options{Timeout: time.Minute}); err != nil {
 		return err
 	}
 	meter, err := newCostMeter(cfg, filepath.Join(m.StateDir(), "clusters", name))

@@ -9,24 +9,16 @@ import (
 	"os"
 	"time"
 
-	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
-	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
 	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
@@ -36,18 +28,19 @@ const operatorLeaseName = "wheelhouse-workload-operator"
 
 // operatorOptions are the flags of `wheelhouse operator`.
 type operatorOptions struct {
-	kubeconfig        string
-	leaderElect       bool
-	leaseNamespace    string
-	metricsAddr       string
-	probeAddr         string
-	installCRDs       bool
-	finalizerPolicy   bool
-	namespace         string
-	concurrency       int
-	qps               float32
-	burst             int
-	crdInstallTimeout time.Duration
+	kubeconfig         string
+	leaderElect        bool
+	leaseNamespace     string
+	metricsAddr        string
+	probeAddr          string
+	installCRDs        bool
+	namespace          string
+	clusterName        string
+	concurrency        int
+	disableWriteCaches bool
+	qps                float32
+	burst              int
+	crdInstallTimeout  time.Duration
 }
 
 func newOperatorCommand() *cobra.Command {
@@ -83,9 +76,10 @@ http://PROBE-ADDRESS/healthz and /readyz.`,
 	f.StringVar(&o.metricsAddr, "metrics-bind-address", "127.0.0.1:8082", `address of the /metrics endpoint ("0" turns it off)`)
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", "127.0.0.1:8083", `address of the /healthz and /readyz endpoints ("0" turns them off)`)
 	f.BoolVar(&o.installCRDs, "install-crds", false, "create or update the Workload CRD before starting")
-	f.BoolVar(&o.finalizerPolicy, "finalizer-policy", false, "with --install-crds, also install the MutatingAdmissionPolicy that gives new Workloads the finalizer at creation (Kubernetes 1.36+; saves a write per new Workload, but an API server refuses Workload creates for a second or two after it starts)")
 	f.StringVar(&o.namespace, "namespace", "", "reconcile Workloads in this namespace only (default: all namespaces)")
+	f.StringVar(&o.clusterName, "cluster-name", "", `name of the cluster, as the "cluster" label of the operator's metrics and "cluster" in its logs (default: none)`)
 	f.IntVar(&o.concurrency, "concurrency", workload.DefaultConcurrency, "Workloads reconciled at the same time (reconciles wait on the API server, not the CPU)")
+	f.BoolVar(&o.disableWriteCaches, "disable-write-caches", false, "turn off the caches that skip writes which would change nothing (every pass then applies every child: more writes, the same outcome)")
 	f.Float32Var(&o.qps, "kube-api-qps", -1, "client-side limit of requests per second to the API server; negative: none, the API server's priority and fairness limits the operator (controller-runtime's default)")
 	f.IntVar(&o.burst, "kube-api-burst", 0, "burst of requests above --kube-api-qps")
 	f.DurationVar(&o.crdInstallTimeout, "crd-install-timeout", time.Minute, "how long --install-crds waits for the CRD to be served")
@@ -95,7 +89,7 @@ http://PROBE-ADDRESS/healthz and /readyz.`,
 
 // runOperator runs the Workload controller until ctx ends.
 func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) error {
-	log := logr.FromSlogHandler(logger.Handler())
+	log := ctrlkit.Logr(logger, o.clusterName)
 	ctrl.SetLogger(log)
 	klog.SetLogger(log)
 
@@ -106,55 +100,41 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 	restCfg.QPS, restCfg.Burst = o.qps, o.burst
 	restCfg.UserAgent = "wheelhouse-operator"
 
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, appsv1alpha1.AddToScheme, apiextensionsv1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			return fmt.Errorf("build scheme: %w", err)
-		}
+	scheme, err := ctrlkit.NewScheme()
+	if err != nil {
+		return err
 	}
-
 	if o.installCRDs {
 		c, err := client.New(restCfg, client.Options{Scheme: scheme})
 		if err != nil {
 			return fmt.Errorf("client for CRD install: %w", err)
 		}
-		if err := crd.Install(ctx, c, crd.Options{Timeout: o.crdInstallTimeout, FinalizerPolicy: o.finalizerPolicy, Namespace: o.namespace}); err != nil {
+		if err := crd.Install(ctx, c, crd.Options{Timeout: o.crdInstallTimeout}); err != nil {
 			return err
 		}
 		logger.Info("Installed the Workload CRD")
 	}
 
-	opts := ctrl.Options{
-		Scheme:                        scheme,
-		Logger:                        log,
-		Metrics:                       metricsserver.Options{BindAddress: o.metricsAddr},
-		HealthProbeBindAddress:        o.probeAddr,
-		LeaderElection:                o.leaderElect,
-		LeaderElectionID:              operatorLeaseName,
-		LeaderElectionNamespace:       o.leaseNamespace,
-		LeaderElectionReleaseOnCancel: true,
-	}
-	if o.namespace != "" {
-		opts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}
-	}
-	mgr, err := ctrl.NewManager(restCfg, opts)
-	if err != nil {
-		return fmt.Errorf("create controller manager: %w", err)
-	}
-
-	r, err := workload.New(workload.Config{
-		Client:    mgr.GetClient(),
-		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("wheelhouse-workload"),
+	mgr, err := ctrlkit.NewManager(restCfg, ctrlkit.Options{
+		Cluster:                 o.clusterName,
+		Logger:                  logger,
+		Scheme:                  scheme,
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        operatorLeaseName,
+		LeaderElectionNamespace: o.leaseNamespace,
+		MetricsBindAddress:      o.metricsAddr,
+		HealthProbeBindAddress:  o.probeAddr,
+		Namespace:               o.namespace,
 	})
 	if err != nil {
 		return err
 	}
-	// One controller per run; the process-wide name check would only refuse
-	// a second run in the same process (tests).
-	ctrlOpts := controller.Options{MaxConcurrentReconciles: o.concurrency, SkipNameValidation: ptr.To(true)}
-	if err := r.SetupWithManager(mgr, ctrlOpts); err != nil {
-		return fmt.Errorf("set up workload controller: %w", err)
+	if _, err := workload.Setup(mgr, workload.Options{
+		Cluster:            o.clusterName,
+		Concurrency:        o.concurrency,
+		DisableWriteCaches: o.disableWriteCaches,
+	}); err != nil {
+		return err
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return fmt.Errorf("add health check: %w", err)
@@ -164,7 +144,8 @@ func runOperator(ctx context.Context, o operatorOptions, logger *slog.Logger) er
 	}
 
 	logger.Info("Starting the Workload operator", "host", restCfg.Host, "leaderElect", o.leaderElect,
-		"metrics", o.metricsAddr, "probes", o.probeAddr, "namespace", o.namespace)
+		"metrics", o.metricsAddr, "probes", o.probeAddr, "namespace", o.namespace,
+		"cluster", o.clusterName, "writeCaches", !o.disableWriteCaches)
 	if err := mgr.Start(ctx); err != nil {
 		return fmt.Errorf("run controller manager: %w", err)
 	}

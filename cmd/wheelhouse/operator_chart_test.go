@@ -9,11 +9,11 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -38,15 +38,13 @@ const helmModule = "helm.sh/helm/v3/cmd/helm@v3.22.0"
 // TestOperatorChartRBAC renders charts/wheelhouse-operator, applies its
 // ServiceAccount and RBAC to a sandbox cluster, and runs the operator as
 // that ServiceAccount (impersonated): a Deployment Workload with a Service
-// reaches Running, a Job Workload Succeeded, events are written and a
-// deletion goes through the finalizer. A permission missing from the chart
+// reaches Running, a Job Workload Succeeded, events are written, the
+// finalizer an older operator left on a Workload is removed, and a deleted
+// Workload goes with its children. A permission missing from the chart
 // fails it.
 func TestOperatorChartRBAC(t *testing.T) {
 	g := NewWithT(t)
-	for _, u := range renderOperatorChart(t) {
-		g.Expect(u.GetKind()).NotTo(HavePrefix("MutatingAdmissionPolicy"), "the finalizer policy is opt-in")
-	}
-	manifests := renderOperatorChart(t, "--set", "finalizerPolicy.enabled=true")
+	manifests := renderOperatorChart(t)
 	kubeconfig := sandboxtest.Start(t, 1)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -57,26 +55,11 @@ func TestOperatorChartRBAC(t *testing.T) {
 	admin, err := client.New(cfg, client.Options{Scheme: scheme})
 	g.Expect(err).NotTo(HaveOccurred())
 
-	g.Expect(crd.Install(t.Context(), admin, crd.Options{Timeout: time.Minute, FinalizerPolicy: true})).To(Succeed())
+	g.Expect(crd.Install(t.Context(), admin, crd.Options{Timeout: time.Minute})).To(Succeed())
 	g.Expect(admin.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse-system"}})).To(Succeed())
-	policies, err := crd.AdmissionManifests()
-	g.Expect(err).NotTo(HaveOccurred())
-	rendered := 0
 	for _, u := range manifests {
 		if u.GetKind() == "Deployment" {
 			continue // the operator runs in this test process instead
-		}
-		if strings.HasPrefix(u.GetKind(), "MutatingAdmissionPolicy") {
-			// crd.Install applied the same objects: the chart's copy must
-			// not drift from config/crd/admission.
-			for _, p := range policies {
-				if p.GetKind() == u.GetKind() {
-					rendered++
-					g.Expect(u.GetName()).To(Equal(p.GetName()))
-					g.Expect(u.Object["spec"]).To(Equal(p.Object["spec"]), "%s in the chart differs from config/crd/admission", u.GetKind())
-				}
-			}
-			continue
 		}
 		g.Expect(admin.Create(t.Context(), u)).To(Succeed(), "%s %s", u.GetKind(), u.GetName())
 	}
@@ -109,18 +92,17 @@ func TestOperatorChartRBAC(t *testing.T) {
 		Type: appsv1alpha1.WorkloadTypeDeployment, Template: corev1.PodTemplateSpec{Spec: container},
 		Service: &appsv1alpha1.ServiceSpec{Ports: []appsv1alpha1.ServicePort{{Port: 80}}},
 	}}
-	job := &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Name: "job", Namespace: "default"}, Spec: appsv1alpha1.WorkloadSpec{
-		Type: appsv1alpha1.WorkloadTypeJob, Template: corev1.PodTemplateSpec{Spec: container},
-	}}
-	g.Expect(rendered).To(Equal(len(policies)), "the chart renders the finalizer policy and its binding")
+	// As an older operator left it: with the finalizer it no longer uses.
+	job := &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Name: "job", Namespace: "default", Finalizers: []string{appsv1alpha1.LegacyFinalizer}},
+		Spec: appsv1alpha1.WorkloadSpec{Type: appsv1alpha1.WorkloadTypeJob, Template: corev1.PodTemplateSpec{Spec: container}}}
 	g.Expect(admin.Create(t.Context(), web)).To(Succeed())
-	g.Expect(web.Finalizers).To(ConsistOf(appsv1alpha1.Finalizer), "the policy adds the finalizer at creation")
 	g.Expect(admin.Create(t.Context(), job)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		for w, phase := range map[*appsv1alpha1.Workload]appsv1alpha1.WorkloadPhase{web: appsv1alpha1.PhaseRunning, job: appsv1alpha1.PhaseSucceeded} {
 			got := &appsv1alpha1.Workload{}
 			g.Expect(admin.Get(t.Context(), client.ObjectKeyFromObject(w), got)).To(Succeed())
 			g.Expect(got.Status.Phase).To(Equal(phase), "%s: %s", w.Name, got.Status.LastError)
+			g.Expect(got.Finalizers).To(BeEmpty(), w.Name)
 		}
 	}).WithTimeout(90 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
 
@@ -137,24 +119,22 @@ func TestOperatorChartRBAC(t *testing.T) {
 	}).WithTimeout(30 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
 
 	g.Expect(admin.Delete(t.Context(), web)).To(Succeed())
-	g.Eventually(func() bool {
-		return apierrors.IsNotFound(admin.Get(t.Context(), client.ObjectKeyFromObject(web), &appsv1alpha1.Workload{}))
-	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(BeTrue())
+	for _, obj := range []client.Object{&appsv1alpha1.Workload{}, &appsv1.Deployment{}, &corev1.Service{}} {
+		g.Eventually(func() bool {
+			return apierrors.IsNotFound(admin.Get(t.Context(), client.ObjectKeyFromObject(web), obj))
+		}).WithTimeout(60*time.Second).WithPolling(200*time.Millisecond).Should(BeTrue(), "%T", obj)
+	}
 }
 
-// renderOperatorChart runs `helm template` on the chart, with extraArgs,
-// and decodes the manifests.
-func renderOperatorChart(t *testing.T, extraArgs ...string) []*unstructured.Unstructured {
+// renderOperatorChart runs `helm template` on the chart with its default
+// values and decodes the manifests.
+func renderOperatorChart(t *testing.T) []*unstructured.Unstructured {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, "go", "run", helmModule, "template", "wheelhouse-operator",
-		"../../charts/wheelhouse-operator", "--namespace", "wheelhouse-system", "--kube-version", "1.36.3",
-		// Helm's built-in API list predates MutatingAdmissionPolicy v1,
-		// which the sandbox's Kubernetes 1.36 serves.
-		"--api-versions", "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy")
-	cmd.Args = append(cmd.Args, extraArgs...)
+		"../../charts/wheelhouse-operator", "--namespace", "wheelhouse-system", "--kube-version", "1.36.3")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("helm template: %v\n%s", err, stderr.String())

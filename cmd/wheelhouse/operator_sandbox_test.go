@@ -28,7 +28,8 @@ import (
 
 // TestOperatorAgainstSandbox runs `wheelhouse operator` in-process against
 // a sandbox cluster: it installs the CRD, wins the leader election, serves
-// health and metrics, and reconciles a Workload to Running.
+// health and metrics, and reconciles a Workload to Running, here without
+// the write caches (TestOperatorChartRBAC runs it with them).
 func TestOperatorAgainstSandbox(t *testing.T) {
 	g := NewWithT(t)
 	kubeconfig := sandboxtest.Start(t, 2)
@@ -38,7 +39,7 @@ func TestOperatorAgainstSandbox(t *testing.T) {
 	cmd := newOperatorCommand()
 	cmd.SetArgs([]string{"--kubeconfig", kubeconfig, "--install-crds", "--leader-elect",
 		"--leader-election-namespace", "default", "--metrics-bind-address", metricsAddr,
-		"--health-probe-bind-address", probeAddr, "--log-level", "warn"})
+		"--health-probe-bind-address", probeAddr, "--log-level", "warn", "--disable-write-caches"})
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard) // logs could outlive the test in client-go goroutines
 	done := make(chan error, 1)

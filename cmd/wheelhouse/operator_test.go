@@ -17,6 +17,8 @@ func TestOperatorFlagDefaults(t *testing.T) {
 		"health-probe-bind-address": "127.0.0.1:8083",
 		"install-crds":              "false",
 		"concurrency":               "16",
+		"disable-write-caches":      "false",
+		"cluster-name":              "",
 		"log-level":                 "",
 	} {
 		fl := f.Lookup(name)

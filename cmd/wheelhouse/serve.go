@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	"k8s.io/klog/v2"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -107,10 +108,11 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 			return err
 		}
 	}
-	workloads, err := host.NewWorkloads(st, manager, logger)
+	workloads, err := host.NewWorkloads(st, logger)
 	if err != nil {
 		return err
 	}
+	manager.Register(workloads)
 	tlsConfig, caPEM, caPath, err := serverTLS(cfg)
 	if err != nil {
 		return err
@@ -121,22 +123,40 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 		return err
 	}
 	printBanner(out, cfg, scheme(tlsConfig)+"://"+ln.Addr().String(), caPath, created, generated, passwordFile)
-	go collectTokens(ctx, authn, logger)
-	serviceDone := make(chan error, 2)
-	go func() { serviceDone <- clusterSvc.Run(ctx) }()
-	go func() { serviceDone <- workloads.Run(ctx) }()
 	logger.Info("Serving", "address", ln.Addr().String(), "database", st.Where())
-	err = srv.Serve(ctx, ln, tlsConfig)
-	for range 2 {
-		if serr := <-serviceDone; err == nil {
-			err = serr
-		}
-	}
+	err = runAll(ctx,
+		runner{"cluster service", clusterSvc.Run},
+		runner{"token sweeper", func(ctx context.Context) error { return collectTokens(ctx, authn, logger) }},
+		runner{"http server", func(ctx context.Context) error { return srv.Serve(ctx, ln, tlsConfig) }},
+	)
 	if err != nil {
 		return err
 	}
 	logger.Info("Stopped")
 	return nil
+}
+
+// runner is one of the server's long-running parts.
+type runner struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runAll runs every runner until ctx ends or one fails. They are one
+// group: the first failure stops the others and is returned with the
+// runner named, so the server never runs half-started nor hangs after a
+// failure.
+func runAll(ctx context.Context, runners ...runner) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, r := range runners {
+		g.Go(func() error {
+			if err := r.run(gctx); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // registerSandbox makes the named sandbox cluster a member cluster unless a
@@ -288,13 +308,15 @@ func printBanner(out io.Writer, cfg *settings.Config, url, caPath string, create
 	fmt.Fprintf(out, "  Data:          %s\n\n", cfg.DataDir)
 }
 
-func collectTokens(ctx context.Context, authn *auth.Service, logger *slog.Logger) {
+// collectTokens sweeps expired tokens until ctx ends; a failed sweep is
+// logged and tried again at the next tick.
+func collectTokens(ctx context.Context, authn *auth.Service, logger *slog.Logger) error {
 	t := time.NewTicker(tokenGCInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-t.C:
 			if n, err := authn.CollectGarbage(ctx); err != nil {
 				logger.Warn("Expired token sweep failed", "error", err)

@@ -65,6 +65,8 @@ type Options struct {
 	UsageInterval time.Duration
 	// UsageTimeout bounds one fetch of node usage; default 5 s.
 	UsageTimeout time.Duration
+	// Components run once per connection (see Component).
+	Components []Component
 	// OnPhaseChange, when set, is told of every phase change of a
 	// cluster. It is called with the cluster's lock held, in order, so it
 	// must not block (hand the change to a goroutine of its own).
@@ -117,6 +119,10 @@ type Cluster struct {
 	informers map[string]cache.SharedIndexInformer
 	cancel    context.CancelFunc
 	done      chan struct{}
+	// start runs a component on this connection; components is the
+	// group Close waits for.
+	start      func(Component)
+	components sync.WaitGroup
 
 	mu     sync.RWMutex
 	health Health
@@ -175,7 +181,7 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 			}
 			inf = gi.Informer()
 		}
-		if err := inf.AddIndexers(indexers(k.Name)); err != nil {
+		if err := inf.AddIndexers(indexers(k)); err != nil {
 			return nil, fmt.Errorf("indexes of %s: %w", k.Name, err)
 		}
 		kind := k.Name
@@ -191,6 +197,9 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 	c.cancel = cancel
 	typed.Start(runCtx.Done())
 	partial.Start(runCtx.Done())
+	c.start = func(comp Component) {
+		c.components.Go(func() { c.runComponent(runCtx, comp) })
+	}
 	go func() {
 		defer close(c.done)
 		var wg sync.WaitGroup
@@ -198,16 +207,20 @@ func Connect(ctx context.Context, name string, rc *rest.Config, opts Options) (*
 		wg.Go(func() { c.probeLoop(runCtx) })
 		wg.Go(func() { c.usageLoop(runCtx) })
 		wg.Wait()
+		c.components.Wait()
 		typed.Shutdown()
 		partial.Shutdown()
 	}()
+	for _, comp := range opts.Components {
+		c.start(comp)
+	}
 	return c, nil
 }
 
 // Name is the cluster's name in Wheelhouse.
 func (c *Cluster) Name() string { return c.name }
 
-// Close stops the informers and probes and waits for them.
+// Close stops the informers, probes and components and waits for them.
 func (c *Cluster) Close() {
 	c.cancel()
 	<-c.done

@@ -1,10 +1,8 @@
 package multicluster
 
 import (
-	"slices"
-
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/tools/cache"
 )
@@ -18,20 +16,12 @@ const (
 	fieldIndex = "field"
 )
 
-// indexedFields are the field selector keys that have an index, per kind:
-// the ones equality lookups are common for (the pods of a node, the events
-// of an object). Low-cardinality fields (status.phase) are left to the scan.
-var indexedFields = map[string][]string{
-	"pods":   {"spec.nodeName"},
-	"events": {"involvedObject.uid"},
-}
-
-// indexers are the indexes every cache of kind gets: labels for all kinds,
-// and the kind's indexed fields.
-func indexers(kind string) cache.Indexers {
+// indexers are the indexes every cache of k gets: labels for all kinds,
+// and k's indexed fields.
+func indexers(k Kind) cache.Indexers {
 	ix := cache.Indexers{labelIndex: indexByLabel}
-	if len(indexedFields[kind]) > 0 {
-		ix[fieldIndex] = indexByField
+	if fs := k.indexedFields(); len(fs) > 0 {
+		ix[fieldIndex] = indexByFields(fs)
 	}
 	return ix
 }
@@ -54,16 +44,21 @@ func indexByLabel(obj any) ([]string, error) {
 	return out, nil
 }
 
-// indexByField returns "field=value" for each indexed field of obj, empty
-// values included (the pods not bound to a node are "spec.nodeName=").
-func indexByField(obj any) ([]string, error) {
-	switch o := obj.(type) {
-	case *corev1.Pod:
-		return []string{"spec.nodeName=" + o.Spec.NodeName}, nil
-	case *corev1.Event:
-		return []string{"involvedObject.uid=" + string(o.InvolvedObject.UID)}, nil
+// indexByFields returns an index function that gives "field=value" for
+// each of fs, empty values included (the pods not bound to a node are
+// "spec.nodeName=").
+func indexByFields(fs []Field) cache.IndexFunc {
+	return func(obj any) ([]string, error) {
+		o, ok := obj.(runtime.Object)
+		if !ok {
+			return nil, nil
+		}
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.Path + "=" + f.Value(o)
+		}
+		return out, nil
 	}
-	return nil, nil
 }
 
 // lookup is one index read that yields a superset of the matches: the
@@ -78,10 +73,10 @@ type lookup struct {
 // `k in (v1,...)`, each equality on an indexed field. Every one of them
 // yields a superset of the matches, so any of them may be used; List uses
 // the smallest and still applies the whole query to it.
-func lookups(indexer cache.Indexer, kind string, namespaced bool, q Query, sel selectors) []lookup {
+func lookups(indexer cache.Indexer, k Kind, q Query, sel selectors) []lookup {
 	have := indexer.GetIndexers()
 	var out []lookup
-	if namespaced && q.Namespace != "" && have[cache.NamespaceIndex] != nil {
+	if k.Namespaced && q.Namespace != "" && have[cache.NamespaceIndex] != nil {
 		out = append(out, lookup{index: cache.NamespaceIndex, values: []string{q.Namespace}})
 	}
 	if have[labelIndex] != nil {
@@ -107,9 +102,9 @@ func lookups(indexer cache.Indexer, kind string, namespaced bool, q Query, sel s
 			continue
 		}
 		switch {
-		case r.Field == "metadata.namespace" && namespaced && have[cache.NamespaceIndex] != nil:
+		case r.Field == "metadata.namespace" && k.Namespaced && have[cache.NamespaceIndex] != nil:
 			out = append(out, lookup{index: cache.NamespaceIndex, values: []string{r.Value}})
-		case have[fieldIndex] != nil && slices.Contains(indexedFields[kind], r.Field):
+		case have[fieldIndex] != nil && indexed(k, r.Field):
 			out = append(out, lookup{index: fieldIndex, values: []string{r.Field + "=" + r.Value}})
 		}
 	}
@@ -119,8 +114,8 @@ func lookups(indexer cache.Indexer, kind string, namespaced bool, q Query, sel s
 // candidates returns the objects List must filter for q: those of the
 // smallest of the possible index reads, or every cached object when no
 // index applies.
-func candidates(indexer cache.Indexer, kind string, namespaced bool, q Query, sel selectors) ([]any, error) {
-	ls := lookups(indexer, kind, namespaced, q, sel)
+func candidates(indexer cache.Indexer, k Kind, q Query, sel selectors) ([]any, error) {
+	ls := lookups(indexer, k, q, sel)
 	if len(ls) == 0 {
 		return indexer.List(), nil
 	}
@@ -154,4 +149,10 @@ func candidates(indexer cache.Indexer, kind string, namespaced bool, q Query, se
 		objs = append(objs, o...)
 	}
 	return objs, nil
+}
+
+// indexed reports whether k's field path has a cache index.
+func indexed(k Kind, path string) bool {
+	f, ok := k.field(path)
+	return ok && f.Indexed
 }

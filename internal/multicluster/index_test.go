@@ -28,7 +28,7 @@ func cachedCluster(t testing.TB, indexed bool, objs map[string][]runtime.Object)
 		inf := cache.NewSharedIndexInformer(&cache.ListWatch{}, example, 0,
 			cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
 		if indexed {
-			if err := inf.AddIndexers(indexers(k.Name)); err != nil {
+			if err := inf.AddIndexers(indexers(k)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -204,11 +204,11 @@ func TestLookupsChooseIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := parseSelectors(tc.kind, tc.q)
+		sel, err := parseSelectors(k, tc.q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := lookups(c.informers[tc.kind].GetIndexer(), tc.kind, k.Namespaced, tc.q, sel)
+		got := lookups(c.informers[tc.kind].GetIndexer(), k, tc.q, sel)
 		if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(lookup{})); diff != "" {
 			t.Errorf("%s %+v (-want +got):\n%s", tc.kind, tc.q, diff)
 		}

@@ -3,8 +3,13 @@ package multicluster
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -17,17 +22,100 @@ type Kind struct {
 	// MetadataOnly kinds are cached as PartialObjectMetadata (Secrets:
 	// their values must not sit in the server's memory).
 	MetadataOnly bool
+	// Fields are the field selector keys List answers for the kind besides
+	// metadata.name and metadata.namespace, which every kind has. This
+	// table is the one place that says which fields exist, how each is
+	// read and which are indexed.
+	Fields []Field
+}
+
+// Field is a field selector key of a kind.
+type Field struct {
+	// Path is the key as Kubernetes spells it: "spec.nodeName".
+	Path string
+	// Value reads the field from a cached object of the kind.
+	Value func(runtime.Object) string
+	// Indexed fields get a cache index, so an equality lookup reads it
+	// instead of scanning: the ones such lookups are common for (the pods
+	// of a node, the events of an object). Low-cardinality fields
+	// (status.phase) are left to the scan.
+	Indexed bool
+}
+
+// commonFields are the field selector keys of every kind.
+var commonFields = []Field{
+	{Path: "metadata.name", Value: func(o runtime.Object) string { return accessor(o).GetName() }},
+	{Path: "metadata.namespace", Value: func(o runtime.Object) string { return accessor(o).GetNamespace() }},
+}
+
+// FieldPaths are the field selector keys List answers for k.
+func (k Kind) FieldPaths() []string {
+	out := make([]string, 0, len(commonFields)+len(k.Fields))
+	for _, f := range append(slices.Clone(commonFields), k.Fields...) {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+// field returns k's field of the given path.
+func (k Kind) field(path string) (Field, bool) {
+	for _, f := range append(slices.Clone(commonFields), k.Fields...) {
+		if f.Path == path {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// indexedFields are k's fields that have a cache index.
+func (k Kind) indexedFields() []Field {
+	var out []Field
+	for _, f := range k.Fields {
+		if f.Indexed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func podField(path string, indexed bool, read func(*corev1.Pod) string) Field {
+	return Field{Path: path, Indexed: indexed, Value: func(o runtime.Object) string { return read(o.(*corev1.Pod)) }}
+}
+
+func eventField(path string, indexed bool, read func(*corev1.Event) string) Field {
+	return Field{Path: path, Indexed: indexed, Value: func(o runtime.Object) string { return read(o.(*corev1.Event)) }}
+}
+
+// accessor returns the object metadata of a cached object; every cached
+// object has it, so a failure yields an empty one rather than a panic.
+func accessor(o runtime.Object) metav1.Object {
+	acc, err := meta.Accessor(o)
+	if err != nil {
+		return &metav1.ObjectMeta{}
+	}
+	return acc
 }
 
 // Kinds are the kinds every connected cluster caches.
 var Kinds = []Kind{
-	{Name: "nodes", GVR: gvr("", "v1", "nodes")},
+	{Name: "nodes", GVR: gvr("", "v1", "nodes"), Fields: []Field{
+		{Path: "spec.unschedulable", Value: func(o runtime.Object) string { return strconv.FormatBool(o.(*corev1.Node).Spec.Unschedulable) }},
+	}},
 	{Name: "namespaces", GVR: gvr("", "v1", "namespaces")},
-	{Name: "pods", GVR: gvr("", "v1", "pods"), Namespaced: true},
+	{Name: "pods", GVR: gvr("", "v1", "pods"), Namespaced: true, Fields: []Field{
+		podField("spec.nodeName", true, func(p *corev1.Pod) string { return p.Spec.NodeName }),
+		podField("status.phase", false, func(p *corev1.Pod) string { return string(p.Status.Phase) }),
+	}},
 	{Name: "services", GVR: gvr("", "v1", "services"), Namespaced: true},
 	{Name: "configmaps", GVR: gvr("", "v1", "configmaps"), Namespaced: true},
 	{Name: "secrets", GVR: gvr("", "v1", "secrets"), Namespaced: true, MetadataOnly: true},
-	{Name: "events", GVR: gvr("", "v1", "events"), Namespaced: true},
+	{Name: "events", GVR: gvr("", "v1", "events"), Namespaced: true, Fields: []Field{
+		eventField("involvedObject.kind", false, func(e *corev1.Event) string { return e.InvolvedObject.Kind }),
+		eventField("involvedObject.name", false, func(e *corev1.Event) string { return e.InvolvedObject.Name }),
+		eventField("involvedObject.uid", true, func(e *corev1.Event) string { return string(e.InvolvedObject.UID) }),
+		eventField("reason", false, func(e *corev1.Event) string { return e.Reason }),
+		eventField("type", false, func(e *corev1.Event) string { return e.Type }),
+	}},
 	{Name: "persistentvolumes", GVR: gvr("", "v1", "persistentvolumes")},
 	{Name: "persistentvolumeclaims", GVR: gvr("", "v1", "persistentvolumeclaims"), Namespaced: true},
 	{Name: "resourcequotas", GVR: gvr("", "v1", "resourcequotas"), Namespaced: true},

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,7 +32,8 @@ type Query struct {
 	Namespace string
 	// LabelSelector in the Kubernetes syntax (app=web,tier!=db).
 	LabelSelector string
-	// FieldSelector in the Kubernetes syntax; see SupportedFields.
+	// FieldSelector in the Kubernetes syntax; Kind.FieldPaths lists the
+	// keys of each kind.
 	FieldSelector string
 	// NameContains keeps objects whose name contains it.
 	NameContains string
@@ -63,14 +63,6 @@ type QueryError struct {
 
 func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
-// SupportedFields are the field selector keys List understands, per kind;
-// every kind supports metadata.name and metadata.namespace.
-var SupportedFields = map[string][]string{
-	"pods":   {"spec.nodeName", "status.phase"},
-	"events": {"involvedObject.kind", "involvedObject.name", "involvedObject.uid", "reason", "type"},
-	"nodes":  {"spec.unschedulable"},
-}
-
 // continueToken is the opaque continue value: the sort order and the key of
 // the last item served. Keyset pagination stays correct while objects come
 // and go between pages.
@@ -88,7 +80,7 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	sel, err := parseSelectors(kind, q)
+	sel, err := parseSelectors(k, q)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +100,7 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 	// The candidates come from the most selective index the query allows
 	// (namespace, an equality label requirement, an indexed field), or are
 	// every cached object; the whole query is applied to them below.
-	objs, err := candidates(inf.GetIndexer(), kind, k.Namespaced, q, sel)
+	objs, err := candidates(inf.GetIndexer(), k, q, sel)
 	if err != nil {
 		return nil, fmt.Errorf("read the indexes of %s: %w", kind, err)
 	}
@@ -138,7 +130,7 @@ func (c *Cluster) List(kind string, q Query) (*Page, error) {
 		}
 		// fieldSet allocates a map per object: only when there is a field
 		// selector.
-		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || (!sel.fields.Empty() && !sel.fields.Matches(fieldSet(obj, acc))) {
+		if !sel.labels.Matches(labels.Set(acc.GetLabels())) || (!sel.fields.Empty() && !sel.fields.Matches(fieldSet(k, obj))) {
 			continue
 		}
 		total++
@@ -216,7 +208,7 @@ type selectors struct {
 	fields fields.Selector
 }
 
-func parseSelectors(kind string, q Query) (selectors, error) {
+func parseSelectors(k Kind, q Query) (selectors, error) {
 	ls, err := labels.Parse(q.LabelSelector)
 	if err != nil {
 		return selectors{}, &QueryError{Field: "labelSelector", Message: err.Error()}
@@ -225,31 +217,20 @@ func parseSelectors(kind string, q Query) (selectors, error) {
 	if err != nil {
 		return selectors{}, &QueryError{Field: "fieldSelector", Message: err.Error()}
 	}
-	allowed := append([]string{"metadata.name", "metadata.namespace"}, SupportedFields[kind]...)
 	for _, r := range fs.Requirements() {
-		if !slices.Contains(allowed, r.Field) {
+		if _, ok := k.field(r.Field); !ok {
 			return selectors{}, &QueryError{Field: "fieldSelector",
-				Message: fmt.Sprintf("field %q is not supported for %s (supported: %s)", r.Field, kind, strings.Join(allowed, ", "))}
+				Message: fmt.Sprintf("field %q is not supported for %s (supported: %s)", r.Field, k.Name, strings.Join(k.FieldPaths(), ", "))}
 		}
 	}
 	return selectors{labels: ls, fields: fs}, nil
 }
 
-// fieldSet is the set of selectable fields of obj.
-func fieldSet(obj runtime.Object, acc metav1.Object) fields.Set {
-	set := fields.Set{"metadata.name": acc.GetName(), "metadata.namespace": acc.GetNamespace()}
-	switch o := obj.(type) {
-	case *corev1.Pod:
-		set["spec.nodeName"] = o.Spec.NodeName
-		set["status.phase"] = string(o.Status.Phase)
-	case *corev1.Event:
-		set["involvedObject.kind"] = o.InvolvedObject.Kind
-		set["involvedObject.name"] = o.InvolvedObject.Name
-		set["involvedObject.uid"] = string(o.InvolvedObject.UID)
-		set["reason"] = o.Reason
-		set["type"] = o.Type
-	case *corev1.Node:
-		set["spec.unschedulable"] = fmt.Sprint(o.Spec.Unschedulable)
+// fieldSet is the set of selectable fields of obj, an object of k.
+func fieldSet(k Kind, obj runtime.Object) fields.Set {
+	set := fields.Set{}
+	for _, f := range append(slices.Clone(commonFields), k.Fields...) {
+		set[f.Path] = f.Value(obj)
 	}
 	return set
 }

@@ -31,6 +31,9 @@ func (m *Manager) Connect(ctx context.Context, name string, rc *rest.Config) (*C
 	m.mu.RLock()
 	opts := m.opts
 	m.mu.RUnlock()
+	// The components start below, under the lock, so that one registered
+	// meanwhile is started exactly once on this connection.
+	opts.Components = nil
 	c, err := Connect(ctx, name, rc, opts)
 	if err != nil {
 		return nil, err
@@ -38,11 +41,27 @@ func (m *Manager) Connect(ctx context.Context, name string, rc *rest.Config) (*C
 	m.mu.Lock()
 	old := m.clusters[name]
 	m.clusters[name] = c
+	for _, comp := range m.opts.Components {
+		c.start(comp)
+	}
 	m.mu.Unlock()
 	if old != nil {
 		old.Close()
 	}
 	return c, nil
+}
+
+// Register adds components to run on every connection: the ones open now
+// and those opened from now on.
+func (m *Manager) Register(comps ...Component) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.opts.Components = append(m.opts.Components, comps...)
+	for _, c := range m.clusters {
+		for _, comp := range comps {
+			c.start(comp)
+		}
+	}
 }
 
 // OnPhaseChange sets the function told of the phase changes of the

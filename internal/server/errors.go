@@ -5,6 +5,8 @@ import (
 	"regexp"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 )
 
 // huma puts the text of any error a handler returns into the 500 response.
@@ -29,7 +31,7 @@ func init() {
 			}
 		}
 		if len(internal) > 0 && ctx != nil {
-			ri := infoFrom(ctx.Context())
+			ri := operation.Request(ctx.Context())
 			ri.Err = errors.Join(internal...)
 			msg = "internal error; quote request id " + ri.ID + " to the operator"
 		}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // metrics is the server's own Prometheus registry, so tests can build many
@@ -29,11 +28,9 @@ func newMetrics() *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route"}),
 	}
-	m.registry.MustRegister(
-		m.requests, m.duration,
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
+	// The Go runtime and process collectors are on controller-runtime's
+	// registry, which /metrics serves too.
+	m.registry.MustRegister(m.requests, m.duration)
 	return m
 }
 

@@ -93,7 +93,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		ri := infoFrom(r.Context())
+		ri := operation.Request(r.Context())
 		s.metrics.observe(r.Method, ri.Route, sw.status, elapsed)
 		attrs := []slog.Attr{
 			slog.String("requestId", ri.ID),

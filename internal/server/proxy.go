@@ -7,7 +7,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"k8s.io/client-go/rest"
@@ -15,7 +14,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // ProxyPrefix is where Kubernetes API requests to member clusters enter:
@@ -31,7 +29,7 @@ const ProxyPrefix = "/k8s/clusters/"
 // audited like every other. Upgrades (exec, attach, port-forward) pass
 // through over HTTP/1.1.
 func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
-	ri := infoFrom(r.Context())
+	ri := operation.Request(r.Context())
 	ri.Route = "PROXY " + ProxyPrefix + "{cluster}"
 	tail, ok := strings.CutPrefix(r.URL.Path, ProxyPrefix)
 	if !ok {
@@ -43,7 +41,7 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 	audited := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
 	status := s.serveProxy(w, r, name, path)
 	if audited {
-		s.recordAudit(r, ri, "kubernetes-proxy", status, "")
+		s.recordAudit(r.Context(), operation.AuditEvent{Action: "kubernetes-proxy", Method: r.Method, Target: r.URL.Path, Status: status})
 	}
 }
 
@@ -62,10 +60,10 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request, cluster, pat
 		return fail(http.StatusUnauthorized, "Unauthorized", err.Error())
 	}
 	if err != nil {
-		infoFrom(r.Context()).Err = err
+		operation.Request(r.Context()).Err = err
 		return fail(http.StatusServiceUnavailable, "ServiceUnavailable", "cannot check credentials right now")
 	}
-	ri := infoFrom(r.Context())
+	ri := operation.Request(r.Context())
 	ri.Username, ri.UserID = p.Username, &p.UserID
 
 	perm := auth.Permission{Verb: verbOf(r.Method), Resource: auth.ResourceKubernetes}
@@ -130,7 +128,7 @@ func (s *Server) reverseProxy(conn *multicluster.Cluster) (*httputil.ReverseProx
 		Transport:     rt,
 		FlushInterval: -1, // stream watches and logs as they come
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			infoFrom(r.Context()).Err = err
+			operation.Request(r.Context()).Err = err
 			kubeStatus(w, http.StatusBadGateway, "BadGateway", "the cluster's API server did not answer")
 		},
 	}, nil
@@ -176,19 +174,6 @@ func kubeStatus(w http.ResponseWriter, code int, reason, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_, _ = fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":%q,"reason":%q,"code":%d}`, message, reason, code)
-}
-
-// recordAudit writes the audit entry of a request handled outside huma.
-func (s *Server) recordAudit(r *http.Request, ri *requestInfo, action string, status int, actor string) {
-	entry := &store.AuditEntry{
-		Time: time.Now().UTC(), RequestID: ri.ID, Username: ri.Username, UserID: ri.UserID,
-		Action: action, Method: r.Method, Target: r.URL.Path, Outcome: outcomeOf(status), StatusCode: status,
-		SourceAddr: operation.SourceAddr(r.RemoteAddr),
-	}
-	if entry.Username == "" {
-		entry.Username = actor
-	}
-	s.writeAudit(r.Context(), entry)
 }
 
 // documentProxy adds the pass-through to the OpenAPI document. It is served

@@ -18,7 +18,7 @@ import (
 // operation.WebSocketBearerProtocolPrefix).
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
-	ri := infoFrom(ctx.Context())
+	ri := operation.Request(ctx.Context())
 	ri.Route = op.Method + " " + op.Path
 	if operation.IsPublic(op) {
 		next(ctx)
@@ -85,7 +85,7 @@ func (s *Server) authorize(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, forbidden.Error())
 		return
 	case err != nil:
-		s.cfg.Logger.Error("Authorization failed", "requestId", infoFrom(ctx.Context()).ID, "error", err)
+		s.cfg.Logger.Error("Authorization failed", "requestId", operation.Request(ctx.Context()).ID, "error", err)
 		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
 		return
 	}
@@ -99,7 +99,7 @@ func (s *Server) authorizeAnyProject(ctx huma.Context, next func(huma.Context), 
 	all, projects, err := s.cfg.Authorizer.Projects(ctx.Context(), p, perm, scope.Cluster)
 	switch {
 	case err != nil:
-		s.cfg.Logger.Error("Authorization failed", "requestId", infoFrom(ctx.Context()).ID, "error", err)
+		s.cfg.Logger.Error("Authorization failed", "requestId", operation.Request(ctx.Context()).ID, "error", err)
 		_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "cannot check permissions right now")
 		return
 	case !all && len(projects) == 0:

@@ -73,6 +73,7 @@ type Config struct {
 // Server is Wheelhouse's HTTP server.
 type Server struct {
 	cfg     Config
+	auditor *operation.Auditor
 	api     huma.API
 	metrics *metrics
 	handler http.Handler
@@ -99,30 +100,31 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
 	}
-	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{})}
+	s := &Server{cfg: cfg, metrics: newMetrics(), shutdown: make(chan struct{}), auditor: &operation.Auditor{Store: cfg.Store}}
 
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize)
 
+	kit := operation.Kit{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer, Audit: s.auditor, Logger: cfg.Logger}
 	registerSystem(s.api, s)
 	session.Register(s.api, session.Deps{Auth: cfg.Auth})
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
-	nodes.Register(s.api, nodes.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
-	namespaces.Register(s.api, namespaces.Deps{Clusters: cfg.Clusters})
+	nodes.Register(s.api, nodes.Deps{Kit: kit})
+	namespaces.Register(s.api, namespaces.Deps{Kit: kit})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, CAPEM: cfg.CAPEM})
-	resources.Register(s.api, resources.Deps{Clusters: cfg.Clusters})
+	resources.Register(s.api, resources.Deps{Kit: kit})
 	workloadresources.Register(s.api, workloadresources.Deps{Features: cfg.Workloads})
 	search.Register(s.api, search.Deps{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer})
 	projectapi.Register(s.api, projectapi.Deps{Store: cfg.Store, Projects: &projects.Service{Store: cfg.Store, Clusters: cfg.Clusters}})
-	workloads.Register(s.api, workloads.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
-	apply.Register(s.api, apply.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger})
-	configcenter.Register(s.api, configcenter.Deps{Clusters: cfg.Clusters, Store: cfg.Store, Keyring: cfg.Keyring, Authorizer: cfg.Authorizer, Logger: cfg.Logger})
-	storage.Register(s.api, storage.Deps{Clusters: cfg.Clusters})
-	network.Register(s.api, network.Deps{Clusters: cfg.Clusters})
-	pods.Register(s.api, pods.Deps{Clusters: cfg.Clusters, Logger: cfg.Logger, Store: cfg.Store, Shutdown: s.shutdown})
+	workloads.Register(s.api, workloads.Deps{Kit: kit})
+	apply.Register(s.api, apply.Deps{Kit: kit})
+	configcenter.Register(s.api, configcenter.Deps{Kit: kit, Store: cfg.Store, Keyring: cfg.Keyring})
+	storage.Register(s.api, storage.Deps{Kit: kit})
+	network.Register(s.api, network.Deps{Kit: kit})
+	pods.Register(s.api, pods.Deps{Kit: kit, Shutdown: s.shutdown})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	documentProxy(s.api.OpenAPI())

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -65,7 +68,10 @@ func registerSystem(api huma.API, s *Server) {
 		Description: "Metrics",
 		Content:     map[string]*huma.MediaType{"text/plain; version=0.0.4": {}},
 	}}
-	metricsHandler := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+	// The controllers the server hosts (controller-runtime's reconcile,
+	// work queue and client metrics, labelled by controller and cluster)
+	// register on controller-runtime's registry: it is served here too.
+	metricsHandler := promhttp.HandlerFor(prometheus.Gatherers{s.metrics.registry, ctrlmetrics.Registry}, promhttp.HandlerOpts{})
 	huma.Register(api, metricsOp, func(context.Context, *struct{}) (*huma.StreamResponse, error) {
 		return &huma.StreamResponse{Body: func(ctx huma.Context) {
 			r, w := humago.Unwrap(ctx)

@@ -12,8 +12,13 @@ const (
 	// ConditionServiceReady is True when the Service exists as declared. It
 	// is absent when the Workload has no service.
 	ConditionServiceReady = "ServiceReady"
+	// ConditionReconciling is True while the controller still works toward
+	// the spec: the child is being created, rolled out or scaled, or a
+	// failed write is being retried. It is absent otherwise (kstatus'
+	// "abnormal-true" condition; the same name as ctrlkit's).
+	ConditionReconciling = "Reconciling"
 	// ConditionStalled is True when the controller cannot make progress
-	// without a change of the spec (or of the cluster).
+	// without a change of the spec (or of the cluster); absent otherwise.
 	ConditionStalled = "Stalled"
 )
 
@@ -53,8 +58,6 @@ const (
 	// ReasonNotOwned: an object with the child's or the Service's name exists
 	// and is not owned by the Workload; the controller leaves it alone.
 	ReasonNotOwned = "NotOwned"
-	// ReasonDeleting: the Workload is being deleted.
-	ReasonDeleting = "Deleting"
 )
 
 // Event reasons, in pairs.
@@ -75,15 +78,15 @@ const (
 	EventCleanupSucceeded = "CleanupSucceeded"
 	// EventCleanupFailed: such an object could not be deleted.
 	EventCleanupFailed = "CleanupFailed"
-	// EventDeleteSucceeded: the Workload's children are gone; the finalizer
-	// was removed.
-	EventDeleteSucceeded = "DeleteSucceeded"
-	// EventDeleteFailed: a child could not be deleted.
-	EventDeleteFailed = "DeleteFailed"
 )
 
-// Finalizer keeps a Workload until the controller has deleted its children.
-const Finalizer = "apps.wheelhouse.dev/finalizer"
+// LegacyFinalizer is the finalizer that Workload controllers before issue
+// 12 put on every Workload to delete its children first. The children's
+// controller owner references let Kubernetes' garbage collector do that
+// (foreground or background, as the deletion asks), so the controller no
+// longer adds it and removes it from the Workloads that carry it, at once
+// when they are being deleted.
+const LegacyFinalizer = "apps.wheelhouse.dev/finalizer"
 
 // Labels the controller puts on children and pods.
 const (

@@ -33,7 +33,8 @@ type WorkloadStatus struct {
 	// +optional
 	Phase WorkloadPhase `json:"phase,omitempty"`
 
-	// Conditions are Ready, Progressing, ServiceReady and Stalled.
+	// Conditions are Ready, Progressing, Reconciling, ServiceReady and
+	// Stalled.
 	// +listType=map
 	// +listMapKey=type
 	// +optional
@@ -151,3 +152,10 @@ type WorkloadList struct {
 	// Items are the Workloads.
 	Items []Workload `json:"items"`
 }
+
+// GetConditions returns the Workload's status conditions (for the
+// controllers' condition helpers).
+func (w *Workload) GetConditions() []metav1.Condition { return w.Status.Conditions }
+
+// SetConditions replaces the Workload's status conditions.
+func (w *Workload) SetConditions(c []metav1.Condition) { w.Status.Conditions = c }

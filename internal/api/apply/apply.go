@@ -19,7 +19,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -48,9 +47,7 @@ const (
 
 // Deps are what the apply endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
-	// Logger defaults to slog.Default().
-	Logger *slog.Logger
+	operation.Kit
 }
 
 var tags = []string{"Apply"}
@@ -70,8 +67,7 @@ type ApplyInput struct {
 
 // ApplyNamespaceInput applies documents in one namespace.
 type ApplyNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63"`
+	operation.NamespaceParam
 	ApplyParams
 	RawBody []byte `contentType:"application/yaml" doc:"YAML documents separated by ---, or JSON (an object, an array, or a List)"`
 }
@@ -102,9 +98,6 @@ type ApplyOutput struct {
 
 // Register adds the apply endpoints to api.
 func Register(api huma.API, d Deps) {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
 	perm := auth.Permission{Verb: auth.VerbUpdate, Resource: auth.ResourceKubernetes}
 	desc := "Server-side apply (field manager " + FieldManager + ") of several documents of any kinds. Every document is " +
 		"first applied in dry run; if any fails, nothing is applied and the error names the document (body[i]). " +

@@ -18,9 +18,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -32,65 +31,34 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
-// ActionRevealSecret is the audit action of every attempt to read Secret
-// values.
-const ActionRevealSecret = "reveal-secret"
-
 // fieldManager names Wheelhouse in the objects' managed fields.
 const fieldManager = "wheelhouse"
 
-// auditTimeout bounds the write of a reveal's audit entry.
-const auditTimeout = 5 * time.Second
-
 // Deps are what the configuration endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
-	Store    *store.Store
+	operation.Kit
+	Store *store.Store
 	// Keyring seals Secret versions in the database.
 	Keyring *secrets.Keyring
-	// Authorizer decides who may reveal Secret values.
-	Authorizer *auth.Authorizer
-	Logger     *slog.Logger
 }
 
 var tags = []string{"Configuration"}
 
-// NamespaceParams name a namespace of a cluster in the path.
-type NamespaceParams struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // ObjectParams name a ConfigMap or Secret in the path.
 type ObjectParams struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"ConfigMap or Secret name"`
 }
 
 // ListConfigInput lists ConfigMaps or Secrets of a namespace.
 type ListConfigInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
-// RevealParams ask for Secret values; they also capture what the audit
-// entry of a reveal needs.
+// RevealParams ask for Secret values.
 type RevealParams struct {
-	Reveal    bool `query:"reveal" doc:"Include Secret values; needs update on secrets here, and is audited (reveal-secret)"`
-	target    string
-	source    string
-	requestID string
-}
-
-// Resolve captures the request's path, source address and request id for
-// the audit entry of a reveal.
-func (p *RevealParams) Resolve(ctx huma.Context) []error {
-	p.target = ctx.URL().Path
-	p.source = operation.SourceAddr(ctx.RemoteAddr())
-	if w, ok := ctx.BodyWriter().(interface{ Header() http.Header }); ok {
-		p.requestID = w.Header().Get("X-Request-Id")
-	}
-	return nil
+	Reveal bool `query:"reveal" doc:"Include Secret values; needs update on secrets here, and is audited (reveal-secret)"`
 }
 
 // DeleteConfigInput deletes a ConfigMap or Secret.
@@ -100,16 +68,13 @@ type DeleteConfigInput struct {
 }
 
 type handlers struct {
-	d       Deps
+	Deps
 	history *confighistory.History
 }
 
 // Register adds the ConfigMap and Secret endpoints to api.
 func Register(api huma.API, d Deps) {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
-	h := &handlers{d: d, history: &confighistory.History{Store: d.Store, Keyring: d.Keyring}}
+	h := &handlers{Deps: d, history: &confighistory.History{Store: d.Store, Keyring: d.Keyring}}
 	h.registerConfigMaps(api)
 	h.registerSecrets(api)
 	h.registerHistory(api, store.ConfigKindConfigMap)
@@ -131,14 +96,6 @@ func kindName(kind string) string {
 	return "ConfigMap"
 }
 
-func (h *handlers) cluster(name string) (*multicluster.Cluster, error) {
-	c, err := h.d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
-}
-
 func object(in ObjectParams, kind string) store.ConfigObject {
 	return store.ConfigObject{Cluster: in.Cluster, Namespace: in.Namespace, Kind: kind, Name: in.Name}
 }
@@ -154,42 +111,27 @@ func (h *handlers) record(ctx context.Context, c confighistory.Change) (*store.C
 	if err == nil {
 		return v, nil
 	}
-	h.d.Logger.ErrorContext(ctx, "Config version not recorded", "cluster", c.Object.Cluster, "namespace", c.Object.Namespace,
+	h.Logger.ErrorContext(ctx, "Config version not recorded", "cluster", c.Object.Cluster, "namespace", c.Object.Namespace,
 		"kind", c.Object.Kind, "name", c.Object.Name, "change", c.Type, "resourceVersion", c.ResourceVersion, "error", err)
 	return nil, huma.Error500InternalServerError(fmt.Sprintf(
 		"%s %s/%s was %s in cluster %q (resourceVersion %s), but recording the change in its version history failed; the history misses this change",
 		kindName(c.Object.Kind), c.Object.Namespace, c.Object.Name, c.Type, c.Object.Cluster, c.ResourceVersion))
 }
 
-// authorizeReveal decides whether the caller may see Secret values in the
-// namespace, and audits the attempt either way. It returns nil when the
-// values may be shown, a 403 when not; if the audit entry cannot be
-// written the values are not shown.
-func (h *handlers) authorizeReveal(ctx context.Context, in NamespaceParams, rp *RevealParams) error {
-	p := auth.PrincipalFrom(ctx)
-	err := h.d.Authorizer.Authorize(ctx, p, perm(store.ConfigKindSecret, auth.VerbUpdate),
-		auth.Scope{Cluster: in.Cluster, Namespace: in.Namespace})
-	var forbidden *auth.ForbiddenError
-	entry := &store.AuditEntry{RequestID: rp.requestID, Username: p.Username, UserID: &p.UserID, Action: ActionRevealSecret,
-		Method: http.MethodGet, Target: rp.target, SourceAddr: rp.source, Outcome: store.OutcomeSuccess, StatusCode: http.StatusOK}
-	switch {
-	case errors.As(err, &forbidden):
-		entry.Outcome, entry.StatusCode, entry.Reason = store.OutcomeDenied, http.StatusForbidden, http.StatusText(http.StatusForbidden)
-	case err != nil:
-		entry.Outcome, entry.StatusCode, entry.Reason = store.OutcomeFailure, http.StatusServiceUnavailable, "cannot check permissions"
-	}
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
-	defer cancel()
-	if aerr := h.d.Store.Audit().Append(actx, entry); aerr != nil {
-		return fmt.Errorf("audit secret reveal (values withheld): %w", aerr)
-	}
-	switch {
-	case forbidden != nil:
-		return huma.Error403Forbidden(fmt.Sprintf("revealing Secret values needs update on secrets: %s", forbidden.Error()))
-	case err != nil:
-		return fmt.Errorf("authorize secret reveal: %w", err)
-	}
-	return nil
+// registerDelete registers the delete of kind, whose history keeps what
+// was deleted.
+func (h *handlers) registerDelete(api huma.API, kind, summary string,
+	del func(context.Context, *handlers, *multicluster.Cluster, ObjectParams, string) error) {
+	op := operation.New(http.MethodDelete, base(kind)+"/{name}", "delete-"+strings.TrimSuffix(kind, "s"), summary, tags, perm(kind, auth.VerbDelete))
+	op.DefaultStatus = http.StatusNoContent
+	op.Errors = append(op.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	huma.Register(api, op, func(ctx context.Context, in *DeleteConfigInput) (*struct{}, error) {
+		c, err := h.Cluster(in.Cluster)
+		if err != nil {
+			return nil, err
+		}
+		return nil, del(ctx, h, c, in.ObjectParams, in.ResourceVersion)
+	})
 }
 
 // historyError maps what the history says to the problem to return.

@@ -7,13 +7,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/confighistory"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -37,7 +34,7 @@ type ConfigMapUpdateBody struct {
 
 // CreateConfigMapInput creates a ConfigMap.
 type CreateConfigMapInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Body ConfigMapCreateBody
 }
 
@@ -64,7 +61,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 	list := operation.New(http.MethodGet, base(kind), "list-configmaps", "List a namespace's ConfigMaps (from the cache)", tags, p(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListConfigInput) (*ConfigMapListOutput, error) {
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +77,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *ObjectParams) (*ConfigMapOutput, error) {
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -100,25 +97,21 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateConfigMapInput) (*ConfigMapOutput, error) {
 		b := in.Body
-		details := append(validateName(b.Name), validateLabels(b.Labels)...)
+		details := append(validateName(b.Name), operation.ValidateLabels("body.labels", b.Labels)...)
 		details = append(details, validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("binaryData", b.BinaryData)...)
 		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
 		if len(details) > 0 {
-			return nil, invalidInput(details)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
-			Data: b.Data, BinaryData: b.BinaryData}
-		created, err := c.Kube.CoreV1().ConfigMaps(in.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: fieldManager})
+		created, err := configMapKind.create(ctx, h, c, in.NamespaceParam, &corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
+			Data:       b.Data, BinaryData: b.BinaryData})
 		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		obj := store.ConfigObject{Cluster: in.Cluster, Namespace: in.Namespace, Kind: kind, Name: b.Name}
-		if _, err := h.record(ctx, configMapChange(obj, store.ConfigCreated, 0, created)); err != nil {
 			return nil, err
 		}
 		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, created)}, nil
@@ -129,88 +122,27 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateConfigMapInput) (*ConfigMapOutput, error) {
 		b := in.Body
-		details := append(validateLabels(b.Labels), validateKeys("data", b.Data)...)
+		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("binaryData", b.BinaryData)...)
 		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
 		if len(details) > 0 {
-			return nil, invalidInput(details)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		updated, err := writeConfigMap(ctx, c, in.ObjectParams, b.ResourceVersion, func(cm *corev1.ConfigMap) {
+		updated, err := configMapKind.update(ctx, h, c, in.ObjectParams, b.ResourceVersion, func(cm *corev1.ConfigMap) {
 			cm.Data, cm.BinaryData = b.Data, b.BinaryData
 			if b.Labels != nil {
 				cm.Labels = b.Labels
 			}
 		})
 		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		if _, err := h.record(ctx, configMapChange(object(in.ObjectParams, kind), store.ConfigUpdated, 0, updated)); err != nil {
 			return nil, err
 		}
 		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, updated)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, base(kind)+"/{name}", "delete-configmap",
-		"Delete a ConfigMap (its last data is kept as a version)", tags, p(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
-	huma.Register(api, del, func(ctx context.Context, in *DeleteConfigInput) (*struct{}, error) {
-		c, err := h.cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.CoreV1().ConfigMaps(in.Namespace)
-		live, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		rv := live.ResourceVersion
-		if in.ResourceVersion != "" {
-			rv = in.ResourceVersion
-		}
-		// The precondition makes what is recorded exactly what was deleted.
-		if err := client.Delete(ctx, in.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		_, err = h.record(ctx, configMapChange(object(in.ObjectParams, kind), store.ConfigDeleted, 0, live))
-		return nil, err
-	})
-}
-
-func configMapChange(obj store.ConfigObject, change string, rollbackOf int, cm *corev1.ConfigMap) confighistory.Change {
-	return confighistory.Change{Object: obj, Type: change, RollbackOf: rollbackOf, ResourceVersion: cm.ResourceVersion,
-		Content: confighistory.OfConfigMap(cm)}
-}
-
-// writeConfigMap reads the live ConfigMap, applies change and writes it
-// back at resourceVersion rv (the live one when rv is empty): the API
-// server refuses a stale one with 409. Errors are the API server's.
-func writeConfigMap(ctx context.Context, c *multicluster.Cluster, in ObjectParams, rv string, change func(*corev1.ConfigMap)) (*corev1.ConfigMap, error) {
-	client := c.Kube.CoreV1().ConfigMaps(in.Namespace)
-	cm, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if rv != "" {
-		cm.ResourceVersion = rv
-	}
-	change(cm)
-	return client.Update(ctx, cm, metav1.UpdateOptions{FieldManager: fieldManager})
-}
-
-// rollbackConfigMap writes a version's data back over the live ConfigMap,
-// or re-creates the ConfigMap (with the version's labels) if it is gone.
-// Errors are the API server's.
-func rollbackConfigMap(ctx context.Context, c *multicluster.Cluster, in ObjectParams, snap confighistory.Snapshot) (*corev1.ConfigMap, error) {
-	updated, err := writeConfigMap(ctx, c, in, "", func(cm *corev1.ConfigMap) { cm.Data, cm.BinaryData = snap.Data, snap.BinaryData })
-	if !apierrors.IsNotFound(err) {
-		return updated, err
-	}
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: in.Name, Namespace: in.Namespace, Labels: snap.Labels},
-		Data: snap.Data, BinaryData: snap.BinaryData}
-	return c.Kube.CoreV1().ConfigMaps(in.Namespace).Create(ctx, cm, metav1.CreateOptions{FieldManager: fieldManager})
+	h.registerDelete(api, configMapKind.kind, "Delete a ConfigMap (its last data is kept as a version)", configMapKind.delete)
 }

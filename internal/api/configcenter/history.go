@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -123,7 +122,7 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 			out := &SecretVersionOutput{Body: SecretVersionDetail{ConfigVersionView: versionView(v), Labels: snap.Labels,
 				Type: string(snap.Type), Sizes: keySizes(snap.SecretData)}}
 			if in.Reveal {
-				if err := h.authorizeReveal(ctx, in.NamespaceParams, &in.RevealParams); err != nil {
+				if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 					return nil, err
 				}
 				out.Body.Data, out.Body.Revealed = snap.SecretData, true
@@ -137,11 +136,11 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 	diff.Errors = append(diff.Errors, http.StatusNotFound)
 	if kind == store.ConfigKindConfigMap {
 		huma.Register(api, diff, func(ctx context.Context, in *DiffInput) (*ConfigDiffOutput, error) {
-			return h.diff(ctx, kind, in, nil)
+			return h.diff(ctx, kind, in, false)
 		})
 	} else {
 		huma.Register(api, diff, func(ctx context.Context, in *SecretDiffInput) (*ConfigDiffOutput, error) {
-			return h.diff(ctx, kind, &in.DiffInput, &in.RevealParams)
+			return h.diff(ctx, kind, &in.DiffInput, in.Reveal)
 		})
 	}
 
@@ -154,26 +153,16 @@ func (h *handlers) registerHistory(api huma.API, kind string) {
 		if err != nil {
 			return nil, historyError(obj, in.Body.Version, err)
 		}
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		var change confighistory.Change
+		var v *store.ConfigVersion
 		if kind == store.ConfigKindConfigMap {
-			var cm *corev1.ConfigMap
-			if cm, err = rollbackConfigMap(ctx, c, in.ObjectParams, snap); err == nil {
-				change = configMapChange(obj, store.ConfigRolledBack, in.Body.Version, cm)
-			}
+			v, err = configMapKind.rollback(ctx, h, c, in.ObjectParams, in.Body.Version, snap)
 		} else {
-			var s *corev1.Secret
-			if s, err = rollbackSecret(ctx, c, in.ObjectParams, snap); err == nil {
-				change = secretChange(obj, store.ConfigRolledBack, in.Body.Version, s)
-			}
+			v, err = secretKind.rollback(ctx, h, c, in.ObjectParams, in.Body.Version, snap)
 		}
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		v, err := h.record(ctx, change)
 		if err != nil {
 			return nil, err
 		}
@@ -205,8 +194,8 @@ func diffValue(b []byte, b64 bool) *string {
 }
 
 // diff compares two versions; a ConfigMap's values are always shown, a
-// Secret's only when rp asks and the caller may see them.
-func (h *handlers) diff(ctx context.Context, kind string, in *DiffInput, rp *RevealParams) (*ConfigDiffOutput, error) {
+// Secret's only when reveal asks and the caller may see them.
+func (h *handlers) diff(ctx context.Context, kind string, in *DiffInput, reveal bool) (*ConfigDiffOutput, error) {
 	obj := object(in.ObjectParams, kind)
 	_, from, err := h.history.Get(ctx, obj, in.From)
 	if err != nil {
@@ -218,8 +207,8 @@ func (h *handlers) diff(ctx context.Context, kind string, in *DiffInput, rp *Rev
 	}
 	secret := kind == store.ConfigKindSecret
 	show := !secret
-	if secret && rp != nil && rp.Reveal {
-		if err := h.authorizeReveal(ctx, in.NamespaceParams, rp); err != nil {
+	if secret && reveal {
+		if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 			return nil, err
 		}
 		show = true

@@ -6,13 +6,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/confighistory"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -37,7 +34,7 @@ type SecretUpdateBody struct {
 
 // CreateSecretInput creates a Secret.
 type CreateSecretInput struct {
-	NamespaceParams
+	operation.NamespaceParam
 	Body SecretCreateBody
 }
 
@@ -70,7 +67,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 	list := operation.New(http.MethodGet, base(kind), "list-secrets", "List a namespace's Secrets (metadata only, from the cache)", tags, p(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListConfigInput) (*SecretListOutput, error) {
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +84,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		"Get a Secret's type, keys and sizes; its values with reveal=true (audited)", tags, p(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *GetSecretInput) (*SecretOutput, error) {
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +94,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		}
 		out := &SecretOutput{Body: secretDetail(in.Cluster, s)}
 		if in.Reveal {
-			if err := h.authorizeReveal(ctx, in.NamespaceParams, &in.RevealParams); err != nil {
+			if err := h.AuthorizeReveal(ctx, in.Scope()); err != nil {
 				return nil, err
 			}
 			out.Body.Data, out.Body.Revealed = s.Data, true
@@ -110,24 +107,20 @@ func (h *handlers) registerSecrets(api huma.API) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateSecretInput) (*SecretOutput, error) {
 		b := in.Body
-		details := append(validateName(b.Name), validateLabels(b.Labels)...)
+		details := append(validateName(b.Name), operation.ValidateLabels("body.labels", b.Labels)...)
 		details = append(details, validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("stringData", b.StringData)...)
 		if len(details) > 0 {
-			return nil, invalidInput(details)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
-			Type: corev1.SecretType(b.Type), Data: b.Data, StringData: b.StringData}
-		created, err := c.Kube.CoreV1().Secrets(in.Namespace).Create(ctx, s, metav1.CreateOptions{FieldManager: fieldManager})
+		created, err := secretKind.create(ctx, h, c, in.NamespaceParam, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
+			Type:       corev1.SecretType(b.Type), Data: b.Data, StringData: b.StringData})
 		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		obj := store.ConfigObject{Cluster: in.Cluster, Namespace: in.Namespace, Kind: kind, Name: b.Name}
-		if _, err := h.record(ctx, secretChange(obj, store.ConfigCreated, 0, created)); err != nil {
 			return nil, err
 		}
 		return &SecretOutput{Body: secretDetail(in.Cluster, created)}, nil
@@ -138,87 +131,26 @@ func (h *handlers) registerSecrets(api huma.API) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateSecretInput) (*SecretOutput, error) {
 		b := in.Body
-		details := append(validateLabels(b.Labels), validateKeys("data", b.Data)...)
+		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("stringData", b.StringData)...)
 		if len(details) > 0 {
-			return nil, invalidInput(details)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := h.cluster(in.Cluster)
+		c, err := h.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
-		updated, err := writeSecret(ctx, c, in.ObjectParams, b.ResourceVersion, func(s *corev1.Secret) {
+		updated, err := secretKind.update(ctx, h, c, in.ObjectParams, b.ResourceVersion, func(s *corev1.Secret) {
 			s.Data, s.StringData = b.Data, b.StringData
 			if b.Labels != nil {
 				s.Labels = b.Labels
 			}
 		})
 		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		if _, err := h.record(ctx, secretChange(object(in.ObjectParams, kind), store.ConfigUpdated, 0, updated)); err != nil {
 			return nil, err
 		}
 		return &SecretOutput{Body: secretDetail(in.Cluster, updated)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, base(kind)+"/{name}", "delete-secret",
-		"Delete a Secret (its last values are kept, sealed, as a version)", tags, p(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
-	huma.Register(api, del, func(ctx context.Context, in *DeleteConfigInput) (*struct{}, error) {
-		c, err := h.cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.CoreV1().Secrets(in.Namespace)
-		live, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		rv := live.ResourceVersion
-		if in.ResourceVersion != "" {
-			rv = in.ResourceVersion
-		}
-		// The precondition makes what is recorded exactly what was deleted.
-		if err := client.Delete(ctx, in.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: &rv}}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		_, err = h.record(ctx, secretChange(object(in.ObjectParams, kind), store.ConfigDeleted, 0, live))
-		return nil, err
-	})
-}
-
-func secretChange(obj store.ConfigObject, change string, rollbackOf int, s *corev1.Secret) confighistory.Change {
-	return confighistory.Change{Object: obj, Type: change, RollbackOf: rollbackOf, ResourceVersion: s.ResourceVersion,
-		Content: confighistory.OfSecret(s)}
-}
-
-// writeSecret reads the live Secret, applies change and writes it back at
-// resourceVersion rv (the live one when rv is empty): the API server
-// refuses a stale one with 409. Errors are the API server's.
-func writeSecret(ctx context.Context, c *multicluster.Cluster, in ObjectParams, rv string, change func(*corev1.Secret)) (*corev1.Secret, error) {
-	client := c.Kube.CoreV1().Secrets(in.Namespace)
-	s, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if rv != "" {
-		s.ResourceVersion = rv
-	}
-	change(s)
-	return client.Update(ctx, s, metav1.UpdateOptions{FieldManager: fieldManager})
-}
-
-// rollbackSecret writes a version's values back over the live Secret, or
-// re-creates the Secret (with the version's type and labels) if it is
-// gone. Errors are the API server's.
-func rollbackSecret(ctx context.Context, c *multicluster.Cluster, in ObjectParams, snap confighistory.Snapshot) (*corev1.Secret, error) {
-	updated, err := writeSecret(ctx, c, in, "", func(s *corev1.Secret) { s.Data, s.StringData = snap.SecretData, nil })
-	if !apierrors.IsNotFound(err) {
-		return updated, err
-	}
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: in.Name, Namespace: in.Namespace, Labels: snap.Labels},
-		Type: snap.Type, Data: snap.SecretData}
-	return c.Kube.CoreV1().Secrets(in.Namespace).Create(ctx, s, metav1.CreateOptions{FieldManager: fieldManager})
+	h.registerDelete(api, secretKind.kind, "Delete a Secret (its last values are kept, sealed, as a version)", secretKind.delete)
 }

@@ -6,28 +6,13 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"k8s.io/apimachinery/pkg/util/validation"
-)
 
-// invalidInput is the 422 for field errors found before anything is
-// written.
-func invalidInput(details []error) error {
-	return huma.Error422UnprocessableEntity("validation failed", details...)
-}
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+)
 
 // validateName checks an object name as the API server would.
 func validateName(name string) []error {
-	return invalid("body.name", name, validation.IsDNS1123Subdomain(name))
-}
-
-// validateLabels checks label keys and values (body.labels.<key>).
-func validateLabels(labels map[string]string) []error {
-	var details []error
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		loc := "body.labels." + k
-		details = append(details, invalid(loc, k, validation.IsQualifiedName(k))...)
-		details = append(details, invalid(loc, labels[k], validation.IsValidLabelValue(labels[k]))...)
-	}
-	return details
+	return operation.Invalid("body.name", name, validation.IsDNS1123Subdomain(name))
 }
 
 // validateKeys checks data keys against the ConfigMap and Secret key rules;
@@ -36,7 +21,7 @@ func validateLabels(labels map[string]string) []error {
 func validateKeys[V any](field string, data map[string]V) []error {
 	var details []error
 	for _, k := range slices.Sorted(maps.Keys(data)) {
-		details = append(details, invalid("body."+field+"."+k, k, validation.IsConfigMapKey(k))...)
+		details = append(details, operation.Invalid("body."+field+"."+k, k, validation.IsConfigMapKey(k))...)
 	}
 	return details
 }
@@ -51,12 +36,4 @@ func validateDisjoint[A, B any](field string, a map[string]A, b map[string]B) []
 		}
 	}
 	return details
-}
-
-func invalid(loc, value string, problems []string) []error {
-	out := make([]error, 0, len(problems))
-	for _, p := range problems {
-		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
-	}
-	return out
 }

@@ -42,7 +42,7 @@ type NamespaceLimitRangeItem struct {
 
 // ListLimitRangesInput selects and pages the LimitRanges of a namespace.
 type ListLimitRangesInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -53,7 +53,7 @@ type ListLimitRangesOutput struct {
 
 // LimitRangeInput names a LimitRange.
 type LimitRangeInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"LimitRange name"`
 }
 
@@ -64,7 +64,7 @@ type LimitRangeSpecBody struct {
 
 // CreateLimitRangeInput creates a LimitRange.
 type CreateLimitRangeInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`
@@ -90,7 +90,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-limitranges", "List the LimitRanges of a namespace", limitTags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListLimitRangesInput) (*ListLimitRangesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *LimitRangeInput) (*LimitRangeOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -120,13 +120,13 @@ func registerLimitRanges(api huma.API, d Deps) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateLimitRangeInput) (*LimitRangeOutput, error) {
 		b := in.Body
-		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, validateMeta(pointers(b.Labels), nil)...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
 		details = append(details, validateLimits(b.Limits)...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -143,9 +143,9 @@ func registerLimitRanges(api huma.API, d Deps) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateLimitRangeInput) (*LimitRangeOutput, error) {
 		if details := validateLimits(in.Body.Limits); len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +170,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *LimitRangeInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

@@ -42,7 +42,7 @@ var tags = []string{"Namespaces"}
 
 // Deps are what the namespace endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
+	operation.Kit
 }
 
 // ListNamespacesInput selects and pages the namespaces of a cluster.
@@ -54,12 +54,6 @@ type ListNamespacesInput struct {
 // ListNamespacesOutput is one page of namespaces.
 type ListNamespacesOutput struct {
 	Body operation.ClusterList[NamespaceView]
-}
-
-// NamespaceInput names a namespace of a cluster.
-type NamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
 }
 
 // NamespaceOutput is one namespace.
@@ -84,7 +78,7 @@ type CreateNamespaceInput struct {
 
 // UpdateNamespaceInput edits a namespace's labels and annotations.
 type UpdateNamespaceInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Labels      map[string]*string `json:"labels,omitempty" doc:"Labels to set, merged into the namespace's; a null value removes that label"`
 		Annotations map[string]*string `json:"annotations,omitempty" doc:"Annotations to set, merged into the namespace's; a null value removes that annotation"`
@@ -93,7 +87,7 @@ type UpdateNamespaceInput struct {
 
 // DeleteNamespaceInput deletes a namespace.
 type DeleteNamespaceInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Force bool `query:"force" doc:"Required to delete default, kube-system, kube-public or kube-node-lease"`
 }
 
@@ -118,7 +112,7 @@ func Register(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, basePath, "list-namespaces", "List the namespaces of a cluster", tags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListNamespacesInput) (*ListNamespacesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +126,7 @@ func Register(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",
 		"Get a namespace with counts of what it contains and its quotas' usage", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
-	huma.Register(api, get, func(ctx context.Context, in *NamespaceInput) (*NamespaceDetailOutput, error) {
+	huma.Register(api, get, func(ctx context.Context, in *operation.NamespaceParam) (*NamespaceDetailOutput, error) {
 		c, ns, err := getNamespace(d, in)
 		if err != nil {
 			return nil, err
@@ -158,12 +152,12 @@ func Register(api huma.API, d Deps) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateNamespaceInput) (*NamespaceOutput, error) {
 		b := in.Body
-		details := invalid("body.name", b.Name, validation.IsDNS1123Label(b.Name))
-		details = append(details, validateMeta(pointers(b.Labels), pointers(b.Annotations))...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Label(b.Name))
+		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), pointers(b.Annotations))...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -182,10 +176,10 @@ func Register(api huma.API, d Deps) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateNamespaceInput) (*NamespaceOutput, error) {
 		b := in.Body
-		if details := validateMeta(b.Labels, b.Annotations); len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		if details := operation.ValidateLabelEdits(b.Labels, b.Annotations); len(details) > 0 {
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +210,7 @@ func Register(api huma.API, d Deps) {
 		if slices.Contains(Protected, in.Namespace) && !in.Force {
 			return nil, huma.Error409Conflict(fmt.Sprintf("namespace %q is one Kubernetes relies on; add ?force=true to delete it anyway", in.Namespace))
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -244,22 +238,9 @@ func Register(api huma.API, d Deps) {
 	registerLimitRanges(api, d)
 }
 
-// cluster returns the named cluster if it can answer now, or the problem
-// to return: 404 for an unknown cluster, 503 naming it when it is down.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
-}
-
 // getNamespace returns the cluster and the cached namespace in names.
-func getNamespace(d Deps, in *NamespaceInput) (*multicluster.Cluster, *corev1.Namespace, error) {
-	c, err := cluster(d, in.Cluster)
+func getNamespace(d Deps, in *operation.NamespaceParam) (*multicluster.Cluster, *corev1.Namespace, error) {
+	c, err := d.Cluster(in.Cluster)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -19,7 +19,7 @@ var quotaTags = []string{"Resource quotas"}
 
 // ListResourceQuotasInput selects and pages the quotas of a namespace.
 type ListResourceQuotasInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -30,7 +30,7 @@ type ListResourceQuotasOutput struct {
 
 // ResourceQuotaInput names a quota.
 type ResourceQuotaInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"ResourceQuota name"`
 }
 
@@ -42,7 +42,7 @@ type ResourceQuotaSpecBody struct {
 
 // CreateResourceQuotaInput creates a quota.
 type CreateResourceQuotaInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`
@@ -70,7 +70,7 @@ func registerQuotas(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-resourcequotas", "List the ResourceQuotas of a namespace, with usage", quotaTags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListResourceQuotasInput) (*ListResourceQuotasOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func registerQuotas(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-resourcequota", "Get a ResourceQuota with its usage", quotaTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *ResourceQuotaInput) (*ResourceQuotaOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -100,13 +100,13 @@ func registerQuotas(api huma.API, d Deps) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateResourceQuotaInput) (*ResourceQuotaOutput, error) {
 		b := in.Body
-		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, validateMeta(pointers(b.Labels), nil)...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
 		details = append(details, validateQuantities("body.hard", b.Hard)...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -124,9 +124,9 @@ func registerQuotas(api huma.API, d Deps) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateResourceQuotaInput) (*ResourceQuotaOutput, error) {
 		if details := validateQuantities("body.hard", in.Body.Hard); len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +151,7 @@ func registerQuotas(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *ResourceQuotaInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

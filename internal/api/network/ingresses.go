@@ -67,7 +67,7 @@ type IngressOutput struct {
 
 // CreateIngressInput creates an Ingress.
 type CreateIngressInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels map[string]string `json:"labels,omitempty"`
@@ -91,7 +91,7 @@ func registerIngresses(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-ingresses", "List the Ingresses of a namespace", ingressTags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *NetworkListInput) (*ListIngressesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func registerIngresses(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*IngressOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -122,13 +122,13 @@ func registerIngresses(api huma.API, d Deps) {
 	huma.Register(api, create, func(ctx context.Context, in *CreateIngressInput) (*IngressOutput, error) {
 		b := in.Body
 		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, validateLabels("body.labels", b.Labels)...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
 		details = append(details, setIngressSpec(ing, b.IngressSpecBody)...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -144,9 +144,9 @@ func registerIngresses(api huma.API, d Deps) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateIngressInput) (*IngressOutput, error) {
 		if details := setIngressSpec(&networkingv1.Ingress{}, in.Body.IngressSpecBody); len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,7 @@ func registerIngresses(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -183,9 +183,9 @@ func registerIngresses(api huma.API, d Deps) {
 // wildcard label.
 func validHost(loc, host string) []error {
 	if strings.HasPrefix(host, "*.") {
-		return invalid(loc, host, validation.IsWildcardDNS1123Subdomain(host))
+		return operation.Invalid(loc, host, validation.IsWildcardDNS1123Subdomain(host))
 	}
-	return invalid(loc, host, validation.IsDNS1123Subdomain(host))
+	return operation.Invalid(loc, host, validation.IsDNS1123Subdomain(host))
 }
 
 // setIngressSpec checks b and writes it over ing's spec.
@@ -193,7 +193,7 @@ func setIngressSpec(ing *networkingv1.Ingress, b IngressSpecBody) []error {
 	var details []error
 	spec := networkingv1.IngressSpec{}
 	if b.ClassName != "" {
-		details = append(details, invalid("body.className", b.ClassName, validation.IsDNS1123Subdomain(b.ClassName))...)
+		details = append(details, operation.Invalid("body.className", b.ClassName, validation.IsDNS1123Subdomain(b.ClassName))...)
 		spec.IngressClassName = &b.ClassName
 	}
 	for i, r := range b.Rules {
@@ -213,7 +213,7 @@ func setIngressSpec(ing *networkingv1.Ingress, b IngressSpecBody) []error {
 			if !strings.HasPrefix(p.Path, "/") {
 				details = append(details, &huma.ErrorDetail{Location: ploc + ".path", Message: "must start with /", Value: p.Path})
 			}
-			details = append(details, invalid(ploc+".service", p.Service, validation.IsDNS1035Label(p.Service))...)
+			details = append(details, operation.Invalid(ploc+".service", p.Service, validation.IsDNS1035Label(p.Service))...)
 			backend := networkingv1.IngressServiceBackend{Name: p.Service}
 			port, errs := portRef(ploc+".port", p.Port)
 			details = append(details, errs...)
@@ -233,7 +233,7 @@ func setIngressSpec(ing *networkingv1.Ingress, b IngressSpecBody) []error {
 			details = append(details, validHost(idx(idx("body.tls", i)+".hosts", j), h)...)
 		}
 		if t.SecretName != "" {
-			details = append(details, invalid(idx("body.tls", i)+".secretName", t.SecretName, validation.IsDNS1123Subdomain(t.SecretName))...)
+			details = append(details, operation.Invalid(idx("body.tls", i)+".secretName", t.SecretName, validation.IsDNS1123Subdomain(t.SecretName))...)
 		}
 		spec.TLS = append(spec.TLS, networkingv1.IngressTLS{Hosts: t.Hosts, SecretName: t.SecretName})
 	}

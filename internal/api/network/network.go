@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // Permission resources of the network operations.
@@ -28,7 +27,7 @@ const basePath = "/api/v1/clusters/{cluster}/namespaces/{namespace}"
 
 // Deps are what the network endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
+	operation.Kit
 }
 
 // Register adds the Service and Ingress endpoints to api.
@@ -37,34 +36,16 @@ func Register(api huma.API, d Deps) {
 	registerIngresses(api, d)
 }
 
-// NetworkNamespaceInput names a namespace of a cluster.
-type NetworkNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // NetworkObjectInput names a Service or an Ingress.
 type NetworkObjectInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Object name"`
 }
 
 // NetworkListInput selects and pages the objects of a namespace.
 type NetworkListInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
-}
-
-// cluster returns the named cluster when it can serve requests.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
 }
 
 // portRef parses a port given as a number (1-65535) or an IANA port
@@ -76,26 +57,7 @@ func portRef(loc, v string) (intstr.IntOrString, []error) {
 		}
 		return intstr.FromInt32(int32(n)), nil
 	}
-	return intstr.FromString(v), invalid(loc, v, validation.IsValidPortName(v))
-}
-
-func invalid(loc, value string, problems []string) []error {
-	out := make([]error, 0, len(problems))
-	for _, p := range problems {
-		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
-	}
-	return out
-}
-
-// validateLabels checks label keys and values as the API server would;
-// loc is the map's location (body.labels).
-func validateLabels(loc string, labels map[string]string) []error {
-	var details []error
-	for k, v := range labels {
-		details = append(details, invalid(loc+"."+k, k, validation.IsQualifiedName(k))...)
-		details = append(details, invalid(loc+"."+k, v, validation.IsValidLabelValue(v))...)
-	}
-	return details
+	return intstr.FromString(v), operation.Invalid(loc, v, validation.IsValidPortName(v))
 }
 
 // idx is the location of the i-th item of the list at loc.

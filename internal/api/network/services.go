@@ -104,7 +104,7 @@ type ServiceDetailOutput struct {
 
 // CreateServiceInput creates a Service.
 type CreateServiceInput struct {
-	NetworkNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name   string            `json:"name" maxLength:"63" doc:"A DNS label starting with a letter"`
 		Labels map[string]string `json:"labels,omitempty"`
@@ -128,7 +128,7 @@ func registerServices(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-services", "List the Services of a namespace", serviceTags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *NetworkListInput) (*ListServicesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +143,7 @@ func registerServices(api huma.API, d Deps) {
 		"Get a Service with the pods its selector picks and its EndpointSlices", serviceTags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*ServiceDetailOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -175,13 +175,13 @@ func registerServices(api huma.API, d Deps) {
 	huma.Register(api, create, func(ctx context.Context, in *CreateServiceInput) (*ServiceOutput, error) {
 		b := in.Body
 		svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		details := invalid("body.name", b.Name, validation.IsDNS1035Label(b.Name))
-		details = append(details, validateLabels("body.labels", b.Labels)...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1035Label(b.Name))
+		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
 		details = append(details, setServiceSpec(svc, b.ServiceSpecBody)...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -197,9 +197,9 @@ func registerServices(api huma.API, d Deps) {
 	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateServiceInput) (*ServiceOutput, error) {
 		if details := setServiceSpec(&corev1.Service{}, in.Body.ServiceSpecBody); len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +221,7 @@ func registerServices(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +236,7 @@ func registerServices(api huma.API, d Deps) {
 // is kept when b leaves it empty; the API server refuses to change it.
 func setServiceSpec(svc *corev1.Service, b ServiceSpecBody) []error {
 	var details []error
-	details = append(details, validateLabels("body.selector", b.Selector)...)
+	details = append(details, operation.ValidateLabels("body.selector", b.Selector)...)
 	switch b.ClusterIP {
 	case "", corev1.ClusterIPNone:
 	default:
@@ -245,7 +245,7 @@ func setServiceSpec(svc *corev1.Service, b ServiceSpecBody) []error {
 		}
 	}
 	if b.ExternalName != "" {
-		details = append(details, invalid("body.externalName", b.ExternalName, validation.IsDNS1123Subdomain(b.ExternalName))...)
+		details = append(details, operation.Invalid("body.externalName", b.ExternalName, validation.IsDNS1123Subdomain(b.ExternalName))...)
 	} else if b.Type == string(corev1.ServiceTypeExternalName) {
 		details = append(details, &huma.ErrorDetail{Location: "body.externalName", Message: "required for an ExternalName Service"})
 	}
@@ -256,7 +256,7 @@ func setServiceSpec(svc *corev1.Service, b ServiceSpecBody) []error {
 			sp.Protocol = corev1.ProtocolTCP
 		}
 		if p.Name != "" {
-			details = append(details, invalid(idx("body.ports", i)+".name", p.Name, validation.IsValidPortName(p.Name))...)
+			details = append(details, operation.Invalid(idx("body.ports", i)+".name", p.Name, validation.IsValidPortName(p.Name))...)
 		}
 		if p.TargetPort != "" {
 			tp, errs := portRef(idx("body.ports", i)+".targetPort", p.TargetPort)

@@ -73,7 +73,7 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 	start.DefaultStatus = http.StatusAccepted
 	start.Errors = append(start.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, start, func(ctx context.Context, in *DrainNodeInput) (*NodeDrainOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

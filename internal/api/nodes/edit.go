@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -80,7 +79,7 @@ func registerEdit(api huma.API, d Deps, perm auth.Permission) {
 // patchNode applies a JSON merge patch to a node through the API server
 // and returns the node it wrote, with its pods' requests from the cache.
 func patchNode(ctx context.Context, d Deps, clusterName, node string, patch []byte) (*NodeOutput, error) {
-	c, err := cluster(d, clusterName)
+	c, err := d.Cluster(clusterName)
 	if err != nil {
 		return nil, err
 	}
@@ -98,24 +97,14 @@ func patchNode(ctx context.Context, d Deps, clusterName, node string, patch []by
 // validateEdit checks keys and values as the API server would, so that the
 // problem names the exact key at fault (body.labels.<key>).
 func validateEdit(labels, annotations map[string]*string, taints *[]NodeTaint) error {
-	var details []error
-	for k, v := range labels {
-		loc := "body.labels." + k
-		details = append(details, invalid(loc, k, validation.IsQualifiedName(k))...)
-		if v != nil {
-			details = append(details, invalid(loc, *v, validation.IsValidLabelValue(*v))...)
-		}
-	}
-	for k := range annotations {
-		details = append(details, invalid("body.annotations."+k, k, validation.IsQualifiedName(strings.ToLower(k)))...)
-	}
+	details := operation.ValidateLabelEdits(labels, annotations)
 	if taints != nil {
 		seen := map[string]bool{}
 		for i, t := range *taints {
 			loc := fmt.Sprintf("body.taints[%d]", i)
-			details = append(details, invalid(loc+".key", t.Key, validation.IsQualifiedName(t.Key))...)
+			details = append(details, operation.Invalid(loc+".key", t.Key, validation.IsQualifiedName(t.Key))...)
 			if t.Value != "" {
-				details = append(details, invalid(loc+".value", t.Value, validation.IsValidLabelValue(t.Value))...)
+				details = append(details, operation.Invalid(loc+".value", t.Value, validation.IsValidLabelValue(t.Value))...)
 			}
 			if id := t.Key + ":" + t.Effect; seen[id] {
 				details = append(details, &huma.ErrorDetail{Location: loc, Message: "duplicate taint: key " + t.Key + " with effect " + t.Effect + " is given twice", Value: t.Key})
@@ -125,15 +114,7 @@ func validateEdit(labels, annotations map[string]*string, taints *[]NodeTaint) e
 		}
 	}
 	if len(details) > 0 {
-		return huma.Error422UnprocessableEntity("validation failed", details...)
+		return operation.ValidationFailed(details)
 	}
 	return nil
-}
-
-func invalid(loc, value string, problems []string) []error {
-	out := make([]error, 0, len(problems))
-	for _, p := range problems {
-		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
-	}
-	return out
 }

@@ -7,7 +7,6 @@ package nodes
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -16,7 +15,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // ResourceNodes is the permission resource of every node operation.
@@ -28,9 +26,7 @@ var tags = []string{"Nodes"}
 
 // Deps are what the node endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
-	// Logger receives the drains' logs; default slog.Default().
-	Logger *slog.Logger
+	operation.Kit
 	// Drains runs and remembers drains; nil makes a new one.
 	Drains *drain.Tracker
 }
@@ -80,7 +76,7 @@ func Register(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, basePath+"/{node}", "get-node", "Get a node with the pods bound to it", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *NodeInput) (*NodeDetailOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +96,7 @@ func Register(api huma.API, d Deps) {
 }
 
 func listNodes(d Deps, in *ListNodesInput) (*ListNodesOutput, error) {
-	c, err := cluster(d, in.Cluster)
+	c, err := d.Cluster(in.Cluster)
 	if err != nil {
 		return nil, err
 	}
@@ -127,17 +123,4 @@ func listNodes(d Deps, in *ListNodesInput) (*ListNodesOutput, error) {
 		out.Body.Items = append(out.Body.Items, viewOf(n, byNode[n.Name], metrics))
 	}
 	return out, nil
-}
-
-// cluster returns the named cluster if it can answer now, or the problem
-// to return: 404 for an unknown cluster, 503 naming it when it is down.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
 }

@@ -1,22 +1,90 @@
 package operation
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
 
-// AuditNote lets a handler add to the audit record of its request what the
-// middleware cannot know: the user name a login attempt was for.
-type AuditNote struct {
-	Actor string
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
+)
+
+// auditWriteTimeout bounds an audit insert; it runs on a context that
+// outlives a client that hung up.
+const auditWriteTimeout = 5 * time.Second
+
+// maxAuditTarget is the size of store.AuditEntry.Target.
+const maxAuditTarget = 512
+
+// Auditor writes the audit log. It is the one place audit rows are built:
+// the server's middleware records every mutating request through it, and
+// handlers record what the middleware cannot see (a Secret reveal, the
+// command of an exec session) with the same request id, caller and source.
+// It records what was done and to what, never bodies, query strings or
+// values, so secrets sent in a request cannot reach the log.
+type Auditor struct {
+	Store *store.Store
 }
 
-type auditNoteKey struct{}
+// AuditEvent is one audited action of the request in a context.
+type AuditEvent struct {
+	// Action names what was done: an operation id, "reveal-secret".
+	Action string
+	Method string
+	// Target is the path acted on, with what the action needs to be
+	// understood (an exec's command); cut at the column's size.
+	Target string
+	// Status is the HTTP status the action ended with; it decides the
+	// outcome (success, denied, failure).
+	Status int
+	// Reason says why a denied or failed action did not succeed; empty:
+	// the status text.
+	Reason string
+}
 
-// AuditNoteContextKey is the context key of the request's *AuditNote.
-func AuditNoteContextKey() any { return auditNoteKey{} }
+// Record writes ev as done by the caller of the request in ctx. A record
+// that cannot be written is an error: actions that must not happen
+// unaudited (a reveal, an exec session) stop on it.
+func (a *Auditor) Record(ctx context.Context, ev AuditEvent) error {
+	ri := Request(ctx)
+	entry := &store.AuditEntry{
+		Time:       time.Now().UTC(),
+		RequestID:  ri.ID,
+		Username:   ri.Username,
+		UserID:     ri.UserID,
+		Action:     ev.Action,
+		Method:     ev.Method,
+		Target:     ev.Target,
+		Outcome:    Outcome(ev.Status),
+		StatusCode: ev.Status,
+		SourceAddr: ri.SourceAddr,
+		Reason:     ev.Reason,
+	}
+	if entry.Username == "" {
+		entry.Username = ri.Actor
+	}
+	if entry.Outcome != store.OutcomeSuccess && entry.Reason == "" {
+		entry.Reason = http.StatusText(ev.Status)
+	}
+	if len(entry.Target) > maxAuditTarget {
+		entry.Target = entry.Target[:maxAuditTarget-3] + "..."
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditWriteTimeout)
+	defer cancel()
+	if err := a.Store.Audit().Append(wctx, entry); err != nil {
+		return fmt.Errorf("write audit record %s of request %s: %w", ev.Action, ri.ID, err)
+	}
+	return nil
+}
 
-// NoteActor records who an unauthenticated request acted as (the user name
-// of a login attempt). It does nothing outside an audited request.
-func NoteActor(ctx context.Context, name string) {
-	if n, ok := ctx.Value(auditNoteKey{}).(*AuditNote); ok {
-		n.Actor = name
+// Outcome is the audit outcome of a response status.
+func Outcome(status int) string {
+	switch {
+	case status < 400:
+		return store.OutcomeSuccess
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
+		return store.OutcomeDenied
+	default:
+		return store.OutcomeFailure
 	}
 }

@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
@@ -112,4 +113,18 @@ func Views[O runtime.Object, V any](page *multicluster.Page, view func(O) V) Clu
 		}
 	}
 	return out
+}
+
+// NamespaceParam is the path parameters naming a namespace of a member
+// cluster. A segment that cannot be a namespace name ("..%2Fkube-system",
+// upper case) is a 422 naming path.namespace, never an empty answer.
+type NamespaceParam struct {
+	ClusterParam
+	Namespace string `path:"namespace" maxLength:"63" pattern:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" patternDescription:"a namespace name: lower-case letters, digits and '-', starting and ending with a letter or digit" doc:"Namespace name"`
+}
+
+// Scope is where the namespace is, for authorization decisions a handler
+// makes itself.
+func (p NamespaceParam) Scope() auth.Scope {
+	return auth.Scope{Cluster: p.Cluster, Namespace: p.Namespace}
 }

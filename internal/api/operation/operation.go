@@ -5,7 +5,6 @@
 package operation
 
 import (
-	"net"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -82,15 +81,4 @@ func IsPublic(op *huma.Operation) bool {
 func PermissionOf(op *huma.Operation) (auth.Permission, bool) {
 	p, ok := op.Metadata[metaPermission].(auth.Permission)
 	return p, ok
-}
-
-// SourceAddr is the client's IP address without the port. Wheelhouse does
-// not trust X-Forwarded-For: a proxy in front must pass the connection
-// through, or rate limits and audit records would name the proxy.
-func SourceAddr(remote string) string {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return remote
-	}
-	return host
 }

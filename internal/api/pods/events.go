@@ -27,7 +27,7 @@ var eventTags = []string{"Events"}
 
 // ListEventsInput selects and pages the events of a namespace.
 type ListEventsInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -46,7 +46,7 @@ type EventStreamInput struct {
 // NamespaceEventStreamInput selects the events of one namespace a stream
 // sends; a project's members may follow their namespaces this way.
 type NamespaceEventStreamInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	EventStreamParams
 }
 
@@ -70,7 +70,7 @@ func registerEvents(api huma.API, d Deps) {
 		auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListEventsInput) (*ListEventsOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in 
 	if !strings.Contains(in.Accept, "text/event-stream") {
 		return nil, huma.Error406NotAcceptable("this endpoint only sends text/event-stream; send Accept: text/event-stream")
 	}
-	c, err := cluster(d, clusterName)
+	c, err := d.Cluster(clusterName)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // ActionExecPod is the audit action of an exec session.
@@ -30,12 +29,6 @@ const ActionExecPod = "exec-pod"
 // defaultContainerAnnotation names the container kubectl picks when none
 // is given.
 const defaultContainerAnnotation = "kubectl.kubernetes.io/default-container"
-
-// auditTimeout bounds the audit insert of a session start.
-const auditTimeout = 5 * time.Second
-
-// maxAuditTarget is the size of store.AuditEntry.Target.
-const maxAuditTarget = 512
 
 const execDoc = "Upgrades to a WebSocket (RFC 6455) bridged to the Kubernetes exec subresource of the pod: " +
 	"a terminal in the container.\n\n" +
@@ -69,19 +62,13 @@ type PodExecInput struct {
 	upgrade bool
 	origin  string
 	host    string
-	target  string
-	source  string
-	reqID   string
 }
 
 // Resolve captures what the handler needs of the raw request.
 func (in *PodExecInput) Resolve(ctx huma.Context) []error {
-	r, w := humago.Unwrap(ctx)
+	r, _ := humago.Unwrap(ctx)
 	in.upgrade = operation.IsWebSocketUpgrade(r.Header)
 	in.origin, in.host = r.Header.Get("Origin"), r.Host
-	in.target = r.URL.Path
-	in.source = operation.SourceAddr(r.RemoteAddr)
-	in.reqID = w.Header().Get("X-Request-Id")
 	return nil
 }
 
@@ -108,7 +95,7 @@ func registerExec(api huma.API, d Deps) {
 				"exec is a WebSocket: send a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket)"),
 				http.Header{"Upgrade": {"websocket"}})
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +116,7 @@ func registerExec(api huma.API, d Deps) {
 			return nil, fmt.Errorf("exec in pod %s/%s: %w", pod.Namespace, pod.Name, err)
 		}
 		p := auth.PrincipalFrom(ctx)
-		if err := d.auditExec(ctx, in, p, container); err != nil {
+		if err := d.auditExec(ctx, in, container); err != nil {
 			return nil, err
 		}
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
@@ -143,7 +130,7 @@ func registerExec(api huma.API, d Deps) {
 			start := time.Now()
 			s := &execSession{conn: conn, exec: ex, tty: in.TTY, limits: d.Exec, shutdown: d.Shutdown}
 			out := s.run(r.Context())
-			attrs := []any{"requestId", in.reqID, "user", p.Username, "cluster", in.Cluster, "namespace", in.Namespace,
+			attrs := []any{"requestId", operation.Request(ctx).ID, "user", p.Username, "cluster", in.Cluster, "namespace", in.Namespace,
 				"pod", in.Name, "container", container, "duration", time.Since(start).Round(time.Millisecond)}
 			if out.ExitCode != nil {
 				attrs = append(attrs, "exitCode", *out.ExitCode)
@@ -223,22 +210,15 @@ func newExecutor(log *slog.Logger, rc *rest.Config, client rest.Interface, pod *
 // auditExec records the start of a session: who, where, the container and
 // the command (in the target, after the path), never the session's input
 // or output. A session that cannot be audited does not start.
-func (d Deps) auditExec(ctx context.Context, in *PodExecInput, p *auth.Principal, container string) error {
+func (d Deps) auditExec(ctx context.Context, in *PodExecInput, container string) error {
 	q := url.Values{"container": {container}, "command": in.Command}
 	if in.TTY {
 		q.Set("tty", "true")
 	}
-	target := in.target + "?" + q.Encode()
-	if len(target) > maxAuditTarget {
-		target = target[:maxAuditTarget-3] + "..."
-	}
-	entry := &store.AuditEntry{Time: time.Now().UTC(), RequestID: in.reqID, Username: p.Username, UserID: &p.UserID,
-		Action: ActionExecPod, Method: http.MethodGet, Target: target, Outcome: store.OutcomeSuccess,
-		StatusCode: http.StatusSwitchingProtocols, SourceAddr: in.source}
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
-	defer cancel()
-	if err := d.Store.Audit().Append(actx, entry); err != nil {
-		d.Logger.ErrorContext(ctx, "Audit record lost", "requestId", in.reqID, "action", ActionExecPod, "error", err)
+	ev := operation.AuditEvent{Action: ActionExecPod, Method: http.MethodGet, Target: operation.Request(ctx).Path + "?" + q.Encode(),
+		Status: http.StatusSwitchingProtocols}
+	if err := d.Audit.Record(ctx, ev); err != nil {
+		operation.Request(ctx).Err = err
 		return huma.Error503ServiceUnavailable("cannot audit the exec session right now, so it does not start")
 	}
 	return nil

@@ -53,7 +53,7 @@ func registerLogs(api huma.API, d Deps) {
 		Content:     map[string]*huma.MediaType{"text/plain": {}, "text/event-stream": {}},
 	}}
 	huma.Register(api, op, func(ctx context.Context, in *PodLogsInput) (*huma.StreamResponse, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

@@ -11,7 +11,6 @@ package pods
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -21,7 +20,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // Permission resources of the pod and event operations.
@@ -36,12 +34,10 @@ var tags = []string{"Pods"}
 
 // Deps are what the pod and event endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
-	// Logger records streams that end with an error after their headers
-	// were sent, when no error response is possible any more.
-	Logger *slog.Logger
-	// Store receives the audit record of every exec session start.
-	Store *store.Store
+	// Kit's Logger records streams that end with an error after their
+	// headers were sent, when no error response is possible any more; its
+	// Audit receives the record of every exec session start.
+	operation.Kit
 	// Exec bounds exec sessions; zero fields take their defaults.
 	Exec ExecLimits
 	// Shutdown is closed when the server stops: exec sessions, which
@@ -50,15 +46,9 @@ type Deps struct {
 	Shutdown <-chan struct{}
 }
 
-// PodNamespaceInput names a namespace of a cluster.
-type PodNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
-}
-
 // ListPodsInput selects and pages the pods of a namespace.
 type ListPodsInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -69,7 +59,7 @@ type ListPodsOutput struct {
 
 // PodInput names a pod.
 type PodInput struct {
-	PodNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Pod name"`
 }
 
@@ -86,16 +76,13 @@ type DeletePodInput struct {
 
 // Register adds the pod, log and event endpoints to api.
 func Register(api huma.API, d Deps) {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourcePods} }
 	path := basePath + "/pods"
 
 	list := operation.New(http.MethodGet, path, "list-pods", "List the pods of a namespace", tags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListPodsInput) (*ListPodsOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +96,7 @@ func Register(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *PodInput) (*PodDetailOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +120,7 @@ func Register(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *DeletePodInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -163,13 +150,3 @@ func cachedPod(c *multicluster.Cluster, namespace, name string) (*corev1.Pod, er
 }
 
 // cluster returns the named cluster when it is available.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
-}

@@ -32,7 +32,7 @@ func registerClusterList(api huma.API, d Deps) {
 		"other selectors scan the cached pods. Sorted by namespace and name unless sort says otherwise."
 	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, op, func(ctx context.Context, in *ListClusterPodsInput) (*ListPodsOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

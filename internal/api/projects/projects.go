@@ -102,7 +102,7 @@ type ProjectNamespaceInput struct {
 // ProjectNamespaceParams names a namespace of a project in the path.
 type ProjectNamespaceParams struct {
 	ProjectParams
-	Namespace string `path:"namespace" maxLength:"63"`
+	Namespace string `path:"namespace" maxLength:"63" pattern:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" patternDescription:"a namespace name"`
 }
 
 // Register adds the project and membership endpoints to api.

@@ -32,7 +32,7 @@ import (
 
 // Deps are what the generic endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
+	operation.Kit
 }
 
 var tags = []string{"Any kind"}
@@ -80,7 +80,7 @@ type ListInput struct {
 // NamespaceListInput lists objects of a namespaced kind in one namespace.
 type NamespaceListInput struct {
 	ResourceParams
-	Namespace string `path:"namespace" maxLength:"63"`
+	Namespace string `path:"namespace" maxLength:"63" pattern:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" patternDescription:"a namespace name"`
 	ListQuery
 }
 
@@ -95,7 +95,7 @@ type ObjectInput struct {
 type NamespaceObjectInput struct {
 	ResourceParams
 	Name      string `path:"name"`
-	Namespace string `path:"namespace" maxLength:"63"`
+	Namespace string `path:"namespace" maxLength:"63" pattern:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" patternDescription:"a namespace name"`
 }
 
 // DeleteQuery says how dependents of a deleted object go.

@@ -48,19 +48,13 @@ type PersistentVolumeClaimDetail struct {
 
 // ListPersistentVolumeClaimsInput selects and pages the claims of a namespace.
 type ListPersistentVolumeClaimsInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	operation.ClusterListParams
-}
-
-// PersistentVolumeClaimNamespaceInput names a namespace of a cluster.
-type PersistentVolumeClaimNamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace name"`
 }
 
 // PersistentVolumeClaimInput names a claim.
 type PersistentVolumeClaimInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"PersistentVolumeClaim name"`
 }
 
@@ -81,7 +75,7 @@ type PersistentVolumeClaimDetailOutput struct {
 
 // CreatePersistentVolumeClaimInput creates a claim.
 type CreatePersistentVolumeClaimInput struct {
-	PersistentVolumeClaimNamespaceInput
+	operation.NamespaceParam
 	Body struct {
 		Name             string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
 		Labels           map[string]string `json:"labels,omitempty"`
@@ -109,7 +103,7 @@ func registerClaims(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-persistentvolumeclaims", "List the PersistentVolumeClaims of a namespace", tags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListPersistentVolumeClaimsInput) (*ListPersistentVolumeClaimsOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +118,7 @@ func registerClaims(api huma.API, d Deps) {
 		"Get a PersistentVolumeClaim with the pods that use it", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *PersistentVolumeClaimInput) (*PersistentVolumeClaimDetailOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -146,9 +140,9 @@ func registerClaims(api huma.API, d Deps) {
 	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
 		pvc, details := buildClaim(in)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -165,9 +159,9 @@ func registerClaims(api huma.API, d Deps) {
 	huma.Register(api, expand, func(ctx context.Context, in *ExpandPersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
 		size, details := quantity("body.size", in.Body.Size)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +198,7 @@ func registerClaims(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *PersistentVolumeClaimInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -218,8 +212,8 @@ func registerClaims(api huma.API, d Deps) {
 // buildClaim checks the request and returns the claim it describes.
 func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeClaim, []error) {
 	b := in.Body
-	details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, validateLabels(b.Labels)...)
+	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
 	size, errs := quantity("body.size", b.Size)
 	details = append(details, errs...)
 	if len(b.AccessModes) == 0 {
@@ -228,10 +222,10 @@ func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeC
 	modes, errs := accessModes("body.accessModes", b.AccessModes)
 	details = append(details, errs...)
 	if b.StorageClassName != nil && *b.StorageClassName != "" {
-		details = append(details, invalid("body.storageClassName", *b.StorageClassName, validation.IsDNS1123Subdomain(*b.StorageClassName))...)
+		details = append(details, operation.Invalid("body.storageClassName", *b.StorageClassName, validation.IsDNS1123Subdomain(*b.StorageClassName))...)
 	}
 	if b.VolumeName != "" {
-		details = append(details, invalid("body.volumeName", b.VolumeName, validation.IsDNS1123Subdomain(b.VolumeName))...)
+		details = append(details, operation.Invalid("body.volumeName", b.VolumeName, validation.IsDNS1123Subdomain(b.VolumeName))...)
 	}
 	return &corev1.PersistentVolumeClaim{
 		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels},

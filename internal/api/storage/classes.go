@@ -65,7 +65,7 @@ func registerClasses(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-storageclasses", "List the StorageClasses of a cluster", tags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListStorageClassesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +79,7 @@ func registerClasses(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*StorageClassOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -95,13 +95,13 @@ func registerClasses(api huma.API, d Deps) {
 	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreateStorageClassInput) (*StorageClassOutput, error) {
 		b := in.Body
-		details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, invalid("body.provisioner", b.Provisioner, validation.IsQualifiedName(b.Provisioner))...)
-		details = append(details, validateLabels(b.Labels)...)
+		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+		details = append(details, operation.Invalid("body.provisioner", b.Provisioner, validation.IsQualifiedName(b.Provisioner))...)
+		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func registerClasses(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

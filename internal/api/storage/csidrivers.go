@@ -42,7 +42,7 @@ func registerCSIDrivers(api huma.API, d Deps) {
 		"List the CSI drivers installed in a cluster (read live)", tags, auth.Permission{Verb: auth.VerbList, Resource: ResourceCSIDrivers})
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListCSIDriversInput) (*ListCSIDriversOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

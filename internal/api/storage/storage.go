@@ -13,10 +13,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // Permission resources of the storage operations.
@@ -33,7 +31,7 @@ var tags = []string{"Storage"}
 
 // Deps are what the storage endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
+	operation.Kit
 }
 
 // Register adds the StorageClass, PersistentVolume, CSIDriver and
@@ -55,18 +53,6 @@ type StorageNameInput struct {
 type StorageListInput struct {
 	operation.ClusterParam
 	operation.ClusterListParams
-}
-
-// cluster returns the named cluster when it can serve requests.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
 }
 
 // accessModeNames are the access modes a volume or claim may have.
@@ -106,14 +92,6 @@ func quantity(loc, v string) (resource.Quantity, []error) {
 	return q, nil
 }
 
-func invalid(loc, value string, problems []string) []error {
-	out := make([]error, 0, len(problems))
-	for _, p := range problems {
-		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
-	}
-	return out
-}
-
 func modeNames(modes []corev1.PersistentVolumeAccessMode) []string {
 	out := make([]string, 0, len(modes))
 	for _, m := range modes {
@@ -127,15 +105,4 @@ func absolutePath(loc, p string) []error {
 		return []error{&huma.ErrorDetail{Location: loc, Message: "must be an absolute path", Value: p}}
 	}
 	return nil
-}
-
-// validateLabels checks label keys and values as the API server would.
-func validateLabels(labels map[string]string) []error {
-	var details []error
-	for k, v := range labels {
-		loc := "body.labels." + k
-		details = append(details, invalid(loc, k, validation.IsQualifiedName(k))...)
-		details = append(details, invalid(loc, v, validation.IsValidLabelValue(v))...)
-	}
-	return details
 }

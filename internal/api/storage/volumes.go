@@ -73,7 +73,7 @@ func registerVolumes(api huma.API, d Deps) {
 	list := operation.New(http.MethodGet, path, "list-persistentvolumes", "List the PersistentVolumes of a cluster", tags, perm(auth.VerbList))
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *StorageListInput) (*ListPersistentVolumesOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func registerVolumes(api huma.API, d Deps) {
 	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*PersistentVolumeOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -105,9 +105,9 @@ func registerVolumes(api huma.API, d Deps) {
 	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeInput) (*PersistentVolumeOutput, error) {
 		pv, details := buildVolume(in)
 		if len(details) > 0 {
-			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+			return nil, operation.ValidationFailed(details)
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func registerVolumes(api huma.API, d Deps) {
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -136,14 +136,14 @@ func registerVolumes(api huma.API, d Deps) {
 // buildVolume checks the request and returns the volume it describes.
 func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []error) {
 	b := in.Body
-	details := invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, validateLabels(b.Labels)...)
+	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
 	size, errs := quantity("body.capacity", b.Capacity)
 	details = append(details, errs...)
 	modes, errs := accessModes("body.accessModes", b.AccessModes)
 	details = append(details, errs...)
 	if b.StorageClassName != "" {
-		details = append(details, invalid("body.storageClassName", b.StorageClassName, validation.IsDNS1123Subdomain(b.StorageClassName))...)
+		details = append(details, operation.Invalid("body.storageClassName", b.StorageClassName, validation.IsDNS1123Subdomain(b.StorageClassName))...)
 	}
 	pv := &corev1.PersistentVolume{
 		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},

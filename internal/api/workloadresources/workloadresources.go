@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,35 +37,37 @@ const ResourceWorkloads = "workloads"
 
 var tags = []string{"Workloads (custom resource)"}
 
-// FeatureOutput says whether the feature runs in a cluster.
-type FeatureOutput struct {
-	Body struct {
-		Feature string `json:"feature"`
-		Enabled bool   `json:"enabled"`
-	}
-}
+// enableWait bounds how long enabling waits for the controller to run;
+// after it the answer is 202 and the controller keeps starting.
+const enableWait = 90 * time.Second
 
-// NamespaceInput names a cluster and namespace.
-type NamespaceInput struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63"`
+// FeatureOutput says whether the feature is enabled in a cluster and
+// whether its controller runs.
+type FeatureOutput struct {
+	Status int
+	Body   struct {
+		Feature string `json:"feature"`
+		Enabled bool   `json:"enabled" doc:"The feature is recorded on the cluster: its controller runs whenever the cluster is connected"`
+		Running bool   `json:"running" doc:"The controller runs and its caches are in sync"`
+		Message string `json:"message,omitempty" doc:"Why an enabled controller does not run (yet); it is retried until it does"`
+	}
 }
 
 // NameInput names one Workload.
 type NameInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253"`
 }
 
 // ListInput lists Workloads.
 type ListInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	LabelSelector string `query:"labelSelector" doc:"Kubernetes label selector"`
 }
 
 // BodyInput carries a Workload as JSON.
 type BodyInput struct {
-	NamespaceInput
+	operation.NamespaceParam
 	RawBody []byte `contentType:"application/json" doc:"A Workload (apps.wheelhouse.dev/v1alpha1) as JSON"`
 }
 
@@ -86,21 +89,26 @@ func Register(api huma.API, d Deps) {
 	feature := operation.New(http.MethodPost, "/api/v1/clusters/{cluster}/features/workloads", "enable-workloads",
 		"Enable Workloads in a cluster: install the CRD and start its controller in the server", tags,
 		auth.Permission{Verb: auth.VerbUpdate, Resource: "clusters"})
+	feature.Description = "Records the feature on the cluster and waits up to 90 s for the controller to run (200). " +
+		"When it does not run by then, or its start failed (the cluster is down, say), the answer is 202 with the reason " +
+		"in `message`; the controller keeps being started in the background until it runs."
 	feature.Errors = append(feature.Errors, http.StatusNotFound)
 	huma.Register(api, feature, func(ctx context.Context, in *operation.ClusterParam) (*FeatureOutput, error) {
-		err := d.Features.Enable(ctx, in.Cluster)
+		wctx, cancel := context.WithTimeout(ctx, enableWait)
+		defer cancel()
+		err := d.Features.Enable(wctx, in.Cluster)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, huma.Error404NotFound(fmt.Sprintf("cluster %q not found", in.Cluster))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("enable workloads in %q: %w", in.Cluster, err)
+		if err != nil && ctx.Err() != nil {
+			return nil, err
 		}
-		return featureOut(true), nil
+		return featureOut(ctx, d, in.Cluster)
 	})
 	huma.Register(api, operation.New(http.MethodGet, "/api/v1/clusters/{cluster}/features/workloads", "get-workloads-feature",
-		"Whether Workloads are enabled in a cluster", tags, auth.Permission{Verb: auth.VerbGet, Resource: "clusters"}),
-		func(_ context.Context, in *operation.ClusterParam) (*FeatureOutput, error) {
-			return featureOut(d.Features.Enabled(in.Cluster)), nil
+		"Whether Workloads are enabled in a cluster, and whether their controller runs", tags, auth.Permission{Verb: auth.VerbGet, Resource: "clusters"}),
+		func(ctx context.Context, in *operation.ClusterParam) (*FeatureOutput, error) {
+			return featureOut(ctx, d, in.Cluster)
 		})
 
 	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceWorkloads} }
@@ -245,8 +253,17 @@ func jsonOut(status int, obj any) (*JSONOutput, error) {
 	return &JSONOutput{Status: status, ContentType: "application/json", Body: raw}, nil
 }
 
-func featureOut(enabled bool) *FeatureOutput {
-	out := &FeatureOutput{}
-	out.Body.Feature, out.Body.Enabled = host.FeatureWorkloads, enabled
-	return out
+// featureOut reports the feature of cluster: 200 when its controller runs
+// (or it is not enabled), 202 while an enabled controller is starting.
+func featureOut(ctx context.Context, d Deps, cluster string) (*FeatureOutput, error) {
+	st, err := d.Features.Status(ctx, cluster)
+	if err != nil {
+		return nil, err
+	}
+	out := &FeatureOutput{Status: http.StatusOK}
+	out.Body.Feature, out.Body.Enabled, out.Body.Running, out.Body.Message = host.FeatureWorkloads, st.Enabled, st.Running, st.Message
+	if st.Enabled && !st.Running {
+		out.Status = http.StatusAccepted
+	}
+	return out, nil
 }

@@ -54,7 +54,7 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 		op := operation.New(http.MethodPost, path+"scale", "scale-"+k.singular, "Scale a "+k.kind, tags, perm)
 		op.Errors = append(op.Errors, errs...)
 		huma.Register(api, op, func(ctx context.Context, in *WorkloadScaleInput) (*WorkloadOutput, error) {
-			c, err := cluster(d, in.Cluster)
+			c, err := d.Cluster(in.Cluster)
 			if err != nil {
 				return nil, err
 			}
@@ -68,7 +68,7 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 		op.Description = "Sets the " + RestartedAtAnnotation + " annotation on the pod template, so the controller replaces every pod following its update strategy."
 		op.Errors = append(op.Errors, errs...)
 		huma.Register(api, op, func(ctx context.Context, in *WorkloadParams) (*WorkloadOutput, error) {
-			c, err := cluster(d, in.Cluster)
+			c, err := d.Cluster(in.Cluster)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +91,7 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 			op.Errors = append(op.Errors, errs...)
 			patch := fmt.Appendf(nil, `{"spec":{"paused":%t}}`, a.paused)
 			huma.Register(api, op, func(ctx context.Context, in *WorkloadParams) (*WorkloadOutput, error) {
-				c, err := cluster(d, in.Cluster)
+				c, err := d.Cluster(in.Cluster)
 				if err != nil {
 					return nil, err
 				}
@@ -108,7 +108,7 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 			return nil, huma.Error422UnprocessableEntity("invalid image",
 				&huma.ErrorDetail{Location: "body.image", Message: "must be an image reference without spaces", Value: in.Body.Image})
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func registerCronJobActions(api huma.API, d Deps) {
 		op.Errors = append(op.Errors, errs...)
 		patch := fmt.Appendf(nil, `{"spec":{"suspend":%t}}`, a.suspend)
 		huma.Register(api, op, func(ctx context.Context, in *WorkloadParams) (*WorkloadOutput, error) {
-			c, err := cluster(d, in.Cluster)
+			c, err := d.Cluster(in.Cluster)
 			if err != nil {
 				return nil, err
 			}
@@ -52,7 +52,7 @@ func registerCronJobActions(api huma.API, d Deps) {
 	run.DefaultStatus = http.StatusCreated
 	run.Errors = append(run.Errors, errs...)
 	huma.Register(api, run, func(ctx context.Context, in *WorkloadParams) (*WorkloadOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

@@ -29,7 +29,7 @@ func registerRollback(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 		"ControllerRevision recorded. A paused Deployment cannot be rolled back (409): resume it first."
 	op.Errors = append(op.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, op, func(ctx context.Context, in *WorkloadRollbackInput) (*WorkloadOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

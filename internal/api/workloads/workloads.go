@@ -14,7 +14,6 @@ package workloads
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -22,7 +21,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // FieldManager is the field manager of every write Wheelhouse makes.
@@ -30,9 +28,7 @@ const FieldManager = "wheelhouse"
 
 // Deps are what the workload endpoints need.
 type Deps struct {
-	Clusters *multicluster.Manager
-	// Logger defaults to slog.Default().
-	Logger *slog.Logger
+	operation.Kit
 }
 
 var tags = []string{"Workloads"}
@@ -74,21 +70,15 @@ func basePath(k kindInfo) string {
 	return "/api/v1/clusters/{cluster}/namespaces/{namespace}/" + k.resource
 }
 
-// WorkloadNamespaceParams name a namespace of a cluster in the path.
-type WorkloadNamespaceParams struct {
-	operation.ClusterParam
-	Namespace string `path:"namespace" maxLength:"63" doc:"Namespace"`
-}
-
 // WorkloadParams name one workload in the path.
 type WorkloadParams struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	Name string `path:"name" maxLength:"253" doc:"Workload name"`
 }
 
 // ListWorkloadsInput selects and pages the workloads of one kind.
 type ListWorkloadsInput struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	operation.ClusterListParams
 }
 
@@ -109,9 +99,6 @@ type WorkloadDetailOutput struct {
 
 // Register adds the workload endpoints to api.
 func Register(api huma.API, d Deps) {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
 	for _, k := range allKinds {
 		perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: k.resource} }
 		registerRead(api, d, k, perm)
@@ -126,7 +113,7 @@ func registerRead(api huma.API, d Deps, k kindInfo, perm func(string) auth.Permi
 	list.Description = "Read from the cluster's cache, each with a status summary."
 	list.Errors = append(list.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, list, func(ctx context.Context, in *ListWorkloadsInput) (*ListWorkloadsOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +134,7 @@ func registerRead(api huma.API, d Deps, k kindInfo, perm func(string) auth.Permi
 	get.Description = "Read from the cluster's cache, except the ControllerRevisions of StatefulSets and DaemonSets, which are listed live."
 	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *WorkloadParams) (*WorkloadDetailOutput, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -161,17 +148,4 @@ func registerRead(api huma.API, d Deps, k kindInfo, perm func(string) auth.Permi
 		}
 		return &WorkloadDetailOutput{Body: det}, nil
 	})
-}
-
-// cluster returns the named cluster if it can answer now, or the problem
-// to return: 404 for an unknown cluster, 503 naming it when it is down.
-func cluster(d Deps, name string) (*multicluster.Cluster, error) {
-	c, err := d.Clusters.Get(name)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return c, nil
 }

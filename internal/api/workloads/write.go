@@ -20,7 +20,7 @@ import (
 
 // CreateWorkloadInput creates a workload from a structured spec.
 type CreateWorkloadInput struct {
-	WorkloadNamespaceParams
+	operation.NamespaceParam
 	Body WorkloadSpec
 }
 
@@ -50,7 +50,7 @@ func registerWrite(api huma.API, d Deps, k kindInfo, perm func(string) auth.Perm
 		if err := validate(k, &in.Body); err != nil {
 			return nil, err
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func registerWrite(api huma.API, d Deps, k kindInfo, perm func(string) auth.Perm
 		if err := validate(k, s); err != nil {
 			return nil, err
 		}
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func registerWrite(api huma.API, d Deps, k kindInfo, perm func(string) auth.Perm
 	del.DefaultStatus = http.StatusNoContent
 	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *DeleteWorkloadInput) (*struct{}, error) {
-		c, err := cluster(d, in.Cluster)
+		c, err := d.Cluster(in.Cluster)
 		if err != nil {
 			return nil, err
 		}

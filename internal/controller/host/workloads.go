@@ -1,8 +1,14 @@
-// Package features runs optional features inside the server for the
-// member clusters where they are enabled. The first is "workloads": the
-// Workload CRD (apps.wheelhouse.dev/v1alpha1) and its controller, one
-// controller-runtime manager per cluster, started when the feature is
-// enabled and again at every server start.
+// Package host runs controllers inside the server, one per member cluster
+// where they are enabled. Each is a multicluster.Component, so it starts,
+// stops and restarts with its cluster's connection: a cluster that was down
+// when the server started gets its controller once it answers, a deleted
+// cluster takes its controller with it, and a cluster imported again or
+// given new credentials gets a controller on the new connection.
+//
+// The first hosted controller is the Workload controller
+// (apps.wheelhouse.dev/v1alpha1), enabled per cluster with
+// POST /api/v1/clusters/{cluster}/features/workloads and remembered on the
+// cluster's record.
 package host
 
 import (
@@ -14,20 +20,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-logr/logr"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/workload"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -36,222 +34,269 @@ import (
 // FeatureWorkloads is the name of the Workload feature.
 const FeatureWorkloads = "workloads"
 
-// crdInstallTimeout bounds waiting for the CRD to be served.
-const crdInstallTimeout = time.Minute
+// Bounds of one start of the controller.
+const (
+	crdInstallTimeout = time.Minute
+	cacheSyncTimeout  = time.Minute
+)
 
 // ErrNotEnabled says a feature is not running for a cluster.
 var ErrNotEnabled = errors.New("feature not enabled")
 
-// Workloads runs the Workload controller for every cluster where the
-// feature is enabled.
+// Workloads hosts the Workload controller of every member cluster where the
+// feature is enabled. Register it with the multicluster manager.
 type Workloads struct {
-	store    *store.Store
-	clusters *multicluster.Manager
-	logger   *slog.Logger
-	scheme   *runtime.Scheme
-	starts   chan string
+	store  *store.Store
+	logger *slog.Logger
+	scheme *runtime.Scheme
 
-	mu      sync.Mutex
-	running map[string]*running
+	mu       sync.Mutex
+	clusters map[string]*controllerState
 }
 
-type running struct {
+// controllerState is what is known of one cluster's controller. Every
+// change closes changed and replaces it, so waiters wake up.
+type controllerState struct {
+	// conn is the connection the state is of: a controller of an older
+	// connection still stopping must not overwrite a newer one's state.
+	conn *multicluster.Cluster
+	// wake is signalled when the feature is enabled.
+	wake    chan struct{}
+	changed chan struct{}
+	// client reads Workloads from the running controller's cache; nil
+	// while it does not run.
 	client client.Client
-	ready  chan struct{}
-	err    error
+	// err is why the last start failed.
+	err error
 }
 
-// NewWorkloads returns the Workload feature runner; call Run.
-func NewWorkloads(st *store.Store, clusters *multicluster.Manager, logger *slog.Logger) (*Workloads, error) {
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, appsv1alpha1.AddToScheme, apiextensionsv1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			return nil, fmt.Errorf("build scheme: %w", err)
-		}
-	}
-	return &Workloads{store: st, clusters: clusters, logger: logger, scheme: scheme,
-		starts: make(chan string, 64), running: map[string]*running{}}, nil
+// Status is the state of a cluster's hosted controller.
+type Status struct {
+	// Enabled: the feature is recorded on the cluster.
+	Enabled bool
+	// Running: the controller runs and its caches are in sync.
+	Running bool
+	// Message says why an enabled controller does not run.
+	Message string
 }
 
-// Enable records the feature on the cluster, installs the CRD and starts
-// the controller; it returns once the CRD is served and the controller's
-// caches have synced, or with the error that stopped it.
-func (w *Workloads) Enable(ctx context.Context, cluster string) error {
-	c, err := w.store.Clusters().GetByName(ctx, cluster)
+// NewWorkloads returns the Workload controller host.
+func NewWorkloads(st *store.Store, logger *slog.Logger) (*Workloads, error) {
+	scheme, err := ctrlkit.NewScheme()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !slices.Contains(c.Features, FeatureWorkloads) {
-		c.Features = append(c.Features, FeatureWorkloads)
-		if err := w.store.Clusters().Update(ctx, c); err != nil {
-			return fmt.Errorf("record feature: %w", err)
-		}
+	if logger == nil {
+		logger = slog.Default()
 	}
-	w.starts <- cluster
-	for {
-		w.mu.Lock()
-		r := w.running[cluster]
-		w.mu.Unlock()
-		if r != nil {
-			select {
-			case <-r.ready:
-				return r.err
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return &Workloads{store: st, logger: logger, scheme: scheme, clusters: map[string]*controllerState{}}, nil
 }
 
-// Enabled reports whether the controller runs for cluster.
-func (w *Workloads) Enabled(cluster string) bool {
-	_, err := w.Client(cluster)
-	return err == nil
+// Name implements multicluster.Component.
+func (w *Workloads) Name() string { return "workload-controller" }
+
+// state returns the cluster's state, creating it; w.mu must be held.
+func (w *Workloads) state(cluster string) *controllerState {
+	s := w.clusters[cluster]
+	if s == nil {
+		s = &controllerState{wake: make(chan struct{}, 1), changed: make(chan struct{})}
+		w.clusters[cluster] = s
+	}
+	return s
 }
 
-// Client returns a client for the cluster's Workloads (reads from the
-// controller's cache), or ErrNotEnabled.
-func (w *Workloads) Client(cluster string) (client.Client, error) {
+// set records the client and last error of the controller on conn and
+// wakes the waiters.
+func (w *Workloads) set(conn *multicluster.Cluster, c client.Client, err error) {
 	w.mu.Lock()
-	r := w.running[cluster]
+	defer w.mu.Unlock()
+	s := w.state(conn.Name())
+	if s.conn != conn {
+		return
+	}
+	s.client, s.err = c, err
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Run implements multicluster.Component: it waits until the feature is
+// enabled for c, installs the CRD and runs the controller until ctx ends.
+// An error (the cluster is down, the CRD is not served) is retried by the
+// multicluster manager with a backoff.
+func (w *Workloads) Run(ctx context.Context, c *multicluster.Cluster) error {
+	name := c.Name()
+	w.mu.Lock()
+	s := w.state(name)
+	s.conn, s.client, s.err = c, nil, nil
+	wake := s.wake
 	w.mu.Unlock()
-	if r == nil {
-		return nil, fmt.Errorf("workloads in cluster %q: %w", cluster, ErrNotEnabled)
-	}
-	select {
-	case <-r.ready:
-		if r.err != nil {
-			return nil, fmt.Errorf("workloads in cluster %q: %w", cluster, r.err)
+	defer func() {
+		if ctx.Err() != nil {
+			w.forget(c)
 		}
-		return r.client, nil
-	default:
-		return nil, fmt.Errorf("workloads in cluster %q: still starting: %w", cluster, ErrNotEnabled)
-	}
-}
-
-// Run starts the controller for every cluster that has the feature, then
-// for each cluster Enable names, until ctx ends.
-func (w *Workloads) Run(ctx context.Context) error {
-	all, err := w.store.Clusters().All(ctx)
-	if err != nil {
-		return fmt.Errorf("load clusters: %w", err)
-	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	start := func(name string) {
-		w.mu.Lock()
-		if r := w.running[name]; r != nil {
-			select {
-			case <-r.ready:
-				if r.err == nil {
-					w.mu.Unlock()
-					return // running
-				}
-			default:
-				w.mu.Unlock()
-				return // starting
-			}
-		}
-		r := &running{ready: make(chan struct{})}
-		w.running[name] = r
-		w.mu.Unlock()
-		wg.Go(func() { w.run(ctx, name, r) })
-	}
-	for _, c := range all {
-		if slices.Contains(c.Features, FeatureWorkloads) {
-			start(c.Name)
-		}
-	}
+	}()
 	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case name := <-w.starts:
-			start(name)
+		enabled, err := w.enabled(ctx, name)
+		if err != nil {
+			return err
 		}
-	}
-}
-
-// run installs the CRD and runs the controller for one cluster until ctx
-// ends. A cluster that is not connected yet is retried.
-func (w *Workloads) run(ctx context.Context, name string, r *running) {
-	fail := func(err error) {
-		r.err = err
-		close(r.ready)
-		w.logger.Warn("Workload controller stopped", "cluster", name, "error", err)
-	}
-	var conn *multicluster.Cluster
-	for {
-		var err error
-		if conn, err = w.clusters.Get(name); err == nil {
+		if enabled {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			fail(ctx.Err())
-			return
-		case <-time.After(time.Second):
+			return nil
+		case <-wake:
 		}
 	}
+	err := w.runController(ctx, c)
+	if ctx.Err() != nil {
+		return nil
+	}
+	w.set(c, nil, err)
+	if err == nil {
+		err = errors.New("the controller stopped")
+	}
+	return fmt.Errorf("workload controller of cluster %q: %w", name, err)
+}
+
+// runController installs the CRD and runs the controller for c until ctx
+// ends or the controller fails.
+func (w *Workloads) runController(ctx context.Context, c *multicluster.Cluster) error {
 	// The controller's client has no client-side rate limit, like
 	// `wheelhouse operator`'s default: the member cluster's API priority
-	// and fairness is what limits it, and the multicluster connection's
-	// limit (shared with nothing here) would only stretch out a burst of new
-	// Workloads.
-	rc := rest.CopyConfig(conn.Config)
+	// and fairness is what limits it.
+	rc := rest.CopyConfig(c.Config)
 	rc.QPS, rc.Burst = -1, 0
+	mgr, err := ctrlkit.NewManager(rc, ctrlkit.Options{Cluster: c.Name(), Logger: w.logger, Scheme: w.scheme})
+	if err != nil {
+		return fmt.Errorf("controller manager: %w", err)
+	}
 	direct, err := client.New(rc, client.Options{Scheme: w.scheme})
 	if err != nil {
-		fail(fmt.Errorf("client: %w", err))
-		return
+		return fmt.Errorf("client: %w", err)
 	}
 	if err := crd.Install(ctx, direct, crd.Options{Timeout: crdInstallTimeout}); err != nil {
-		fail(fmt.Errorf("install the Workload CRD: %w", err))
-		return
+		return fmt.Errorf("install the Workload CRD: %w", err)
 	}
-	log := logr.FromSlogHandler(w.logger.With("cluster", name).Handler())
-	mgr, err := ctrl.NewManager(rc, ctrl.Options{
-		Scheme:  w.scheme,
-		Logger:  log,
-		Metrics: metricsserver.Options{BindAddress: "0"}, // the server's own /metrics serves
-		// The server runs one manager per cluster in one process.
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
-	if err != nil {
-		fail(fmt.Errorf("controller manager: %w", err))
-		return
+	if _, err := workload.Setup(mgr, workload.Options{Cluster: c.Name()}); err != nil {
+		return err
 	}
-	rec, err := workload.New(workload.Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), Name: "workload-" + name})
-	if err != nil {
-		fail(err)
-		return
-	}
-	if err := rec.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: workload.DefaultConcurrency}); err != nil {
-		fail(fmt.Errorf("set up controller: %w", err))
-		return
-	}
-	r.client = mgr.GetClient()
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- mgr.Start(mctx) }()
-	syncCtx, cancelSync := context.WithTimeout(ctx, time.Minute)
+	syncCtx, cancelSync := context.WithTimeout(ctx, cacheSyncTimeout)
 	synced := mgr.GetCache().WaitForCacheSync(syncCtx)
 	cancelSync()
 	if !synced {
 		cancel()
 		<-errc
-		fail(errors.New("the controller's caches did not sync"))
-		return
+		return errors.New("the controller's caches did not sync")
 	}
-	close(r.ready)
-	w.logger.Info("Workload controller running", "cluster", name)
-	if err := <-errc; err != nil && ctx.Err() == nil {
-		w.logger.Error("Workload controller failed", "cluster", name, "error", err)
+	w.set(c, mgr.GetClient(), nil)
+	w.logger.Info("Workload controller running", "cluster", c.Name())
+	return <-errc
+}
+
+// forget drops the state of a connection that closed, unless a newer
+// connection of the cluster owns it already.
+func (w *Workloads) forget(conn *multicluster.Cluster) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s := w.clusters[conn.Name()]; s != nil && s.conn == conn {
+		close(s.changed)
+		delete(w.clusters, conn.Name())
 	}
+}
+
+// enabled reports whether the feature is recorded on the cluster's record.
+func (w *Workloads) enabled(ctx context.Context, cluster string) (bool, error) {
+	rec, err := w.store.Clusters().GetByName(ctx, cluster)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read cluster %q: %w", cluster, err)
+	}
+	return slices.Contains(rec.Features, FeatureWorkloads), nil
+}
+
+// Enable records the feature on the cluster and wakes its controller, then
+// waits until the controller runs, or its start failed (it is retried in
+// the background), or ctx ends. The error says why it does not run yet.
+func (w *Workloads) Enable(ctx context.Context, cluster string) error {
+	rec, err := w.store.Clusters().GetByName(ctx, cluster)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(rec.Features, FeatureWorkloads) {
+		rec.Features = append(rec.Features, FeatureWorkloads)
+		if err := w.store.Clusters().Update(ctx, rec); err != nil {
+			return fmt.Errorf("record feature: %w", err)
+		}
+	}
+	w.mu.Lock()
+	s := w.state(cluster)
+	if s.client != nil {
+		w.mu.Unlock()
+		return nil
+	}
+	changed := s.changed
+	select {
+	case s.wake <- struct{}{}:
+	default: // already woken
+	}
+	w.mu.Unlock()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the workload controller of cluster %q: %w", cluster, ctx.Err())
+		case <-changed:
+		}
+		w.mu.Lock()
+		s := w.state(cluster)
+		c, err := s.client, s.err
+		changed = s.changed
+		w.mu.Unlock()
+		switch {
+		case c != nil:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}
+
+// Status reports the cluster's controller.
+func (w *Workloads) Status(ctx context.Context, cluster string) (Status, error) {
+	enabled, err := w.enabled(ctx, cluster)
+	if err != nil {
+		return Status{}, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := w.clusters[cluster]
+	st := Status{Enabled: enabled}
+	switch {
+	case s != nil && s.client != nil:
+		st.Running = true
+	case !enabled:
+	case s != nil && s.err != nil:
+		st.Message = s.err.Error()
+	default:
+		st.Message = "starting: waiting for the cluster to answer"
+	}
+	return st, nil
+}
+
+// Client returns a client for the cluster's Workloads (reads from the
+// controller's cache), or ErrNotEnabled while the controller does not run.
+func (w *Workloads) Client(cluster string) (client.Client, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s := w.clusters[cluster]; s != nil && s.client != nil {
+		return s.client, nil
+	}
+	return nil, fmt.Errorf("workloads in cluster %q: %w", cluster, ErrNotEnabled)
 }

@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 )
 
 // appliedCache remembers, per Workload and kind, what the controller last
@@ -25,14 +27,21 @@ import (
 // itself (the child's update event brings the Workload back for that
 // comparison). The memory is per process: after a restart every child is
 // applied once.
+//
+// Records are kept by the Workload's name, so that the pass that finds the
+// Workload gone (it knows only the name) forgets them, and carry the
+// Workload's UID, so that a new Workload of the same name starts afresh.
 type appliedCache struct {
 	mu sync.Mutex
-	m  map[appliedKey]appliedRecord
+	m  map[types.NamespacedName]appliedEntry
 }
 
-type appliedKey struct {
-	workload types.UID
-	kind     string
+// appliedEntry is what the cache holds for one Workload.
+type appliedEntry struct {
+	workloadUID types.UID
+	// kinds holds a record per kind of object applied: the child's, the
+	// Service's.
+	kinds map[string]appliedRecord
 }
 
 type appliedRecord struct {
@@ -42,7 +51,7 @@ type appliedRecord struct {
 }
 
 func newAppliedCache() *appliedCache {
-	return &appliedCache{m: map[appliedKey]appliedRecord{}}
+	return &appliedCache{m: map[types.NamespacedName]appliedEntry{}}
 }
 
 // version is what marks a change of obj's spec by anyone: its generation,
@@ -55,14 +64,18 @@ func version(obj client.Object) string {
 }
 
 // upToDate reports whether live is what the controller applied last for
-// this Workload and kind, with the same desired hash, and still carries the
+// w and this kind, from the same desired object, and still carries the
 // metadata desired declares.
-func (c *appliedCache) upToDate(workload types.UID, live, desired client.Object, hash string) bool {
+func (c *appliedCache) upToDate(w *appsv1alpha1.Workload, live, desired client.Object) bool {
 	c.mu.Lock()
-	rec, ok := c.m[appliedKey{workload, kindOf(live)}]
+	entry, ok := c.m[client.ObjectKeyFromObject(w)]
+	rec, found := entry.kinds[kindOf(live)]
 	c.mu.Unlock()
-	return ok && rec.uid == live.GetUID() && rec.hash == hash && rec.version == version(live) &&
-		metadataKept(live, desired)
+	if !ok || !found || entry.workloadUID != w.UID || rec.uid != live.GetUID() || rec.version != version(live) {
+		return false
+	}
+	hash, err := desiredHash(desired)
+	return err == nil && rec.hash == hash && metadataKept(live, desired)
 }
 
 // metadataKept reports whether live has every label and annotation of
@@ -83,22 +96,31 @@ func metadataKept(live, desired client.Object) bool {
 	return true
 }
 
-// record remembers an apply's result.
-func (c *appliedCache) record(workload types.UID, applied client.Object, hash string) {
+// record remembers that applied is the result of applying desired for w.
+// A desired object that cannot be hashed is not remembered: the next pass
+// applies it again.
+func (c *appliedCache) record(w *appsv1alpha1.Workload, applied, desired client.Object) {
+	key := client.ObjectKeyFromObject(w)
+	hash, err := desiredHash(desired)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.m[appliedKey{workload, kindOf(applied)}] = appliedRecord{uid: applied.GetUID(), hash: hash, version: version(applied)}
+	entry, ok := c.m[key]
+	if !ok || entry.workloadUID != w.UID {
+		entry = appliedEntry{workloadUID: w.UID, kinds: map[string]appliedRecord{}}
+		c.m[key] = entry
+	}
+	if err != nil {
+		delete(entry.kinds, kindOf(applied))
+		return
+	}
+	entry.kinds[kindOf(applied)] = appliedRecord{uid: applied.GetUID(), hash: hash, version: version(applied)}
 }
 
-// forget drops everything about a Workload.
-func (c *appliedCache) forget(workload types.UID) {
+// forget drops everything about the Workload key.
+func (c *appliedCache) forget(key types.NamespacedName) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.m {
-		if k.workload == workload {
-			delete(c.m, k)
-		}
-	}
+	delete(c.m, key)
 }
 
 // desiredHash hashes a desired object (its JSON: struct fields in order,

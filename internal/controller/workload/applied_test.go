@@ -63,7 +63,7 @@ func TestApplySkippedWhenUnchanged(t *testing.T) {
 	pass(w)
 	g.Expect(applies).To(Equal(5), "the Deployment was deleted: it is created again")
 
-	env.r.applied.forget(w.UID)
+	env.r.caches.forget(key())
 	pass(w)
 	g.Expect(applies).To(Equal(7), "forgotten: applied again")
 

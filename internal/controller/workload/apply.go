@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -15,9 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/util/csaupgrade"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 )
 
 // errNotOwned marks an object in the way: it has the name of a child or of
@@ -75,14 +74,19 @@ func (r *Reconciler) apply(ctx context.Context, live, desired, out client.Object
 	return nil
 }
 
-// permanent turns errors that only a change of the Workload's spec can fix
-// (the API server found the child invalid) into terminal errors, which are
-// not retried.
-func permanent(err error) error {
-	if apierrors.IsInvalid(err) || errors.Is(err, errNotOwned) {
-		return reconcile.TerminalError(err)
+// classify gives a failed write its reason: errors that only a change of
+// the Workload's spec can fix (the API server found the child invalid,
+// someone else's object is in the way) stall the Workload and are not
+// retried; the rest are retried.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, errNotOwned):
+		return ctrlkit.Stalling(appsv1alpha1.ReasonNotOwned, err)
+	case apierrors.IsInvalid(err):
+		return ctrlkit.Stalling(appsv1alpha1.ReasonInvalidSpec, err)
+	default:
+		return ctrlkit.Generic(appsv1alpha1.ReasonApplyFailed, err)
 	}
-	return err
 }
 
 // deleteOwned deletes obj if w controls it, with a UID precondition so a
@@ -119,13 +123,4 @@ func (r *Reconciler) getOwned(ctx context.Context, w *appsv1alpha1.Workload, obj
 		return false, fmt.Errorf("get %T %s: %w", obj, key, err)
 	}
 	return true, nil
-}
-
-// event records an event about w; related is the child or Service, if any.
-func (r *Reconciler) event(w *appsv1alpha1.Workload, related runtime.Object, warning bool, reason, action, format string, args ...any) {
-	eventType := corev1.EventTypeNormal
-	if warning {
-		eventType = corev1.EventTypeWarning
-	}
-	r.recorder.Eventf(w, related, eventType, reason, action, format, args...)
 }

@@ -7,90 +7,95 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 )
 
+// TestReconcileDelete: a Workload being deleted keeps its children for the
+// garbage collector (the controller deletes nothing and writes no status),
+// loses the legacy finalizer at once, and is forgotten by the caches.
 func TestReconcileDelete(t *testing.T) {
 	now := metav1.NewTime(time.Now())
-	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
-		w.DeletionTimestamp = &now
-	})
 	objMeta := func(uid types.UID) metav1.ObjectMeta {
 		return metav1.ObjectMeta{Name: "web", Namespace: testNamespace, UID: uid}
 	}
 	tests := []struct {
 		name          string
-		objs          []client.Object
+		finalizers    []string
 		funcs         *interceptor.Funcs
 		wantErr       string
-		wantRequeue   bool
-		wantFinalizer bool
-		wantEvents    []string
-		wantDeletes   int
+		wantPatches   int
+		wantFinalizer []string
 	}{{
-		name:          "deletes every owned child and the service, then waits",
-		objs:          []client.Object{ownedBy(w, &appsv1.Deployment{ObjectMeta: objMeta("d")}), ownedBy(w, &batchv1.CronJob{ObjectMeta: objMeta("c")}), ownedBy(w, &corev1.Service{ObjectMeta: objMeta("s")})},
-		wantRequeue:   true,
-		wantFinalizer: true,
-		wantDeletes:   3,
+		name:          "foreground deletion: nothing to do",
+		finalizers:    []string{metav1.FinalizerDeleteDependents},
+		wantFinalizer: []string{metav1.FinalizerDeleteDependents},
 	}, {
-		name:       "nothing left: removes the finalizer",
-		objs:       []client.Object{&appsv1.Deployment{ObjectMeta: objMeta("foreign")}},
-		wantEvents: []string{appsv1alpha1.EventDeleteSucceeded},
+		name:          "legacy finalizer: removed at once",
+		finalizers:    []string{metav1.FinalizerDeleteDependents, appsv1alpha1.LegacyFinalizer},
+		wantPatches:   1,
+		wantFinalizer: []string{metav1.FinalizerDeleteDependents},
 	}, {
-		name: "child still terminating: waits without deleting again",
-		objs: []client.Object{ownedBy(w, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{
-			Name: "web", Namespace: testNamespace, DeletionTimestamp: &now, Finalizers: []string{"foregroundDeletion"},
-		}})},
-		wantRequeue:   true,
-		wantFinalizer: true,
-	}, {
-		name: "delete error",
-		objs: []client.Object{ownedBy(w, &appsv1.Deployment{ObjectMeta: objMeta("d")})},
-		funcs: &interceptor.Funcs{Delete: func(context.Context, client.WithWatch, client.Object, ...client.DeleteOption) error {
+		name:       "removing the legacy finalizer fails",
+		finalizers: []string{metav1.FinalizerDeleteDependents, appsv1alpha1.LegacyFinalizer},
+		funcs: &interceptor.Funcs{Patch: func(context.Context, client.WithWatch, client.Object, client.Patch, ...client.PatchOption) error {
 			return errAPIDown
 		}},
 		wantErr:       "connection refused",
-		wantFinalizer: true,
-		wantEvents:    []string{appsv1alpha1.EventDeleteFailed},
+		wantPatches:   1,
+		wantFinalizer: []string{metav1.FinalizerDeleteDependents, appsv1alpha1.LegacyFinalizer},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := NewWithT(t)
-			deletes := 0
-			funcs := tt.funcs
-			if funcs == nil {
-				funcs = &interceptor.Funcs{Delete: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
+			w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
+				w.DeletionTimestamp = &now
+				w.Finalizers = tt.finalizers
+			})
+			patches, deletes := 0, 0
+			funcs := interceptor.Funcs{
+				Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
+					patches++
+					if tt.funcs != nil {
+						return tt.funcs.Patch(ctx, c, obj, patch, opts...)
+					}
+					return c.Patch(ctx, obj, patch, opts...)
+				},
+				SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+					patches++
+					return c.SubResource(sub).Patch(ctx, obj, patch, opts...)
+				},
+				Delete: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.DeleteOption) error {
 					deletes++
-					do := &client.DeleteOptions{}
-					do.ApplyOptions(opts)
-					g.Expect(*do.PropagationPolicy).To(Equal(metav1.DeletePropagationForeground))
 					return c.Delete(ctx, obj, opts...)
-				}}
+				},
 			}
-			env := newTestEnv(t, funcs, tt.objs...)
-			s := &scope{workload: w.DeepCopy()}
-			res, err := env.r.reconcileDelete(t.Context(), s)
+			env := newTestEnv(t, &funcs, w,
+				ownedBy(w, &appsv1.Deployment{ObjectMeta: objMeta("d")}), ownedBy(w, &corev1.Service{ObjectMeta: objMeta("s")}))
+			// What an earlier pass left in the caches.
+			mc := env.r.caches.(*memoryCaches)
+			mc.applied.record(w, ownedBy(w, &appsv1.Deployment{ObjectMeta: objMeta("d")}), &appsv1.Deployment{})
+
+			_, err := env.r.Reconcile(t.Context(), request())
 			if tt.wantErr != "" {
 				g.Expect(err).To(MatchError(ContainSubstring(tt.wantErr)))
 			} else {
 				g.Expect(err).NotTo(HaveOccurred())
 			}
-			g.Expect(res.RequeueAfter > 0).To(Equal(tt.wantRequeue))
-			g.Expect(controllerutil.ContainsFinalizer(s.workload, appsv1alpha1.Finalizer)).To(Equal(tt.wantFinalizer))
-			g.Expect(env.eventReasons()).To(Equal(tt.wantEvents))
-			g.Expect(deletes).To(Equal(tt.wantDeletes))
-			ready := meta.FindStatusCondition(s.workload.Status.Conditions, appsv1alpha1.ConditionReady)
-			g.Expect(ready.Reason).To(Equal(appsv1alpha1.ReasonDeleting))
+			g.Expect(patches).To(Equal(tt.wantPatches))
+			g.Expect(deletes).To(BeZero(), "the garbage collector deletes the children")
+			got := &appsv1alpha1.Workload{}
+			g.Expect(env.client.Get(t.Context(), key(), got)).To(Succeed())
+			g.Expect(got.Finalizers).To(Equal(tt.wantFinalizer))
+			g.Expect(got.Status.Phase).To(BeEmpty(), "no status write while the Workload goes")
+			g.Expect(env.client.Get(t.Context(), key(), &appsv1.Deployment{})).To(Succeed())
+			g.Expect(env.eventReasons()).To(BeEmpty())
+			g.Expect(mc.applied.m).To(BeEmpty())
 		})
 	}
 }

@@ -34,13 +34,12 @@ func testScheme(t testing.TB) *runtime.Scheme {
 }
 
 // newWorkload is a Workload "web" of the given type with one nginx
-// container, the finalizer already set, adjusted by the mutators.
+// container, adjusted by the mutators.
 func newWorkload(t appsv1alpha1.WorkloadType, mutate ...func(*appsv1alpha1.Workload)) *appsv1alpha1.Workload {
 	w := &appsv1alpha1.Workload{
 		TypeMeta: metav1.TypeMeta{APIVersion: appsv1alpha1.GroupVersion.String(), Kind: "Workload"},
 		ObjectMeta: metav1.ObjectMeta{
 			Name: "web", Namespace: testNamespace, UID: "uid-web", Generation: 1,
-			Finalizers: []string{appsv1alpha1.Finalizer},
 		},
 		Spec: appsv1alpha1.WorkloadSpec{
 			Type: t,
@@ -81,6 +80,12 @@ type testEnv struct {
 // interceptor funcs (for API failures) if any.
 func newTestEnv(t testing.TB, funcs *interceptor.Funcs, objs ...client.Object) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, false, funcs, objs...)
+}
+
+// newTestEnvWith is newTestEnv with the write caches on or off.
+func newTestEnvWith(t testing.TB, disableWriteCaches bool, funcs *interceptor.Funcs, objs ...client.Object) *testEnv {
+	t.Helper()
 	b := fake.NewClientBuilder().
 		WithScheme(testScheme(t)).
 		WithStatusSubresource(&appsv1alpha1.Workload{}).
@@ -94,12 +99,19 @@ func newTestEnv(t testing.TB, funcs *interceptor.Funcs, objs ...client.Object) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(Config{Client: c, Recorder: rec, Metrics: m})
+	r, err := New(Config{Client: c, Recorder: rec, Metrics: m, Cluster: "test", DisableWriteCaches: disableWriteCaches})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &testEnv{r: r, client: c, recorder: rec}
 }
+
+// writeCachesModes are the two ways to run the reconciler: with the
+// write-avoiding caches (the default) and without them.
+var writeCachesModes = []struct {
+	name     string
+	disabled bool
+}{{"write caches on", false}, {"write caches off", true}}
 
 // events drains the recorded events as "Type Reason message" strings.
 func (e *testEnv) events() []string {

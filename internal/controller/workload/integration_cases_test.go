@@ -12,6 +12,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -31,11 +32,13 @@ func TestWorkloadIntegration(t *testing.T) {
 	t.Run("type change", func(t *testing.T) { t.Parallel(); testTypeChange(t, env) })
 	t.Run("job", func(t *testing.T) { t.Parallel(); testJob(t, env) })
 	t.Run("cronjob", func(t *testing.T) { t.Parallel(); testCronJob(t, env) })
+	t.Run("deletion", func(t *testing.T) { t.Parallel(); testDeletion(t, env) })
+	t.Run("legacy finalizer", func(t *testing.T) { t.Parallel(); testLegacyFinalizer(t, env) })
 }
 
 // testDeploymentLifecycle: create → Running, scale (spec and scale
 // subresource), drift repair of the Deployment and the Service, suspend,
-// delete with the finalizer.
+// delete (background propagation).
 func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	g := NewWithT(t)
 	ctx := t.Context()
@@ -51,7 +54,8 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	g.Expect(got.Status.ReadyReplicas).To(Equal(int32(2)))
 	g.Expect(conditionTrue(got, appsv1alpha1.ConditionReady)).To(BeTrue(), describe(got))
 	g.Expect(conditionTrue(got, appsv1alpha1.ConditionServiceReady)).To(BeTrue(), describe(got))
-	g.Expect(got.Finalizers).To(ContainElement(appsv1alpha1.Finalizer))
+	g.Expect(got.Finalizers).To(BeEmpty(), "the garbage collector deletes the children: no finalizer")
+	g.Expect(got.Status.Conditions).NotTo(ContainElement(HaveField("Type", appsv1alpha1.ConditionReconciling)), describe(got))
 	d := &appsv1.Deployment{}
 	g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
 	g.Expect(metav1.IsControlledBy(d, got)).To(BeTrue())
@@ -165,15 +169,105 @@ func testDeploymentLifecycle(t *testing.T, env *integrationEnv) {
 	env.update(t, ns, "web", func(w *appsv1alpha1.Workload) { w.Spec.Suspend = false })
 	env.eventuallyPhase(t, ns, "web", appsv1alpha1.PhaseRunning)
 
-	// Delete: the finalizer holds the Workload until the children and
-	// their pods are gone.
+	// Delete with background propagation (the default of custom
+	// resources): the Workload goes at once, then the garbage collector
+	// deletes its children and their pods.
 	g.Expect(env.c.Delete(ctx, got)).To(Succeed())
 	env.eventuallyGone(t, &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}})
-	g.Expect(env.c.Get(ctx, key, &appsv1.Deployment{})).NotTo(Succeed())
-	g.Expect(env.c.Get(ctx, key, &corev1.Service{})).NotTo(Succeed())
-	pods := &corev1.PodList{}
-	g.Expect(env.c.List(ctx, pods, client.InNamespace(ns), client.MatchingLabels{appsv1alpha1.LabelWorkload: "web"})).To(Succeed())
-	g.Expect(pods.Items).To(BeEmpty())
+	env.eventuallyGone(t, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}})
+	env.eventuallyGone(t, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}})
+	env.eventuallyNoPods(t, ns, "web")
+}
+
+// testDeletion deletes Running Workloads with the other propagation
+// policies: foreground, where the garbage collector deletes the children
+// and their pods before the Workload, and orphan, where the children stay
+// without their owner.
+func testDeletion(t *testing.T, env *integrationEnv) {
+	ctx := t.Context()
+	ns := env.namespace(t, "deletion")
+	for _, tc := range []struct {
+		name   string
+		policy metav1.DeletionPropagation
+	}{
+		{"foreground", metav1.DeletePropagationForeground},
+		{"orphan", metav1.DeletePropagationOrphan},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			key := types.NamespacedName{Namespace: ns, Name: tc.name}
+			g.Expect(env.c.Create(ctx, workloadIn(ns, tc.name, appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
+				w.Spec.Replicas = ptr.To[int32](2)
+			}))).To(Succeed())
+			got := env.eventuallyPhase(t, ns, tc.name, appsv1alpha1.PhaseRunning)
+
+			g.Expect(env.c.Delete(ctx, got, client.PropagationPolicy(tc.policy))).To(Succeed())
+			env.eventuallyGone(t, &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: tc.name}})
+			pods := &corev1.PodList{}
+			g.Expect(env.c.List(ctx, pods, client.InNamespace(ns), client.MatchingLabels{appsv1alpha1.LabelWorkload: tc.name})).To(Succeed())
+			d, svc := &appsv1.Deployment{}, &corev1.Service{}
+			switch tc.policy {
+			case metav1.DeletePropagationForeground:
+				// The Workload went last: its children and their pods are
+				// gone already.
+				g.Expect(apierrors.IsNotFound(env.c.Get(ctx, key, d))).To(BeTrue(), "the Deployment outlived its Workload")
+				g.Expect(apierrors.IsNotFound(env.c.Get(ctx, key, svc))).To(BeTrue(), "the Service outlived its Workload")
+				g.Expect(pods.Items).To(BeEmpty())
+			case metav1.DeletePropagationOrphan:
+				g.Eventually(func(g Gomega) {
+					g.Expect(env.c.Get(ctx, key, d)).To(Succeed())
+					g.Expect(d.OwnerReferences).To(BeEmpty())
+					g.Expect(env.c.Get(ctx, key, svc)).To(Succeed())
+					g.Expect(svc.OwnerReferences).To(BeEmpty())
+				}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
+				g.Expect(pods.Items).To(HaveLen(2))
+			}
+		})
+	}
+}
+
+// testLegacyFinalizer: Workloads that an older controller gave its
+// finalizer lose it, so that they can be deleted: one that runs, and one
+// that is deleted while it still has it (held by a finalizer of the test's
+// own, which shows that the Workload's deletion no longer waits for the
+// controller's).
+func testLegacyFinalizer(t *testing.T, env *integrationEnv) {
+	g := NewWithT(t)
+	ctx := t.Context()
+	ns := env.namespace(t, "legacy")
+	const hold = "test.wheelhouse.dev/hold"
+
+	old := workloadIn(ns, "old", appsv1alpha1.WorkloadTypeDeployment, withService, func(w *appsv1alpha1.Workload) {
+		w.Finalizers = []string{appsv1alpha1.LegacyFinalizer}
+	})
+	g.Expect(env.c.Create(ctx, old)).To(Succeed())
+	g.Expect(old.Finalizers).To(Equal([]string{appsv1alpha1.LegacyFinalizer}), "created as an older controller left it")
+	got := env.eventuallyPhase(t, ns, "old", appsv1alpha1.PhaseRunning)
+	g.Expect(got.Finalizers).To(BeEmpty())
+	g.Expect(env.c.Delete(ctx, got)).To(Succeed())
+	env.eventuallyGone(t, &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "old"}})
+	env.eventuallyGone(t, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "old"}})
+
+	held := workloadIn(ns, "held", appsv1alpha1.WorkloadTypeDeployment, func(w *appsv1alpha1.Workload) {
+		w.Finalizers = []string{hold, appsv1alpha1.LegacyFinalizer}
+	})
+	g.Expect(env.c.Create(ctx, held)).To(Succeed())
+	g.Expect(held.Finalizers).To(Equal([]string{hold, appsv1alpha1.LegacyFinalizer}))
+	g.Expect(env.c.Delete(ctx, held)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		w := env.get(g, ns, "held")
+		g.Expect(w.DeletionTimestamp).NotTo(BeNil())
+		g.Expect(w.Finalizers).To(Equal([]string{hold}))
+	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
+	g.Eventually(func() error {
+		w := &appsv1alpha1.Workload{}
+		if err := env.c.Get(ctx, types.NamespacedName{Namespace: ns, Name: "held"}, w); err != nil {
+			return err
+		}
+		w.Finalizers = nil
+		return env.c.Update(ctx, w)
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+	env.eventuallyGone(t, &appsv1alpha1.Workload{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "held"}})
 }
 
 // testTypeChange walks one Workload through Deployment → StatefulSet →

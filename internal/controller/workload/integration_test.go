@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -22,15 +21,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/log"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
 
@@ -73,22 +70,18 @@ func startIntegrationEnv(t *testing.T, nodes int) *integrationEnv {
 		t.Fatalf("install CRDs: %v", err)
 	}
 
-	logger := logr.FromSlogHandler(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	log.SetLogger(logger)
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Logger:                 logger,
-	})
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log.SetLogger(ctrlkit.Logr(logger, ""))
+	mgr, err := ctrlkit.NewManager(cfg, ctrlkit.Options{Cluster: "sandbox", Logger: logger, Scheme: scheme})
 	if err != nil {
 		t.Fatalf("manager: %v", err)
 	}
-	r, err := New(Config{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"), PollInterval: 500 * time.Millisecond})
+	r, err := New(Config{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("wheelhouse-workload"),
+		Cluster: "sandbox", PollInterval: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 4, SkipNameValidation: ptr.To(true)}); err != nil {
+	if err := r.SetupWithManager(mgr, controller.Options{MaxConcurrentReconciles: 4}); err != nil {
 		t.Fatalf("setup controller: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,12 +106,15 @@ func (e *integrationEnv) namespace(t *testing.T, name string) string {
 	return name
 }
 
-// workload is a Workload named name in namespace ns, of type typ, with one
-// container, adjusted by the mutators.
+// workloadIn is a Workload named name in namespace ns, of type typ, with
+// one container, adjusted by the mutators (which may set its metadata).
 func workloadIn(ns, name string, typ appsv1alpha1.WorkloadType, mutate ...func(*appsv1alpha1.Workload)) *appsv1alpha1.Workload {
-	w := newWorkload(typ, mutate...)
+	w := newWorkload(typ)
 	w.ObjectMeta = metav1.ObjectMeta{Name: name, Namespace: ns}
 	w.TypeMeta = metav1.TypeMeta{}
+	for _, m := range mutate {
+		m(w)
+	}
 	return w
 }
 
@@ -170,13 +166,23 @@ func conditionTrue(w *appsv1alpha1.Workload, t string) bool {
 	return meta.IsStatusConditionTrue(w.Status.Conditions, t)
 }
 
-// gone asserts that obj disappears.
+// eventuallyGone asserts that obj disappears.
 func (e *integrationEnv) eventuallyGone(t *testing.T, obj client.Object) {
 	t.Helper()
 	NewWithT(t).Eventually(func() bool {
 		err := e.c.Get(t.Context(), client.ObjectKeyFromObject(obj), obj)
 		return apierrors.IsNotFound(err)
 	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(BeTrue(), "%T %s still exists", obj, obj.GetName())
+}
+
+// eventuallyNoPods asserts that the pods of the Workload ns/name disappear.
+func (e *integrationEnv) eventuallyNoPods(t *testing.T, ns, name string) {
+	t.Helper()
+	NewWithT(t).Eventually(func(g Gomega) {
+		pods := &corev1.PodList{}
+		g.Expect(e.c.List(t.Context(), pods, client.InNamespace(ns), client.MatchingLabels{appsv1alpha1.LabelWorkload: name})).To(Succeed())
+		g.Expect(pods.Items).To(BeEmpty())
+	}).WithTimeout(eventuallyTimeout).WithPolling(pollEvery).Should(Succeed())
 }
 
 // runtimeFromUnstructured converts u into obj.

@@ -1,71 +1,30 @@
 package workload
 
 import (
-	"errors"
-	"time"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 )
 
 // ReconcileDurationName is the name of the reconcile latency histogram.
 const ReconcileDurationName = "wheelhouse_workload_reconcile_duration_seconds"
 
-// Reconcile results, the values of the histogram's "result" label.
-const (
-	resultSuccess = "success"
-	resultRequeue = "requeue"
-	resultError   = "error"
-)
-
-// Metrics are the Prometheus metrics of the Workload controller.
-type Metrics struct {
-	// ReconcileDuration observes how long each Reconcile call takes, by
-	// result (success, requeue, error).
-	ReconcileDuration *prometheus.HistogramVec
-}
+// Metrics are the Prometheus metrics of the Workload controller, labelled
+// by cluster (ctrlkit.ClusterLabel) and result.
+type Metrics = ctrlkit.ReconcileMetrics
 
 // NewMetrics creates the controller's metrics and registers them with reg
-// (controller-runtime's metrics.Registry when nil, which the manager serves
-// at /metrics). Registering twice with one registry returns the collectors
-// registered first, so several reconcilers in one process (tests) share
-// them.
+// (controller-runtime's metrics.Registry when nil). Registering twice with
+// one registry returns the collectors registered first.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	if reg == nil {
-		reg = ctrlmetrics.Registry
-	}
-	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: ReconcileDurationName,
-		Help: "Duration of one reconciliation of a Workload, by result.",
-		// 0.5 ms to 60 s in 30 steps of ~1.5x: fine enough for p50/p99
-		// estimates with histogram_quantile.
-		Buckets: prometheus.ExponentialBucketsRange(0.0005, 60, 30),
-	}, []string{"result"})
-	if err := reg.Register(h); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if !errors.As(err, &are) {
-			return nil, err
-		}
-		existing, ok := are.ExistingCollector.(*prometheus.HistogramVec)
-		if !ok {
-			return nil, err
-		}
-		h = existing
-	}
-	return &Metrics{ReconcileDuration: h}, nil
+	return ctrlkit.NewReconcileMetrics(reg, ReconcileDurationName,
+		"Duration of one reconciliation of a Workload, by cluster and result.")
 }
 
-// observe records one reconciliation that started at start.
-func (m *Metrics) observe(start time.Time, requeue bool, err error) {
-	if m == nil {
-		return
-	}
-	result := resultSuccess
-	switch {
-	case err != nil:
-		result = resultError
-	case requeue:
-		result = resultRequeue
-	}
-	m.ReconcileDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
-}
+// DefaultMetrics are the process's metrics of every Workload controller
+// (one per member cluster in the server), registered once with
+// controller-runtime's metrics.Registry, which the server's /metrics and
+// the operator's manager serve.
+var DefaultMetrics = sync.OnceValues(func() (*Metrics, error) { return NewMetrics(nil) })

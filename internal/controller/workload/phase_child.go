@@ -11,9 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 )
 
 // reconcileOldChildren deletes the children of every other type than the
@@ -36,12 +36,12 @@ func (r *Reconciler) reconcileOldChildren(ctx context.Context, s *scope) (ctrl.R
 		}
 		terminating := !obj.GetDeletionTimestamp().IsZero()
 		if _, err := r.deleteOwned(ctx, w, obj, metav1.DeletePropagationBackground); err != nil {
-			r.event(w, obj, true, appsv1alpha1.EventCleanupFailed, "Delete",
+			r.events.Failed(w, obj, cleanupEvents, "Delete",
 				"Deleting %s %s of the previous type failed: %v", kind.kind, w.Name, err)
 			return ctrl.Result{}, fmt.Errorf("delete %s %s/%s of the previous type: %w", kind.kind, w.Namespace, w.Name, err)
 		}
 		if !terminating && metav1.IsControlledBy(obj, w) {
-			r.event(w, obj, false, appsv1alpha1.EventCleanupSucceeded, "Delete",
+			r.events.Succeeded(w, obj, cleanupEvents, "Delete",
 				"Deleted %s %s of the previous type", kind.kind, w.Name)
 		}
 	}
@@ -55,11 +55,11 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	w := s.workload
 	kind, ok := childKinds[w.Spec.Type]
 	if !ok {
-		return ctrl.Result{}, reconcile.TerminalError(fmt.Errorf("unknown workload type %q", w.Spec.Type))
+		return ctrl.Result{}, ctrlkit.Stalling(appsv1alpha1.ReasonInvalidSpec, fmt.Errorf("unknown workload type %q", w.Spec.Type))
 	}
 	desired, err := desiredChild(w)
 	if err != nil {
-		return ctrl.Result{}, reconcile.TerminalError(err)
+		return ctrl.Result{}, ctrlkit.Stalling(appsv1alpha1.ReasonInvalidSpec, err)
 	}
 
 	live := kind.newObject()
@@ -71,8 +71,8 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 	if exists {
 		if !metav1.IsControlledBy(live, w) {
 			err := fmt.Errorf("%s %s/%s %w", kind.kind, w.Namespace, w.Name, errNotOwned)
-			r.event(w, live, true, appsv1alpha1.EventApplyFailed, "Apply", "%v", err)
-			return ctrl.Result{}, permanent(err)
+			r.events.Failed(w, live, applyEvents, "Apply", "%v", err)
+			return ctrl.Result{}, classify(err)
 		}
 		if !live.GetDeletionTimestamp().IsZero() {
 			return ctrl.Result{RequeueAfter: r.pollInterval}, nil
@@ -85,11 +85,7 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 		}
 	}
 
-	hash, err := desiredHash(desired)
-	if err != nil {
-		return ctrl.Result{}, reconcile.TerminalError(err)
-	}
-	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
+	if exists && r.caches.upToDate(w, live, desired) {
 		s.child = live
 		return ctrl.Result{}, nil
 	}
@@ -105,16 +101,16 @@ func (r *Reconciler) reconcileChild(ctx context.Context, s *scope) (ctrl.Result,
 			related = live
 			s.child = live // the status still shows what runs
 		}
-		r.event(w, related, true, appsv1alpha1.EventApplyFailed, "Apply", "Applying %s %s failed: %v", kind.kind, w.Name, err)
-		return ctrl.Result{}, permanent(fmt.Errorf("apply %s %s/%s: %w", kind.kind, w.Namespace, w.Name, err))
+		r.events.Failed(w, related, applyEvents, "Apply", "Applying %s %s failed: %v", kind.kind, w.Name, err)
+		return ctrl.Result{}, classify(fmt.Errorf("apply %s %s/%s: %w", kind.kind, w.Namespace, w.Name, err))
 	}
 	s.child = applied
-	r.applied.record(w.UID, applied, hash)
+	r.caches.recordApply(w, applied, desired)
 	switch {
 	case !exists:
 		s.created = append(s.created, applied)
 	case applied.GetGeneration() != live.GetGeneration():
-		r.event(w, applied, false, appsv1alpha1.EventApplySucceeded, "Apply", "Updated %s %s", kind.kind, w.Name)
+		r.events.Succeeded(w, applied, applyEvents, "Apply", "Updated %s %s", kind.kind, w.Name)
 	}
 	return ctrl.Result{}, nil
 }
@@ -131,10 +127,10 @@ func (r *Reconciler) replaceChangedJob(ctx context.Context, w *appsv1alpha1.Work
 		return false, nil
 	}
 	if _, err := r.deleteOwned(ctx, w, live, metav1.DeletePropagationBackground); err != nil {
-		r.event(w, live, true, appsv1alpha1.EventCleanupFailed, "Delete", "Replacing Job %s failed: %v", w.Name, err)
+		r.events.Failed(w, live, cleanupEvents, "Delete", "Replacing Job %s failed: %v", w.Name, err)
 		return false, fmt.Errorf("delete changed job %s/%s: %w", w.Namespace, w.Name, err)
 	}
-	r.event(w, live, false, appsv1alpha1.EventCleanupSucceeded, "Delete",
+	r.events.Succeeded(w, live, cleanupEvents, "Delete",
 		"Deleted Job %s to replace it: a Job's spec cannot change", w.Name)
 	return true, nil
 }

@@ -10,9 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
-
-	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
 )
 
 // reconcileService creates or updates the Service with server-side apply,
@@ -30,10 +27,10 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	if desired == nil {
 		if exists && metav1.IsControlledBy(live, w) {
 			if _, err := r.deleteOwned(ctx, w, live, metav1.DeletePropagationBackground); err != nil {
-				r.event(w, live, true, appsv1alpha1.EventCleanupFailed, "Delete", "Deleting Service %s failed: %v", w.Name, err)
+				r.events.Failed(w, live, cleanupEvents, "Delete", "Deleting Service %s failed: %v", w.Name, err)
 				return ctrl.Result{}, fmt.Errorf("delete service %s/%s: %w", w.Namespace, w.Name, err)
 			}
-			r.event(w, live, false, appsv1alpha1.EventCleanupSucceeded, "Delete", "Deleted Service %s: no longer requested", w.Name)
+			r.events.Succeeded(w, live, cleanupEvents, "Delete", "Deleted Service %s: no longer requested", w.Name)
 		}
 		s.serviceKnown = true
 		return ctrl.Result{}, nil
@@ -43,26 +40,22 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 	if exists {
 		if !metav1.IsControlledBy(live, w) {
 			err := fmt.Errorf("service %s/%s %w", w.Namespace, w.Name, errNotOwned)
-			r.event(w, live, true, appsv1alpha1.EventServiceApplyFailed, "Apply", "%v", err)
-			return ctrl.Result{}, permanent(err)
+			r.events.Failed(w, live, serviceApplyEvents, "Apply", "%v", err)
+			return ctrl.Result{}, classify(err)
 		}
 		related = live
 		if needsRecreate(live, desired) {
 			if _, err := r.deleteOwned(ctx, w, live, metav1.DeletePropagationBackground); err != nil {
-				r.event(w, live, true, appsv1alpha1.EventCleanupFailed, "Delete", "Replacing Service %s failed: %v", w.Name, err)
+				r.events.Failed(w, live, cleanupEvents, "Delete", "Replacing Service %s failed: %v", w.Name, err)
 				return ctrl.Result{}, fmt.Errorf("delete service %s/%s to replace it: %w", w.Namespace, w.Name, err)
 			}
-			r.event(w, live, false, appsv1alpha1.EventCleanupSucceeded, "Delete",
+			r.events.Succeeded(w, live, cleanupEvents, "Delete",
 				"Deleted Service %s to replace it: its clusterIP cannot change", w.Name)
 			exists, related = false, nil
 		}
 	}
 
-	hash, err := desiredHash(desired)
-	if err != nil {
-		return ctrl.Result{}, reconcile.TerminalError(err)
-	}
-	if exists && r.applied.upToDate(w.UID, live, desired, hash) {
+	if exists && r.caches.upToDate(w, live, desired) {
 		s.service, s.serviceKnown = live, true
 		return ctrl.Result{}, nil
 	}
@@ -73,16 +66,16 @@ func (r *Reconciler) reconcileService(ctx context.Context, s *scope) (ctrl.Resul
 		current = live
 	}
 	if err := r.apply(ctx, current, desired, applied); err != nil {
-		r.event(w, related, true, appsv1alpha1.EventServiceApplyFailed, "Apply", "Applying Service %s failed: %v", w.Name, err)
-		return ctrl.Result{}, permanent(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
+		r.events.Failed(w, related, serviceApplyEvents, "Apply", "Applying Service %s failed: %v", w.Name, err)
+		return ctrl.Result{}, classify(fmt.Errorf("apply service %s/%s: %w", w.Namespace, w.Name, err))
 	}
 	s.service, s.serviceKnown = applied, true
-	r.applied.record(w.UID, applied, hash)
+	r.caches.recordApply(w, applied, desired)
 	switch {
 	case !exists:
 		s.created = append(s.created, applied)
 	case !equality.Semantic.DeepEqual(live.Spec, applied.Spec):
-		r.event(w, applied, false, appsv1alpha1.EventServiceApplySucceeded, "Apply", "Updated Service %s", w.Name)
+		r.events.Succeeded(w, applied, serviceApplyEvents, "Apply", "Updated Service %s", w.Name)
 	}
 	return ctrl.Result{}, nil
 }

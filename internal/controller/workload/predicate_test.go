@@ -24,7 +24,9 @@ func TestSpecOrLifecycleChanged(t *testing.T) {
 		}, false},
 		{"spec changed", func(w *appsv1alpha1.Workload) { w.Generation = 2 }, true},
 		{"deletion requested", func(w *appsv1alpha1.Workload) { w.DeletionTimestamp = &now }, true},
-		{"finalizer removed", func(w *appsv1alpha1.Workload) { w.Finalizers = nil }, true},
+		{"legacy finalizer added (by an older controller)", func(w *appsv1alpha1.Workload) {
+			w.Finalizers = []string{appsv1alpha1.LegacyFinalizer}
+		}, true},
 	}
 	p := specOrLifecycleChanged()
 	for _, tt := range tests {

@@ -4,24 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 )
 
 // ControllerName names the controller (in logs, metrics and events).
@@ -53,26 +46,35 @@ type Config struct {
 	APIReader client.Reader
 	// Recorder records the controller's events. Default: discard.
 	Recorder events.EventRecorder
-	// Metrics receives the reconcile latency. Default: NewMetrics(nil).
+	// Metrics receives the reconcile latency. Default: DefaultMetrics().
 	Metrics *Metrics
 	// PollInterval is the requeue delay while waiting for deletions.
 	// Default: DefaultPollInterval.
 	PollInterval time.Duration
-	// Name names the controller in logs and metrics; it must be unique
-	// among the controllers of one process (the server runs one per member
-	// cluster: "workload-" + cluster). Default: ControllerName.
+	// Cluster names the member cluster: the value of the cluster label of
+	// the metrics (ctrlkit.ClusterLabel).
+	Cluster string
+	// Name names the controller in logs and controller-runtime's metrics;
+	// it must be unique among the controllers of one process. Default:
+	// ControllerName, followed by "-" and Cluster when that is set.
 	Name string
+	// DisableWriteCaches turns off the applied-state and written caches
+	// (writeCaches): every pass then applies every child and patches the
+	// status from what the informer cache holds. The outcome is the same,
+	// with more writes: it is the switch that rules the caches out when
+	// something looks wrong.
+	DisableWriteCaches bool
 }
 
 // Reconciler reconciles Workloads.
 type Reconciler struct {
 	client       client.Client
 	apiReader    client.Reader
-	applied      *appliedCache
-	written      *writtenCache
-	recorder     events.EventRecorder
+	caches       writeCaches
+	events       ctrlkit.Recorder
 	metrics      *Metrics
 	pollInterval time.Duration
+	cluster      string
 	name         string
 }
 
@@ -81,11 +83,8 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("workload reconciler: client is required")
 	}
-	if cfg.Recorder == nil {
-		cfg.Recorder = discardRecorder{}
-	}
 	if cfg.Metrics == nil {
-		m, err := NewMetrics(nil)
+		m, err := DefaultMetrics()
 		if err != nil {
 			return nil, fmt.Errorf("workload reconciler metrics: %w", err)
 		}
@@ -96,6 +95,9 @@ func New(cfg Config) (*Reconciler, error) {
 	}
 	if cfg.Name == "" {
 		cfg.Name = ControllerName
+		if cfg.Cluster != "" {
+			cfg.Name += "-" + cfg.Cluster
+		}
 	}
 	if cfg.APIReader == nil {
 		cfg.APIReader = cfg.Client
@@ -103,52 +105,13 @@ func New(cfg Config) (*Reconciler, error) {
 	return &Reconciler{
 		client:       cfg.Client,
 		apiReader:    cfg.APIReader,
-		applied:      newAppliedCache(),
-		written:      newWrittenCache(),
-		recorder:     cfg.Recorder,
+		caches:       newWriteCaches(cfg.DisableWriteCaches),
+		events:       ctrlkit.NewRecorder(cfg.Recorder),
 		metrics:      cfg.Metrics,
 		pollInterval: cfg.PollInterval,
+		cluster:      cfg.Cluster,
 		name:         cfg.Name,
 	}, nil
-}
-
-// SetupWithManager registers the reconciler with mgr. It watches Workloads
-// and, for drift repair and status, every kind of child it can own.
-func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	return ctrl.NewControllerManagedBy(mgr).
-		Named(r.name).
-		For(&appsv1alpha1.Workload{}, builder.WithPredicates(specOrLifecycleChanged())).
-		Owns(&appsv1.Deployment{}).
-		Owns(&appsv1.StatefulSet{}).
-		Owns(&appsv1.DaemonSet{}).
-		Owns(&batchv1.Job{}).
-		Owns(&batchv1.CronJob{}).
-		Owns(&corev1.Service{}).
-		WithOptions(opts).
-		Complete(r)
-}
-
-// specOrLifecycleChanged passes the Workload events a reconciliation
-// depends on: creation, deletion, and updates of the spec (generation), the
-// deletion timestamp or the finalizers. It drops status-only updates, which
-// are the controller's own status patches coming back.
-func specOrLifecycleChanged() predicate.Predicate {
-	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		if e.ObjectOld == nil || e.ObjectNew == nil {
-			return true
-		}
-		o, n := e.ObjectOld, e.ObjectNew
-		return o.GetGeneration() != n.GetGeneration() ||
-			!o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) ||
-			!slices.Equal(o.GetFinalizers(), n.GetFinalizers())
-	}}
-}
-
-// discardRecorder drops events.
-type discardRecorder struct{}
-
-// Eventf implements events.EventRecorder.
-func (discardRecorder) Eventf(runtime.Object, runtime.Object, string, string, string, string, ...any) {
 }
 
 // scope is what one reconciliation learns on its way, for the status.
@@ -168,68 +131,64 @@ type scope struct {
 	created []client.Object
 }
 
-// phase is one step of a reconciliation.
-type phase func(ctx context.Context, s *scope) (ctrl.Result, error)
-
 // Reconcile brings one Workload's children in line with its spec and
 // writes its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
 	start := time.Now()
-	defer func() { r.metrics.observe(start, !result.IsZero(), retErr) }()
+	defer func() { r.metrics.Observe(r.cluster, start, result, retErr) }()
 
 	w := &appsv1alpha1.Workload{}
 	if err := r.client.Get(ctx, req.NamespacedName, w); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.written.forget(req.NamespacedName)
+			r.caches.forget(req.NamespacedName)
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, fmt.Errorf("get workload %s: %w", req.NamespacedName, err)
 	}
-	if fresher := r.written.fresher(w); fresher != nil {
+	if fresher := r.caches.fresher(w); fresher != nil {
 		w = fresher // the cache has not seen this controller's last write yet
 	}
-
-	// The finalizer is written before any child exists, so no child can
-	// outlive its Workload. The pass then goes on with the patched object
-	// instead of returning and waiting for the update event to come back
-	// through the work queue: one queue round less for every new Workload,
-	// which is what bounds the controller under load (bench/workload).
-	if w.DeletionTimestamp.IsZero() && !controllerutil.ContainsFinalizer(w, appsv1alpha1.Finalizer) {
-		base := w.DeepCopy()
-		controllerutil.AddFinalizer(w, appsv1alpha1.Finalizer)
-		if err := r.client.Patch(ctx, w, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
-			return ctrl.Result{}, fmt.Errorf("add finalizer to workload %s: %w", req.NamespacedName, err)
-		}
-		r.written.record(base.ResourceVersion, w)
+	if !w.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, w)
+	}
+	if err := r.removeLegacyFinalizer(ctx, w); err != nil {
+		return ctrl.Result{}, err
 	}
 
 	s := &scope{workload: w}
-	helper := newPatchHelper(r.client, r.written, w)
+	helper := r.patchHelper(w)
 	defer func() {
-		if !w.DeletionTimestamp.IsZero() {
-			if err := helper.patch(ctx, w); err != nil {
-				retErr = errors.Join(retErr, err)
-			}
-			return
-		}
 		wait, err := r.patchStatus(ctx, s, helper, retErr)
-		if err != nil {
-			retErr = errors.Join(retErr, err)
-		}
-		result = soonest(result, ctrl.Result{RequeueAfter: wait})
+		var out ctrlkit.Outcome
+		out.Add(result, retErr)
+		out.Add(ctrl.Result{RequeueAfter: wait}, err)
+		result, retErr = out.Result()
 	}()
-
-	if !w.DeletionTimestamp.IsZero() {
-		return r.reconcileDelete(ctx, s)
-	}
 	return r.reconcileNormal(ctx, s)
 }
 
+// reconcileNormal runs the phases in order and stops at the first error.
+func (r *Reconciler) reconcileNormal(ctx context.Context, s *scope) (ctrl.Result, error) {
+	defer r.reportCreated(s)
+	return ctrlkit.RunPhases(ctx, s,
+		r.reconcileOldChildren,
+		r.reconcileChild,
+		r.reconcileService,
+	)
+}
+
+// patchHelper snapshots w for the pass's status patch; the writes it makes
+// go to the write caches.
+func (r *Reconciler) patchHelper(w *appsv1alpha1.Workload) *ctrlkit.PatchHelper {
+	return ctrlkit.NewPatchHelper(r.client, w, ctrlkit.AfterWrite(r.caches.recordWrite))
+}
+
 // patchStatus summarizes the pass (err is how it ended) into the
-// Workload's status and patches it. A conflict most often means that the
-// cache has not caught up with this controller's own previous status write;
-// the Workload is then read from the API server and, if its spec is still
-// the one this pass worked on, summarized and patched once more.
+// Workload's status and patches it, with observedGeneration when the pass
+// succeeded. A conflict most often means that the cache has not caught up
+// with this controller's own previous status write; the Workload is then
+// read from the API server and, if its spec is still the one this pass
+// worked on, summarized and patched once more.
 //
 // A pass that finds its child brand new and not yet seen by the child's own
 // controller writes nothing: that controller's first status update, a few
@@ -238,15 +197,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 // a write of the whole Workload, validated against its schema and sent to
 // every watcher). wait is then when to look again anyway, in case that
 // update never comes.
-func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHelper, err error) (wait time.Duration, _ error) {
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *ctrlkit.PatchHelper, err error) (wait time.Duration, _ error) {
 	w := s.workload
 	summarize(s, err)
+	var opts []ctrlkit.PatchOption
 	if err == nil {
 		if wait := awaitingChildController(s.child, time.Now()); wait > 0 {
 			return wait, nil
 		}
+		opts = append(opts, ctrlkit.WithObservedGeneration())
 	}
-	perr := helper.patch(ctx, w)
+	perr := helper.Patch(ctx, w, opts...)
 	if perr == nil || !apierrors.IsConflict(perr) {
 		return 0, perr
 	}
@@ -258,9 +219,9 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *scope, helper *patchHel
 		return 0, perr // a newer spec or a deletion: the next pass handles it
 	}
 	*w = *fresh
-	helper = newPatchHelper(r.client, r.written, w)
+	helper = r.patchHelper(w)
 	summarize(s, err)
-	return 0, helper.patch(ctx, w)
+	return 0, helper.Patch(ctx, w, opts...)
 }
 
 // ChildObserveGrace is how long a new Deployment, StatefulSet or DaemonSet
@@ -292,37 +253,4 @@ func awaitingChildController(child client.Object, now time.Time) time.Duration {
 		return 0
 	}
 	return max(0, created.Add(ChildObserveGrace).Sub(now))
-}
-
-// reconcileNormal runs the phases in order and stops at the first error.
-func (r *Reconciler) reconcileNormal(ctx context.Context, s *scope) (ctrl.Result, error) {
-	defer r.reportCreated(s)
-	phases := []phase{
-		r.reconcileOldChildren,
-		r.reconcileChild,
-		r.reconcileService,
-	}
-	var result ctrl.Result
-	for _, p := range phases {
-		res, err := p(ctx, s)
-		if err != nil {
-			return res, err
-		}
-		result = soonest(result, res)
-	}
-	return result, nil
-}
-
-// soonest merges two results: the earlier non-zero RequeueAfter wins.
-func soonest(a, b ctrl.Result) ctrl.Result {
-	switch {
-	case a.RequeueAfter == 0:
-		return b
-	case b.RequeueAfter == 0:
-		return a
-	case b.RequeueAfter < a.RequeueAfter:
-		return b
-	default:
-		return a
-	}
 }

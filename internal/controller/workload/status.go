@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"errors"
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,9 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 )
 
 // childState is what the child says about the Workload's progress.
@@ -26,7 +25,13 @@ type childState struct {
 
 // summarize derives the Workload's status from what the reconciliation saw
 // (s) and how it ended (err). It runs once per reconciliation, in the
-// deferred function, so every exit path leaves a consistent status.
+// deferred function, so every exit path leaves a consistent status. Next
+// to the Workload's own Progressing and ServiceReady it keeps kstatus'
+// Reconciling (True while the child rolls out or a failed write is
+// retried) and Stalled (True when only a change of the spec can help: an
+// invalid child, someone else's object in the way, a failed Job, a
+// Deployment past its progress deadline). The patch adds
+// observedGeneration after a pass that succeeded.
 func summarize(s *scope, err error) {
 	w := s.workload
 	st := &w.Status
@@ -46,41 +51,40 @@ func summarize(s *scope, err error) {
 
 	summarizeService(s)
 
+	progressing := false
 	if state != nil {
 		st.Phase = state.phase
-		progressing := state.phase == appsv1alpha1.PhasePending || state.phase == appsv1alpha1.PhaseProgressing
-		setCondition(w, appsv1alpha1.ConditionProgressing, progressing, state.reason, state.message)
+		progressing = state.phase == appsv1alpha1.PhasePending || state.phase == appsv1alpha1.PhaseProgressing
+		ctrlkit.SetCondition(w, appsv1alpha1.ConditionProgressing, progressing, state.reason, state.message)
 	}
 
 	if err != nil {
 		st.LastError = err.Error()
-		reason := appsv1alpha1.ReasonApplyFailed
-		if errors.Is(err, reconcile.TerminalError(nil)) {
-			reason = appsv1alpha1.ReasonInvalidSpec
-			if errors.Is(err, errNotOwned) {
-				reason = appsv1alpha1.ReasonNotOwned
-			}
+		if ctrlkit.IsStalling(err) {
 			st.Phase = appsv1alpha1.PhaseFailed
-			setCondition(w, appsv1alpha1.ConditionStalled, true, reason, err.Error())
 		}
-		setCondition(w, appsv1alpha1.ConditionReady, false, reason, err.Error())
+		ctrlkit.MarkError(w, err, appsv1alpha1.ReasonApplyFailed)
 		return
 	}
 
 	st.LastError = ""
-	st.ObservedGeneration = w.Generation
-	if state.stalled {
-		setCondition(w, appsv1alpha1.ConditionStalled, true, state.reason, state.message)
-	} else {
-		meta.RemoveStatusCondition(&st.Conditions, appsv1alpha1.ConditionStalled)
-	}
 	done := state.phase == appsv1alpha1.PhaseRunning || state.phase == appsv1alpha1.PhaseSucceeded
 	svc := meta.FindStatusCondition(st.Conditions, appsv1alpha1.ConditionServiceReady)
+	waitingForService := done && svc != nil && svc.Status != metav1.ConditionTrue
 	switch {
-	case done && svc != nil && svc.Status != metav1.ConditionTrue:
-		setCondition(w, appsv1alpha1.ConditionReady, false, svc.Reason, svc.Message)
+	case state.stalled:
+		ctrlkit.MarkStalled(w, state.reason, state.message)
+	case waitingForService:
+		ctrlkit.MarkReconciling(w, svc.Reason, svc.Message)
+	case progressing:
+		ctrlkit.MarkReconciling(w, state.reason, state.message)
 	default:
-		setCondition(w, appsv1alpha1.ConditionReady, done, state.reason, state.message)
+		ctrlkit.MarkSettled(w)
+	}
+	if waitingForService {
+		ctrlkit.SetCondition(w, appsv1alpha1.ConditionReady, false, svc.Reason, svc.Message)
+	} else {
+		ctrlkit.SetCondition(w, appsv1alpha1.ConditionReady, done, state.reason, state.message)
 	}
 }
 
@@ -97,9 +101,9 @@ func summarizeService(s *scope) {
 	case s.service != nil:
 		st.ServiceRef = &appsv1alpha1.ChildReference{APIVersion: "v1", Kind: "Service", Name: s.service.Name, UID: s.service.UID}
 		ready, reason, msg := serviceReady(s.service)
-		setCondition(w, appsv1alpha1.ConditionServiceReady, ready, reason, msg)
+		ctrlkit.SetCondition(w, appsv1alpha1.ConditionServiceReady, ready, reason, msg)
 	case meta.FindStatusCondition(st.Conditions, appsv1alpha1.ConditionServiceReady) == nil || s.serviceKnown:
-		setCondition(w, appsv1alpha1.ConditionServiceReady, false, appsv1alpha1.ReasonServiceNotFound, "Waiting for the Service to be created")
+		ctrlkit.SetCondition(w, appsv1alpha1.ConditionServiceReady, false, appsv1alpha1.ReasonServiceNotFound, "Waiting for the Service to be created")
 	}
 }
 
@@ -113,17 +117,6 @@ func serviceReady(svc *corev1.Service) (bool, string, string) {
 		return true, appsv1alpha1.ReasonServiceCreated, "Headless Service " + svc.Name + " exists"
 	}
 	return true, appsv1alpha1.ReasonServiceCreated, fmt.Sprintf("Service %s has cluster IP %s", svc.Name, svc.Spec.ClusterIP)
-}
-
-// setCondition sets one condition for the Workload's current generation.
-func setCondition(w *appsv1alpha1.Workload, conditionType string, status bool, reason, message string) {
-	s := metav1.ConditionFalse
-	if status {
-		s = metav1.ConditionTrue
-	}
-	meta.SetStatusCondition(&w.Status.Conditions, metav1.Condition{
-		Type: conditionType, Status: s, Reason: reason, Message: message, ObservedGeneration: w.Generation,
-	})
 }
 
 func clearCounts(st *appsv1alpha1.WorkloadStatus) {

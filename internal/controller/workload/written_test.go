@@ -67,54 +67,69 @@ func TestWrittenCache(t *testing.T) {
 }
 
 // TestStaleCacheAfterOwnStatusWrite: the pass after a status write gets
-// the Workload from a cache that has not seen that write yet. It starts
-// from the API server's answer to the write instead, so its status patch
-// goes through at once: no conflict, no read from the API server.
+// the Workload from a cache that has not seen that write yet. With the
+// write caches it starts from the API server's answer to the write
+// instead, so its status patch goes through at once: no conflict, no read
+// from the API server. Without them it meets the conflict, reads the
+// Workload from the API server and patches again: the same status, one
+// write more.
 func TestStaleCacheAfterOwnStatusWrite(t *testing.T) {
-	g := NewWithT(t)
-	ctx := t.Context()
-	w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
-	var stale *appsv1alpha1.Workload
-	patches, conflicts := 0, 0
-	env := newTestEnv(t, &interceptor.Funcs{
-		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
-			if got, ok := obj.(*appsv1alpha1.Workload); ok && stale != nil {
-				stale.DeepCopyInto(got)
-				return nil
+	for _, mode := range writeCachesModes {
+		t.Run(mode.name, func(t *testing.T) {
+			g := NewWithT(t)
+			ctx := t.Context()
+			w := newWorkload(appsv1alpha1.WorkloadTypeDeployment, withService)
+			// stale is what the informer cache returns, once; the read after
+			// a conflict (through the same client here) gets the API
+			// server's version.
+			var stale *appsv1alpha1.Workload
+			patches, conflicts := 0, 0
+			env := newTestEnvWith(t, mode.disabled, &interceptor.Funcs{
+				Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+					if got, ok := obj.(*appsv1alpha1.Workload); ok && stale != nil {
+						stale.DeepCopyInto(got)
+						stale = nil
+						return nil
+					}
+					return c.Get(ctx, key, obj, opts...)
+				},
+				SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+					patches++
+					err := c.Status().Patch(ctx, obj, patch, opts...)
+					if apierrors.IsConflict(err) {
+						conflicts++
+					}
+					return err
+				},
+			}, w)
+
+			before := &appsv1alpha1.Workload{}
+			g.Expect(env.client.Get(ctx, key(), before)).To(Succeed())
+			_, err := env.r.Reconcile(ctx, request())
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(patches).To(Equal(1), "the first pass writes the status")
+
+			// The Deployment reports its pod ready; the cache still has the
+			// Workload as it was before the first status write.
+			d := &appsv1.Deployment{}
+			g.Expect(env.client.Get(ctx, key(), d)).To(Succeed())
+			d.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1}
+			g.Expect(env.client.Status().Update(ctx, d)).To(Succeed())
+			stale = before
+
+			_, err = env.r.Reconcile(ctx, request())
+			g.Expect(err).NotTo(HaveOccurred())
+			if mode.disabled {
+				g.Expect(patches).To(Equal(3), "a conflict, then the write")
+				g.Expect(conflicts).To(Equal(1))
+			} else {
+				g.Expect(patches).To(Equal(2), "one more status write")
+				g.Expect(conflicts).To(BeZero())
 			}
-			return c.Get(ctx, key, obj, opts...)
-		},
-		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
-			patches++
-			err := c.Status().Patch(ctx, obj, patch, opts...)
-			if apierrors.IsConflict(err) {
-				conflicts++
-			}
-			return err
-		},
-	}, w)
-
-	before := &appsv1alpha1.Workload{}
-	g.Expect(env.client.Get(ctx, key(), before)).To(Succeed())
-	_, err := env.r.Reconcile(ctx, request())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(patches).To(Equal(1), "the first pass writes the status")
-
-	// The Deployment reports its pod ready; the cache still has the
-	// Workload as it was before the first status write.
-	d := &appsv1.Deployment{}
-	g.Expect(env.client.Get(ctx, key(), d)).To(Succeed())
-	d.Status = appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1}
-	g.Expect(env.client.Status().Update(ctx, d)).To(Succeed())
-	stale = before
-
-	_, err = env.r.Reconcile(ctx, request())
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(patches).To(Equal(2), "one more status write")
-	g.Expect(conflicts).To(BeZero())
-	stale = nil
-	got := &appsv1alpha1.Workload{}
-	g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
-	g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning))
-	g.Expect(got.Status.ReadyReplicas).To(Equal(int32(1)))
+			got := &appsv1alpha1.Workload{}
+			g.Expect(env.client.Get(ctx, key(), got)).To(Succeed())
+			g.Expect(got.Status.Phase).To(Equal(appsv1alpha1.PhaseRunning))
+			g.Expect(got.Status.ReadyReplicas).To(Equal(int32(1)))
+		})
+	}
 }

@@ -22,8 +22,7 @@ import (
 // connection, for tests that need to act on the cluster directly.
 func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
 	h.t.Helper()
-	raw, _ := FlatKubeconfig(h.t, path)
-	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": string(raw)})
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": h.Kubeconfig(path)})
 	conn, err := h.Clusters.Get(name)
 	if err != nil {
 		h.t.Fatal(err)
@@ -48,6 +47,14 @@ func (h *Harness) ConnectCluster(name, path string) *multicluster.Cluster {
 	}
 	WaitReady(h.t, conn)
 	return conn
+}
+
+// Kubeconfig returns the kubeconfig file at path with the files it refers
+// to inlined, as an import or a rotation sends it.
+func (h *Harness) Kubeconfig(path string) string {
+	h.t.Helper()
+	raw, _ := FlatKubeconfig(h.t, path)
+	return string(raw)
 }
 
 // FlatKubeconfig reads the kubeconfig file at path with the files it

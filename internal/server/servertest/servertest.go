@@ -60,6 +60,8 @@ type Harness struct {
 	Clusters *multicluster.Manager
 	// ClusterService manages the cluster records.
 	ClusterService *clusters.Service
+	// Workloads hosts the Workload controllers.
+	Workloads *host.Workloads
 }
 
 // Clock is the harness's adjustable clock for token expiry.
@@ -120,21 +122,20 @@ func New(t *testing.T, opts Options) *Harness {
 	manager := multicluster.NewManager(multicluster.Options{Logger: logger, ProbeInterval: 500 * time.Millisecond, UsageInterval: opts.UsageInterval})
 	t.Cleanup(manager.Close)
 	clusterSvc := clusters.New(clusters.Config{Store: st, Keyring: keyring, Manager: manager, Providers: opts.Providers, Logger: logger})
-	workloads, err := host.NewWorkloads(st, manager, logger)
+	workloads, err := host.NewWorkloads(st, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
+	manager.Register(workloads)
 	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{}, 2)
-	for _, run := range []func(context.Context) error{clusterSvc.Run, workloads.Run} {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			if err := run(runCtx); err != nil {
-				t.Errorf("background service: %v", err)
-			}
-		}()
-	}
-	t.Cleanup(func() { stop(); <-done; <-done })
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := clusterSvc.Run(runCtx); err != nil {
+			t.Errorf("cluster service: %v", err)
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
 	// HTTPS, as Wheelhouse serves by default: kubectl sends no credentials
 	// over plain HTTP.
 	ts := httptest.NewUnstartedServer(nil)
@@ -147,7 +148,7 @@ func New(t *testing.T, opts Options) *Harness {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv.Handler()
-	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc}
+	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }

@@ -1,0 +1,55 @@
+package operation
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// ValidationFailed is the 422 for the field problems a handler found
+// before writing anything.
+func ValidationFailed(details []error) error {
+	return huma.Error422UnprocessableEntity("validation failed", details...)
+}
+
+// Invalid turns the problems Kubernetes' validation found in value into
+// error details at loc ("body.labels.app"). Callers pass names, keys and
+// other plain values only: a secret value is never echoed.
+func Invalid(loc, value string, problems []string) []error {
+	out := make([]error, 0, len(problems))
+	for _, p := range problems {
+		out = append(out, &huma.ErrorDetail{Location: loc, Message: p, Value: value})
+	}
+	return out
+}
+
+// ValidateLabels checks label keys and values as the API server would, so
+// that each problem names its key (loc.<key>, loc being "body.labels").
+func ValidateLabels(loc string, labels map[string]string) []error {
+	var details []error
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		details = append(details, Invalid(loc+"."+k, k, validation.IsQualifiedName(k))...)
+		details = append(details, Invalid(loc+"."+k, labels[k], validation.IsValidLabelValue(labels[k]))...)
+	}
+	return details
+}
+
+// ValidateLabelEdits checks a merge of labels and annotations where a nil
+// value removes the key: keys always, label values when set.
+func ValidateLabelEdits(labels, annotations map[string]*string) []error {
+	var details []error
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		loc := "body.labels." + k
+		details = append(details, Invalid(loc, k, validation.IsQualifiedName(k))...)
+		if v := labels[k]; v != nil {
+			details = append(details, Invalid(loc, *v, validation.IsValidLabelValue(*v))...)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
+		details = append(details, Invalid("body.annotations."+k, k, validation.IsQualifiedName(strings.ToLower(k)))...)
+	}
+	return details
+}

@@ -1,0 +1,123 @@
+package ctrlkit
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/go-logr/logr"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	appsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/apps/v1alpha1"
+)
+
+// NewScheme returns a scheme with client-go's built-in kinds, the
+// apiextensions kinds (to install CRDs) and Wheelhouse's own API groups:
+// everything a Wheelhouse controller reads or writes.
+func NewScheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		clientgoscheme.AddToScheme,
+		apiextensionsv1.AddToScheme,
+		appsv1alpha1.AddToScheme,
+	} {
+		if err := add(s); err != nil {
+			return nil, fmt.Errorf("build scheme: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Options configures a manager made by NewManager.
+type Options struct {
+	// Cluster names the cluster the manager runs against: every log line
+	// carries it as "cluster", and reconcilers put it in the cluster label
+	// of their metrics. Empty in `wheelhouse operator` unless given.
+	Cluster string
+	// Logger receives the manager's and its controllers' logs, bridged to
+	// logr. Default: discard.
+	Logger *slog.Logger
+	// Scheme is the manager's scheme. Default: NewScheme().
+	Scheme *runtime.Scheme
+	// LeaderElection makes replicas compete for a Lease; only the leader
+	// runs controllers. The Lease is released when the manager stops, so
+	// a new leader takes over at once.
+	LeaderElection bool
+	// LeaderElectionID names the Lease.
+	LeaderElectionID string
+	// LeaderElectionNamespace is the Lease's namespace (default: the
+	// pod's namespace).
+	LeaderElectionNamespace string
+	// MetricsBindAddress is where the manager serves /metrics. "" or "0"
+	// serves nothing: in the server, whose own /metrics gathers
+	// controller-runtime's metrics.Registry, where every controller metric
+	// is registered.
+	MetricsBindAddress string
+	// HealthProbeBindAddress is where the manager serves /healthz and
+	// /readyz. "" or "0" serves nothing.
+	HealthProbeBindAddress string
+	// Namespace, when set, limits the manager's caches (and so its
+	// controllers) to one namespace.
+	Namespace string
+}
+
+// NewManager returns a controller-runtime manager for the cluster rc
+// reaches, configured the same way for `wheelhouse operator` and for the
+// server's per-cluster host. Controller names are not checked for
+// uniqueness across the process: the server runs a manager per member
+// cluster and makes a new one when a cluster comes back, each with the same
+// controllers (their names carry the cluster, and so tell their metrics
+// apart).
+func NewManager(rc *rest.Config, opts Options) (ctrl.Manager, error) {
+	if opts.Scheme == nil {
+		s, err := NewScheme()
+		if err != nil {
+			return nil, err
+		}
+		opts.Scheme = s
+	}
+	if opts.MetricsBindAddress == "" {
+		opts.MetricsBindAddress = "0"
+	}
+	if opts.HealthProbeBindAddress == "0" {
+		opts.HealthProbeBindAddress = ""
+	}
+	mo := ctrl.Options{
+		Scheme:                        opts.Scheme,
+		Logger:                        Logr(opts.Logger, opts.Cluster),
+		Metrics:                       metricsserver.Options{BindAddress: opts.MetricsBindAddress},
+		HealthProbeBindAddress:        opts.HealthProbeBindAddress,
+		LeaderElection:                opts.LeaderElection,
+		LeaderElectionID:              opts.LeaderElectionID,
+		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
+		LeaderElectionReleaseOnCancel: true,
+		Controller:                    config.Controller{SkipNameValidation: ptr.To(true)},
+	}
+	if opts.Namespace != "" {
+		mo.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{opts.Namespace: {}}}
+	}
+	mgr, err := ctrl.NewManager(rc, mo)
+	if err != nil {
+		return nil, fmt.Errorf("create controller manager for cluster %q: %w", opts.Cluster, err)
+	}
+	return mgr, nil
+}
+
+// Logr bridges logger (discard when nil) to logr, with the cluster as
+// "cluster" on every line when it is set.
+func Logr(logger *slog.Logger, cluster string) logr.Logger {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cluster != "" {
+		logger = logger.With("cluster", cluster)
+	}
+	return logr.FromSlogHandler(logger.Handler())
+}
