@@ -33,7 +33,10 @@
 // A process that stops mid-drain leaves the record saying Running; the
 // next one takes the drain up again with Tracker.ResumeAll when the
 // cluster's connection comes up, for the time left before the drain's
-// timeout, or ends it as Interrupted when that time has passed. Writes of
+// timeout, or ends it as Interrupted when that time has passed. The
+// Tracker is a multicluster.Component that does this for every connection,
+// and stops a cluster's drains when its connection closes, so that they
+// go on with the next connection's credentials. Writes of
 // the record are conditional on the record being the one the run last
 // wrote, so a run whose record was replaced (a new drain, another process
 // that resumed it) or removed stops instead of competing.

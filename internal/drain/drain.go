@@ -156,12 +156,20 @@ type Tracker struct {
 // entry is a drain this Tracker runs or ran.
 type entry struct {
 	st *Status
-	// stop ends the run, leaving its record as it is; nil once it has
-	// ended.
+	// stop ends the run, leaving its record as it is; nil before the run
+	// starts and once it has ended. done is closed when it has ended.
 	stop context.CancelCauseFunc
+	done chan struct{}
+	// stopping: stop was called; the run is ending and another may take
+	// the drain up.
+	stopping bool
 }
 
-// errClosed stops runs when their Tracker is closed.
+// live reports whether e is a drain that runs and goes on running.
+func (e *entry) live() bool { return e.st.State == StateRunning && !e.stopping }
+
+// errClosed stops runs when their Tracker is closed or their cluster's
+// connection closes.
 var errClosed = errors.New("drain tracker closed")
 
 // NewTracker returns a Tracker with cfg's defaults filled in.
@@ -190,7 +198,7 @@ func (t *Tracker) Start(ctx context.Context, client kubernetes.Interface, cluste
 	opts.defaults()
 	k := key(cluster, node)
 	t.mu.Lock()
-	if cur, ok := t.runs[k]; ok && cur.st.State == StateRunning {
+	if cur, ok := t.runs[k]; ok && cur.live() {
 		t.mu.Unlock()
 		return Status{}, &InProgressError{Cluster: cluster, Node: node, ID: cur.st.ID}
 	}
@@ -228,7 +236,7 @@ func (t *Tracker) run(ctx context.Context, e *entry, client kubernetes.Interface
 	timed, cancelTimeout := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	runCtx, stop := context.WithCancelCause(timed)
 	t.mu.Lock()
-	e.stop = stop
+	e.stop, e.done = stop, make(chan struct{})
 	t.mu.Unlock()
 	t.wg.Go(func() {
 		defer cancelTimeout()
@@ -237,6 +245,7 @@ func (t *Tracker) run(ctx context.Context, e *entry, client kubernetes.Interface
 		d.drain(runCtx)
 		t.mu.Lock()
 		e.stop = nil
+		close(e.done)
 		t.mu.Unlock()
 	})
 }
@@ -285,14 +294,26 @@ func (t *Tracker) Wait(ctx context.Context) error {
 // records stay on their nodes as running, for the next process to resume
 // (ResumeAll). Call it when the process stops.
 func (t *Tracker) Close() {
+	t.stop(func(*entry) bool { return true })
+	t.wg.Wait()
+}
+
+// stop stops the drains this Tracker runs that match picks, leaving their
+// records as running, and waits until they have ended.
+func (t *Tracker) stop(picks func(*entry) bool) {
 	t.mu.Lock()
+	var ending []chan struct{}
 	for _, e := range t.runs {
-		if e.stop != nil {
+		if e.stop != nil && picks(e) {
+			e.stopping = true
 			e.stop(errClosed)
+			ending = append(ending, e.done)
 		}
 	}
 	t.mu.Unlock()
-	t.wg.Wait()
+	for _, done := range ending {
+		<-done
+	}
 }
 
 // forget drops e from memory if it still is the node's entry, so that

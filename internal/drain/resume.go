@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // ResumeAll takes up the drains of cluster that a stopped process left
@@ -37,8 +40,37 @@ func (t *Tracker) ResumeAll(ctx context.Context, client kubernetes.Interface, cl
 }
 
 // resume takes up the drain recorded as value on node, if it is running
-// and not this Tracker's.
+// and this Tracker does not run it. When the record changes under it (the
+// run that a closing connection stops writes its last progress), it reads
+// the record again, a few times.
 func (t *Tracker) resume(ctx context.Context, client kubernetes.Interface, cluster, node, value string) error {
+	for range resumeAttempts {
+		err := t.takeUp(ctx, client, cluster, node, value)
+		if !errors.Is(err, errSuperseded) {
+			return err
+		}
+		n, err := client.CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
+		switch {
+		case apierrors.IsNotFound(err):
+			return nil
+		case err != nil:
+			return fmt.Errorf("read the drain record of node %q: %w", node, err)
+		}
+		var ok bool
+		if value, ok = n.Annotations[Annotation]; !ok {
+			return nil
+		}
+	}
+	// Someone else keeps writing the record: it is theirs.
+	return nil
+}
+
+// resumeAttempts bounds how often resume reads a changing record again.
+const resumeAttempts = 3
+
+// takeUp takes up the drain recorded as value on node; it returns
+// errSuperseded when the record is no longer value.
+func (t *Tracker) takeUp(ctx context.Context, client kubernetes.Interface, cluster, node, value string) error {
 	st, err := decode(cluster, node, value)
 	if err != nil {
 		return err
@@ -59,7 +91,7 @@ func (t *Tracker) resume(ctx context.Context, client kubernetes.Interface, clust
 
 	k := key(cluster, node)
 	t.mu.Lock()
-	if cur, ok := t.runs[k]; ok && cur.st.State == StateRunning {
+	if cur, ok := t.runs[k]; ok && cur.live() {
 		t.mu.Unlock()
 		return nil
 	}
@@ -71,19 +103,40 @@ func (t *Tracker) resume(ctx context.Context, client kubernetes.Interface, clust
 	if err == nil {
 		err = replaceRecord(ctx, client, node, value, next)
 	}
-	switch {
-	case errors.Is(err, errSuperseded):
-		// Someone else took the drain up (or replaced it) first.
-		t.forget(e)
-		return nil
-	case err != nil:
+	if err != nil {
 		t.forget(e)
 		return err
-	case st.State != StateRunning:
+	}
+	if st.State != StateRunning {
 		t.cfg.Logger.Info("Drain interrupted", "cluster", cluster, "node", node, "drain", st.ID)
 		return nil
 	}
 	t.cfg.Logger.Info("Drain resumed", "cluster", cluster, "node", node, "drain", st.ID, "by", st.By, "timeLeft", left.String())
 	t.run(ctx, e, client, next, left)
+	return nil
+}
+
+// Name names the Tracker as a multicluster.Component.
+func (t *Tracker) Name() string { return "drains" }
+
+// Run is the Tracker as a multicluster.Component, registered with the
+// server's multicluster.Manager: on each connection of cluster c it
+// resumes the drains c's nodes record as running (ResumeAll; a failure is
+// returned, so the Manager runs it again after a backoff), and when the
+// connection closes (the cluster is deleted, its credentials rotated, the
+// server stops) it stops this Tracker's drains of c, their records left as
+// they are for the next connection to resume with its own credentials.
+func (t *Tracker) Run(ctx context.Context, c *multicluster.Cluster) error {
+	cluster := c.Name()
+	ofCluster := func(e *entry) bool { return e.st.Cluster == cluster }
+	// Also when ResumeAll fails and the connection closes while the
+	// Manager waits to run this again.
+	context.AfterFunc(ctx, func() { t.stop(ofCluster) })
+	if err := t.ResumeAll(ctx, c.Kube, cluster); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	// Before returning, so that the next connection finds them stopped.
+	t.stop(ofCluster)
 	return nil
 }

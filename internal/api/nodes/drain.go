@@ -90,11 +90,7 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 		if timeout == 0 {
 			timeout = defaultDrainTimeout
 		}
-		by := ""
-		if p := auth.PrincipalFrom(ctx); p != nil {
-			by = p.Username
-		}
-		st, err := d.Drains.Start(ctx, c.Kube, in.Cluster, in.Node, by, drain.Options{
+		st, err := d.Drains.Start(ctx, c.Kube, in.Cluster, in.Node, operation.Request(ctx).Username, drain.Options{
 			IgnoreDaemonSets:   opts.IgnoreDaemonSets,
 			DeleteEmptyDirData: opts.DeleteEmptyDirData,
 			Force:              opts.Force,

@@ -26,9 +26,9 @@ import (
 // TestDrainSurvivesRestart starts a drain through the API that a
 // PodDisruptionBudget holds, stops that server mid-drain, starts a new one
 // over the same cluster, and checks that the new one reports the drain
-// from its record on the node, resumes it (drain.Tracker.ResumeAll, which
-// a server calls when a cluster's connection comes up), and completes it
-// once the budget allows.
+// from its record on the node, resumes it (drain.Tracker as a component of
+// the cluster's connection, which calls ResumeAll), resumes it again on a
+// new connection, and completes it once the budget allows.
 func TestDrainSurvivesRestart(t *testing.T) {
 	kubeconfig := sandboxtest.Start(t, 2)
 	const ns = "held"
@@ -104,14 +104,26 @@ func TestDrainSurvivesRestart(t *testing.T) {
 		t.Errorf("recorded drain %+v, started as %+v", d, started)
 	}
 
+	// Registered as a component of the cluster connections, as the server
+	// registers its own: it resumes the drain on this connection.
 	tracker := drain.NewTracker(drain.Config{Logger: slog.New(slog.NewTextHandler(h.Logs, nil))})
 	t.Cleanup(tracker.Close)
-	if err := tracker.ResumeAll(ctx, conn.Kube, clusterName); err != nil {
-		t.Fatal(err)
-	}
-	servertest.WaitFor(t, h, url, func(d nodes.NodeDrain) error {
+	h.Clusters.Register(tracker)
+	resumed := servertest.WaitFor(t, h, url, func(d nodes.NodeDrain) error {
 		if d.ID != started.ID || d.State != "Running" || d.ResumedAt == nil {
 			return fmt.Errorf("want drain %s resumed: %+v", started.ID, d)
+		}
+		return nil
+	})
+
+	// The connection closes and opens again (as when the cluster's
+	// credentials are rotated): the drain stops with the old connection
+	// and is resumed on the new one.
+	h.Clusters.Disconnect(clusterName)
+	conn = h.ConnectCluster(clusterName, kubeconfig)
+	servertest.WaitFor(t, h, url, func(d nodes.NodeDrain) error {
+		if d.ID != started.ID || d.State != "Running" || d.ResumedAt == nil || !d.ResumedAt.After(*resumed.ResumedAt) {
+			return fmt.Errorf("want drain %s resumed again after %s: %+v", started.ID, resumed.ResumedAt, d)
 		}
 		return nil
 	})
