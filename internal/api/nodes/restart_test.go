@@ -90,7 +90,7 @@ func TestDrainSurvivesRestart(t *testing.T) {
 	}
 
 	h := servertest.New(t, servertest.Options{})
-	conn := h.ConnectCluster(clusterName, kubeconfig)
+	h.ConnectCluster(clusterName, kubeconfig)
 	ctx := t.Context()
 
 	// Reported from the record on the node: this server never ran it.
@@ -120,7 +120,7 @@ func TestDrainSurvivesRestart(t *testing.T) {
 	// credentials are rotated): the drain stops with the old connection
 	// and is resumed on the new one.
 	h.Clusters.Disconnect(clusterName)
-	conn = h.ConnectCluster(clusterName, kubeconfig)
+	conn := h.ConnectCluster(clusterName, kubeconfig)
 	servertest.WaitFor(t, h, url, func(d nodes.NodeDrain) error {
 		if d.ID != started.ID || d.State != "Running" || d.ResumedAt == nil || !d.ResumedAt.After(*resumed.ResumedAt) {
 			return fmt.Errorf("want drain %s resumed again after %s: %+v", started.ID, resumed.ResumedAt, d)
