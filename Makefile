@@ -48,8 +48,12 @@ build test: web
 run: tools build ## Start the sandbox cluster `local` and the server on http://127.0.0.1:8080
 	@hack/run.sh "$(DATA_DIR)"
 
+.PHONY: test-deps
+test-deps: ## Install the Debian packages the tests need (hack/setup-test-deps.sh)
+	@hack/setup-test-deps.sh
+
 .PHONY: test
-test: tools ## Run every test (starts PostgreSQL and MariaDB for the store suite)
+test: tools test-deps ## Run every test (starts PostgreSQL and MariaDB for the store suite)
 	@hack/test.sh
 
 FUZZTIME ?= 60s
@@ -57,6 +61,12 @@ FUZZTIME ?= 60s
 .PHONY: fuzz
 fuzz: ## Run every fuzz test for FUZZTIME each (default 60s); make test replays only their corpora
 	@hack/fuzz.sh "$(FUZZTIME)"
+
+# Test files that start a sandbox cluster carry `//go:build !unit`, so the
+# unit build leaves them out; plain `go test ./...` and `make test` run them.
+.PHONY: test-unit
+test-unit: test-deps ## Run every test that needs no sandbox cluster, with -race
+	@hack/test.sh -tags unit -race
 
 .PHONY: bench
 bench: tools build ## Run the quick benchmarks (bench/run.sh --all: the cluster-sized ones too)

@@ -19,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/onsi/gomega"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -67,6 +70,7 @@ func cleanEnv() []string {
 	return env
 }
 
+// freePort returns a 127.0.0.1 address nothing listens on.
 func freePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -135,9 +139,10 @@ func TestStartupFaultsAreClearAndWriteNothing(t *testing.T) {
 
 // process is a running `wheelhouse serve`.
 type process struct {
-	cmd    *exec.Cmd
-	url    string
-	stdout *bytes.Buffer
+	cmd *exec.Cmd
+	url string
+	// stdout is read while the process writes it.
+	stdout *servertest.SyncBuffer
 	client *http.Client
 }
 
@@ -146,33 +151,40 @@ func startServer(t *testing.T, data string, env ...string) *process {
 	addr := freePort(t)
 	cmd := exec.Command(binary, "serve", "--data-dir", data, "--listen", addr)
 	cmd.Env = append(cleanEnv(), env...)
-	var stdout bytes.Buffer
+	var stdout servertest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	s := &process{cmd: cmd, url: "https://" + addr, stdout: &stdout}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	NewWithT(t).Eventually(func() (int, error) {
 		if s.client == nil {
-			s.client = trustingClient(filepath.Join(data, "tls", "ca.crt"))
-			if s.client == nil {
-				time.Sleep(20 * time.Millisecond)
-				continue
+			if s.client = trustingClient(filepath.Join(data, "tls", "ca.crt")); s.client == nil {
+				return 0, errors.New("no CA certificate yet")
 			}
 		}
-		resp, err := s.client.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
+		return readyz(s.client, s.url)
+	}).WithTimeout(startTimeout).WithPolling(startPolling).Should(Equal(http.StatusOK), func() string {
+		return "server did not become ready; stdout: " + stdout.String()
+	})
+	return s
+}
+
+// Bounds of the wait for a started server to answer.
+const (
+	startTimeout = 30 * time.Second
+	startPolling = 20 * time.Millisecond
+)
+
+// readyz returns the status of GET base/readyz.
+func readyz(client *http.Client, base string) (int, error) {
+	resp, err := client.Get(base + "/readyz")
+	if err != nil {
+		return 0, err
 	}
-	t.Fatalf("server did not become ready; stdout: %s", stdout.String())
-	return nil
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 // trustingClient trusts the CA the server generated, once it exists.
@@ -357,18 +369,8 @@ func TestInsecureHTTPAndOwnCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ok := false
-	for i := 0; i < 500 && !ok; i++ {
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			resp.Body.Close()
-			ok = resp.StatusCode == 200
-		} else {
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	if !ok {
-		t.Fatal("--insecure-http server did not answer plain HTTP")
-	}
+	NewWithT(t).Eventually(func() (int, error) { return readyz(http.DefaultClient, "http://"+addr) }).
+		WithTimeout(startTimeout).WithPolling(startPolling).Should(Equal(http.StatusOK), "--insecure-http server did not answer plain HTTP")
 
 	code, _, stderr := run(t, nil, "serve", "--tls-cert-file", "/nope.crt")
 	if code != 2 || !strings.Contains(stderr, "tls-cert-file and tls-key-file go together") {

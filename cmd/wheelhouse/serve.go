@@ -24,6 +24,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
@@ -120,8 +121,10 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger})
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
+	drains := drain.NewTracker(drain.Config{Logger: logger})
+	defer drains.Close()
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains)
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
 		Apply: apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout}})
 	if err != nil {

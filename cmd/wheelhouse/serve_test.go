@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	. "github.com/onsi/gomega"
 )
 
 // TestRunAllStopsEveryRunnerOnTheFirstFailure: a runner that fails (the
@@ -24,13 +26,10 @@ func TestRunAllStopsEveryRunnerOnTheFirstFailure(t *testing.T) {
 		errc <- runAll(t.Context(), untilDone("cluster service"), untilDone("token sweeper"),
 			runner{"http server", func(context.Context) error { return errors.New("accept: too many open files") }})
 	}()
-	select {
-	case err := <-errc:
-		if err == nil || err.Error() != "http server: accept: too many open files" {
-			t.Fatalf("runAll = %v, want the http server's failure", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("runAll hangs after a runner failed")
+	var err error
+	NewWithT(t).Eventually(errc).WithTimeout(10*time.Second).Should(Receive(&err), "runAll hangs after a runner failed")
+	if err == nil || err.Error() != "http server: accept: too many open files" {
+		t.Fatalf("runAll = %v, want the http server's failure", err)
 	}
 	if len(stopped) != 2 {
 		t.Fatalf("%d of 2 runners stopped", len(stopped))

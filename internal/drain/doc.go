@@ -20,8 +20,24 @@
 // which the drain fails and lists the pods that could not be evicted with
 // the last reason given.
 //
-// A Tracker runs drains in the background and keeps their progress in
-// memory, one drain per node at a time. Progress does not survive a restart
-// of the process: a node whose drain was interrupted stays cordoned and a
-// new drain can be started.
+// A Tracker runs drains in the background, one drain per node at a time,
+// and keeps each drain's record on its node, in the Annotation
+// wheelhouse.dev/drain: set in the same patch as the cordon, so a node is
+// never cordoned by a drain without a record saying who drains it, and
+// updated as the drain progresses and when it ends. The record is kept on
+// the node rather than in the server's database because it belongs to the
+// node: it goes when the node goes, it is there for whichever process
+// connects to the cluster next (even one using another database), cordon
+// and record are one atomic write, and `kubectl get node -o yaml` shows it.
+//
+// A process that stops mid-drain leaves the record saying Running; the
+// next one takes the drain up again with Tracker.ResumeAll when the
+// cluster's connection comes up, for the time left before the drain's
+// timeout, or ends it as Interrupted when that time has passed. The
+// Tracker is a multicluster.Component that does this for every connection,
+// and stops a cluster's drains when its connection closes, so that they
+// go on with the next connection's credentials. Writes of
+// the record are conditional on the record being the one the run last
+// wrote, so a run whose record was replaced (a new drain, another process
+// that resumed it) or removed stops instead of competing.
 package drain

@@ -4,14 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -61,6 +61,10 @@ const (
 	StateRunning   State = "Running"
 	StateSucceeded State = "Succeeded"
 	StateFailed    State = "Failed"
+	// StateInterrupted ends a drain whose process stopped while it ran and
+	// that could not be resumed in time: its timeout passed before a
+	// process took it up again (Tracker.ResumeAll).
+	StateInterrupted State = "Interrupted"
 )
 
 // Pod names a pod a drain dealt with and, where it matters, why it is
@@ -77,9 +81,14 @@ type Status struct {
 	Cluster string
 	Node    string
 	State   State
+	// By names who started the drain.
+	By string
 	// Message sums up the outcome; empty while running.
-	Message    string
-	StartedAt  time.Time
+	Message   string
+	StartedAt time.Time
+	// ResumedAt is when a process last took the drain up again after the
+	// one running it stopped (Tracker.ResumeAll); nil if none had to.
+	ResumedAt  *time.Time
 	FinishedAt *time.Time
 	Options    Options
 	// Evicted pods are gone from the node.
@@ -105,6 +114,10 @@ func (s *Status) clone() Status {
 		t := *s.FinishedAt
 		c.FinishedAt = &t
 	}
+	if s.ResumedAt != nil {
+		t := *s.ResumedAt
+		c.ResumedAt = &t
+	}
 	if s.Options.GracePeriodSeconds != nil {
 		g := *s.Options.GracePeriodSeconds
 		c.Options.GracePeriodSeconds = &g
@@ -129,14 +142,35 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Tracker runs drains in the background and remembers, per node, the last
-// one, in memory only.
+// Tracker runs drains in the background, one per node at a time, and
+// keeps each one's record on its node (Annotation), where a process
+// started after this one finds it (ResumeAll). It remembers in memory the
+// last drain of each node it ran, the freshest copy of its progress.
 type Tracker struct {
 	cfg  Config
 	mu   sync.Mutex
-	runs map[string]*Status
+	runs map[string]*entry
 	wg   sync.WaitGroup
 }
+
+// entry is a drain this Tracker runs or ran.
+type entry struct {
+	st *Status
+	// stop ends the run, leaving its record as it is; nil before the run
+	// starts and once it has ended. done is closed when it has ended.
+	stop context.CancelCauseFunc
+	done chan struct{}
+	// stopping: stop was called; the run is ending and another may take
+	// the drain up.
+	stopping bool
+}
+
+// live reports whether e is a drain that runs and goes on running.
+func (e *entry) live() bool { return e.st.State == StateRunning && !e.stopping }
+
+// errClosed stops runs when their Tracker is closed or their cluster's
+// connection closes.
+var errClosed = errors.New("drain tracker closed")
 
 // NewTracker returns a Tracker with cfg's defaults filled in.
 func NewTracker(cfg Config) *Tracker {
@@ -146,33 +180,41 @@ func NewTracker(cfg Config) *Tracker {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Tracker{cfg: cfg, runs: map[string]*Status{}}
+	return &Tracker{cfg: cfg, runs: map[string]*entry{}}
 }
 
 func key(cluster, node string) string { return cluster + "/" + node }
 
-// Start cordons node and starts draining it in the background; it returns
-// the drain's first status. It fails with *InProgressError while another
-// drain of the node runs, and with the API server's error when the node
-// cannot be cordoned (it does not exist, the caller's credentials may not).
-// The drain outlives ctx's cancellation (not its values): it ends when its
-// Options.Timeout does.
-func (t *Tracker) Start(ctx context.Context, client kubernetes.Interface, cluster, node string, opts Options) (Status, error) {
+// Start cordons node, records the drain on it, and starts draining it in
+// the background; it returns the drain's first status. by names who asked.
+// It fails with *InProgressError while this Tracker runs another drain of
+// the node, and with the API server's error when the node cannot be
+// cordoned (it does not exist, the caller's credentials may not). A drain
+// recorded on the node as running that this Tracker does not run (its
+// process stopped) is replaced. The drain outlives ctx's cancellation (not
+// its values): it ends with its Options.Timeout, with Close, or when its
+// record on the node is replaced or removed.
+func (t *Tracker) Start(ctx context.Context, client kubernetes.Interface, cluster, node, by string, opts Options) (Status, error) {
 	opts.defaults()
 	k := key(cluster, node)
 	t.mu.Lock()
-	if cur, ok := t.runs[k]; ok && cur.State == StateRunning {
+	if cur, ok := t.runs[k]; ok && cur.live() {
 		t.mu.Unlock()
-		return Status{}, &InProgressError{Cluster: cluster, Node: node, ID: cur.ID}
+		return Status{}, &InProgressError{Cluster: cluster, Node: node, ID: cur.st.ID}
 	}
 	// Claim the node before cordoning, so two concurrent starts cannot
 	// both proceed; a failed cordon gives the claim back.
 	prev := t.runs[k]
-	st := &Status{ID: newID(), Cluster: cluster, Node: node, State: StateRunning, StartedAt: t.cfg.Now().UTC(), Options: opts}
-	t.runs[k] = st
+	st := &Status{ID: newID(), Cluster: cluster, Node: node, State: StateRunning, By: by, StartedAt: t.cfg.Now().UTC(), Options: opts}
+	e := &entry{st: st}
+	t.runs[k] = e
 	t.mu.Unlock()
 
-	if err := Cordon(ctx, client, node, true); err != nil {
+	value, err := encode(*st)
+	if err == nil {
+		err = cordonAndRecord(ctx, client, node, value)
+	}
+	if err != nil {
 		t.mu.Lock()
 		if prev != nil {
 			t.runs[k] = prev
@@ -182,27 +224,55 @@ func (t *Tracker) Start(ctx context.Context, client kubernetes.Interface, cluste
 		t.mu.Unlock()
 		return Status{}, err
 	}
-	t.cfg.Logger.Info("Drain started", "cluster", cluster, "node", node, "drain", st.ID)
+	t.cfg.Logger.Info("Drain started", "cluster", cluster, "node", node, "drain", st.ID, "by", by)
 	first := t.snapshot(st)
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.Timeout)
-	t.wg.Go(func() {
-		defer cancel()
-		d := &run{t: t, st: st, client: client, opts: opts}
-		d.drain(runCtx)
-	})
+	t.run(ctx, e, client, value, opts.Timeout)
 	return first, nil
 }
 
-// Status returns the last drain of node in cluster, and false when there
-// was none since the process started.
-func (t *Tracker) Status(cluster, node string) (Status, bool) {
+// run drives e's drain in the background for at most timeout, from its
+// record value written.
+func (t *Tracker) run(ctx context.Context, e *entry, client kubernetes.Interface, written string, timeout time.Duration) {
+	timed, cancelTimeout := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	runCtx, stop := context.WithCancelCause(timed)
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	st, ok := t.runs[key(cluster, node)]
-	if !ok {
-		return Status{}, false
+	e.stop, e.done = stop, make(chan struct{})
+	t.mu.Unlock()
+	t.wg.Go(func() {
+		defer cancelTimeout()
+		defer stop(nil)
+		d := &run{t: t, e: e, st: e.st, client: client, opts: e.st.Options, written: written}
+		d.drain(runCtx)
+		t.mu.Lock()
+		e.stop = nil
+		close(e.done)
+		t.mu.Unlock()
+	})
+}
+
+// Status returns the last drain of the node named node in cluster: the
+// one this Tracker runs or ran, or the one recorded on recorded (the node
+// read from a cache, which may lag; nil when not at hand), whichever
+// started last. It returns false when there is neither.
+func (t *Tracker) Status(cluster, node string, recorded *corev1.Node) (Status, bool) {
+	t.mu.Lock()
+	e, mine := t.runs[key(cluster, node)]
+	var st Status
+	if mine {
+		st = e.st.clone()
 	}
-	return st.clone(), true
+	t.mu.Unlock()
+	if recorded == nil {
+		return st, mine
+	}
+	rec, ok, err := Recorded(cluster, recorded)
+	if err != nil {
+		t.cfg.Logger.Warn("Unreadable drain record", "cluster", cluster, "node", node, "error", err)
+	}
+	if ok && (!mine || (rec.ID != st.ID && rec.StartedAt.After(st.StartedAt))) {
+		return rec, true
+	}
+	return st, mine
 }
 
 // Wait blocks until every drain started so far has ended or ctx ends.
@@ -220,6 +290,43 @@ func (t *Tracker) Wait(ctx context.Context) error {
 	}
 }
 
+// Close stops every drain this Tracker runs and waits for them. Their
+// records stay on their nodes as running, for the next process to resume
+// (ResumeAll). Call it when the process stops.
+func (t *Tracker) Close() {
+	t.stop(func(*entry) bool { return true })
+	t.wg.Wait()
+}
+
+// stop stops the drains this Tracker runs that match picks, leaving their
+// records as running, and waits until they have ended.
+func (t *Tracker) stop(picks func(*entry) bool) {
+	t.mu.Lock()
+	var ending []chan struct{}
+	for _, e := range t.runs {
+		if e.stop != nil && picks(e) {
+			e.stopping = true
+			e.stop(errClosed)
+			ending = append(ending, e.done)
+		}
+	}
+	t.mu.Unlock()
+	for _, done := range ending {
+		<-done
+	}
+}
+
+// forget drops e from memory if it still is the node's entry, so that
+// Status shows what the node records.
+func (t *Tracker) forget(e *entry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	k := key(e.st.Cluster, e.st.Node)
+	if t.runs[k] == e {
+		delete(t.runs, k)
+	}
+}
+
 func (t *Tracker) snapshot(st *Status) Status {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -231,20 +338,6 @@ func (t *Tracker) update(st *Status, f func(*Status)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f(st)
-}
-
-// Cordon sets (or with unschedulable false, clears) spec.unschedulable of
-// node.
-func Cordon(ctx context.Context, client kubernetes.Interface, node string, unschedulable bool) error {
-	patch := fmt.Appendf(nil, `{"spec":{"unschedulable":%t}}`, unschedulable)
-	if _, err := client.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
-		verb := "cordon"
-		if !unschedulable {
-			verb = "uncordon"
-		}
-		return fmt.Errorf("%s node %q: %w", verb, node, err)
-	}
-	return nil
 }
 
 func newID() string {

@@ -3,14 +3,13 @@ package drain
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -115,11 +114,11 @@ func TestDrainWaitsForDisruptionBudget(t *testing.T) {
 	env := newEnv(t, pod("web-a", owner("ReplicaSet")), pod("web-b", owner("ReplicaSet")))
 	env.block("default/web-a", true)
 	tr := env.tracker
-	if _, err := tr.Start(t.Context(), env.client, "c", "n1", Options{RetryInterval: 5 * time.Millisecond, Timeout: time.Minute}); err != nil {
+	if _, err := tr.Start(t.Context(), env.client, "c", "n1", "alice", Options{RetryInterval: 5 * time.Millisecond, Timeout: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() error {
-		st, _ := tr.Status("c", "n1")
+	NewWithT(t).Eventually(func() error {
+		st, _ := tr.Status("c", "n1", nil)
 		if len(st.Pending) != 1 || !strings.HasPrefix(st.Pending[0].Reason, ReasonPDBPrefix) || !strings.Contains(st.Pending[0].Reason, "needs 2 healthy pods") {
 			return errors.New("web-a not reported as blocked")
 		}
@@ -127,8 +126,8 @@ func TestDrainWaitsForDisruptionBudget(t *testing.T) {
 			return errors.New("web-b not evicted")
 		}
 		return nil
-	})
-	if _, err := tr.Start(t.Context(), env.client, "c", "n1", Options{}); !errors.As(err, new(*InProgressError)) {
+	}).WithTimeout(waitTimeout).WithPolling(waitPolling).Should(Succeed())
+	if _, err := tr.Start(t.Context(), env.client, "c", "n1", "alice", Options{}); !errors.As(err, new(*InProgressError)) {
 		t.Errorf("second drain: %v", err)
 	}
 	env.block("default/web-a", false)
@@ -152,11 +151,11 @@ func TestDrainTimesOut(t *testing.T) {
 
 func TestDrainUnknownNode(t *testing.T) {
 	env := newEnv(t)
-	_, err := env.tracker.Start(t.Context(), env.client, "c", "nowhere", Options{})
+	_, err := env.tracker.Start(t.Context(), env.client, "c", "nowhere", "alice", Options{})
 	if !apierrors.IsNotFound(err) {
 		t.Fatalf("err %v", err)
 	}
-	if _, ok := env.tracker.Status("c", "nowhere"); ok {
+	if _, ok := env.tracker.Status("c", "nowhere", nil); ok {
 		t.Error("a drain that never started is remembered")
 	}
 }
@@ -181,7 +180,7 @@ func newEnv(t *testing.T, pods ...*corev1.Pod) *env {
 		objs = append(objs, p)
 	}
 	e := &env{client: fake.NewClientset(objs...), blocked: map[string]bool{},
-		tracker: NewTracker(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})}
+		tracker: NewTracker(Config{Logger: discard()})}
 	podsGVR := schema.GroupVersionResource{Version: "v1", Resource: "pods"}
 	e.client.PrependReactor("create", "pods", func(a k8stesting.Action) (bool, runtime.Object, error) {
 		if a.GetSubresource() != "eviction" {
@@ -203,6 +202,16 @@ func newEnv(t *testing.T, pods ...*corev1.Pod) *env {
 			}}
 		}
 		return true, nil, e.client.Tracker().Delete(podsGVR, a.GetNamespace(), ev.Name)
+	})
+	// The API server answers a JSON patch that does not apply (a failed
+	// test operation) with 422; the fake's tracker returns the bare error.
+	e.client.PrependReactor("patch", "nodes", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		_, obj, err := k8stesting.ObjectReaction(e.client.Tracker())(a)
+		var status apierrors.APIStatus
+		if err != nil && !errors.As(err, &status) {
+			err = apierrors.NewGenericServerResponse(422, "patch", schema.GroupResource{Resource: "nodes"}, a.(k8stesting.PatchAction).GetName(), err.Error(), 0, false)
+		}
+		return true, obj, err
 	})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -228,7 +237,7 @@ func (e *env) grace() *int64 {
 func (e *env) drain(t *testing.T, opts Options) Status {
 	t.Helper()
 	opts.RetryInterval = 5 * time.Millisecond
-	if _, err := e.tracker.Start(t.Context(), e.client, "c", "n1", opts); err != nil {
+	if _, err := e.tracker.Start(t.Context(), e.client, "c", "n1", "alice", opts); err != nil {
 		t.Fatal(err)
 	}
 	return wait(t, e.tracker, "c", "n1")
@@ -252,32 +261,24 @@ func (e *env) unschedulable(t *testing.T) bool {
 	return n.Spec.Unschedulable
 }
 
+// Bounds of the waits for drains on the fake cluster, which take
+// milliseconds.
+const (
+	waitTimeout = 10 * time.Second
+	waitPolling = 5 * time.Millisecond
+)
+
+// wait waits until the drain of node that tr runs has ended, its final
+// record written.
 func wait(t *testing.T, tr *Tracker, cluster, node string) Status {
 	t.Helper()
-	var st Status
-	eventually(t, func() error {
-		st, _ = tr.Status(cluster, node)
-		if st.State == StateRunning {
-			return errors.New("still running")
-		}
-		return nil
-	})
-	return st
-}
-
-func eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in time: %v", err)
-		}
-		time.Sleep(5 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
+	defer cancel()
+	if err := tr.Wait(ctx); err != nil {
+		t.Fatalf("the drain did not end: %v", err)
 	}
+	st, _ := tr.Status(cluster, node, nil)
+	return st
 }
 
 func names(ps []Pod) []string {

@@ -25,12 +25,19 @@ const (
 	ReasonPDBPrefix = "blocked by a PodDisruptionBudget"
 )
 
+// finishTimeout bounds the writing of a drain's final record, which
+// happens after the drain's own time may have run out.
+const finishTimeout = 30 * time.Second
+
 // run is one drain in progress.
 type run struct {
 	t      *Tracker
+	e      *entry
 	st     *Status
 	client kubernetes.Interface
 	opts   Options
+	// written is the record value this run last wrote on the node.
+	written string
 }
 
 // target is a pod the drain evicts.
@@ -50,13 +57,17 @@ func (d *run) drain(ctx context.Context) {
 	targets, refused, err := d.plan(ctx)
 	switch {
 	case err != nil:
-		d.finish(StateFailed, err.Error())
+		d.finish(ctx, StateFailed, err.Error())
 		return
 	case refused > 0:
-		d.finish(StateFailed, fmt.Sprintf("%d pod(s) cannot be evicted with these options (see notEvicted); nothing was evicted and the node stays cordoned", refused))
+		d.finish(ctx, StateFailed, fmt.Sprintf("%d pod(s) cannot be evicted with these options (see notEvicted); nothing was evicted and the node stays cordoned", refused))
 		return
 	}
 	for {
+		if err := d.save(ctx); err != nil {
+			d.superseded(err)
+			return
+		}
 		var remaining, gone []*target
 		for _, tg := range targets {
 			d.step(ctx, tg)
@@ -74,20 +85,55 @@ func (d *run) drain(ctx context.Context) {
 			s.Pending = pods(targets)
 		})
 		if len(targets) == 0 {
-			d.finish(StateSucceeded, fmt.Sprintf("node drained: %d pod(s) evicted", len(d.t.snapshot(d.st).Evicted)))
+			d.finish(ctx, StateSucceeded, fmt.Sprintf("node drained: %d pod(s) evicted", len(d.t.snapshot(d.st).Evicted)))
 			return
 		}
 		select {
 		case <-ctx.Done():
+			if errors.Is(context.Cause(ctx), errClosed) {
+				// The process stops; the record stays as running for
+				// the next one to resume.
+				d.t.forget(d.e)
+				return
+			}
 			d.t.update(d.st, func(s *Status) {
 				s.Pending = nil
 				s.NotEvicted = append(s.NotEvicted, pods(targets)...)
 			})
-			d.finish(StateFailed, fmt.Sprintf("timed out after %s with %d pod(s) still on the node (see notEvicted); the node stays cordoned", d.opts.Timeout, len(targets)))
+			d.finish(ctx, StateFailed, fmt.Sprintf("timed out after %s with %d pod(s) still on the node (see notEvicted); the node stays cordoned", d.opts.Timeout, len(targets)))
 			return
 		case <-time.After(d.opts.RetryInterval):
 		}
 	}
+}
+
+// save writes the drain's progress on the node when it changed since the
+// last write. It returns errSuperseded when the record there is no longer
+// this run's; a failed write is logged and tried again at the next save.
+func (d *run) save(ctx context.Context) error {
+	value, err := encode(d.t.snapshot(d.st))
+	if err == nil && value == d.written {
+		return nil
+	}
+	if err == nil {
+		err = replaceRecord(ctx, d.client, d.st.Node, d.written, value)
+	}
+	switch {
+	case err == nil:
+		d.written = value
+	case errors.Is(err, errSuperseded):
+		return err
+	default:
+		d.t.cfg.Logger.Warn("Drain progress not recorded on the node", "cluster", d.st.Cluster, "node", d.st.Node, "drain", d.st.ID, "error", err)
+	}
+	return nil
+}
+
+// superseded ends a run whose record on the node was replaced or removed
+// (err says why): someone else drives the node now.
+func (d *run) superseded(err error) {
+	d.t.forget(d.e)
+	d.t.cfg.Logger.Info("Drain stopped", "cluster", d.st.Cluster, "node", d.st.Node, "drain", d.st.ID, "reason", err.Error())
 }
 
 // plan lists the node's pods and sorts them into targets, skipped and
@@ -187,11 +233,17 @@ func (d *run) checkGone(ctx context.Context, tg *target) {
 	}
 }
 
-func (d *run) finish(state State, msg string) {
+func (d *run) finish(ctx context.Context, state State, msg string) {
 	now := d.t.cfg.Now().UTC()
 	d.t.update(d.st, func(s *Status) {
 		s.State, s.Message, s.FinishedAt = state, msg, &now
 	})
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := d.save(saveCtx); err != nil {
+		d.superseded(err)
+		return
+	}
 	d.t.cfg.Logger.Info("Drain ended", "cluster", d.st.Cluster, "node", d.st.Node, "drain", d.st.ID, "state", state, "message", msg)
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/base64"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -117,3 +118,11 @@ func TestParseKubeconfigNullEntries(t *testing.T) {
 		}
 	}
 }
+// testCA is a self-signed CA that signed nothing the sandbox serves.
+var testCA = func() string {
+	b, err := os.ReadFile("testdata/unrelated-ca.pem")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()

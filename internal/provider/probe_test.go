@@ -1,9 +1,10 @@
+//go:build !unit
+
 package provider
 
 import (
 	"errors"
 	"net"
-	"os"
 	"testing"
 
 	"k8s.io/client-go/rest"
@@ -54,12 +55,3 @@ func TestProbeTellsFailuresApart(t *testing.T) {
 		})
 	}
 }
-
-// testCA is a self-signed CA that signed nothing the sandbox serves.
-var testCA = func() string {
-	b, err := os.ReadFile("testdata/unrelated-ca.pem")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}()

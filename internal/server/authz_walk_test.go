@@ -1,3 +1,5 @@
+//go:build !unit
+
 package server_test
 
 import (
@@ -6,11 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -89,25 +88,9 @@ func fillPath(p string) string {
 func TestEveryRouteWithEveryRole(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
-	if _, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns1"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, conn, "ns1")
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/c1/projects/p1/namespaces", h.Admin, map[string]string{"namespace": "ns1"})
-		if code == http.StatusOK || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond) // the namespace reaches the cache
-	}
-	for {
-		p := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/c1/projects/p1", h.Admin, nil)
-		if len(p["namespaces"].([]any)) == 1 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	h.AddToProject(t, "c1", "p1", "ns1")
 	h.CreateUser("someone", "user")
 
 	tokens := map[string]string{"admin": h.Admin}

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package server_test
 
 import (
@@ -21,6 +23,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/onsi/gomega"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
@@ -116,8 +120,11 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 	h.Expect(201, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": "dev", "server": cluster.Server, "caData": ca, "token": token})
 	h.Expect(422, http.MethodPatch, "/api/v1/clusters/dev", h.Admin, map[string]string{
 		"kubeconfig": "apiVersion: __internal\nkind: Config\ncurrent-context: x\ncontexts: {x: {cluster: c, user: u}}\nclusters: {c: null}\nusers: {u: {token: " + token + "}}\n"})
-	servertest.EventuallyTrue(t, func() bool {
-		return h.Expect(200, http.MethodGet, "/api/v1/clusters/dev", h.Admin, nil)["phase"] == "Ready"
+	servertest.WaitFor(t, h, "/api/v1/clusters/dev", func(c map[string]any) error {
+		if c["phase"] != "Ready" {
+			return fmt.Errorf("phase %v", c["phase"])
+		}
+		return nil
 	})
 	h.Expect(200, http.MethodGet, "/api/v1/clusters", h.Admin, nil)
 
@@ -127,11 +134,11 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 	}
 	secrets := "/api/v1/clusters/dev/namespaces/vault/secrets"
 	var created map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() int {
 		code, body, _ := h.Do(http.MethodPost, secrets, h.Admin, map[string]any{"name": "db", "stringData": map[string]string{"password": values[0]}})
 		created = body
-		return code == http.StatusCreated
-	})
+		return code
+	}).Should(gomega.Equal(http.StatusCreated))
 	h.Expect(422, http.MethodPost, secrets, h.Admin, map[string]any{"name": "bad/name", "stringData": map[string]string{"password": values[1]}})
 	h.Expect(422, http.MethodPost, secrets, h.Admin, map[string]any{"name": "typed", "stringData": map[string]any{"password": []string{values[1]}}})
 	h.Expect(200, http.MethodPut, secrets+"/db", h.Admin, map[string]any{"resourceVersion": created["resourceVersion"], "stringData": map[string]string{"password": values[1]}})

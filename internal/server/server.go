@@ -39,6 +39,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -59,6 +60,9 @@ type Config struct {
 	ClusterService *clusters.Service
 	// Workloads runs the Workload feature in member clusters.
 	Workloads *host.Workloads
+	// Drains runs node drains; registered with Clusters, it resumes the
+	// drains a restart interrupted when each cluster connects.
+	Drains *drain.Tracker
 	// CAPEM is the CA that signed the serving certificate when Wheelhouse
 	// made it; kubeconfigs it hands out carry it.
 	CAPEM []byte
@@ -118,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 	users.Register(s.api, users.Deps{Store: cfg.Store, Auth: cfg.Auth, Authorizer: cfg.Authorizer})
 	tokens.Register(s.api, tokens.Deps{Auth: cfg.Auth, Store: cfg.Store})
 	audit.Register(s.api, audit.Deps{Store: cfg.Store})
-	nodes.Register(s.api, nodes.Deps{Kit: kit})
+	nodes.Register(s.api, nodes.Deps{Kit: kit, Drains: cfg.Drains})
 	namespaces.Register(s.api, namespaces.Deps{Kit: kit})
 	clusterapi.Register(s.api, clusterapi.Deps{Service: cfg.ClusterService, Manager: cfg.Clusters, Auth: cfg.Auth, CAPEM: cfg.CAPEM})
 	resources.Register(s.api, resources.Deps{Kit: kit})

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package apply_test
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/gomega"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -43,10 +46,7 @@ func TestApply(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	kubeconfig := sandboxtest.Start(t, 1)
 	c := h.ImportCluster(clusterName, kubeconfig)
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, ns)
 	e := &env{h: h, c: c, kubeconfig: kubeconfig}
 	t.Run("apply", e.testApply)
 	t.Run("dryRun", e.testDryRun)
@@ -259,20 +259,18 @@ spec:
 		t.Fatalf("crd %+v", r)
 	}
 	widget := "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n"
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, body := e.raw(t, 0, nsApplyURL, e.h.Admin, "application/yaml", widget)
-		if code == http.StatusOK {
-			var r apply.ApplyResult
-			if err := json.Unmarshal(body, &r); err != nil || r.Documents[0].Namespace != ns || r.Documents[0].Action != apply.ActionCreated {
-				t.Errorf("widget %s %v", body, err)
-			}
-			break
+	// The API server serves the new kind a moment after the CRD is created.
+	var body []byte
+	servertest.Eventually(t, func() error {
+		var code int
+		if code, body = e.raw(t, 0, nsApplyURL, e.h.Admin, "application/yaml", widget); code != http.StatusOK {
+			return fmt.Errorf("widget not applied: %d %s", code, body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("widget not applied: %d %s", code, body)
-		}
-		time.Sleep(250 * time.Millisecond)
+		return nil
+	}).Should(gomega.Succeed())
+	var r apply.ApplyResult
+	if err := json.Unmarshal(body, &r); err != nil || r.Documents[0].Namespace != ns || r.Documents[0].Action != apply.ActionCreated {
+		t.Errorf("widget %s %v", body, err)
 	}
 	// A document that does not fit the CRD's schema is the document's fault.
 	p := e.problem(t, http.StatusUnprocessableEntity, applyURL, "application/yaml",
@@ -303,31 +301,11 @@ func (e *env) testNamespaced(t *testing.T) {
 func (e *env) testProjectMember(t *testing.T) {
 	h := e.h
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": "store"})
-	deadline := time.Now().Add(time.Minute)
-	for {
-		code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects/store/namespaces", h.Admin, map[string]string{"namespace": ns})
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("add namespace to project: %d %v", code, body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	h.AddToProject(t, clusterName, "store", ns)
 	member := h.CreateUser("dev", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/"+clusterName+"/projects/store/members/dev", h.Admin, map[string]string{"role": "member"})
 	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-member\n"
-	for {
-		// The namespace's project label reaches the cache.
-		code, out := e.raw(t, 0, nsApplyURL, member, "application/yaml", cm)
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("member apply: %d %s", code, out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	e.raw(t, http.StatusOK, nsApplyURL, member, "application/yaml", cm)
 	e.raw(t, http.StatusForbidden, applyURL, member, "application/yaml", cm)
 
 	// Each document is judged by what it is: a member may not apply RBAC
@@ -382,9 +360,7 @@ func (e *env) testFieldConflict(t *testing.T) {
 func (e *env) testQuotaExceeded(t *testing.T) {
 	ctx := t.Context()
 	const quotaNS = "quota-full"
-	if _, err := e.c.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: quotaNS}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.c, quotaNS)
 	rq := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "no-secrets"},
 		Spec: corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"count/secrets": resource.MustParse("0")}}}
 	if _, err := e.c.Kube.CoreV1().ResourceQuotas(quotaNS).Create(ctx, rq, metav1.CreateOptions{}); err != nil {
@@ -397,7 +373,7 @@ func (e *env) testQuotaExceeded(t *testing.T) {
 			return fmt.Errorf("quota not counted yet: %v", err)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	docs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before-secret\n  namespace: " + quotaNS + "\n---\n" +
 		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: over-quota\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
 	// Until the API server's quota admission sees the counted status it
@@ -408,7 +384,7 @@ func (e *env) testQuotaExceeded(t *testing.T) {
 			return fmt.Errorf("status %d: %s", code, out)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	p := e.problem(t, http.StatusForbidden, applyURL, "application/yaml", docs)
 	if detail, _ := p["detail"].(string); !strings.Contains(detail, "exceeded quota") || !strings.Contains(detail, "no-secrets") {
 		t.Errorf("quota problem %v", p)
@@ -463,7 +439,7 @@ func (e *env) testAdmissionRejected(t *testing.T) {
 			return fmt.Errorf("status %d: %s", code, out)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	_, out := e.raw(t, http.StatusUnprocessableEntity, applyURL, e.h.Admin, "application/yaml", doc)
 	if !strings.Contains(string(out), "config maps may not carry a key named forbidden") || !strings.Contains(string(out), "no-forbidden-key") {
 		t.Errorf("admission problem %s", out)

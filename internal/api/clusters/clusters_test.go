@@ -1,13 +1,15 @@
+//go:build !unit
+
 package clusters_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/onsi/gomega"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -21,20 +23,11 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
-// flatKubeconfig reads a kubeconfig file with the files it names inlined.
+// flatKubeconfig is servertest.FlatKubeconfig with the kubeconfig as a
+// string, as the import request carries it.
 func flatKubeconfig(t *testing.T, path string) (string, *clientcmdapi.Config) {
 	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw, cfg := servertest.FlatKubeconfig(t, path)
 	return string(raw), cfg
 }
 
@@ -45,15 +38,15 @@ func TestImportCluster(t *testing.T) {
 
 	body := h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin,
 		map[string]any{"name": "prod", "displayName": "Production", "labels": map[string]string{"env": "prod"}, "kubeconfig": kubeconfig})
-	if body["credentials"] != "set" || body["provider"] != "import" || strings.Contains(servertestString(body), "client-key-data") {
+	if body["credentials"] != "set" || body["provider"] != "import" || strings.Contains(jsonText(body), "client-key-data") {
 		t.Errorf("create response: %v", body)
 	}
 
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/prod", h.Admin, nil)
 		return got["phase"] == "Ready" && got["resources"] != nil
-	})
+	}).Should(gomega.BeTrue())
 	res := got["resources"].(map[string]any)
 	if res["nodes"].(float64) != 2 || res["readyNodes"].(float64) != 2 || got["kubernetesVersion"] == "" {
 		t.Errorf("cluster view: %v", got)
@@ -134,7 +127,7 @@ func TestImportRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters", h.Admin, tt.body)
-			if code != tt.status || !slices.Contains(servertest.ErrorLocations(body), tt.location) || !strings.Contains(servertestString(body), tt.text) {
+			if code != tt.status || !slices.Contains(servertest.ErrorLocations(body), tt.location) || !strings.Contains(jsonText(body), tt.text) {
 				t.Errorf("status %d body %v; want %d naming %s with %q", code, body, tt.status, tt.location, tt.text)
 			}
 		})
@@ -154,15 +147,15 @@ func TestImportByServerAndToken(t *testing.T) {
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{
 		"name": "by-token", "server": cluster.Server, "caData": string(cluster.CertificateAuthorityData), "token": token})
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/by-token", h.Admin, nil)
 		return got["phase"] == "Ready"
-	})
+	}).Should(gomega.BeTrue())
 	// The token never comes back: not in responses, the audit log or the logs.
 	audit := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit", h.Admin, nil)
 	list := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)
 	for where, text := range map[string]string{
-		"get": servertestString(got), "list": servertestString(list), "audit": servertestString(audit), "logs": h.Logs.String(),
+		"get": jsonText(got), "list": jsonText(list), "audit": jsonText(audit), "logs": h.Logs.String(),
 	} {
 		if strings.Contains(text, token) || strings.Contains(text, token[len(token)-20:]) {
 			t.Errorf("the imported token appears in the %s", where)
@@ -180,19 +173,19 @@ func TestSandboxProvider(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = sb.Down(t.Context(), "made") })
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		if got["phase"] == "Failed" {
 			t.Fatalf("provisioning failed: %v", got)
 		}
 		return got["phase"] == "Ready" && got["resources"] != nil && got["resources"].(map[string]any)["readyNodes"].(float64) == 2
-	})
+	}).Should(gomega.BeTrue())
 	if got["credentials"] != "set" {
 		t.Errorf("credentials missing: %v", got)
 	}
 	// Its history, as events: created, provisioned step by step, connected.
 	want := []string{"Created", "Provisioning", "Provisioned", "Ready"}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		var reasons []string
 		for _, e := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)["events"].([]any) {
 			if r := e.(map[string]any)["reason"].(string); !slices.Contains(reasons, r) {
@@ -200,7 +193,7 @@ func TestSandboxProvider(t *testing.T) {
 			}
 		}
 		return slices.Equal(reasons, want)
-	})
+	}).Should(gomega.BeTrue())
 	for _, c := range h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters", h.Admin, nil)["items"].([]any) {
 		if c.(map[string]any)["events"] != nil {
 			t.Errorf("events in the list: %v", c)
@@ -208,10 +201,10 @@ func TestSandboxProvider(t *testing.T) {
 	}
 
 	h.Expect(http.StatusAccepted, http.MethodDelete, "/api/v1/clusters/made?deprovision=true", h.Admin, nil)
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		code, _, _ := h.Do(http.MethodGet, "/api/v1/clusters/made", h.Admin, nil)
 		return code == http.StatusNotFound
-	})
+	}).Should(gomega.BeTrue())
 	if st, err := sb.Status(t.Context(), "made"); err != nil || st.Exists {
 		t.Errorf("sandbox still exists after deprovision: %+v %v", st, err)
 	}
@@ -263,9 +256,4 @@ func serviceAccountToken(t *testing.T, kube kubernetes.Interface) string {
 		t.Fatal(err)
 	}
 	return tr.Status.Token
-}
-
-func servertestString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -62,7 +62,7 @@ func TestImportRefusesWheelhouseItself(t *testing.T) {
 			}
 			code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters", h.Admin, create)
 			if code != http.StatusUnprocessableEntity || !slices.Contains(servertest.ErrorLocations(body), "body.kubeconfig") ||
-				!strings.Contains(servertestString(body), tc.text) {
+				!strings.Contains(jsonText(body), tc.text) {
 				t.Errorf("import: %d %v, want 422 naming body.kubeconfig with %q", code, body, tc.text)
 			}
 			if _, ok := tc.body["kubeconfig"]; !ok {

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package clusters_test
 
 import (
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -46,7 +49,7 @@ func TestClusterUsage(t *testing.T) {
 
 	// Every running container on the nodes counts, whoever made it.
 	containersOn := map[string]int64{}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		pods, err := kube.CoreV1().Pods("").List(t.Context(), metav1.ListOptions{})
 		if err != nil {
 			return false
@@ -63,7 +66,7 @@ func TestClusterUsage(t *testing.T) {
 			}
 		}
 		return busy == replicas
-	})
+	}).Should(gomega.BeTrue())
 	var containers int64
 	for _, n := range containersOn {
 		containers += n
@@ -79,7 +82,7 @@ func TestClusterUsage(t *testing.T) {
 	// reports its CPU rate; the rate is measured between scrapes, so allow
 	// a little jitter on CPU. Memory is a gauge and exact.
 	var usage map[string]any
-	eventuallyWithin(t, 3*time.Minute, func() error {
+	gomega.NewWithT(t).Eventually(func() error {
 		got := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/busy", h.Admin, nil)
 		res, _ := got["resources"].(map[string]any)
 		usage, _ = res["usage"].(map[string]any)
@@ -90,7 +93,7 @@ func TestClusterUsage(t *testing.T) {
 			return fmt.Errorf("usage %v, want 2 nodes, %d bytes and about %dm CPU", usage, wantMem, wantCPU)
 		}
 		return nil
-	})
+	}).WithTimeout(usageTimeout).WithPolling(time.Second).Should(gomega.Succeed())
 	t.Logf("usage %v for %d containers (want %dm CPU, %d bytes)", usage, containers, wantCPU, wantMem)
 	if _, err := time.Parse(time.RFC3339, fmt.Sprint(usage["collectedAt"])); err != nil {
 		t.Errorf("collectedAt: %v", err)
@@ -137,11 +140,11 @@ func TestClusterUsageNotServed(t *testing.T) {
 
 	// Ready with resources, and metrics.k8s.io asked at least once.
 	var got map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		got = h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/plain", h.Admin, nil)
 		return got["phase"] == "Ready" && got["resources"] != nil &&
 			strings.Contains(h.Logs.String(), "metrics.k8s.io is not served")
-	})
+	}).Should(gomega.BeTrue())
 	res := got["resources"].(map[string]any)
 	if _, ok := res["usage"]; ok {
 		t.Errorf("usage without metrics-server: %v", res)
@@ -170,22 +173,14 @@ func TestClusterUsageNotServed(t *testing.T) {
 	}
 }
 
+// usageTimeout bounds the wait for usage: metrics-server reports a pod's
+// usage after it has scraped the nodes twice, and the server polls it on
+// its own interval.
+const usageTimeout = 3 * time.Minute
+
 // near reports whether a JSON number is within 5% (and at least 5m) of
 // want: CPU is a rate over the interval between two scrapes.
 func near(v any, want int64) bool {
 	f, ok := v.(float64)
 	return ok && math.Abs(f-float64(want)) <= math.Max(5, 0.05*float64(want))
-}
-
-func eventuallyWithin(t *testing.T, d time.Duration, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	var err error
-	for time.Now().Before(deadline) {
-		if err = f(); err == nil {
-			return
-		}
-		time.Sleep(time.Second)
-	}
-	t.Fatalf("condition not met in %s: %v", d, err)
 }

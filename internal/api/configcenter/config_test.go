@@ -1,3 +1,5 @@
+//go:build !unit
+
 package configcenter_test
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -40,18 +43,9 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	h := servertest.New(t, servertest.Options{})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, namespace)
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
-	servertest.EventuallyTrue(t, func() bool {
-		code, _, _ := h.Do(http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects/"+project+"/namespaces", h.Admin, map[string]string{"namespace": namespace})
-		return code == http.StatusOK
-	})
-	servertest.EventuallyTrue(t, func() bool {
-		p := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/clusters/"+clusterName+"/projects/"+project, h.Admin, nil)
-		return len(p["namespaces"].([]any)) == 1
-	})
+	h.AddToProject(t, clusterName, project, namespace)
 	e := &env{h: h, c: c, member: h.CreateUser("dev", "user"), viewer: h.CreateUser("watcher", "user")}
 	members := "/api/v1/clusters/" + clusterName + "/projects/" + project + "/members/"
 	h.Expect(http.StatusOK, http.MethodPut, members+"dev", h.Admin, map[string]string{"role": "member"})
@@ -340,15 +334,15 @@ func (e *env) testDeleteAndRestore(t *testing.T) {
 
 func (e *env) testList(t *testing.T) {
 	h := e.h
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		list := h.Expect(http.StatusOK, http.MethodGet, nsURL+"/configmaps?name=app&limit=1", e.viewer, nil)
 		return len(items(list)) == 1 && list["total"] == 1.0
-	})
+	}).Should(gomega.BeTrue())
 	var page map[string]any
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		page = h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets?limit=1&sort=name", e.viewer, nil)
 		return page["total"].(float64) >= 3
-	})
+	}).Should(gomega.BeTrue())
 	if page["continue"] == nil || len(items(page)) != 1 {
 		t.Errorf("secret page: %v", page)
 	}
@@ -357,10 +351,10 @@ func (e *env) testList(t *testing.T) {
 			t.Errorf("secret list item shows content: %v", it)
 		}
 	}
-	servertest.EventuallyTrue(t, func() bool { // the cache catches up with the rollback
+	servertest.Eventually(t, func() bool { // the cache catches up with the rollback
 		got := h.Expect(http.StatusOK, http.MethodGet, nsURL+"/configmaps/app", e.viewer, nil)
 		return cmp.Equal(got["data"], map[string]any{"a": "1", "b": "2"}) && cmp.Equal(got["keys"], []any{"a", "b"})
-	})
+	}).Should(gomega.BeTrue())
 	h.Expect(http.StatusBadRequest, http.MethodGet, nsURL+"/configmaps?labelSelector=a%20b%20c", e.viewer, nil)
 	h.Expect(http.StatusForbidden, http.MethodGet, nsURL+"/configmaps", h.CreateUser("stranger", "user"), nil)
 }
@@ -380,10 +374,10 @@ func (e *env) testLastAppliedHidden(t *testing.T) {
 	if !cmp.Equal(got["annotations"], map[string]any{"team": "a"}) || strings.Contains(fmt.Sprint(got), value) {
 		t.Errorf("secret view shows the last applied configuration: %v", got["annotations"])
 	}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		list := e.h.Expect(http.StatusOK, http.MethodGet, nsURL+"/secrets?name=applied", e.viewer, nil)
 		return len(items(list)) == 1 && !strings.Contains(fmt.Sprint(list), value)
-	})
+	}).Should(gomega.BeTrue())
 }
 
 func items(body map[string]any) []map[string]any {

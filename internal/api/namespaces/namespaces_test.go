@@ -1,19 +1,18 @@
+//go:build !unit
+
 package namespaces_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -39,27 +38,12 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	sb, name := sandboxtest.NewManager(t)
-	if _, err := sb.Up(t.Context(), name, 1); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sb.Kubeconfig(t.Context(), name)
+	st, err := sb.Up(t.Context(), name, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := servertest.New(t, servertest.Options{})
-	rc, err := clientcmd.RESTConfigFromKubeConfig(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := h.Clusters.Connect(t.Context(), clusterName, rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := c.WaitForSync(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c := h.ConnectCluster(clusterName, st.KubeconfigPath)
 	e := &env{h: h, c: c, sb: sb, sbName: name, user: h.CreateUser("nobody", "user"), base: "/api/v1/clusters/" + clusterName + "/namespaces"}
 	servertest.Eventually(t, func() error {
 		page, err := c.List("nodes", multicluster.Query{})
@@ -68,51 +52,8 @@ func newEnv(t *testing.T) *env {
 		}
 		e.node = page.Items[0].(*corev1.Node).Name
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	return e
-}
-
-type list[T any] struct {
-	Items    []T    `json:"items"`
-	Continue string `json:"continue"`
-	Total    int    `json:"total"`
-}
-
-// get reads path as the admin into out, failing on any status but 200.
-func (e *env) get(path string, out any) error {
-	code, body, _ := e.h.Do(http.MethodGet, path, e.h.Admin, nil)
-	if code != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %v", path, code, body)
-	}
-	return remarshal(body, out)
-}
-
-func remarshal(in, out any) error {
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(raw, out)
-}
-
-func decode[T any](t *testing.T, in map[string]any) T {
-	t.Helper()
-	var out T
-	if err := remarshal(in, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// expectProblem sends a request, checks the status and that the problem
-// names want among its error locations (when want is not empty).
-func (e *env) expectProblem(t *testing.T, status int, method, path, token string, body any, want string) map[string]any {
-	t.Helper()
-	p := e.h.Expect(status, method, path, token, body)
-	if want != "" && !slices.ContainsFunc(servertest.ErrorLocations(p), func(l string) bool { return strings.HasPrefix(l, want) }) {
-		t.Errorf("%s %s: locations %v, want %q in %v", method, path, servertest.ErrorLocations(p), want, p)
-	}
-	return p
 }
 
 func TestNamespaces(t *testing.T) {
@@ -138,7 +79,7 @@ func (e *env) testClusterDown(t *testing.T) {
 			return fmt.Errorf("list while the cluster is down: %d %v", code, p)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	for _, r := range []struct {
 		method, path string
 		body         any
@@ -149,13 +90,13 @@ func (e *env) testClusterDown(t *testing.T) {
 		{http.MethodGet, e.base + "/default/resourcequotas", nil},
 		{http.MethodPost, e.base + "/default/limitranges", map[string]any{"name": "x", "limits": []map[string]any{{"type": "Pod"}}}},
 	} {
-		e.expectProblem(t, http.StatusServiceUnavailable, r.method, r.path, e.h.Admin, r.body, "")
+		e.h.ExpectProblem(t, http.StatusServiceUnavailable, r.method, r.path, e.h.Admin, r.body, "")
 	}
 }
 
 func (e *env) testList(t *testing.T) {
-	var all list[namespaces.NamespaceView]
-	if err := e.get(e.base, &all); err != nil {
+	var all servertest.List[namespaces.NamespaceView]
+	if err := e.h.GetJSON(e.base, &all); err != nil {
 		t.Fatal(err)
 	}
 	var names []string
@@ -170,24 +111,24 @@ func (e *env) testList(t *testing.T) {
 			t.Errorf("%s missing from %v", want, names)
 		}
 	}
-	var page1, page2 list[namespaces.NamespaceView]
-	if err := e.get(e.base+"?limit=2", &page1); err != nil {
+	var page1, page2 servertest.List[namespaces.NamespaceView]
+	if err := e.h.GetJSON(e.base+"?limit=2", &page1); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.get(e.base+"?limit=2&continue="+page1.Continue, &page2); err != nil {
+	if err := e.h.GetJSON(e.base+"?limit=2&continue="+page1.Continue, &page2); err != nil {
 		t.Fatal(err)
 	}
 	if len(page1.Items) != 2 || page1.Total != all.Total || page2.Items[0].Name != all.Items[2].Name {
 		t.Errorf("pages %+v then %+v", page1, page2)
 	}
-	var sel list[namespaces.NamespaceView]
-	if err := e.get(e.base+"?labelSelector=kubernetes.io/metadata.name%3Dkube-system", &sel); err != nil {
+	var sel servertest.List[namespaces.NamespaceView]
+	if err := e.h.GetJSON(e.base+"?labelSelector=kubernetes.io/metadata.name%3Dkube-system", &sel); err != nil {
 		t.Fatal(err)
 	}
 	if sel.Total != 1 || sel.Items[0].Name != "kube-system" {
 		t.Errorf("label selector %+v", sel)
 	}
-	if err := e.get(e.base+"?name=kube-&sort=-name", &sel); err != nil {
+	if err := e.h.GetJSON(e.base+"?name=kube-&sort=-name", &sel); err != nil {
 		t.Fatal(err)
 	}
 	if sel.Total != 3 || sel.Items[0].Name != "kube-system" {
@@ -197,51 +138,51 @@ func (e *env) testList(t *testing.T) {
 
 func (e *env) testCreateEdit(t *testing.T) {
 	h := e.h
-	v := decode[namespaces.NamespaceView](t, h.Expect(http.StatusCreated, http.MethodPost, e.base, h.Admin, map[string]any{
+	v := servertest.Decode[namespaces.NamespaceView](t, h.Expect(http.StatusCreated, http.MethodPost, e.base, h.Admin, map[string]any{
 		"name": "team-a", "labels": map[string]string{"team": "a"}, "annotations": map[string]string{"example.com/owner": "alice"},
 	}))
 	if v.Name != "team-a" || v.Labels["team"] != "a" || v.Annotations["example.com/owner"] != "alice" || v.Phase != "Active" {
 		t.Errorf("created %+v", v)
 	}
 	var d namespaces.NamespaceDetail
-	servertest.Eventually(t, func() error { return e.get(e.base+"/team-a", &d) })
+	servertest.Eventually(t, func() error { return e.h.GetJSON(e.base+"/team-a", &d) }).Should(gomega.Succeed())
 	if d.Counts["pods"] != 0 || d.Counts["deployments"] != 0 || len(d.Counts) < 10 || d.Quotas == nil {
 		t.Errorf("detail %+v", d)
 	}
 
-	e.expectProblem(t, http.StatusConflict, http.MethodPost, e.base, h.Admin, map[string]any{"name": "team-a"}, "")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin, map[string]any{"name": "Team_A"}, "body.name")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin, map[string]any{"name": "-a"}, "body.name")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin,
+	e.h.ExpectProblem(t, http.StatusConflict, http.MethodPost, e.base, h.Admin, map[string]any{"name": "team-a"}, "")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin, map[string]any{"name": "Team_A"}, "body.name")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin, map[string]any{"name": "-a"}, "body.name")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, e.base, h.Admin,
 		map[string]any{"name": "ok", "labels": map[string]string{"bad key": "x"}}, "body.labels.bad key")
 
-	v = decode[namespaces.NamespaceView](t, h.Expect(http.StatusOK, http.MethodPatch, e.base+"/team-a", h.Admin, map[string]any{
+	v = servertest.Decode[namespaces.NamespaceView](t, h.Expect(http.StatusOK, http.MethodPatch, e.base+"/team-a", h.Admin, map[string]any{
 		"labels": map[string]any{"team": nil, "env": "dev"}, "annotations": map[string]any{"example.com/owner": nil},
 	}))
 	if _, ok := v.Labels["team"]; ok || v.Labels["env"] != "dev" || v.Annotations["example.com/owner"] != "" {
 		t.Errorf("patched %+v", v)
 	}
 	servertest.Eventually(t, func() error {
-		var l list[namespaces.NamespaceView]
-		if err := e.get(e.base+"?labelSelector=env%3Ddev", &l); err != nil {
+		var l servertest.List[namespaces.NamespaceView]
+		if err := e.h.GetJSON(e.base+"?labelSelector=env%3Ddev", &l); err != nil {
 			return err
 		}
 		if l.Total != 1 || l.Items[0].Name != "team-a" {
 			return fmt.Errorf("selected %+v", l.Items)
 		}
 		return nil
-	})
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPatch, e.base+"/team-a", h.Admin,
+	}).Should(gomega.Succeed())
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPatch, e.base+"/team-a", h.Admin,
 		map[string]any{"labels": map[string]any{"env": "not valid!"}}, "body.labels.env")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPatch, e.base+"/missing", h.Admin, map[string]any{"labels": map[string]any{"a": "b"}}, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, e.base+"/missing", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPatch, e.base+"/missing", h.Admin, map[string]any{"labels": map[string]any{"a": "b"}}, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, e.base+"/missing", h.Admin, nil, "")
 }
 
 func (e *env) testQuotas(t *testing.T) {
 	h := e.h
 	ctx := t.Context()
 	url := e.base + "/team-a/resourcequotas"
-	q := decode[namespaces.NamespaceResourceQuota](t, h.Expect(http.StatusCreated, http.MethodPost, url, h.Admin, map[string]any{
+	q := servertest.Decode[namespaces.NamespaceResourceQuota](t, h.Expect(http.StatusCreated, http.MethodPost, url, h.Admin, map[string]any{
 		"name": "compute", "hard": map[string]string{"pods": "10", "requests.cpu": "2", "requests.memory": "1Gi"},
 	}))
 	if q.Name != "compute" || q.Hard["requests.cpu"] != "2" || len(q.Usage) != 3 {
@@ -251,14 +192,14 @@ func (e *env) testQuotas(t *testing.T) {
 	// once race with that first count (a stale 0 may stick until its
 	// periodic resync); wait for it.
 	servertest.Eventually(t, func() error {
-		if err := e.get(url+"/compute", &q); err != nil {
+		if err := e.h.GetJSON(url+"/compute", &q); err != nil {
 			return err
 		}
 		if q.Used["pods"] != "0" {
 			return fmt.Errorf("quota not counted yet: %+v", q.Used)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	for i := range 2 {
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("app-%d", i)},
@@ -271,7 +212,7 @@ func (e *env) testQuotas(t *testing.T) {
 		}
 	}
 	servertest.Eventually(t, func() error {
-		if err := e.get(url+"/compute", &q); err != nil {
+		if err := e.h.GetJSON(url+"/compute", &q); err != nil {
 			return err
 		}
 		want := []namespaces.NamespaceQuotaUsage{
@@ -283,57 +224,57 @@ func (e *env) testQuotas(t *testing.T) {
 			return fmt.Errorf("usage %s, want %s", usageString(q.Usage), usageString(want))
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	servertest.Eventually(t, func() error {
 		var d namespaces.NamespaceDetail
-		if err := e.get(e.base+"/team-a", &d); err != nil {
+		if err := e.h.GetJSON(e.base+"/team-a", &d); err != nil {
 			return err
 		}
 		if d.Counts["pods"] != 2 || d.Counts["resourcequotas"] != 1 || len(d.Quotas) != 1 || d.Quotas[0].Usage[1].Used != "1" {
 			return fmt.Errorf("namespace detail %+v", d)
 		}
 		return nil
-	})
-	var l list[namespaces.NamespaceResourceQuota]
-	if err := e.get(url, &l); err != nil || l.Total != 1 || l.Items[0].Name != "compute" {
+	}).Should(gomega.Succeed())
+	var l servertest.List[namespaces.NamespaceResourceQuota]
+	if err := e.h.GetJSON(url, &l); err != nil || l.Total != 1 || l.Items[0].Name != "compute" {
 		t.Errorf("list %+v, %v", l, err)
 	}
 
-	q = decode[namespaces.NamespaceResourceQuota](t, h.Expect(http.StatusOK, http.MethodPut, url+"/compute", h.Admin,
+	q = servertest.Decode[namespaces.NamespaceResourceQuota](t, h.Expect(http.StatusOK, http.MethodPut, url+"/compute", h.Admin,
 		map[string]any{"hard": map[string]string{"pods": "4"}}))
 	if len(q.Hard) != 1 || q.Hard["pods"] != "4" {
 		t.Errorf("replaced %+v", q.Hard)
 	}
 	servertest.Eventually(t, func() error {
-		if err := e.get(url+"/compute", &q); err != nil {
+		if err := e.h.GetJSON(url+"/compute", &q); err != nil {
 			return err
 		}
 		if len(q.Usage) != 1 || q.Usage[0].Used != "2" || q.Usage[0].Percent == nil || *q.Usage[0].Percent != 50 {
 			return fmt.Errorf("usage after update %s", usageString(q.Usage))
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 
-	e.expectProblem(t, http.StatusConflict, http.MethodPost, url, h.Admin, map[string]any{"name": "compute", "hard": map[string]string{"pods": "1"}}, "")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "x", "hard": map[string]string{"pods": "lots"}}, "body.hard.pods")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/compute", h.Admin, map[string]any{"hard": map[string]string{"cpu": "1 core"}}, "body.hard.cpu")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "Bad_Name", "hard": map[string]string{"pods": "1"}}, "body.name")
+	e.h.ExpectProblem(t, http.StatusConflict, http.MethodPost, url, h.Admin, map[string]any{"name": "compute", "hard": map[string]string{"pods": "1"}}, "")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "x", "hard": map[string]string{"pods": "lots"}}, "body.hard.pods")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/compute", h.Admin, map[string]any{"hard": map[string]string{"cpu": "1 core"}}, "body.hard.cpu")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "Bad_Name", "hard": map[string]string{"pods": "1"}}, "body.name")
 	// Parses, but the API server refuses it; its field cause comes through.
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "neg", "hard": map[string]string{"pods": "-1"}}, "body.spec.hard")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/compute", h.Admin, map[string]any{"hard": map[string]string{"requests.cpu": "-2"}}, "body.spec.hard")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, url+"/missing", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPut, url+"/missing", h.Admin, map[string]any{"hard": map[string]string{"pods": "1"}}, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPost, e.base+"/missing/resourcequotas", h.Admin, map[string]any{"name": "x", "hard": map[string]string{"pods": "1"}}, "")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "neg", "hard": map[string]string{"pods": "-1"}}, "body.spec.hard")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/compute", h.Admin, map[string]any{"hard": map[string]string{"requests.cpu": "-2"}}, "body.spec.hard")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, url+"/missing", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPut, url+"/missing", h.Admin, map[string]any{"hard": map[string]string{"pods": "1"}}, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, e.base+"/missing/resourcequotas", h.Admin, map[string]any{"name": "x", "hard": map[string]string{"pods": "1"}}, "")
 
 	h.Expect(http.StatusCreated, http.MethodPost, url, h.Admin, map[string]any{"name": "gone", "hard": map[string]string{"services": "1"}})
 	h.Expect(http.StatusNoContent, http.MethodDelete, url+"/gone", h.Admin, nil)
-	e.expectProblem(t, http.StatusNotFound, http.MethodDelete, url+"/gone", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodDelete, url+"/gone", h.Admin, nil, "")
 }
 
 func (e *env) testLimitRanges(t *testing.T) {
 	h := e.h
 	url := e.base + "/team-a/limitranges"
-	lr := decode[namespaces.NamespaceLimitRange](t, h.Expect(http.StatusCreated, http.MethodPost, url, h.Admin, map[string]any{
+	lr := servertest.Decode[namespaces.NamespaceLimitRange](t, h.Expect(http.StatusCreated, http.MethodPost, url, h.Admin, map[string]any{
 		"name": "defaults",
 		"limits": []map[string]any{{"type": "Container", "max": map[string]string{"cpu": "2"},
 			"default": map[string]string{"cpu": "500m"}, "defaultRequest": map[string]string{"cpu": "100m"}}},
@@ -341,29 +282,29 @@ func (e *env) testLimitRanges(t *testing.T) {
 	if len(lr.Limits) != 1 || lr.Limits[0].Max["cpu"] != "2" || lr.Limits[0].DefaultRequest["cpu"] != "100m" {
 		t.Errorf("created %+v", lr)
 	}
-	servertest.Eventually(t, func() error { return e.get(url+"/defaults", &lr) })
-	var l list[namespaces.NamespaceLimitRange]
-	if err := e.get(url, &l); err != nil || l.Total != 1 {
+	servertest.Eventually(t, func() error { return e.h.GetJSON(url+"/defaults", &lr) }).Should(gomega.Succeed())
+	var l servertest.List[namespaces.NamespaceLimitRange]
+	if err := e.h.GetJSON(url, &l); err != nil || l.Total != 1 {
 		t.Errorf("list %+v, %v", l, err)
 	}
-	lr = decode[namespaces.NamespaceLimitRange](t, h.Expect(http.StatusOK, http.MethodPut, url+"/defaults", h.Admin, map[string]any{
+	lr = servertest.Decode[namespaces.NamespaceLimitRange](t, h.Expect(http.StatusOK, http.MethodPut, url+"/defaults", h.Admin, map[string]any{
 		"limits": []map[string]any{{"type": "PersistentVolumeClaim", "max": map[string]string{"storage": "10Gi"}, "min": map[string]string{"storage": "1Gi"}}},
 	}))
 	if len(lr.Limits) != 1 || lr.Limits[0].Type != "PersistentVolumeClaim" || lr.Limits[0].Min["storage"] != "1Gi" {
 		t.Errorf("replaced %+v", lr)
 	}
 
-	e.expectProblem(t, http.StatusConflict, http.MethodPost, url, h.Admin, map[string]any{"name": "defaults", "limits": []map[string]any{{"type": "Pod"}}}, "")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin,
+	e.h.ExpectProblem(t, http.StatusConflict, http.MethodPost, url, h.Admin, map[string]any{"name": "defaults", "limits": []map[string]any{{"type": "Pod"}}}, "")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin,
 		map[string]any{"name": "x", "limits": []map[string]any{{"type": "Container", "max": map[string]string{"cpu": "two"}}}}, "body.limits[0].max.cpu")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin,
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin,
 		map[string]any{"name": "x", "limits": []map[string]any{{"type": "Deployment"}}}, "body.limits[0].type")
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "x", "limits": []any{}}, "body.limits")
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, url, h.Admin, map[string]any{"name": "x", "limits": []any{}}, "body.limits")
 	// min above max parses, but the API server refuses it.
-	e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/defaults", h.Admin, map[string]any{
+	e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPut, url+"/defaults", h.Admin, map[string]any{
 		"limits": []map[string]any{{"type": "Container", "max": map[string]string{"cpu": "1"}, "min": map[string]string{"cpu": "2"}}},
 	}, "body.spec.limits")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, url+"/missing", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, url+"/missing", h.Admin, nil, "")
 
 	h.Expect(http.StatusNoContent, http.MethodDelete, url+"/defaults", h.Admin, nil)
 	servertest.Eventually(t, func() error {
@@ -372,18 +313,18 @@ func (e *env) testLimitRanges(t *testing.T) {
 			return fmt.Errorf("status %d after delete", code)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 }
 
 func (e *env) testDelete(t *testing.T) {
 	h := e.h
 	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease"} {
-		p := e.expectProblem(t, http.StatusConflict, http.MethodDelete, e.base+"/"+ns, h.Admin, nil, "")
+		p := e.h.ExpectProblem(t, http.StatusConflict, http.MethodDelete, e.base+"/"+ns, h.Admin, nil, "")
 		if !strings.Contains(fmt.Sprint(p["detail"]), "force=true") {
 			t.Errorf("%s: %v", ns, p)
 		}
 	}
-	del := decode[namespaces.NamespaceDeleted](t, h.Expect(http.StatusOK, http.MethodDelete, e.base+"/team-a", h.Admin, nil))
+	del := servertest.Decode[namespaces.NamespaceDeleted](t, h.Expect(http.StatusOK, http.MethodDelete, e.base+"/team-a", h.Admin, nil))
 	if del.Name != "team-a" || del.Phase != "Terminating" || del.Contained["pods"] != 2 || del.Contained["resourcequotas"] != 1 ||
 		del.Contained["configmaps"] != 1 || del.Total < 4 {
 		// configmaps: kube-root-ca.crt, which every namespace gets.
@@ -395,8 +336,8 @@ func (e *env) testDelete(t *testing.T) {
 			return fmt.Errorf("status %d after delete", code)
 		}
 		return nil
-	})
-	e.expectProblem(t, http.StatusNotFound, http.MethodDelete, e.base+"/team-a", h.Admin, nil, "")
+	}).Should(gomega.Succeed())
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodDelete, e.base+"/team-a", h.Admin, nil, "")
 
 	// A namespace created a moment ago may not be cached yet; deleting
 	// it still works.
@@ -404,7 +345,7 @@ func (e *env) testDelete(t *testing.T) {
 	h.Expect(http.StatusOK, http.MethodDelete, e.base+"/fleeting", h.Admin, nil)
 
 	// force passes the guard (the API server recreates kube-node-lease).
-	del = decode[namespaces.NamespaceDeleted](t, h.Expect(http.StatusOK, http.MethodDelete, e.base+"/kube-node-lease?force=true", h.Admin, nil))
+	del = servertest.Decode[namespaces.NamespaceDeleted](t, h.Expect(http.StatusOK, http.MethodDelete, e.base+"/kube-node-lease?force=true", h.Admin, nil))
 	if del.Name != "kube-node-lease" {
 		t.Errorf("forced %+v", del)
 	}
@@ -412,13 +353,13 @@ func (e *env) testDelete(t *testing.T) {
 
 func (e *env) testErrors(t *testing.T) {
 	h := e.h
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/namespaces", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPost, "/api/v1/clusters/nowhere/namespaces", h.Admin, map[string]any{"name": "x"}, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/namespaces/default/resourcequotas", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"?labelSelector=a+in+(b", h.Admin, nil, "query.labelSelector")
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"/default/resourcequotas?labelSelector=%3D%3D", h.Admin, nil, "query.labelSelector")
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"/default/limitranges?fieldSelector=spec.x%3D1", h.Admin, nil, "query.fieldSelector")
-	e.expectProblem(t, http.StatusUnauthorized, http.MethodGet, e.base, "", nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/namespaces", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, "/api/v1/clusters/nowhere/namespaces", h.Admin, map[string]any{"name": "x"}, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/namespaces/default/resourcequotas", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"?labelSelector=a+in+(b", h.Admin, nil, "query.labelSelector")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"/default/resourcequotas?labelSelector=%3D%3D", h.Admin, nil, "query.labelSelector")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.base+"/default/limitranges?fieldSelector=spec.x%3D1", h.Admin, nil, "query.fieldSelector")
+	e.h.ExpectProblem(t, http.StatusUnauthorized, http.MethodGet, e.base, "", nil, "")
 
 	ns := e.base + "/default"
 	for _, r := range []struct {
@@ -441,7 +382,7 @@ func (e *env) testErrors(t *testing.T) {
 		{http.MethodPut, ns + "/limitranges/x", map[string]any{"limits": []map[string]any{{"type": "Pod"}}}},
 		{http.MethodDelete, ns + "/limitranges/x", nil},
 	} {
-		e.expectProblem(t, http.StatusForbidden, r.method, r.path, e.user, r.body, "")
+		e.h.ExpectProblem(t, http.StatusForbidden, r.method, r.path, e.user, r.body, "")
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package network_test
 
 import (
@@ -6,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -15,16 +18,6 @@ import (
 
 const base = "/api/v1/clusters/c1/namespaces/web"
 
-// with returns a copy of m with key set to v.
-func with(m map[string]any, key string, v any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	out[key] = v
-	return out
-}
-
 // TestNetwork runs every Service and Ingress endpoint against a sandbox
 // cluster whose kwok nodes run the pods behind a Service.
 func TestNetwork(t *testing.T) {
@@ -32,9 +25,7 @@ func TestNetwork(t *testing.T) {
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
-	if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, conn, "web")
 	for _, name := range []string{"web-1", "web-2"} {
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "web", Labels: map[string]string{"app": "web"}},
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "nginx",
@@ -61,17 +52,17 @@ func TestNetwork(t *testing.T) {
 		good := map[string]any{"name": "bad", "ports": []map[string]any{{"port": 80}}}
 		port := func(p map[string]any) []map[string]any { return []map[string]any{p} }
 		h.ExpectInvalid(t, []servertest.InvalidCase{
-			servertest.Invalid("bad name", http.MethodPost, services, with(good, "name", "Bad_Name"), "body.name"),
-			servertest.Invalid("port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 70000})), "body.ports[0].port"),
-			servertest.Invalid("bad target port name", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "not a name!"})), "body.ports[0].targetPort"),
-			servertest.Invalid("target port out of range", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "targetPort": "99999"})), "body.ports[0].targetPort"),
-			servertest.Invalid("bad protocol", http.MethodPost, services, with(good, "ports", port(map[string]any{"port": 80, "protocol": "ICMP"})), "body.ports[0].protocol"),
-			servertest.Invalid("bad cluster IP", http.MethodPost, services, with(good, "clusterIP", "somewhere"), "body.clusterIP"),
-			servertest.Invalid("unknown type", http.MethodPost, services, with(good, "type", "Tunnel"), "body.type"),
-			servertest.Invalid("bad selector", http.MethodPost, services, with(good, "selector", map[string]string{"app": "no spaces"}), "body.selector.app"),
-			servertest.Invalid("external name missing", http.MethodPost, services, with(good, "type", "ExternalName"), "body.externalName"),
+			servertest.Invalid("bad name", http.MethodPost, services, servertest.With(good, "name", "Bad_Name"), "body.name"),
+			servertest.Invalid("port out of range", http.MethodPost, services, servertest.With(good, "ports", port(map[string]any{"port": 70000})), "body.ports[0].port"),
+			servertest.Invalid("bad target port name", http.MethodPost, services, servertest.With(good, "ports", port(map[string]any{"port": 80, "targetPort": "not a name!"})), "body.ports[0].targetPort"),
+			servertest.Invalid("target port out of range", http.MethodPost, services, servertest.With(good, "ports", port(map[string]any{"port": 80, "targetPort": "99999"})), "body.ports[0].targetPort"),
+			servertest.Invalid("bad protocol", http.MethodPost, services, servertest.With(good, "ports", port(map[string]any{"port": 80, "protocol": "ICMP"})), "body.ports[0].protocol"),
+			servertest.Invalid("bad cluster IP", http.MethodPost, services, servertest.With(good, "clusterIP", "somewhere"), "body.clusterIP"),
+			servertest.Invalid("unknown type", http.MethodPost, services, servertest.With(good, "type", "Tunnel"), "body.type"),
+			servertest.Invalid("bad selector", http.MethodPost, services, servertest.With(good, "selector", map[string]string{"app": "no spaces"}), "body.selector.app"),
+			servertest.Invalid("external name missing", http.MethodPost, services, servertest.With(good, "type", "ExternalName"), "body.externalName"),
 			// The API server's own rejection, with its field cause.
-			servertest.Invalid("two unnamed ports", http.MethodPost, services, with(good, "ports", []map[string]any{{"port": 80}, {"port": 81}}), "body.spec.ports[0].name"),
+			servertest.Invalid("two unnamed ports", http.MethodPost, services, servertest.With(good, "ports", []map[string]any{{"port": 80}, {"port": 81}}), "body.spec.ports[0].name"),
 		})
 
 		servertest.Eventually(t, func() error {
@@ -96,14 +87,14 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("endpoints of web: %v", d["endpointSlices"])
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, services+"?name=web", h.Admin, nil)
 			if got := servertest.ItemNames(l); !slices.Equal(got, []string{"web", "web-headless"}) {
 				return fmt.Errorf("services: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 
 		rv := svc["resourceVersion"].(string)
 		updated := h.Expect(http.StatusOK, http.MethodPut, services+"/web", h.Admin, map[string]any{"resourceVersion": rv, "type": "NodePort",
@@ -146,15 +137,15 @@ func TestNetwork(t *testing.T) {
 		backend := map[string]any{"service": "web", "port": "80"}
 		good := map[string]any{"name": "bad", "rules": rule("a.example.com", backend)}
 		h.ExpectInvalid(t, []servertest.InvalidCase{
-			servertest.Invalid("bad host", http.MethodPost, ingresses, with(good, "rules", rule("Bad_Host", backend)), "body.rules[0].host"),
-			servertest.Invalid("relative path", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "path", "nope"))), "body.rules[0].paths[0].path"),
-			servertest.Invalid("port zero", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "port", "0"))), "body.rules[0].paths[0].port"),
-			servertest.Invalid("bad service", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "service", "Web"))), "body.rules[0].paths[0].service"),
-			servertest.Invalid("bad path type", http.MethodPost, ingresses, with(good, "rules", rule("", with(backend, "pathType", "Regex"))), "body.rules[0].paths[0].pathType"),
-			servertest.Invalid("bad secret name", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"secretName": "Bad Secret"}}), "body.tls[0].secretName"),
-			servertest.Invalid("bad TLS host", http.MethodPost, ingresses, with(good, "tls", []map[string]any{{"hosts": []string{"a..b"}}}), "body.tls[0].hosts[0]"),
-			servertest.Invalid("bad name", http.MethodPost, ingresses, with(good, "name", "-bad"), "body.name"),
-			servertest.Invalid("bad class", http.MethodPost, ingresses, with(good, "className", "Nginx!"), "body.className"),
+			servertest.Invalid("bad host", http.MethodPost, ingresses, servertest.With(good, "rules", rule("Bad_Host", backend)), "body.rules[0].host"),
+			servertest.Invalid("relative path", http.MethodPost, ingresses, servertest.With(good, "rules", rule("", servertest.With(backend, "path", "nope"))), "body.rules[0].paths[0].path"),
+			servertest.Invalid("port zero", http.MethodPost, ingresses, servertest.With(good, "rules", rule("", servertest.With(backend, "port", "0"))), "body.rules[0].paths[0].port"),
+			servertest.Invalid("bad service", http.MethodPost, ingresses, servertest.With(good, "rules", rule("", servertest.With(backend, "service", "Web"))), "body.rules[0].paths[0].service"),
+			servertest.Invalid("bad path type", http.MethodPost, ingresses, servertest.With(good, "rules", rule("", servertest.With(backend, "pathType", "Regex"))), "body.rules[0].paths[0].pathType"),
+			servertest.Invalid("bad secret name", http.MethodPost, ingresses, servertest.With(good, "tls", []map[string]any{{"secretName": "Bad Secret"}}), "body.tls[0].secretName"),
+			servertest.Invalid("bad TLS host", http.MethodPost, ingresses, servertest.With(good, "tls", []map[string]any{{"hosts": []string{"a..b"}}}), "body.tls[0].hosts[0]"),
+			servertest.Invalid("bad name", http.MethodPost, ingresses, servertest.With(good, "name", "-bad"), "body.name"),
+			servertest.Invalid("bad class", http.MethodPost, ingresses, servertest.With(good, "className", "Nginx!"), "body.className"),
 		})
 
 		servertest.Eventually(t, func() error {
@@ -163,7 +154,7 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("ingresses: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got := h.Expect(http.StatusOK, http.MethodGet, ingresses+"/web", h.Admin, nil)
 		if got["resourceVersion"] != ing["resourceVersion"] {
 			t.Errorf("get ingress: %v", got)
@@ -191,6 +182,6 @@ func TestNetwork(t *testing.T) {
 				return fmt.Errorf("deleted service: %d", code)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }

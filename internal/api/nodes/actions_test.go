@@ -1,3 +1,5 @@
+//go:build !unit
+
 package nodes_test
 
 import (
@@ -7,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -23,7 +26,7 @@ import (
 
 func (e *env) testRequested(t *testing.T) {
 	ctx := t.Context()
-	e.createNamespace(t, "sized")
+	servertest.CreateNamespaces(t, e.c, "sized")
 	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "sized", Namespace: "sized"},
 		Spec: corev1.PodSpec{
@@ -44,7 +47,7 @@ func (e *env) testRequested(t *testing.T) {
 	// containers; memory is the app containers' 192Mi.
 	var d nodes.NodeDetail
 	servertest.Eventually(t, func() error {
-		if err := e.get(e.nodeURL+"/"+e.node1, &d); err != nil {
+		if err := e.h.GetJSON(e.nodeURL+"/"+e.node1, &d); err != nil {
 			return err
 		}
 		i := slices.IndexFunc(d.Pods, func(p nodes.NodePod) bool { return p.Name == "sized" })
@@ -55,9 +58,9 @@ func (e *env) testRequested(t *testing.T) {
 			return fmt.Errorf("pod requests %+v", d.Pods[i])
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	var l nodeList
-	if err := e.get(e.nodeURL+"?name="+e.node1, &l); err != nil {
+	if err := e.h.GetJSON(e.nodeURL+"?name="+e.node1, &l); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range []nodes.NodeView{d.NodeView, l.Items[0]} {
@@ -76,7 +79,7 @@ func (e *env) testRequested(t *testing.T) {
 func (e *env) testEdit(t *testing.T) {
 	h := e.h
 	url := e.nodeURL + "/" + e.node0
-	v := decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{
+	v := servertest.Decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{
 		"labels":      map[string]any{"tier": "gold", "example.com/zone": "a"},
 		"annotations": map[string]any{"example.com/note": "racked in row 4"},
 		"taints":      []map[string]any{{"key": "dedicated", "value": "db", "effect": "NoSchedule"}},
@@ -87,17 +90,17 @@ func (e *env) testEdit(t *testing.T) {
 	}
 	servertest.Eventually(t, func() error {
 		var l nodeList
-		if err := e.get(e.nodeURL+"?labelSelector=tier%3Dgold", &l); err != nil {
+		if err := e.h.GetJSON(e.nodeURL+"?labelSelector=tier%3Dgold", &l); err != nil {
 			return err
 		}
 		if len(l.Items) != 1 || l.Items[0].Name != e.node0 || len(l.Items[0].Taints) != 1 {
 			return fmt.Errorf("label selector found %+v", l.Items)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 
 	// null removes a key; others stay; [] clears the taints.
-	v = decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{
+	v = servertest.Decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{
 		"labels": map[string]any{"tier": nil}, "annotations": map[string]any{"example.com/note": nil}, "taints": []any{},
 	}))
 	if _, ok := v.Labels["tier"]; ok || v.Labels["example.com/zone"] != "a" || v.Annotations["example.com/note"] != "" || len(v.Taints) != 0 {
@@ -105,7 +108,7 @@ func (e *env) testEdit(t *testing.T) {
 	}
 	// Absent taints are left alone.
 	h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{"taints": []map[string]any{{"key": "a", "effect": "NoExecute"}}})
-	v = decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{"labels": map[string]any{"example.com/zone": nil}}))
+	v = servertest.Decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPatch, url, h.Admin, map[string]any{"labels": map[string]any{"example.com/zone": nil}}))
 	if len(v.Taints) != 1 || v.Taints[0].Key != "a" || v.Taints[0].Effect != "NoExecute" {
 		t.Errorf("taints after a label edit: %+v", v.Taints)
 	}
@@ -124,7 +127,7 @@ func (e *env) testEdit(t *testing.T) {
 		{"duplicate taint", map[string]any{"taints": []map[string]any{{"key": "a", "effect": "NoSchedule"}, {"key": "a", "value": "b", "effect": "NoSchedule"}}}, "body.taints[1]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e.expectProblem(t, http.StatusUnprocessableEntity, http.MethodPatch, url, h.Admin, tt.body, tt.loc)
+			e.h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPatch, url, h.Admin, tt.body, tt.loc)
 		})
 	}
 }
@@ -132,21 +135,21 @@ func (e *env) testEdit(t *testing.T) {
 func (e *env) testCordon(t *testing.T) {
 	h := e.h
 	url := e.nodeURL + "/" + e.node1
-	v := decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPost, url+"/cordon", h.Admin, nil))
+	v := servertest.Decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPost, url+"/cordon", h.Admin, nil))
 	if !v.Unschedulable {
 		t.Fatalf("cordon: %+v", v)
 	}
 	servertest.Eventually(t, func() error {
 		var l nodeList
-		if err := e.get(e.nodeURL+"?fieldSelector=spec.unschedulable%3Dtrue", &l); err != nil {
+		if err := e.h.GetJSON(e.nodeURL+"?fieldSelector=spec.unschedulable%3Dtrue", &l); err != nil {
 			return err
 		}
 		if len(l.Items) != 1 || l.Items[0].Name != e.node1 {
 			return fmt.Errorf("cordoned nodes %+v", l.Items)
 		}
 		return nil
-	})
-	v = decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPost, url+"/uncordon", h.Admin, nil))
+	}).Should(gomega.Succeed())
+	v = servertest.Decode[nodes.NodeView](t, h.Expect(http.StatusOK, http.MethodPost, url+"/uncordon", h.Admin, nil))
 	if v.Unschedulable {
 		t.Fatalf("uncordon: %+v", v)
 	}
@@ -161,7 +164,7 @@ func (e *env) testDrain(t *testing.T) {
 	h := e.h
 	kube := e.c.Kube
 	const ns = "shop"
-	e.createNamespace(t, ns)
+	servertest.CreateNamespaces(t, e.c, ns)
 
 	// Everything starts on node0: node1 is cordoned while it is created
 	// (the DaemonSet still runs a pod on node1: it tolerates cordons).
@@ -200,7 +203,7 @@ func (e *env) testDrain(t *testing.T) {
 	var agentPod string
 	servertest.Eventually(t, func() error {
 		var d nodes.NodeDetail
-		if err := e.get(e.nodeURL+"/"+e.node0, &d); err != nil {
+		if err := e.h.GetJSON(e.nodeURL+"/"+e.node0, &d); err != nil {
 			return err
 		}
 		web, running := 0, 0
@@ -222,12 +225,12 @@ func (e *env) testDrain(t *testing.T) {
 			return fmt.Errorf("want 3 web, 1 agent, 1 bare pod Running on %s: %+v", e.node0, d.Pods)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	h.Expect(http.StatusOK, http.MethodPost, e.nodeURL+"/"+e.node1+"/uncordon", h.Admin, nil)
 	drainURL := e.nodeURL + "/" + e.node0 + "/drain"
 
 	t.Run("refused without options", func(t *testing.T) {
-		d := decode[nodes.NodeDrain](t, h.Expect(http.StatusAccepted, http.MethodPost, drainURL, h.Admin, map[string]any{}))
+		d := servertest.Decode[nodes.NodeDrain](t, h.Expect(http.StatusAccepted, http.MethodPost, drainURL, h.Admin, map[string]any{}))
 		if d.ID == "" || d.Node != e.node0 || d.Cluster != clusterName {
 			t.Errorf("started %+v", d)
 		}
@@ -245,7 +248,7 @@ func (e *env) testDrain(t *testing.T) {
 			t.Errorf("not evicted %+v", d.NotEvicted)
 		}
 		var n nodes.NodeDetail
-		if err := e.get(e.nodeURL+"/"+e.node0, &n); err != nil || !n.Unschedulable {
+		if err := e.h.GetJSON(e.nodeURL+"/"+e.node0, &n); err != nil || !n.Unschedulable {
 			t.Errorf("node after a refused drain: unschedulable %v, %v", n.Unschedulable, err)
 		}
 	})
@@ -274,22 +277,22 @@ func (e *env) testDrain(t *testing.T) {
 	})
 
 	t.Run("completes once the budget allows", func(t *testing.T) {
-		d := decode[nodes.NodeDrain](t, h.Expect(http.StatusAccepted, http.MethodPost, drainURL, h.Admin,
+		d := servertest.Decode[nodes.NodeDrain](t, h.Expect(http.StatusAccepted, http.MethodPost, drainURL, h.Admin,
 			map[string]any{"force": true, "ignoreDaemonSets": true, "gracePeriodSeconds": 0, "timeoutSeconds": 180}))
 		if d.State != "Running" || d.Options.TimeoutSeconds != 180 || d.Options.GracePeriodSeconds == nil {
 			t.Errorf("started %+v", d)
 		}
-		e.expectProblem(t, http.StatusConflict, http.MethodPost, drainURL, h.Admin, map[string]any{}, "")
+		e.h.ExpectProblem(t, http.StatusConflict, http.MethodPost, drainURL, h.Admin, map[string]any{}, "")
 		servertest.Eventually(t, func() error {
 			var d nodes.NodeDrain
-			if err := e.get(drainURL, &d); err != nil {
+			if err := e.h.GetJSON(drainURL, &d); err != nil {
 				return err
 			}
 			if d.State != "Running" || len(d.Pending) != 3 || !strings.HasPrefix(d.Pending[0].Reason, drain.ReasonPDBPrefix) {
 				return fmt.Errorf("want 3 pods blocked by the budget: %+v", d)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		patch := []byte(`{"spec":{"minAvailable":2}}`)
 		if _, err := kube.PolicyV1().PodDisruptionBudgets(ns).Patch(ctx, "web", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 			t.Fatal(err)
@@ -300,7 +303,7 @@ func (e *env) testDrain(t *testing.T) {
 		}
 		var n nodes.NodeDetail
 		servertest.Eventually(t, func() error {
-			if err := e.get(e.nodeURL+"/"+e.node1, &n); err != nil {
+			if err := e.h.GetJSON(e.nodeURL+"/"+e.node1, &n); err != nil {
 				return err
 			}
 			web := 0
@@ -313,7 +316,7 @@ func (e *env) testDrain(t *testing.T) {
 				return fmt.Errorf("%d web pods Running on %s", web, e.node1)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 
 	t.Run("without a body", func(t *testing.T) {
@@ -334,22 +337,15 @@ func (e *env) followDrain(t *testing.T, url string) nodes.NodeDrain {
 	t.Helper()
 	var d nodes.NodeDrain
 	servertest.Eventually(t, func() error {
-		if err := e.get(url, &d); err != nil {
+		if err := e.h.GetJSON(url, &d); err != nil {
 			return err
 		}
 		if d.State == "Running" {
 			return fmt.Errorf("still running: %+v", d)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	return d
-}
-
-func (e *env) createNamespace(t *testing.T, name string) {
-	t.Helper()
-	if _, err := e.c.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func requests(cpu, memory string) corev1.ResourceRequirements {

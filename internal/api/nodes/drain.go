@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -44,9 +45,11 @@ type NodeDrain struct {
 	ID         string           `json:"id"`
 	Cluster    string           `json:"cluster"`
 	Node       string           `json:"node"`
-	State      string           `json:"state" enum:"Running,Succeeded,Failed"`
+	State      string           `json:"state" enum:"Running,Succeeded,Failed,Interrupted" doc:"Interrupted: the server stopped during the drain and came back after its timeout"`
+	By         string           `json:"by,omitempty" doc:"Who started the drain"`
 	Message    string           `json:"message,omitempty" doc:"The outcome, once the drain has ended"`
 	StartedAt  time.Time        `json:"startedAt"`
+	ResumedAt  *time.Time       `json:"resumedAt,omitempty" doc:"When the server took the drain up again after a restart; absent if it never had to"`
 	FinishedAt *time.Time       `json:"finishedAt,omitempty"`
 	Options    NodeDrainOptions `json:"options"`
 	Evicted    []NodeDrainPod   `json:"evicted" nullable:"false" doc:"Pods evicted and gone from the node"`
@@ -64,8 +67,9 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 	start := operation.New(http.MethodPost, basePath+"/{node}/drain", "drain-node", "Start draining a node", tags, perm(auth.VerbUpdate))
 	start.Description = "Cordons the node, then evicts its pods through the Eviction API in the background, honouring " +
 		"PodDisruptionBudgets (a blocked eviction is retried until the timeout). Follow it with GET on the same path. " +
-		"Progress is kept in the server's memory only: after a restart of the server it is forgotten, the node stays " +
-		"cordoned, and a new drain can be started."
+		"The drain is recorded on the node (annotation wheelhouse.dev/drain, written with the cordon): a server that " +
+		"restarts mid-drain takes it up again for the time left before its timeout (resumedAt), or reports it as " +
+		"Interrupted when that time has passed."
 	start.DefaultStatus = http.StatusAccepted
 	start.Errors = append(start.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, start, func(ctx context.Context, in *DrainNodeInput) (*NodeDrainOutput, error) {
@@ -86,7 +90,7 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 		if timeout == 0 {
 			timeout = defaultDrainTimeout
 		}
-		st, err := d.Drains.Start(ctx, c.Kube, in.Cluster, in.Node, drain.Options{
+		st, err := d.Drains.Start(ctx, c.Kube, in.Cluster, in.Node, operation.Request(ctx).Username, drain.Options{
 			IgnoreDaemonSets:   opts.IgnoreDaemonSets,
 			DeleteEmptyDirData: opts.DeleteEmptyDirData,
 			Force:              opts.Force,
@@ -104,14 +108,22 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 	})
 
 	get := operation.New(http.MethodGet, basePath+"/{node}/drain", "get-node-drain", "Follow the last drain of a node", tags, perm(auth.VerbGet))
+	get.Description = "The drain this server runs or ran, or else the one recorded on the node (read from the cluster's cache)."
 	get.Errors = append(get.Errors, http.StatusNotFound)
 	huma.Register(api, get, func(ctx context.Context, in *NodeInput) (*NodeDrainOutput, error) {
-		if _, err := d.Clusters.Get(in.Cluster); err != nil {
+		c, err := d.Clusters.Get(in.Cluster)
+		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		st, ok := d.Drains.Status(in.Cluster, in.Node)
+		// The cache may be unavailable (the cluster is down): what this
+		// server remembers is still worth showing.
+		var node *corev1.Node
+		if o, err := c.Get("nodes", "", in.Node); err == nil {
+			node = o.(*corev1.Node)
+		}
+		st, ok := d.Drains.Status(in.Cluster, in.Node, node)
 		if !ok {
-			return nil, huma.Error404NotFound(fmt.Sprintf("no drain of node %q in cluster %q since the server started", in.Node, in.Cluster))
+			return nil, huma.Error404NotFound(fmt.Sprintf("no drain of node %q in cluster %q is known", in.Node, in.Cluster))
 		}
 		return &NodeDrainOutput{Body: drainView(st)}, nil
 	})
@@ -119,8 +131,8 @@ func registerDrain(api huma.API, d Deps, perm func(string) auth.Permission) {
 
 func drainView(st drain.Status) NodeDrain {
 	v := NodeDrain{
-		ID: st.ID, Cluster: st.Cluster, Node: st.Node, State: string(st.State), Message: st.Message,
-		StartedAt: st.StartedAt, FinishedAt: st.FinishedAt,
+		ID: st.ID, Cluster: st.Cluster, Node: st.Node, State: string(st.State), By: st.By, Message: st.Message,
+		StartedAt: st.StartedAt, ResumedAt: st.ResumedAt, FinishedAt: st.FinishedAt,
 		Options: NodeDrainOptions{
 			IgnoreDaemonSets:   st.Options.IgnoreDaemonSets,
 			DeleteEmptyDirData: st.Options.DeleteEmptyDirData,

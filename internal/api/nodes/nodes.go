@@ -28,7 +28,10 @@ var tags = []string{"Nodes"}
 // Deps are what the node endpoints need.
 type Deps struct {
 	operation.Kit
-	// Drains runs and remembers drains; nil makes a new one.
+	// Drains runs and remembers drains. The server registers the same
+	// Tracker with its multicluster.Manager, which resumes each cluster's
+	// interrupted drains when its connection comes up; nil makes a new one
+	// that nothing registers (tests of the endpoints alone).
 	Drains *drain.Tracker
 }
 

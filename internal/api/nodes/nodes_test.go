@@ -1,17 +1,13 @@
+//go:build !unit
+
 package nodes_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
@@ -34,40 +30,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	kubeconfig := sandboxtest.Start(t, 2)
+	kubeconfig := sandboxtest.Start(t, 2) // first, so that it is deleted after the server stops
 	h := servertest.New(t, servertest.Options{})
-	cfg, err := clientcmd.LoadFromFile(kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := clientcmd.RESTConfigFromKubeConfig(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := h.Clusters.Connect(t.Context(), clusterName, rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := c.WaitForSync(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c := h.ConnectCluster(clusterName, kubeconfig)
 	e := &env{h: h, c: c, user: h.CreateUser("nobody", "user"), nodeURL: "/api/v1/clusters/" + clusterName + "/nodes"}
-	var list nodeList
-	servertest.Eventually(t, func() error {
-		if err := e.get(e.nodeURL, &list); err != nil {
-			return err
-		}
-		if len(list.Items) != 2 || list.Items[0].Status != "Ready" || list.Items[1].Status != "Ready" {
-			return fmt.Errorf("want 2 Ready nodes, got %+v", list.Items)
+	list := servertest.WaitFor(t, h, e.nodeURL, func(l nodeList) error {
+		if len(l.Items) != 2 || l.Items[0].Status != "Ready" || l.Items[1].Status != "Ready" {
+			return fmt.Errorf("want 2 Ready nodes, got %+v", l.Items)
 		}
 		return nil
 	})
@@ -75,48 +44,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-type nodeList struct {
-	Items    []nodes.NodeView `json:"items"`
-	Continue string           `json:"continue"`
-	Total    int              `json:"total"`
-}
-
-// get reads path as the admin into out, failing on any status but 200.
-func (e *env) get(path string, out any) error {
-	code, body, _ := e.h.Do(http.MethodGet, path, e.h.Admin, nil)
-	if code != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %v", path, code, body)
-	}
-	return remarshal(body, out)
-}
-
-func remarshal(in, out any) error {
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(raw, out)
-}
-
-func decode[T any](t *testing.T, in map[string]any) T {
-	t.Helper()
-	var out T
-	if err := remarshal(in, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// expectProblem sends a request, checks the status and that the problem
-// names want among its error locations (when want is not empty).
-func (e *env) expectProblem(t *testing.T, status int, method, path, token string, body any, want string) map[string]any {
-	t.Helper()
-	p := e.h.Expect(status, method, path, token, body)
-	if want != "" && !slices.Contains(servertest.ErrorLocations(p), want) {
-		t.Errorf("%s %s: locations %v, want %q in %v", method, path, servertest.ErrorLocations(p), want, p)
-	}
-	return p
-}
+type nodeList = servertest.List[nodes.NodeView]
 
 func TestNodes(t *testing.T) {
 	e := newEnv(t)
@@ -130,7 +58,7 @@ func TestNodes(t *testing.T) {
 
 func (e *env) testList(t *testing.T) {
 	var all nodeList
-	if err := e.get(e.nodeURL, &all); err != nil {
+	if err := e.h.GetJSON(e.nodeURL, &all); err != nil {
 		t.Fatal(err)
 	}
 	if all.Total != 2 || all.Continue != "" {
@@ -143,13 +71,13 @@ func (e *env) testList(t *testing.T) {
 	}
 
 	var first, second nodeList
-	if err := e.get(e.nodeURL+"?limit=1", &first); err != nil {
+	if err := e.h.GetJSON(e.nodeURL+"?limit=1", &first); err != nil {
 		t.Fatal(err)
 	}
 	if len(first.Items) != 1 || first.Continue == "" || first.Total != 2 || first.Items[0].Name != e.node0 {
 		t.Fatalf("first page %+v", first)
 	}
-	if err := e.get(e.nodeURL+"?limit=1&continue="+first.Continue, &second); err != nil {
+	if err := e.h.GetJSON(e.nodeURL+"?limit=1&continue="+first.Continue, &second); err != nil {
 		t.Fatal(err)
 	}
 	if len(second.Items) != 1 || second.Continue != "" || second.Items[0].Name != e.node1 {
@@ -168,7 +96,7 @@ func (e *env) testList(t *testing.T) {
 		{"?labelSelector=nothing%3Dhere", nil},
 	} {
 		var l nodeList
-		if err := e.get(e.nodeURL+tt.query, &l); err != nil {
+		if err := e.h.GetJSON(e.nodeURL+tt.query, &l); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
@@ -184,22 +112,22 @@ func (e *env) testList(t *testing.T) {
 func (e *env) testErrors(t *testing.T) {
 	h := e.h
 	node := e.nodeURL + "/" + e.node0
-	p := e.expectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/nodes", h.Admin, nil, "")
+	p := e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/nodes", h.Admin, nil, "")
 	if !strings.Contains(fmt.Sprint(p["detail"]), "nowhere") {
 		t.Errorf("unknown cluster problem does not name it: %v", p)
 	}
-	e.expectProblem(t, http.StatusNotFound, http.MethodPost, "/api/v1/clusters/nowhere/nodes/x/cordon", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/nodes/x/drain", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, "/api/v1/clusters/nowhere/nodes/x/cordon", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/clusters/nowhere/nodes/x/drain", h.Admin, nil, "")
 
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?labelSelector=app+in+(web", h.Admin, nil, "query.labelSelector")
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?fieldSelector=spec.podCIDR%3Dx", h.Admin, nil, "query.fieldSelector")
-	e.expectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?continue=bogus", h.Admin, nil, "query.continue")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?labelSelector=app+in+(web", h.Admin, nil, "query.labelSelector")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?fieldSelector=spec.podCIDR%3Dx", h.Admin, nil, "query.fieldSelector")
+	e.h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, e.nodeURL+"?continue=bogus", h.Admin, nil, "query.continue")
 
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, e.nodeURL+"/missing", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPost, e.nodeURL+"/missing/cordon", h.Admin, nil, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPatch, e.nodeURL+"/missing", h.Admin, map[string]any{"labels": map[string]string{"a": "b"}}, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodPost, e.nodeURL+"/missing/drain", h.Admin, map[string]any{}, "")
-	e.expectProblem(t, http.StatusNotFound, http.MethodGet, e.nodeURL+"/"+e.node1+"/drain", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, e.nodeURL+"/missing", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, e.nodeURL+"/missing/cordon", h.Admin, nil, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPatch, e.nodeURL+"/missing", h.Admin, map[string]any{"labels": map[string]string{"a": "b"}}, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, e.nodeURL+"/missing/drain", h.Admin, map[string]any{}, "")
+	e.h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, e.nodeURL+"/"+e.node1+"/drain", h.Admin, nil, "")
 
 	for _, r := range []struct{ method, path string }{
 		{http.MethodGet, e.nodeURL},
@@ -214,7 +142,7 @@ func (e *env) testErrors(t *testing.T) {
 		if r.method != http.MethodGet {
 			body = map[string]any{}
 		}
-		e.expectProblem(t, http.StatusForbidden, r.method, r.path, e.user, body, "")
+		e.h.ExpectProblem(t, http.StatusForbidden, r.method, r.path, e.user, body, "")
 	}
-	e.expectProblem(t, http.StatusUnauthorized, http.MethodGet, e.nodeURL, "", nil, "")
+	e.h.ExpectProblem(t, http.StatusUnauthorized, http.MethodGet, e.nodeURL, "", nil, "")
 }

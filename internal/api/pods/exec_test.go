@@ -1,3 +1,5 @@
+//go:build !unit
+
 package pods_test
 
 import (
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -112,9 +115,7 @@ func TestPodExec(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.StartWith(t, 1, sandboxtest.Options{Exec: true}))}
 	ctx := t.Context()
-	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.conn, ns)
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "shell", Namespace: ns, Labels: map[string]string{"app": "web"}},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "busybox:1.37"}, {Name: "sidecar", Image: "busybox:1.37"}}}}
 	if _, err := e.conn.Kube.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
@@ -129,7 +130,7 @@ func TestPodExec(t *testing.T) {
 			return fmt.Errorf("pod %s is %s", p.Name, p.Status.Phase)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	c := execClient{t: t, h: h}
 
 	t.Run("echo", func(t *testing.T) {
@@ -164,21 +165,26 @@ func TestPodExec(t *testing.T) {
 
 	t.Run("tty and resize", func(t *testing.T) {
 		c := execClient{t: t, h: h}
-		// The sleep: kwok closes the terminal as soon as the command ends,
-		// sometimes before it has passed on the command's last output.
-		q := cmd("sh", "-c", `read line; stty size; sleep 1`)
+		// The resize and the typed line travel on different streams: the
+		// command waits until the size has reached the terminal. It then
+		// waits for a last line, since kwok closes the terminal as soon as
+		// the command ends, sometimes before it has passed on its output.
+		q := cmd("sh", "-c", `read line; until [ "$(stty size)" = "45 123" ]; do sleep 0.1; done; stty size; read done`)
 		q.Set("tty", "true")
 		conn := c.mustDial("shell", q)
 		if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type":"resize","cols":123,"rows":45}`)); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(500 * time.Millisecond) // the size reaches the terminal before the command asks for it
 		if err := conn.Write(ctx, websocket.MessageBinary, []byte("go\r")); err != nil {
 			t.Fatal(err)
 		}
-		out, last, status := session(t, conn)
-		if !strings.Contains(out, "45 123") || last.Type != pods.ExecExit || status != websocket.StatusNormalClosure {
-			t.Errorf("output %q, last %+v, close %d", out, last, status)
+		out := readOutput(t, conn, "45 123")
+		if err := conn.Write(ctx, websocket.MessageBinary, []byte("done\r")); err != nil {
+			t.Fatal(err)
+		}
+		rest, last, status := session(t, conn)
+		if !strings.Contains(out+rest, "45 123") || last.Type != pods.ExecExit || status != websocket.StatusNormalClosure {
+			t.Errorf("output %q, last %+v, close %d", out+rest, last, status)
 		}
 	})
 
@@ -237,12 +243,7 @@ func TestPodExec(t *testing.T) {
 
 	t.Run("roles", func(t *testing.T) {
 		h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})
-		servertest.Eventually(t, func() error {
-			if code, body, _ := h.Do(http.MethodPost, "/api/v1/clusters/c1/projects/p1/namespaces", h.Admin, map[string]string{"namespace": ns}); code != http.StatusOK {
-				return fmt.Errorf("add namespace: %d %v", code, body)
-			}
-			return nil
-		})
+		h.AddToProject(t, "c1", "p1", ns)
 		tokens := map[string]string{}
 		for _, role := range []string{"member", "viewer"} {
 			tokens[role] = h.CreateUser("project-"+role, "user")
@@ -251,16 +252,13 @@ func TestPodExec(t *testing.T) {
 		nobody := h.CreateUser("nobody", "user")
 		c.refused(http.StatusForbidden, "shell", cmd("echo", "x"), nobody, nil)
 		c.refused(http.StatusForbidden, "shell", cmd("echo", "x"), tokens["viewer"], nil)
-		servertest.Eventually(t, func() error { // the namespace's project label reaches the cache
-			conn, resp, err := c.dial("shell", cmd("echo", "member"), tokens["member"], nil, false)
-			if err != nil {
-				return fmt.Errorf("member: %v %v", err, resp)
-			}
-			if out, _, _ := session(t, conn); out != "member\n" {
-				return fmt.Errorf("member output %q", out)
-			}
-			return nil
-		})
+		conn, resp, err := c.dial("shell", cmd("echo", "member"), tokens["member"], nil, false)
+		if err != nil {
+			t.Fatalf("member: %v %v", err, resp)
+		}
+		if out, _, _ := session(t, conn); out != "member\n" {
+			t.Errorf("member output %q", out)
+		}
 	})
 
 	t.Run("server log", func(t *testing.T) {

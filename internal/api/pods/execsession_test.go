@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/onsi/gomega"
 	"k8s.io/client-go/tools/remotecommand"
 	utilexec "k8s.io/client-go/util/exec"
 )
@@ -102,13 +103,9 @@ func send(t *testing.T, conn *websocket.Conn, typ websocket.MessageType, data st
 
 func outcomeOf(t *testing.T, done <-chan execOutcome) execOutcome {
 	t.Helper()
-	select {
-	case o := <-done:
-		return o
-	case <-time.After(10 * time.Second):
-		t.Fatal("session did not end")
-	}
-	return execOutcome{}
+	var o execOutcome
+	gomega.NewWithT(t).Eventually(done).WithTimeout(10*time.Second).Should(gomega.Receive(&o), "session did not end")
+	return o
 }
 
 func TestExecSessionStdinStdout(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package pods_test
 
 import (
@@ -8,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -30,14 +33,10 @@ func TestClusterPods(t *testing.T) {
 		}
 		node = nodes.Items[0].Name
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	// Nine pods over three namespaces, bound to the node or not; every pod
 	// of the default namespaces (none expected) is excluded by app=.
-	for _, n := range []string{"cp-a", "cp-b", "cp-c"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	servertest.CreateNamespaces(t, conn, "cp-a", "cp-b", "cp-c")
 	for i := range 9 {
 		p := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("p%d", i), Namespace: []string{"cp-a", "cp-b", "cp-c"}[i%3],
@@ -72,7 +71,7 @@ func TestClusterPods(t *testing.T) {
 			return fmt.Errorf("%d pods listed, want 9: %v", len(got), got)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 
 	tests := []struct {
 		query string

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package pods_test
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -98,7 +101,7 @@ func (e *env) runningPods(t *testing.T, want int) []pods.PodView {
 		}
 		items = l.Items
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	return items
 }
 
@@ -106,9 +109,7 @@ func TestPods(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.Start(t, 2))}
 	ctx := t.Context()
-	if _, err := e.conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, e.conn, ns)
 	replicas := int32(2)
 	labels := map[string]string{"app": "web"}
 	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns}, Spec: appsv1.DeploymentSpec{
@@ -168,7 +169,7 @@ func TestPods(t *testing.T) {
 				}
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		var l struct{ Items []pods.PodEventView }
 		if err := remarshal(h.Expect(http.StatusOK, http.MethodGet, base+"/events?fieldSelector=involvedObject.kind%3DPod,involvedObject.name%3D"+pod.Name, h.Admin, nil), &l); err != nil {
 			t.Fatal(err)
@@ -283,7 +284,7 @@ func TestPods(t *testing.T) {
 				}
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }
 

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package projects_test
 
 import (
@@ -8,6 +10,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,11 +23,7 @@ func TestProjects(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
-	for _, ns := range []string{"a", "b", "c"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	servertest.CreateNamespaces(t, conn, "a", "b", "c")
 	base := "/api/v1/clusters/c1/projects"
 
 	for _, tt := range []struct {
@@ -56,10 +55,10 @@ func TestProjects(t *testing.T) {
 	// Two namespaces fit the quota (2 × 2 CPU ≤ 4); a third does not.
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "a"})
 	h.Expect(http.StatusOK, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "b"})
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 2
-	})
+	}).Should(gomega.BeTrue())
 	body := h.Expect(http.StatusUnprocessableEntity, http.MethodPost, base+"/web/namespaces", h.Admin, map[string]string{"namespace": "c"})
 	if !slices.Contains(servertest.ErrorLocations(body), "body.namespace") {
 		t.Errorf("quota error: %v", body)
@@ -109,10 +108,10 @@ func TestProjects(t *testing.T) {
 	if _, err := conn.Kube.CoreV1().ResourceQuotas("a").Get(ctx, projects.QuotaName, metav1.GetOptions{}); err == nil {
 		t.Error("the quota share outlived the membership")
 	}
-	servertest.EventuallyTrue(t, func() bool {
+	servertest.Eventually(t, func() bool {
 		p := h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
 		return len(p["namespaces"].([]any)) == 1
-	})
+	}).Should(gomega.BeTrue())
 
 	h.Expect(http.StatusConflict, http.MethodDelete, base+"/web", h.Admin, nil)
 	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/web?force=true", h.Admin, nil)

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package search_test
 
 import (
@@ -5,8 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -19,9 +21,7 @@ func TestSearch(t *testing.T) {
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	ctx := t.Context()
 	for _, ns := range []string{"shop", "bank"} {
-		if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		servertest.CreateNamespaces(t, conn, ns)
 		for i := 0; i < 3; i++ {
 			cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("checkout-%d", i), Labels: map[string]string{"team": ns}}}
 			if _, err := conn.Kube.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
@@ -30,7 +30,7 @@ func TestSearch(t *testing.T) {
 		}
 	}
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "shop"})
-	h.Expect(http.StatusOK, http.MethodPost, "/api/v1/clusters/c1/projects/shop/namespaces", h.Admin, map[string]string{"namespace": "shop"})
+	h.AddToProject(t, "c1", "shop", "shop")
 	member := h.CreateUser("member", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/projects/shop/members/member", h.Admin, map[string]string{"role": "viewer"})
 	nobody := h.CreateUser("nobody", "user")
@@ -44,10 +44,8 @@ func TestSearch(t *testing.T) {
 		}
 		return out
 	}
-	deadline := time.Now().Add(time.Minute)
-	for len(names(member, "q=checkout")) != 3 && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond) // the project label reaches the cache
-	}
+	// The configmaps reach the cache.
+	servertest.Eventually(t, func() []string { return names(h.Admin, "q=checkout&kind=configmaps") }).Should(gomega.HaveLen(6))
 
 	if got := names(h.Admin, "q=checkout&kind=configmaps"); len(got) != 6 || got[0] != "bank/checkout-0" {
 		t.Errorf("admin: %v", got)

@@ -1,3 +1,5 @@
+//go:build !unit
+
 package storage_test
 
 import (
@@ -6,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,31 +19,13 @@ import (
 
 const base = "/api/v1/clusters/c1"
 
-// with returns a copy of m with the given keys set (a nil value removes the key).
-func with(m map[string]any, kv ...any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(out, kv[i].(string))
-			continue
-		}
-		out[kv[i].(string)] = kv[i+1]
-	}
-	return out
-}
-
 // TestStorage runs every storage endpoint against a sandbox cluster.
 func TestStorage(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
-	if _, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "data"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, conn, "data")
 	// Without a default class the claims below keep the class they name.
 
 	t.Run("storageclasses", func(t *testing.T) {
@@ -54,10 +39,10 @@ func TestStorage(t *testing.T) {
 		h.Expect(http.StatusConflict, http.MethodPost, base+"/storageclasses", h.Admin, map[string]any{"name": "slow", "provisioner": "example.com/fake"})
 		good := map[string]any{"name": "x", "provisioner": "example.com/fake"}
 		h.ExpectInvalid(t, []servertest.InvalidCase{
-			servertest.Invalid("bad name", http.MethodPost, base+"/storageclasses", with(good, "name", "Bad_Name"), "body.name"),
-			servertest.Invalid("bad provisioner", http.MethodPost, base+"/storageclasses", with(good, "provisioner", "not a provisioner"), "body.provisioner"),
-			servertest.Invalid("unknown reclaim policy", http.MethodPost, base+"/storageclasses", with(good, "reclaimPolicy", "Keep"), "body.reclaimPolicy"),
-			servertest.Invalid("unknown binding mode", http.MethodPost, base+"/storageclasses", with(good, "volumeBindingMode", "Later"), "body.volumeBindingMode"),
+			servertest.Invalid("bad name", http.MethodPost, base+"/storageclasses", servertest.With(good, "name", "Bad_Name"), "body.name"),
+			servertest.Invalid("bad provisioner", http.MethodPost, base+"/storageclasses", servertest.With(good, "provisioner", "not a provisioner"), "body.provisioner"),
+			servertest.Invalid("unknown reclaim policy", http.MethodPost, base+"/storageclasses", servertest.With(good, "reclaimPolicy", "Keep"), "body.reclaimPolicy"),
+			servertest.Invalid("unknown binding mode", http.MethodPost, base+"/storageclasses", servertest.With(good, "volumeBindingMode", "Later"), "body.volumeBindingMode"),
 		})
 		servertest.Eventually(t, func() error {
 			l := h.Expect(http.StatusOK, http.MethodGet, base+"/storageclasses?name=lo", h.Admin, nil)
@@ -65,7 +50,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("classes matching lo: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got := h.Expect(http.StatusOK, http.MethodGet, base+"/storageclasses/fast", h.Admin, nil)
 		if got["provisioner"] != "example.com/fake" || got["parameters"].(map[string]any)["tier"] != "ssd" {
 			t.Errorf("get fast: %v", got)
@@ -93,13 +78,13 @@ func TestStorage(t *testing.T) {
 		good := pv("pv-bad", "")
 		pvs := base + "/persistentvolumes"
 		h.ExpectInvalid(t, []servertest.InvalidCase{
-			servertest.Invalid("bad capacity", http.MethodPost, pvs, with(good, "capacity", "lots"), "body.capacity"),
-			servertest.Invalid("zero capacity", http.MethodPost, pvs, with(good, "capacity", "0"), "body.capacity"),
-			servertest.Invalid("unknown access mode", http.MethodPost, pvs, with(good, "accessModes", []string{"WriteSometimes"}), "body.accessModes[0]"),
-			servertest.Invalid("no source", http.MethodPost, pvs, with(good, "hostPath", nil), "body.hostPath"),
-			servertest.Invalid("two sources", http.MethodPost, pvs, with(good, "local", map[string]string{"path": "/mnt", "node": "n"}), "body.hostPath"),
-			servertest.Invalid("relative path", http.MethodPost, pvs, with(good, "hostPath", map[string]string{"path": "relative"}), "body.hostPath.path"),
-			servertest.Invalid("bad class", http.MethodPost, pvs, with(good, "storageClassName", "Fast!"), "body.storageClassName"),
+			servertest.Invalid("bad capacity", http.MethodPost, pvs, servertest.With(good, "capacity", "lots"), "body.capacity"),
+			servertest.Invalid("zero capacity", http.MethodPost, pvs, servertest.With(good, "capacity", "0"), "body.capacity"),
+			servertest.Invalid("unknown access mode", http.MethodPost, pvs, servertest.With(good, "accessModes", []string{"WriteSometimes"}), "body.accessModes[0]"),
+			servertest.Invalid("no source", http.MethodPost, pvs, servertest.With(good, "hostPath", nil), "body.hostPath"),
+			servertest.Invalid("two sources", http.MethodPost, pvs, servertest.With(good, "local", map[string]string{"path": "/mnt", "node": "n"}), "body.hostPath"),
+			servertest.Invalid("relative path", http.MethodPost, pvs, servertest.With(good, "hostPath", map[string]string{"path": "relative"}), "body.hostPath.path"),
+			servertest.Invalid("bad class", http.MethodPost, pvs, servertest.With(good, "storageClassName", "Fast!"), "body.storageClassName"),
 		})
 
 		servertest.Eventually(t, func() error {
@@ -108,7 +93,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("volumes: %v", got)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		got = h.Expect(http.StatusOK, http.MethodGet, base+"/persistentvolumes/pv-local", h.Admin, nil)
 		if got["source"] != "local:/mnt/disk" {
 			t.Errorf("local volume: %v", got)
@@ -148,10 +133,10 @@ func TestStorage(t *testing.T) {
 		h.Expect(http.StatusConflict, http.MethodPost, claims, h.Admin, claim("slow-claim", "slow", "pv-slow"))
 		good := claim("bad", "fast", "")
 		h.ExpectInvalid(t, []servertest.InvalidCase{
-			servertest.Invalid("negative size", http.MethodPost, claims, with(good, "size", "-1Gi"), "body.size"),
-			servertest.Invalid("bad class", http.MethodPost, claims, with(good, "storageClassName", "Fast!"), "body.storageClassName"),
-			servertest.Invalid("bad name", http.MethodPost, claims, with(good, "name", "-bad"), "body.name"),
-			servertest.Invalid("unknown access mode", http.MethodPost, claims, with(good, "accessModes", []string{"RWO"}), "body.accessModes[0]"),
+			servertest.Invalid("negative size", http.MethodPost, claims, servertest.With(good, "size", "-1Gi"), "body.size"),
+			servertest.Invalid("bad class", http.MethodPost, claims, servertest.With(good, "storageClassName", "Fast!"), "body.storageClassName"),
+			servertest.Invalid("bad name", http.MethodPost, claims, servertest.With(good, "name", "-bad"), "body.name"),
+			servertest.Invalid("unknown access mode", http.MethodPost, claims, servertest.With(good, "accessModes", []string{"RWO"}), "body.accessModes[0]"),
 		})
 
 		for _, name := range []string{"fast-claim", "slow-claim"} {
@@ -161,7 +146,7 @@ func TestStorage(t *testing.T) {
 					return fmt.Errorf("claim %s: %v", name, c)
 				}
 				return nil
-			})
+			}).Should(gomega.Succeed())
 		}
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "user", Namespace: "data"}, Spec: corev1.PodSpec{
 			Containers: []corev1.Container{{Name: "app", Image: "busybox", VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}}},
@@ -178,7 +163,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("pods of fast-claim: %v", pods)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 		if c := h.Expect(http.StatusOK, http.MethodGet, claims+"/slow-claim", h.Admin, nil); len(c["pods"].([]any)) != 0 {
 			t.Errorf("pods of slow-claim: %v", c["pods"])
 		}
@@ -188,7 +173,7 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("first page of claims: %v", l)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 
 		expand := claims + "/fast-claim/expand"
 		h.ExpectInvalid(t, []servertest.InvalidCase{
@@ -223,6 +208,6 @@ func TestStorage(t *testing.T) {
 				return fmt.Errorf("deleted class: %d", code)
 			}
 			return nil
-		})
+		}).Should(gomega.Succeed())
 	})
 }

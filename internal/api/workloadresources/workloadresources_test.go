@@ -1,14 +1,18 @@
+//go:build !unit
+
 package workloadresources_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/onsi/gomega"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
@@ -58,18 +62,12 @@ func TestWorkloadResources(t *testing.T) {
 	}
 
 	// The controller in the server brings it to Running on kwok's nodes.
-	var got map[string]any
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		got = h.Expect(http.StatusOK, http.MethodGet, base+"/web", h.Admin, nil)
-		if st, _ := got["status"].(map[string]any); st != nil && st["phase"] == "Running" {
-			break
+	got := servertest.WaitFor(t, h, base+"/web", func(got map[string]any) error {
+		if st, _ := got["status"].(map[string]any); st == nil || st["phase"] != "Running" {
+			return fmt.Errorf("workload not Running: %v", got["status"])
 		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	if st, _ := got["status"].(map[string]any); st == nil || st["phase"] != "Running" {
-		t.Fatalf("workload not Running: %v", got["status"])
-	}
+		return nil
+	})
 	list := h.Expect(http.StatusOK, http.MethodGet, base+"?labelSelector=", h.Admin, nil)
 	if n := len(list["items"].([]any)); n != 1 {
 		t.Errorf("list: %d", n)
@@ -114,14 +112,10 @@ func TestWorkloadResources(t *testing.T) {
 	}
 
 	h.Expect(http.StatusAccepted, http.MethodDelete, base+"/web", h.Admin, nil)
-	deadline = time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if code, _, _ := h.Do(http.MethodGet, base+"/web", h.Admin, nil); code == http.StatusNotFound {
-			return
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	t.Error("the workload was not deleted")
+	servertest.Eventually(t, func() int {
+		code, _, _ := h.Do(http.MethodGet, base+"/web", h.Admin, nil)
+		return code
+	}).Should(gomega.Equal(http.StatusNotFound), "the workload was not deleted")
 }
 
 func stringify(v any) string { b, _ := json.Marshal(v); return string(b) }

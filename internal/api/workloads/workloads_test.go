@@ -1,3 +1,5 @@
+//go:build !unit
+
 package workloads_test
 
 import (
@@ -7,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -32,10 +35,7 @@ type env struct {
 func TestWorkloads(t *testing.T) {
 	h := servertest.New(t, servertest.Options{})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 2))
-	if _, err := c.Kube.CoreV1().Namespaces().Create(t.Context(),
-		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	servertest.CreateNamespaces(t, c, namespace)
 	e := &env{h: h, c: c, base: "/api/v1/clusters/" + clusterName + "/namespaces/" + namespace + "/"}
 	t.Run("deployment", e.testDeployment)
 	t.Run("conflict", e.testConflict)
@@ -92,7 +92,7 @@ func (e *env) testDeployment(t *testing.T) {
 			return fmt.Errorf("no events yet")
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	list := decode[listOf](t, e.expect(t, http.StatusOK, http.MethodGet, url+"?labelSelector=tier%3Dfront", e.h.Admin, nil))
 	if list.Total != 1 || list.Items[0].Name != "web" || list.Items[0].Replicas.Desired != 2 {
 		t.Errorf("list %+v", list)
@@ -155,7 +155,7 @@ func (e *env) testDeployment(t *testing.T) {
 			return fmt.Errorf("GET after delete: %d", code)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	e.expect(t, http.StatusNotFound, http.MethodDelete, url+"/web", e.h.Admin, nil)
 }
 
@@ -384,7 +384,7 @@ func (e *env) waitDetail(t *testing.T, path string, cond func(workloads.Workload
 		}
 		d = decode[workloads.WorkloadDetail](t, body)
 		return cond(d)
-	})
+	}).Should(gomega.Succeed())
 	return d
 }
 

@@ -1,6 +1,14 @@
+//go:build !unit
+
 // Package sandboxtest starts sandbox clusters for tests: real control
 // planes with simulated nodes, deleted when the test ends. It is the only
 // place that ties internal/sandbox to package testing.
+//
+// A test file that uses it starts with `//go:build !unit`: `make test-unit`
+// builds with -tags unit and leaves those files out, while `go test ./...`
+// and `make test` run them. This package carries the same constraint, so a
+// file that forgets it fails to build under -tags unit rather than
+// starting clusters in the unit run.
 package sandboxtest
 
 import (

@@ -1,45 +1,11 @@
 package servertest
 
 import (
-	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
-	"time"
 )
-
-// eventuallyTimeout is how long Eventually waits: reads from the caches are
-// eventually consistent, and a loaded CI machine runs many sandboxes.
-const eventuallyTimeout = 2 * time.Minute
-
-// Eventually retries f until it returns nil, failing the test with f's last
-// error after eventuallyTimeout.
-func Eventually(t *testing.T, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(eventuallyTimeout)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met in %s: %v", eventuallyTimeout, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// EventuallyTrue retries f until it returns true, failing the test after
-// eventuallyTimeout.
-func EventuallyTrue(t *testing.T, f func() bool) {
-	t.Helper()
-	Eventually(t, func() error {
-		if !f() {
-			return errors.New("still false")
-		}
-		return nil
-	})
-}
 
 // ItemNames returns the "name" of every element of a list body's items.
 func ItemNames(body map[string]any) []string {
@@ -74,4 +40,37 @@ func (h *Harness) ExpectInvalid(t *testing.T, cases []InvalidCase) {
 // Invalid is an InvalidCase, for compact case tables.
 func Invalid(name, method, path string, body any, loc string) InvalidCase {
 	return InvalidCase{Name: name, Method: method, Path: path, Body: body, Loc: loc}
+}
+
+// ExpectProblem sends a request, fails t unless the status is status, and,
+// when loc is not empty, unless one of the problem's errors[].location
+// starts with loc. It returns the problem.
+func (h *Harness) ExpectProblem(t testing.TB, status int, method, path, token string, body any, loc string) map[string]any {
+	t.Helper()
+	code, p, _ := h.Do(method, path, token, body)
+	if code != status {
+		t.Fatalf("%s %s: status %d, want %d: %v", method, path, code, status, p)
+	}
+	if loc != "" && !slices.ContainsFunc(ErrorLocations(p), func(l string) bool { return strings.HasPrefix(l, loc) }) {
+		t.Errorf("%s %s: locations %v, want %q in %v", method, path, ErrorLocations(p), loc, p)
+	}
+	return p
+}
+
+// With returns a copy of the request body m with the given keys set, as
+// key, value pairs; a nil value removes the key. For tables of bad
+// requests that each change one field of a good one.
+func With(m map[string]any, kv ...any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(out, kv[i].(string))
+			continue
+		}
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
 }

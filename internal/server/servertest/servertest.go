@@ -14,18 +14,17 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
@@ -138,7 +137,9 @@ func New(t *testing.T, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger})
+	drains := drain.NewTracker(drain.Config{Logger: logger})
+	t.Cleanup(drains.Close)
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -150,7 +151,7 @@ func New(t *testing.T, opts Options) *Harness {
 	t.Cleanup(func() { stop(); <-done })
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
+	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply})
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +164,8 @@ func New(t *testing.T, opts Options) *Harness {
 
 // Do sends a request (a string body is sent as is, anything else as
 // JSON) and returns the status, the decoded JSON object and the headers.
+// An event stream (a watch) is not read: it ends only when its client
+// leaves, so Do returns its status and headers and closes it.
 func (h *Harness) Do(method, path, token string, body any) (int, map[string]any, http.Header) {
 	h.t.Helper()
 	var r io.Reader
@@ -192,6 +195,9 @@ func (h *Harness) Do(method, path, token string, body any) (int, map[string]any,
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		return resp.StatusCode, nil, resp.Header
+	}
 	raw, _ := io.ReadAll(resp.Body)
 	var out map[string]any
 	if len(raw) > 0 && raw[0] == '{' {
@@ -248,47 +254,3 @@ func ErrorLocations(problem map[string]any) []string {
 
 // FormatID formats a JSON number id for a path.
 func FormatID(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
-
-// ImportCluster imports the cluster whose kubeconfig file is at path
-// through POST /api/v1/clusters (files it refers to are inlined first) and
-// waits until it is Ready with its caches filled. It returns the
-// connection, for tests that need to act on the cluster directly.
-func (h *Harness) ImportCluster(name, path string) *multicluster.Cluster {
-	h.t.Helper()
-	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": name, "kubeconfig": h.Kubeconfig(path)})
-	conn, err := h.Clusters.Get(name)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(h.t.Context(), 2*time.Minute)
-	defer cancel()
-	if err := conn.WaitForSync(ctx); err != nil {
-		h.t.Fatal(err)
-	}
-	for conn.Available() != nil {
-		select {
-		case <-ctx.Done():
-			h.t.Fatalf("cluster %s not ready: %v", name, conn.Available())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return conn
-}
-
-// Kubeconfig returns the kubeconfig file at path with the files it refers
-// to inlined, as an import or a rotation sends it.
-func (h *Harness) Kubeconfig(path string) string {
-	h.t.Helper()
-	cfg, err := clientcmd.LoadFromFile(path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if err := clientcmdapi.FlattenConfig(cfg); err != nil {
-		h.t.Fatal(err)
-	}
-	raw, err := clientcmd.Write(*cfg)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return string(raw)
-}
