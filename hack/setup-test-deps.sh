@@ -34,11 +34,13 @@ present() {
 	postgresql) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ;;
 	mariadb-server) has_program mariadbd && has_program mariadb-install-db ;;
 	apache2-utils) has_program htpasswd ;;
+	fonts-noto-cjk) compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null ;;
 	*) has_program "$1" ;;
 	esac
 }
 
-PACKAGES=(postgresql mariadb-server chromium git docker-registry apache2-utils buildah podman runc)
+# fonts-noto-cjk: the console's screenshots in Chinese show characters, not boxes.
+PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc)
 
 if [[ -n "${WHEELHOUSE_SKIP_TEST_DEPS:-}" ]]; then
 	exit 0
