@@ -18,7 +18,7 @@ import (
 // label or field query scans) when false.
 func cachedCluster(t testing.TB, indexed bool, objs map[string][]runtime.Object) *Cluster {
 	t.Helper()
-	c := &Cluster{name: "t", informers: map[string]cache.SharedIndexInformer{}, synced: true,
+	c := &Cluster{name: "t", informers: map[string]cache.SharedIndexInformer{}, feeds: map[string]*feed{}, synced: true,
 		health: Health{Phase: PhaseReady}}
 	for _, k := range Kinds {
 		var example runtime.Object = &corev1.Pod{}
@@ -38,6 +38,7 @@ func cachedCluster(t testing.TB, indexed bool, objs map[string][]runtime.Object)
 			}
 		}
 		c.informers[k.Name] = inf
+		c.feeds[k.Name] = newFeed()
 	}
 	return c
 }
