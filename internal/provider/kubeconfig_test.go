@@ -118,6 +118,7 @@ func TestParseKubeconfigNullEntries(t *testing.T) {
 		}
 	}
 }
+
 // testCA is a self-signed CA that signed nothing the sandbox serves.
 var testCA = func() string {
 	b, err := os.ReadFile("testdata/unrelated-ca.pem")

@@ -3,7 +3,6 @@ package configcenter
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -59,8 +58,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 			return func(cm *corev1.ConfigMap) ConfigMapView { return configMapView(c.Name(), cm) }
 		}}.RegisterNamespaced(api, &h.Kit)
 
-	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *ObjectParams) (*ConfigMapOutput, error) {
 		c, err := h.Cluster(in.Cluster)
 		if err != nil {
@@ -77,9 +75,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, cm)}, nil
 	})
 
-	create := operation.New(http.MethodPost, base(kind), "create-configmap", "Create a ConfigMap (recorded as version 1 of its history)", tags, p(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(base(kind), "create-configmap", "Create a ConfigMap (recorded as version 1 of its history)", tags, p(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateConfigMapInput) (*ConfigMapOutput, error) {
 		b := in.Body
 		details := append(validateName(b.Name), operation.ValidateLabels("body.labels", b.Labels)...)
@@ -102,9 +98,8 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, created)}, nil
 	})
 
-	update := operation.New(http.MethodPut, base(kind)+"/{name}", "update-configmap",
+	update := operation.ReplaceOp(base(kind)+"/{name}", "update-configmap",
 		"Replace a ConfigMap's data (and labels); a stale resourceVersion gets 409", tags, p(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateConfigMapInput) (*ConfigMapOutput, error) {
 		b := in.Body
 		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)

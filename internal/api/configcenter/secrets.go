@@ -2,7 +2,6 @@ package configcenter
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -67,9 +66,8 @@ func (h *handlers) registerSecrets(api huma.API) {
 			}
 		}}.RegisterNamespaced(api, &h.Kit)
 
-	get := operation.New(http.MethodGet, base(kind)+"/{name}", "get-secret",
+	get := operation.GetOp(base(kind)+"/{name}", "get-secret",
 		"Get a Secret's type, keys and sizes; its values with reveal=true (audited)", tags, p(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *GetSecretInput) (*SecretOutput, error) {
 		c, err := h.Cluster(in.Cluster)
 		if err != nil {
@@ -89,9 +87,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		return out, nil
 	})
 
-	create := operation.New(http.MethodPost, base(kind), "create-secret", "Create a Secret (recorded, sealed, as version 1 of its history)", tags, p(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(base(kind), "create-secret", "Create a Secret (recorded, sealed, as version 1 of its history)", tags, p(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateSecretInput) (*SecretOutput, error) {
 		b := in.Body
 		details := append(validateName(b.Name), operation.ValidateLabels("body.labels", b.Labels)...)
@@ -113,9 +109,8 @@ func (h *handlers) registerSecrets(api huma.API) {
 		return &SecretOutput{Body: secretDetail(in.Cluster, created)}, nil
 	})
 
-	update := operation.New(http.MethodPut, base(kind)+"/{name}", "update-secret",
+	update := operation.ReplaceOp(base(kind)+"/{name}", "update-secret",
 		"Replace a Secret's values (and labels); a stale resourceVersion gets 409", tags, p(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateSecretInput) (*SecretOutput, error) {
 		b := in.Body
 		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)

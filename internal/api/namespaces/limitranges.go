@@ -3,13 +3,13 @@ package namespaces
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -80,23 +80,16 @@ func registerLimitRanges(api huma.API, d Deps) {
 		Summary: "List the LimitRanges of a namespace", Tags: limitTags, Permission: perm(auth.VerbList),
 		Views: operation.Static(limitRangeView)}.RegisterNamespaced(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *LimitRangeInput) (*LimitRangeOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, _, err := operation.GetCached[*corev1.LimitRange](&d.Kit, in.Cluster, "limitranges", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("limitranges", in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &LimitRangeOutput{Body: limitRangeView(o.(*corev1.LimitRange))}, nil
+		return &LimitRangeOutput{Body: limitRangeView(o)}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-limitrange", "Create a LimitRange", limitTags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-limitrange", "Create a LimitRange", limitTags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateLimitRangeInput) (*LimitRangeOutput, error) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
@@ -119,8 +112,7 @@ func registerLimitRanges(api huma.API, d Deps) {
 		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
 	})
 
-	update := operation.New(http.MethodPut, path+"/{name}", "update-limitrange", "Replace the limits of a LimitRange", limitTags, perm(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	update := operation.ReplaceOp(path+"/{name}", "update-limitrange", "Replace the limits of a LimitRange", limitTags, perm(auth.VerbUpdate))
 	huma.Register(api, update, func(ctx context.Context, in *UpdateLimitRangeInput) (*LimitRangeOutput, error) {
 		limits, details := limitItems(in.Body.Limits)
 		if len(details) > 0 {
@@ -147,18 +139,10 @@ func registerLimitRanges(api huma.API, d Deps) {
 		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-limitrange", "Delete a LimitRange", limitTags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-limitrange", "Delete a LimitRange", limitTags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *LimitRangeInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.CoreV1().LimitRanges(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().LimitRanges(in.Namespace) })
 	})
 }
 

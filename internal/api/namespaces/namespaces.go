@@ -101,9 +101,8 @@ func Register(api huma.API, d Deps) {
 	operation.CachedList[*corev1.Namespace, NamespaceView]{Kind: "namespaces", ID: "list-namespaces", Summary: "List the namespaces of a cluster",
 		Tags: tags, Permission: perm(auth.VerbList), Views: operation.Static(namespaceView)}.RegisterClusterWide(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, basePath+"/{namespace}", "get-namespace",
+	get := operation.GetOp(basePath+"/{namespace}", "get-namespace",
 		"Get a namespace with counts of what it contains and its quotas' usage", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *operation.NamespaceParam) (*NamespaceDetailOutput, error) {
 		c, ns, err := getNamespace(d, in)
 		if err != nil {
@@ -125,9 +124,7 @@ func Register(api huma.API, d Deps) {
 		return out, nil
 	})
 
-	create := operation.New(http.MethodPost, basePath, "create-namespace", "Create a namespace", tags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(basePath, "create-namespace", "Create a namespace", tags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateNamespaceInput) (*NamespaceOutput, error) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Label(b.Name))
@@ -218,15 +215,8 @@ func Register(api huma.API, d Deps) {
 
 // getNamespace returns the cluster and the cached namespace in names.
 func getNamespace(d Deps, in *operation.NamespaceParam) (*multicluster.Cluster, *corev1.Namespace, error) {
-	c, err := d.Cluster(in.Cluster)
-	if err != nil {
-		return nil, nil, err
-	}
-	o, err := c.Get("namespaces", "", in.Namespace)
-	if err != nil {
-		return nil, nil, operation.ClusterError(err)
-	}
-	return c, o.(*corev1.Namespace), nil
+	ns, c, err := operation.GetCached[*corev1.Namespace](&d.Kit, in.Cluster, "namespaces", "", in.Namespace)
+	return c, ns, err
 }
 
 // namespaceForDelete returns the namespace from the cache or, when it was

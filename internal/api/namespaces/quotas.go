@@ -2,12 +2,12 @@ package namespaces
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -59,23 +59,16 @@ func registerQuotas(api huma.API, d Deps) {
 		Summary: "List the ResourceQuotas of a namespace, with usage", Tags: quotaTags, Permission: perm(auth.VerbList),
 		Views: operation.Static(quotaView)}.RegisterNamespaced(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-resourcequota", "Get a ResourceQuota with its usage", quotaTags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-resourcequota", "Get a ResourceQuota with its usage", quotaTags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *ResourceQuotaInput) (*ResourceQuotaOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, _, err := operation.GetCached[*corev1.ResourceQuota](&d.Kit, in.Cluster, "resourcequotas", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("resourcequotas", in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ResourceQuotaOutput{Body: quotaView(o.(*corev1.ResourceQuota))}, nil
+		return &ResourceQuotaOutput{Body: quotaView(o)}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-resourcequota", "Create a ResourceQuota", quotaTags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-resourcequota", "Create a ResourceQuota", quotaTags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateResourceQuotaInput) (*ResourceQuotaOutput, error) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
@@ -98,9 +91,8 @@ func registerQuotas(api huma.API, d Deps) {
 		return &ResourceQuotaOutput{Body: quotaView(q)}, nil
 	})
 
-	update := operation.New(http.MethodPut, path+"/{name}", "update-resourcequota",
+	update := operation.ReplaceOp(path+"/{name}", "update-resourcequota",
 		"Replace what a ResourceQuota limits (hard and scopes)", quotaTags, perm(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateResourceQuotaInput) (*ResourceQuotaOutput, error) {
 		hard, details := parseQuantities("body.hard", in.Body.Hard)
 		if len(details) > 0 {
@@ -127,18 +119,10 @@ func registerQuotas(api huma.API, d Deps) {
 		return &ResourceQuotaOutput{Body: quotaView(q)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-resourcequota", "Delete a ResourceQuota", quotaTags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-resourcequota", "Delete a ResourceQuota", quotaTags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *ResourceQuotaInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.CoreV1().ResourceQuotas(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().ResourceQuotas(in.Namespace) })
 	})
 }
 

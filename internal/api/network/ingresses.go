@@ -2,7 +2,6 @@ package network
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -86,23 +86,16 @@ func registerIngresses(api huma.API, d Deps) {
 	operation.CachedList[*networkingv1.Ingress, IngressView]{Kind: "ingresses", ID: "list-ingresses", Summary: "List the Ingresses of a namespace",
 		Tags: ingressTags, Permission: perm(auth.VerbList), Views: operation.Static(ingressView)}.RegisterNamespaced(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*IngressOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, _, err := operation.GetCached[*networkingv1.Ingress](&d.Kit, in.Cluster, "ingresses", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("ingresses", in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &IngressOutput{Body: ingressView(o.(*networkingv1.Ingress))}, nil
+		return &IngressOutput{Body: ingressView(o)}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-ingress", "Create an Ingress", ingressTags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-ingress", "Create an Ingress", ingressTags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateIngressInput) (*IngressOutput, error) {
 		b := in.Body
 		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
@@ -123,9 +116,8 @@ func registerIngresses(api huma.API, d Deps) {
 		return &IngressOutput{Body: ingressView(ing)}, nil
 	})
 
-	update := operation.New(http.MethodPut, path+"/{name}", "update-ingress",
+	update := operation.ReplaceOp(path+"/{name}", "update-ingress",
 		"Replace what an Ingress routes (class, rules, TLS); a stale resourceVersion is a 409", ingressTags, perm(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateIngressInput) (*IngressOutput, error) {
 		if details := setIngressSpec(&networkingv1.Ingress{}, in.Body.IngressSpecBody); len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
@@ -148,18 +140,10 @@ func registerIngresses(api huma.API, d Deps) {
 		return &IngressOutput{Body: ingressView(ing)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-ingress", "Delete an Ingress", ingressTags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-ingress", "Delete an Ingress", ingressTags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.NetworkingV1().Ingresses(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.NetworkingV1().Ingresses(in.Namespace) })
 	})
 }
 

@@ -3,7 +3,6 @@ package network
 import (
 	"context"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -12,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -123,19 +123,13 @@ func registerServices(api huma.API, d Deps) {
 	operation.CachedList[*corev1.Service, ServiceView]{Kind: "services", ID: "list-services", Summary: "List the Services of a namespace",
 		Tags: serviceTags, Permission: perm(auth.VerbList), Views: operation.Static(serviceView)}.RegisterNamespaced(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-service",
+	get := operation.GetOp(path+"/{name}", "get-service",
 		"Get a Service with the pods its selector picks and its EndpointSlices", serviceTags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*ServiceDetailOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		svc, c, err := operation.GetCached[*corev1.Service](&d.Kit, in.Cluster, "services", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("services", in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		svc := o.(*corev1.Service)
 		out := &ServiceDetailOutput{Body: ServiceDetail{ServiceView: serviceView(svc), Pods: []ServicePod{}, EndpointSlices: []ServiceEndpointSlice{}}}
 		if len(svc.Spec.Selector) > 0 {
 			if out.Body.Pods, err = selectedPods(c, svc); err != nil {
@@ -153,9 +147,7 @@ func registerServices(api huma.API, d Deps) {
 		return out, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-service", "Create a Service", serviceTags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-service", "Create a Service", serviceTags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateServiceInput) (*ServiceOutput, error) {
 		b := in.Body
 		svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
@@ -176,9 +168,8 @@ func registerServices(api huma.API, d Deps) {
 		return &ServiceOutput{Body: serviceView(svc)}, nil
 	})
 
-	update := operation.New(http.MethodPut, path+"/{name}", "update-service",
+	update := operation.ReplaceOp(path+"/{name}", "update-service",
 		"Replace what a Service does (type, selector, ports); a stale resourceVersion is a 409", serviceTags, perm(auth.VerbUpdate))
-	update.Errors = append(update.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, update, func(ctx context.Context, in *UpdateServiceInput) (*ServiceOutput, error) {
 		if details := setServiceSpec(&corev1.Service{}, in.Body.ServiceSpecBody); len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
@@ -201,18 +192,10 @@ func registerServices(api huma.API, d Deps) {
 		return &ServiceOutput{Body: serviceView(svc)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-service", "Delete a Service", serviceTags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-service", "Delete a Service", serviceTags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.CoreV1().Services(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().Services(in.Namespace) })
 	})
 }
 

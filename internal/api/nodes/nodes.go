@@ -7,7 +7,6 @@ package nodes
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -63,22 +62,17 @@ func Register(api huma.API, d Deps) {
 			"where the cluster's metrics-server answers, what it uses.",
 		Permission: perm(auth.VerbList), Views: nodeViews}.RegisterClusterWide(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, basePath+"/{node}", "get-node", "Get a node with the pods bound to it", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(basePath+"/{node}", "get-node", "Get a node with the pods bound to it", tags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *NodeInput) (*NodeDetailOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, c, err := operation.GetCached[*corev1.Node](&d.Kit, in.Cluster, "nodes", "", in.Node)
 		if err != nil {
 			return nil, err
-		}
-		o, err := c.Get("nodes", "", in.Node)
-		if err != nil {
-			return nil, operation.ClusterError(err)
 		}
 		pods, u, err := podsOnNode(c, in.Node)
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
-		return &NodeDetailOutput{Body: detailOf(o.(*corev1.Node), pods, u, c.Usage())}, nil
+		return &NodeDetailOutput{Body: detailOf(o, pods, u, c.Usage())}, nil
 	})
 
 	registerEdit(api, d, perm(auth.VerbUpdate))

@@ -11,11 +11,11 @@ package pods
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -73,8 +73,7 @@ func Register(api huma.API, d Deps) {
 		"other selectors scan the cached pods. Sorted by namespace and name unless sort says otherwise."
 	pods.RegisterClusterWide(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-pod", "Get a pod with its events", tags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *PodInput) (*PodDetailOutput, error) {
 		c, err := d.Cluster(in.Cluster)
 		if err != nil {
@@ -96,22 +95,14 @@ func Register(api huma.API, d Deps) {
 		return out, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-pod", "Delete a pod", tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-pod", "Delete a pod", tags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *DeletePodInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
 		opts := metav1.DeleteOptions{}
 		if in.GracePeriodSeconds >= 0 {
 			opts.GracePeriodSeconds = &in.GracePeriodSeconds
 		}
-		if err := c.Kube.CoreV1().Pods(in.Namespace).Delete(ctx, in.Name, opts); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, opts,
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().Pods(in.Namespace) })
 	})
 
 	registerLogs(api, d)

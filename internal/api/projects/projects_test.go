@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	. "github.com/onsi/gomega"
-
 	"github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -126,12 +124,12 @@ func TestProjects(t *testing.T) {
 // already holds rights over, never a system namespace, and may not change
 // its project's quota; the audit row names the namespace taken in.
 func TestProjectBoundaries(t *testing.T) {
-	g := NewWithT(t)
+	g := gomega.NewWithT(t)
 	h := servertest.New(t, servertest.Options{})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	for _, ns := range []string{"free", "theirs", "mine"} {
 		_, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
-		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(err).NotTo(gomega.HaveOccurred())
 	}
 	base := "/api/v1/clusters/c1/projects"
 	for _, p := range []string{"p1", "p2", "p3"} {
@@ -141,8 +139,8 @@ func TestProjectBoundaries(t *testing.T) {
 		code, _, _ := h.Do(http.MethodPost, base+"/"+project+"/namespaces", token, map[string]string{"namespace": ns})
 		return code
 	}
-	g.Eventually(func() int { return take(h.Admin, "p2", "theirs") }).WithTimeout(time.Minute).Should(Equal(http.StatusOK))
-	g.Expect(take(h.Admin, "p3", "mine")).To(Equal(http.StatusOK))
+	g.Eventually(func() int { return take(h.Admin, "p2", "theirs") }).WithTimeout(time.Minute).Should(gomega.Equal(http.StatusOK))
+	g.Expect(take(h.Admin, "p3", "mine")).To(gomega.Equal(http.StatusOK))
 	owner := h.CreateUser("owner", "user")
 	for _, p := range []string{"p1", "p3"} {
 		h.Expect(http.StatusOK, http.MethodPut, base+"/"+p+"/members/owner", h.Admin, map[string]string{"role": "owner"})
@@ -158,21 +156,21 @@ func TestProjectBoundaries(t *testing.T) {
 		{"theirs", http.StatusForbidden}, // another project's
 		{"mine", http.StatusOK},          // from a project it owns too
 	} {
-		g.Expect(take(owner, "p1", tt.ns)).To(Equal(tt.want), "project owner takes %s", tt.ns)
+		g.Expect(take(owner, "p1", tt.ns)).To(gomega.Equal(tt.want), "project owner takes %s", tt.ns)
 	}
 	ns, err := conn.Kube.CoreV1().Namespaces().Get(t.Context(), "kube-system", metav1.GetOptions{})
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(ns.Labels).NotTo(HaveKey(projects.ProjectLabel))
+	g.Expect(err).NotTo(gomega.HaveOccurred())
+	g.Expect(ns.Labels).NotTo(gomega.HaveKey(projects.ProjectLabel))
 
 	// A cluster owner may move anything.
 	clusterOwner := h.CreateUser("cluster-owner", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/members/cluster-owner", h.Admin, map[string]string{"role": "owner"})
-	g.Expect(take(clusterOwner, "p1", "free")).To(Equal(http.StatusOK))
-	g.Expect(take(clusterOwner, "p1", "theirs")).To(Equal(http.StatusOK))
+	g.Expect(take(clusterOwner, "p1", "free")).To(gomega.Equal(http.StatusOK))
+	g.Expect(take(clusterOwner, "p1", "theirs")).To(gomega.Equal(http.StatusOK))
 
 	// The quota is the cluster owners' to set; the names are the project's.
 	body := h.Expect(http.StatusForbidden, http.MethodPatch, base+"/p1", owner, map[string]any{"quota": map[string]string{"pods": "1000"}})
-	g.Expect(body["detail"]).To(ContainSubstring("quota"))
+	g.Expect(body["detail"]).To(gomega.ContainSubstring("quota"))
 	h.Expect(http.StatusForbidden, http.MethodPatch, base+"/p1", owner, map[string]any{"namespaceQuota": map[string]string{"pods": "10"}})
 	h.Expect(http.StatusOK, http.MethodPatch, base+"/p1", owner, map[string]any{"displayName": "Mine"})
 	h.Expect(http.StatusOK, http.MethodPatch, base+"/p1", clusterOwner, map[string]any{"quota": map[string]string{"pods": "1000"}})
@@ -185,5 +183,5 @@ func TestProjectBoundaries(t *testing.T) {
 			targets = append(targets, e["target"].(string)+" "+e["outcome"].(string))
 		}
 	}
-	g.Expect(targets).To(ContainElements(base+"/p1/namespaces/kube-system denied", base+"/p1/namespaces/mine success"))
+	g.Expect(targets).To(gomega.ContainElements(base+"/p1/namespaces/kube-system denied", base+"/p1/namespaces/mine success"))
 }

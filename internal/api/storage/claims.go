@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -93,29 +94,22 @@ func registerClaims(api huma.API, d Deps) {
 		Summary: "List the PersistentVolumeClaims of a namespace", Tags: tags, Permission: perm(auth.VerbList),
 		Views: operation.Static(claimView)}.RegisterNamespaced(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolumeclaim",
+	get := operation.GetOp(path+"/{name}", "get-persistentvolumeclaim",
 		"Get a PersistentVolumeClaim with the pods that use it", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, get, func(ctx context.Context, in *PersistentVolumeClaimInput) (*PersistentVolumeClaimDetailOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, c, err := operation.GetCached[*corev1.PersistentVolumeClaim](&d.Kit, in.Cluster, "persistentvolumeclaims", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
-		}
-		o, err := c.Get("persistentvolumeclaims", in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
 		}
 		pods, err := claimPods(c, in.Namespace, in.Name)
 		if err != nil {
 			return nil, operation.ClusterError(err)
 		}
 		return &PersistentVolumeClaimDetailOutput{Body: PersistentVolumeClaimDetail{
-			PersistentVolumeClaimView: claimView(o.(*corev1.PersistentVolumeClaim)), Pods: pods}}, nil
+			PersistentVolumeClaimView: claimView(o), Pods: pods}}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-persistentvolumeclaim", "Create a PersistentVolumeClaim", tags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-persistentvolumeclaim", "Create a PersistentVolumeClaim", tags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
 		pvc, details := buildClaim(in)
 		if len(details) > 0 {
@@ -173,18 +167,10 @@ func registerClaims(api huma.API, d Deps) {
 		return &PersistentVolumeClaimOutput{Body: claimView(pvc)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-persistentvolumeclaim", "Delete a PersistentVolumeClaim", tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-persistentvolumeclaim", "Delete a PersistentVolumeClaim", tags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *PersistentVolumeClaimInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().PersistentVolumeClaims(in.Namespace) })
 	})
 }
 

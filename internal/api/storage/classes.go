@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -10,6 +9,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -61,23 +61,16 @@ func registerClasses(api huma.API, d Deps) {
 		Summary: "List the StorageClasses of a cluster", Tags: tags, Permission: perm(auth.VerbList),
 		Views: operation.Static(classView)}.RegisterClusterWide(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*StorageClassOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, _, err := operation.GetCached[*storagev1.StorageClass](&d.Kit, in.Cluster, "storageclasses", "", in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("storageclasses", "", in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &StorageClassOutput{Body: classView(o.(*storagev1.StorageClass))}, nil
+		return &StorageClassOutput{Body: classView(o)}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-storageclass", "Create a StorageClass", tags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
+	create := operation.CreateOp(path, "create-storageclass", "Create a StorageClass", tags, perm(auth.VerbCreate))
 	huma.Register(api, create, func(ctx context.Context, in *CreateStorageClassInput) (*StorageClassOutput, error) {
 		b := in.Body
 		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
@@ -110,19 +103,11 @@ func registerClasses(api huma.API, d Deps) {
 		return &StorageClassOutput{Body: classView(sc)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-storageclass",
+	del := operation.DeleteOp(path+"/{name}", "delete-storageclass",
 		"Delete a StorageClass (existing volumes and claims are kept)", tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
 	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.StorageV1().StorageClasses().Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.StorageV1().StorageClasses() })
 	})
 }
 

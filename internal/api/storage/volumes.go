@@ -2,13 +2,13 @@ package storage
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -69,24 +69,17 @@ func registerVolumes(api huma.API, d Deps) {
 		Summary: "List the PersistentVolumes of a cluster", Tags: tags, Permission: perm(auth.VerbList),
 		Views: operation.Static(volumeView)}.RegisterClusterWide(api, &d.Kit)
 
-	get := operation.New(http.MethodGet, path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
-	get.Errors = append(get.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	get := operation.GetOp(path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*PersistentVolumeOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		o, _, err := operation.GetCached[*corev1.PersistentVolume](&d.Kit, in.Cluster, "persistentvolumes", "", in.Name)
 		if err != nil {
 			return nil, err
 		}
-		o, err := c.Get("persistentvolumes", "", in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &PersistentVolumeOutput{Body: volumeView(o.(*corev1.PersistentVolume))}, nil
+		return &PersistentVolumeOutput{Body: volumeView(o)}, nil
 	})
 
-	create := operation.New(http.MethodPost, path, "create-persistentvolume",
+	create := operation.CreateOp(path, "create-persistentvolume",
 		"Create a PersistentVolume backed by a hostPath or local directory", tags, perm(auth.VerbCreate))
-	create.DefaultStatus = http.StatusCreated
-	create.Errors = append(create.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeInput) (*PersistentVolumeOutput, error) {
 		pv, details := buildVolume(in)
 		if len(details) > 0 {
@@ -103,18 +96,10 @@ func registerVolumes(api huma.API, d Deps) {
 		return &PersistentVolumeOutput{Body: volumeView(pv)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, path+"/{name}", "delete-persistentvolume", "Delete a PersistentVolume", tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(path+"/{name}", "delete-persistentvolume", "Delete a PersistentVolume", tags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Kube.CoreV1().PersistentVolumes().Delete(ctx, in.Name, metav1.DeleteOptions{}); err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return nil, nil
+		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
+			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().PersistentVolumes() })
 	})
 }
 

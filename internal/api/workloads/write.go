@@ -101,9 +101,7 @@ func registerWrite(api huma.API, d Deps, k kindInfo, perm func(string) auth.Perm
 		return &WorkloadOutput{Body: viewOf(obj)}, nil
 	})
 
-	del := operation.New(http.MethodDelete, basePath(k)+"/{name}", "delete-"+k.singular, "Delete a "+k.kind, tags, perm(auth.VerbDelete))
-	del.DefaultStatus = http.StatusNoContent
-	del.Errors = append(del.Errors, http.StatusNotFound, http.StatusServiceUnavailable)
+	del := operation.DeleteOp(basePath(k)+"/{name}", "delete-"+k.singular, "Delete a "+k.kind, tags, perm(auth.VerbDelete))
 	huma.Register(api, del, func(ctx context.Context, in *DeleteWorkloadInput) (*struct{}, error) {
 		c, err := d.Cluster(in.Cluster)
 		if err != nil {
