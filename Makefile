@@ -52,9 +52,14 @@ run: tools build ## Start the sandbox cluster `local` and the server on http://1
 test-deps: ## Install the Debian packages the tests need (hack/setup-test-deps.sh)
 	@hack/setup-test-deps.sh
 
+# make test fuzzes each fuzz test this long after the tests (their corpora
+# are replayed by the tests themselves); make fuzz runs them longer.
+TEST_FUZZTIME ?= 10s
+
 .PHONY: test
-test: tools test-deps ## Run every test (starts PostgreSQL and MariaDB for the store suite)
+test: tools test-deps ## Run every test (starts PostgreSQL and MariaDB for the store suite), then a short fuzz run
 	@hack/test.sh
+	@hack/fuzz.sh "$(TEST_FUZZTIME)"
 
 FUZZTIME ?= 60s
 

@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/onsi/gomega"
+
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
@@ -145,7 +147,7 @@ func (f *fixtures) workloads() (execPod, drainNode string) {
 			return fmt.Errorf("no shell pod among %v", running)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	return execPod, nodes[1]
 }
 

@@ -469,7 +469,7 @@ func (e *env) testPartial(t *testing.T) {
 			return fmt.Errorf("quota not counted yet: %v", err)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	secret := func(name string) string {
 		return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name + "\n  namespace: " + quotaNS + "\nstringData:\n  k: v\n"
 	}
@@ -480,7 +480,7 @@ func (e *env) testPartial(t *testing.T) {
 			return fmt.Errorf("dry run: status %d: %s", code, out)
 		}
 		return nil
-	})
+	}).Should(gomega.Succeed())
 	_, out := e.raw(t, http.StatusForbidden, applyURL, e.h.Admin, "application/yaml", docs)
 	var p struct {
 		Detail  string                      `json:"detail"`

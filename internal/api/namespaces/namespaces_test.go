@@ -70,6 +70,17 @@ func TestNamespaces(t *testing.T) {
 // testClusterDown stops the cluster's control plane: its requests get a
 // 503 that names it, with Retry-After.
 func (e *env) testClusterDown(t *testing.T) {
+	// A project member, for the requests whose authorization needs the
+	// namespace's project (from the cluster's cache): a cluster that is
+	// down makes them 503 too, never 403 (nor an audit row saying denied).
+	project := "/api/v1/clusters/" + clusterName + "/projects/downtime"
+	e.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", e.h.Admin, map[string]any{"name": "downtime"})
+	servertest.CreateNamespaces(t, e.c, "downtime")
+	e.h.AddToProject(t, clusterName, "downtime", "downtime")
+	dev := e.h.CreateUser("dev", "user")
+	e.h.Expect(http.StatusOK, http.MethodPut, project+"/members/dev", e.h.Admin, map[string]string{"role": "member"})
+	e.h.Expect(http.StatusOK, http.MethodGet, e.base+"/downtime/configmaps", dev, nil)
+
 	if err := e.sb.Stop(t.Context(), e.sbName); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +102,24 @@ func (e *env) testClusterDown(t *testing.T) {
 		{http.MethodPost, e.base + "/default/limitranges", map[string]any{"name": "x", "limits": []map[string]any{{"type": "Pod"}}}},
 	} {
 		e.h.ExpectProblem(t, http.StatusServiceUnavailable, r.method, r.path, e.h.Admin, r.body, "")
+	}
+	for _, r := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodGet, e.base + "/downtime/secrets/any?reveal=true", nil},
+		{http.MethodPost, e.base + "/downtime/configmaps", map[string]any{"name": "later"}},
+		{http.MethodGet, e.base + "/downtime/pods", nil},
+	} {
+		e.h.ExpectProblem(t, http.StatusServiceUnavailable, r.method, r.path, dev, r.body, "")
+	}
+	// The project's members are Wheelhouse's own records: still readable.
+	e.h.Expect(http.StatusOK, http.MethodGet, project+"/members", dev, nil)
+	audit := e.h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit?user=dev", e.h.Admin, nil)
+	for _, row := range audit["items"].([]any) {
+		if r := row.(map[string]any); r["outcome"] == "denied" {
+			t.Errorf("a request refused for the cluster being down is audited as denied: %v", r)
+		}
 	}
 }
 
