@@ -65,7 +65,12 @@ func TestConsole(t *testing.T) {
 	cmd.Stdout = t.Output()
 	cmd.Stderr = t.Output()
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("browser scenarios failed (output above; screenshots in test/console/screenshots): %v", err)
+		// The server's log beside the screenshots, for a failure in CI.
+		serverLog := filepath.Join(here, "screenshots", "server.log")
+		if werr := os.WriteFile(serverLog, []byte(h.Logs.String()), 0o644); werr != nil {
+			t.Log(werr)
+		}
+		t.Fatalf("browser scenarios failed (output above; screenshots and the server's log in test/console/screenshots): %v", err)
 	}
 }
 

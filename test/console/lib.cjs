@@ -44,6 +44,16 @@ async function newPage(browser, opts = {}) {
   page.on('request', (r) => {
     if (!/text\/event-stream/.test(r.headers().accept || '')) page.inflight.add(r);
   });
+  // The last responses and what the page logged, shown when the scenario
+  // fails (run.cjs).
+  const t0 = Date.now();
+  page.trail = [];
+  const note = (line) => {
+    page.trail.push(`+${((Date.now() - t0) / 1000).toFixed(2)}s ${line}`);
+    if (page.trail.length > 40) page.trail.shift();
+  };
+  page.on('response', (r) => note(`${r.status()} ${r.request().method()} ${r.url().replace(config.url(), '')}`));
+  page.on('console', (m) => note(`console.${m.type()}: ${m.text().slice(0, 200)}`));
   const done = (r) => page.inflight.delete(r);
   page.on('requestfinished', done);
   page.on('requestfailed', done);

@@ -28,7 +28,12 @@ export default function NodeDetailPage() {
   const q = useQuery({ queryKey: ['node', cluster, node], refetchInterval: 5000, queryFn: () => api<Node>(path) });
   const action = useMutation({
     mutationFn: (verb: 'cordon' | 'uncordon') => api<Node>(`${path}/${verb}`, { method: 'POST' }),
-    onSuccess: (n) => qc.setQueryData(['node', cluster, node], (old: Node | undefined) => ({ ...old, ...n })),
+    // A poll sent before the change must not land after it and show the
+    // node as it was: cancel it, then show what the server answered.
+    onSuccess: async (n) => {
+      await qc.cancelQueries({ queryKey: ['node', cluster, node] });
+      qc.setQueryData(['node', cluster, node], (old: Node | undefined) => ({ ...old, ...n }));
+    },
     onError: (e) => void message.error(errorMessage(e)),
   });
   const n = q.data;
