@@ -2,7 +2,6 @@ package configcenter
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -60,17 +59,9 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 
 	get := operation.GetOp(base(kind)+"/{name}", "get-configmap", "Get a ConfigMap with its data (from the cache)", tags, p(auth.VerbGet))
 	huma.Register(api, get, func(ctx context.Context, in *ObjectParams) (*ConfigMapOutput, error) {
-		c, err := h.Cluster(in.Cluster)
+		cm, _, err := operation.GetCached[*corev1.ConfigMap](&h.Kit, in.Cluster, kind, in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
-		}
-		o, err := c.Get(kind, in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		cm, ok := o.(*corev1.ConfigMap)
-		if !ok {
-			return nil, fmt.Errorf("cache of configmaps holds a %T", o)
 		}
 		return &ConfigMapOutput{Body: configMapDetail(in.Cluster, cm)}, nil
 	})

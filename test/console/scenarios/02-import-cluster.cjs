@@ -1,5 +1,6 @@
 // Import a cluster from a pasted kubeconfig: a bad name shows the server's
-// error on the name field; then the cluster reaches Ready.
+// error on the name field; then the cluster reaches Ready and says that
+// the pass-through acts as each user.
 'use strict';
 const fs = require('node:fs');
 const { config, newPage, login, checkA11y, screenshot, settle, finish } = require('../lib.cjs');
@@ -22,6 +23,9 @@ exports.run = async (browser) => {
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await page.waitForURL('**/clusters/imported');
   await page.getByText('Ready', { exact: true }).first().waitFor({ timeout: 60000 });
+  // The sandbox's admin credentials may impersonate: kubectl through
+  // Wheelhouse acts as each user.
+  await page.getByTestId('cluster-access').getByText('As each user (impersonation)').waitFor({ timeout: 30000 });
   await settle(page);
   await screenshot(page, 'cluster-detail-light');
   await finish(page);

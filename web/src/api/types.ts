@@ -49,6 +49,8 @@ export interface Cluster {
     usage?: { cpuMillis: number; memoryBytes: number; nodes: number; collectedAt: string };
   };
   events?: ClusterEvent[] | null;
+  /** What the stored credentials let Wheelhouse do for its users; absent while not connected. */
+  access?: { impersonation: 'checking' | 'supported' | 'unsupported'; message?: string };
 }
 
 export interface NodeCondition {

@@ -102,6 +102,18 @@ export default function ClusterDetailPage() {
               <KeyValues map={c.labels} />
             </Descriptions.Item>
             <Descriptions.Item label={t('clusters.createdBy')}>{c.createdBy || '-'}</Descriptions.Item>
+            <Descriptions.Item label={t('clusters.access')} span="filled">
+              {c.access ? (
+                <span data-testid="cluster-access">
+                  <Tag color={{ checking: 'processing', supported: 'success', unsupported: 'warning' }[c.access.impersonation]}>
+                    {t(`clusters.access_${c.access.impersonation}`)}
+                  </Tag>
+                  {c.access.message}
+                </span>
+              ) : (
+                '-'
+              )}
+            </Descriptions.Item>
             <Descriptions.Item label={t('col.age')}>
               <Age since={c.createdAt} />
             </Descriptions.Item>
