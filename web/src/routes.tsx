@@ -3,8 +3,11 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Spin } from 'antd';
-import { AppLayout } from './layout/AppLayout';
 import { RequireAuth } from './layout/RequireAuth';
+
+// The shell around every page but the login page is a chunk of its own
+// too: the login page, the first a new visitor sees, loads without it.
+const AppLayout = lazy(() => import('./layout/AppLayout').then((m) => ({ default: m.AppLayout })));
 
 function page(load: () => Promise<{ default: ComponentType }>) {
   const C = lazy(load);
@@ -20,7 +23,9 @@ export const router = createBrowserRouter([
   {
     element: (
       <RequireAuth>
-        <AppLayout />
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+          <AppLayout />
+        </Suspense>
       </RequireAuth>
     ),
     children: [
