@@ -43,7 +43,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	h := servertest.New(t, servertest.Options{})
-	c := h.ConnectCluster(clusterName, st.KubeconfigPath)
+	c := h.ImportCluster(clusterName, st.KubeconfigPath)
 	e := &env{h: h, c: c, sb: sb, sbName: name, user: h.CreateUser("nobody", "user"), base: "/api/v1/clusters/" + clusterName + "/namespaces"}
 	servertest.Eventually(t, func() error {
 		page, err := c.List("nodes", multicluster.Query{})
