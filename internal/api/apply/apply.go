@@ -191,12 +191,9 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	if err != nil {
 		return nil, err
 	}
-	c, err := d.Clusters.Get(clusterName)
+	c, err := d.Cluster(clusterName)
 	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := c.Available(); err != nil {
-		return nil, operation.ClusterError(err)
+		return nil, err
 	}
 	plan := make([]*planned, 0, len(docs))
 	for i, doc := range docs {

@@ -29,7 +29,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // Deps are what the generic endpoints need.
@@ -131,7 +130,7 @@ func Register(api huma.API, d Deps) {
 	huma.Register(api, operation.New(http.MethodGet, "/api/v1/clusters/{cluster}/resources", "list-kinds",
 		"Kinds the cluster serves (CRDs included), from discovery", tags, perm(auth.VerbList)),
 		func(ctx context.Context, in *operation.ClusterParam) (*KindsOutput, error) {
-			conn, err := available(d, in.Cluster)
+			conn, err := d.Cluster(in.Cluster)
 			if err != nil {
 				return nil, err
 			}
@@ -310,22 +309,11 @@ func apiGroup(group string) string {
 	return group
 }
 
-func available(d Deps, cluster string) (*multicluster.Cluster, error) {
-	conn, err := d.Clusters.Get(cluster)
-	if err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	if err := conn.Available(); err != nil {
-		return nil, operation.ClusterError(err)
-	}
-	return conn, nil
-}
-
 // client resolves the kind through the cluster's REST mapper and returns
 // the dynamic client for it, in namespace when the kind is namespaced.
 func client(d Deps, p *ResourceParams, sc scope, one bool) (dynamic.ResourceInterface, error) {
 	namespace := sc.namespace
-	conn, err := available(d, p.Cluster)
+	conn, err := d.Cluster(p.Cluster)
 	if err != nil {
 		return nil, err
 	}
