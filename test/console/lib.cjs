@@ -114,6 +114,25 @@ async function settle(page) {
   await page.waitForFunction(() => !document.querySelector('.ant-spin-spinning'), null, { timeout: 15000 }).catch(() => {});
 }
 
+/**
+ * confirm presses OK in the open confirmation popover. A click that lands
+ * while antd still animates the popover in is ignored (no request goes
+ * out), so it presses again until the popover closes; a second press of an
+ * OK already at work is ignored by antd (its button is loading).
+ */
+async function confirm(page) {
+  const ok = page.locator('.ant-popconfirm').getByRole('button', { name: /^(OK|确定|确 定)$/ });
+  for (let attempt = 0; ; attempt++) {
+    await ok.click();
+    try {
+      await ok.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
 /** finish fails on CSP violations or uncaught errors the page met, then closes its context. */
 async function finish(page) {
   const problems = page.problems;
@@ -125,4 +144,4 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-module.exports = { config, launch, newPage, login, checkA11y, screenshot, settle, finish, assert };
+module.exports = { config, launch, newPage, login, checkA11y, screenshot, settle, confirm, finish, assert };

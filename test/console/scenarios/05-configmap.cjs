@@ -1,6 +1,6 @@
 // Create a ConfigMap, edit it, compare the versions and roll back.
 'use strict';
-const { config, newPage, login, checkA11y, screenshot, settle, finish } = require('../lib.cjs');
+const { config, newPage, login, checkA11y, screenshot, settle, confirm, finish } = require('../lib.cjs');
 
 exports.run = async (browser) => {
   const page = await newPage(browser);
@@ -29,7 +29,7 @@ exports.run = async (browser) => {
   await screenshot(page, 'configmap-history-light');
 
   await page.getByRole('button', { name: 'Roll back to v1' }).click();
-  await page.getByRole('button', { name: 'OK' }).click();
+  await confirm(page);
   await page.getByText('Rolled back').waitFor();
   await page.getByRole('cell', { name: 'v3', exact: true }).waitFor();
   await page.getByRole('tab', { name: 'Data' }).click();
