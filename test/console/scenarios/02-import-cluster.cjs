@@ -11,16 +11,19 @@ exports.run = async (browser) => {
   await page.getByRole('heading', { name: 'Clusters' }).waitFor();
   await page.getByRole('button', { name: 'Import cluster' }).click();
   const dialog = page.getByRole('dialog');
+  // The submit button by its type: after a refused import antd may keep its
+  // collapsed loading icon (aria-label "loading") in the button's name.
+  const submit = dialog.locator('button[type=submit]');
   await dialog.getByLabel('Name', { exact: true }).fill('Not_A_Name');
   await dialog.getByLabel('Kubeconfig').fill(fs.readFileSync(process.env.WH_IMPORT_KUBECONFIG, 'utf8'));
   await settle(page);
   await checkA11y(page, 'import dialog');
   await screenshot(page, 'cluster-import-light');
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await submit.click();
   // The server's 422 names body.name: its message shows under the field.
   await dialog.locator('#name_help, .ant-form-item-has-error').first().waitFor();
   await dialog.getByLabel('Name', { exact: true }).fill('imported');
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await submit.click();
   await page.waitForURL('**/clusters/imported');
   await page.getByText('Ready', { exact: true }).first().waitFor({ timeout: 60000 });
   // The sandbox's admin credentials may impersonate: kubectl through
