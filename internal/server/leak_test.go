@@ -16,9 +16,7 @@ import (
 	"sync"
 	"testing"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -112,7 +110,7 @@ func TestPlantedSecretsNeverLeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	kube := kubernetes.NewForConfigOrDie(rc)
-	token := adminToken(t, kube)
+	token := servertest.ServiceAccountToken(t, kube)
 	ca := string(cluster.CertificateAuthorityData)
 	h.Expect(422, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": "self", "server": h.URL, "token": token})
 	h.Expect(422, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]string{"name": "bad", "server": cluster.Server, "caData": ca, "token": token + "x"})
@@ -219,29 +217,4 @@ func applyYAML(t *testing.T, h *servertest.Harness, want int, path, body string)
 		out, _ := io.ReadAll(resp.Body)
 		t.Fatalf("apply: %d, want %d: %s", resp.StatusCode, want, out)
 	}
-}
-
-// adminToken makes a cluster-admin service account and returns a token of
-// it, as a user importing a cluster by token would.
-func adminToken(t *testing.T, kube kubernetes.Interface) string {
-	t.Helper()
-	ctx := t.Context()
-	sa, err := kube.CoreV1().ServiceAccounts("kube-system").Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse"}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := kube.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "cluster-admin"},
-		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: sa.Name, Namespace: sa.Namespace}},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	exp := int64(3600)
-	tr, err := kube.CoreV1().ServiceAccounts("kube-system").CreateToken(ctx, sa.Name,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &exp}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr.Status.Token
 }

@@ -10,9 +10,6 @@ import (
 	"testing"
 
 	"github.com/onsi/gomega"
-	authenticationv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -142,7 +139,7 @@ func TestImportByServerAndToken(t *testing.T) {
 	path := sandboxtest.Start(t, 1)
 	_, cfg := flatKubeconfig(t, path)
 	cluster := cfg.Clusters[cfg.Contexts[cfg.CurrentContext].Cluster]
-	token := serviceAccountToken(t, kubeClient(t, path))
+	token := servertest.ServiceAccountToken(t, kubeClient(t, path))
 	h := servertest.New(t, servertest.Options{})
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters", h.Admin, map[string]any{
 		"name": "by-token", "server": cluster.Server, "caData": string(cluster.CertificateAuthorityData), "token": token})
@@ -230,30 +227,4 @@ func kubeClient(t *testing.T, path string) kubernetes.Interface {
 		t.Fatal(err)
 	}
 	return kubernetes.NewForConfigOrDie(rc)
-}
-
-// serviceAccountToken makes a cluster-admin service account and returns a
-// token for it, as a user importing a cluster by token would.
-func serviceAccountToken(t *testing.T, kube kubernetes.Interface) string {
-	t.Helper()
-	ctx := t.Context()
-	sa, err := kube.CoreV1().ServiceAccounts("kube-system").Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse"}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = kube.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "wheelhouse"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "cluster-admin"},
-		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: sa.Name, Namespace: sa.Namespace}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exp := int64(3600)
-	tr, err := kube.CoreV1().ServiceAccounts("kube-system").CreateToken(ctx, sa.Name,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &exp}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr.Status.Token
 }
