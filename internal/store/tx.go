@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Transaction runs fn with a Store whose repositories all work inside one
@@ -16,4 +17,14 @@ func (s *Store) Transaction(ctx context.Context, fn func(tx *Store) error) error
 		tx.db = db
 		return fn(&tx)
 	})
+}
+
+// lockForUpdate returns the gorm handle bound to ctx that locks the rows a
+// query reads until the transaction ends (SELECT ... FOR UPDATE). SQLite
+// needs no lock: its transactions begin IMMEDIATE, one writer at a time.
+func (s *Store) lockForUpdate(ctx context.Context) *gorm.DB {
+	if s.dialect == DialectSQLite {
+		return s.withCtx(ctx)
+	}
+	return s.withCtx(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 }
