@@ -1,0 +1,196 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// distribution is any Docker Registry HTTP API v2 / OCI distribution
+// registry: the catalog and tag lists paged with n and last, manifests for
+// digests, sizes and platforms. The API keeps no push time.
+type distribution struct {
+	remote *Remote
+	cred   *Login
+}
+
+func newDistribution(cfg Config, rem *Remote) *distribution {
+	d := &distribution{remote: rem, cred: &Login{Host: rem.Host()}}
+	if c := cfg.Credential; c != nil {
+		d.cred.Username = c.Get("username")
+		d.cred.Password = firstOf(c.Get("password"), c.Get("token"))
+	}
+	rem.login = d.Login
+	return d
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (d *distribution) Remote() *Remote     { return d.remote }
+func (d *distribution) HasNamespaces() bool { return false }
+
+func (d *distribution) Login(context.Context) (*Login, error) {
+	l := *d.cred
+	return &l, nil
+}
+
+// Check pings the v2 API with the credentials and reads the catalog's
+// first entry. A registry that serves no catalog (Docker Hub) answers the
+// ping only.
+func (d *distribution) Check(ctx context.Context) error {
+	c, reg, err := d.remote.client(ctx, "registry:catalog:*")
+	if err != nil {
+		return Classify("log in to "+d.remote.Host(), err)
+	}
+	u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/"}
+	if err := getJSON(ctx, c, u.String(), nil); err != nil {
+		return Classify("log in to "+d.remote.Host(), err)
+	}
+	return nil
+}
+
+func (d *distribution) Namespaces(context.Context, Page) (*List[Namespace], error) {
+	return &List[Namespace]{Items: []Namespace{}, Total: 0}, nil
+}
+
+// Repositories pages through the catalog, keeping names that contain the
+// filter (the API has no filter of its own) and, with a namespace, those
+// under it.
+func (d *distribution) Repositories(ctx context.Context, namespace string, p Page) (*List[Repository], error) {
+	c, reg, err := d.remote.client(ctx, "registry:catalog:*")
+	if err != nil {
+		return nil, Classify("list repositories", err)
+	}
+	out := &List[Repository]{Items: []Repository{}, Total: -1}
+	last := p.Continue
+	for len(out.Items) < p.Limit {
+		q := url.Values{"n": {strconv.Itoa(p.Limit)}}
+		if last != "" {
+			q.Set("last", last)
+		}
+		u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/_catalog", RawQuery: q.Encode()}
+		var page struct {
+			Repositories []string `json:"repositories"`
+		}
+		if err := getJSON(ctx, c, u.String(), &page); err != nil {
+			return nil, Classify("list repositories", err)
+		}
+		for _, name := range page.Repositories {
+			last = name
+			if (namespace == "" || strings.HasPrefix(name, namespace+"/")) && strings.Contains(name, p.Filter) {
+				ns, _, _ := strings.Cut(name, "/")
+				if !strings.Contains(name, "/") {
+					ns = ""
+				}
+				out.Items = append(out.Items, Repository{Name: name, Namespace: ns, Tags: -1})
+				if len(out.Items) == p.Limit {
+					break
+				}
+			}
+		}
+		if len(page.Repositories) < p.Limit {
+			return out, nil
+		}
+	}
+	out.Continue = last
+	return out, nil
+}
+
+// Tags pages through the tag list and reads each tag's manifest.
+func (d *distribution) Tags(ctx context.Context, repository string, p Page) (*List[Tag], error) {
+	repo, err := d.remote.Repository(repository)
+	if err != nil {
+		return nil, err
+	}
+	c, reg, err := d.remote.client(ctx, repo.Scope(transport.PullScope))
+	if err != nil {
+		return nil, Classify("list tags of "+repository, err)
+	}
+	out := &List[Tag]{Items: []Tag{}, Total: -1}
+	last := p.Continue
+	for len(out.Items) < p.Limit {
+		q := url.Values{"n": {strconv.Itoa(p.Limit)}}
+		if last != "" {
+			q.Set("last", last)
+		}
+		u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/" + repository + "/tags/list", RawQuery: q.Encode()}
+		var page struct {
+			Tags []string `json:"tags"`
+		}
+		if err := getJSON(ctx, c, u.String(), &page); err != nil {
+			return nil, Classify("list tags of "+repository, err)
+		}
+		for _, tag := range page.Tags {
+			last = tag
+			if !strings.Contains(tag, p.Filter) {
+				continue
+			}
+			t, err := d.remote.Describe(ctx, repository, tag)
+			if err != nil {
+				return nil, err
+			}
+			out.Items = append(out.Items, *t)
+			if len(out.Items) == p.Limit {
+				break
+			}
+		}
+		if len(page.Tags) < p.Limit {
+			return out, nil
+		}
+	}
+	out.Continue = last
+	return out, nil
+}
+
+// DeleteTag removes the tag only (DELETE of the manifest by tag, which
+// distribution 2.8 and later take as untagging); the image stays for other
+// tags and digests.
+func (d *distribution) DeleteTag(ctx context.Context, repository, tag string) error {
+	ref, err := d.remote.Reference(repository, tag)
+	if err != nil {
+		return err
+	}
+	opts, err := d.remote.Options(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := remote.Head(ref, opts...); err != nil {
+		return Classify(fmt.Sprintf("delete %s:%s", repository, tag), err)
+	}
+	return Classify(fmt.Sprintf("delete %s:%s", repository, tag), remote.Delete(ref, opts...))
+}
+
+// getJSON GETs u with c and decodes the JSON answer into out (nil: drop
+// it); an answer other than 200 is a *transport.Error.
+func getJSON(ctx context.Context, c *http.Client, u string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}

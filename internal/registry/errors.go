@@ -1,0 +1,132 @@
+package registry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// Reasons a registry call fails.
+const (
+	ReasonUnreachable  = "Unreachable"
+	ReasonUntrusted    = "UntrustedCertificate"
+	ReasonUnauthorized = "Unauthorized"
+	ReasonForbidden    = "Forbidden"
+	ReasonNotFound     = "NotFound"
+	ReasonInvalid      = "Invalid"
+	ReasonFailed       = "Failed"
+)
+
+// Error is a registry call that failed, with why in terms a user can act
+// on. Field names the setting at fault: endpoint, caBundle, credentialId.
+type Error struct {
+	Reason  string
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Classify turns what a registry call returned into an *Error. what names
+// the call ("list repositories").
+func Classify(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var re *Error
+	if errors.As(err, &re) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+		te               *transport.Error
+		dnsErr           *net.DNSError
+		opErr            *net.OpError
+		urlErr           *url.Error
+		se               *StatusError
+	)
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify):
+		return &Error{Reason: ReasonUntrusted, Field: "caBundle", Message: fmt.Sprintf("%s: the registry's certificate is not trusted: %v", what, rootCause(err))}
+	case errors.As(err, &recordHeader):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: what + ": the registry does not speak TLS (an http:// endpoint needs insecure)"}
+	case errors.As(err, &te):
+		return fromStatus(what, te.StatusCode, te.Error())
+	case errors.As(err, &se):
+		return fromStatus(what, se.Status, se.Message)
+	case errors.As(err, &dnsErr):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: no such host %s", what, dnsErr.Name)}
+	case errors.As(err, &opErr), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: the registry is unreachable: %v", what, rootCause(err))}
+	case errors.As(err, &urlErr):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: %v", what, rootCause(err))}
+	}
+	return &Error{Reason: ReasonFailed, Message: fmt.Sprintf("%s: %v", what, err)}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// StatusError is an HTTP answer a vendor API adapter did not expect.
+type StatusError struct {
+	Status  int
+	Message string
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("%d %s", e.Status, e.Message) }
+
+func fromStatus(what string, status int, msg string) error {
+	switch status {
+	case http.StatusUnauthorized:
+		return &Error{Reason: ReasonUnauthorized, Field: "credentialId", Message: fmt.Sprintf("%s: the registry refused the credentials (wrong or expired): %s", what, msg)}
+	case http.StatusForbidden:
+		return &Error{Reason: ReasonForbidden, Field: "credentialId", Message: fmt.Sprintf("%s: the credentials lack permission: %s", what, msg)}
+	case http.StatusNotFound:
+		return &Error{Reason: ReasonNotFound, Message: fmt.Sprintf("%s: not found: %s", what, msg)}
+	}
+	if strings.Contains(msg, "MANIFEST_UNKNOWN") || strings.Contains(msg, "NAME_UNKNOWN") {
+		return &Error{Reason: ReasonNotFound, Message: fmt.Sprintf("%s: not found: %s", what, msg)}
+	}
+	return &Error{Reason: ReasonFailed, Message: fmt.Sprintf("%s: the registry answered %d: %s", what, status, msg)}
+}
+
+// notFound is the error for a repository or tag that does not exist.
+func notFound(format string, args ...any) error {
+	return &Error{Reason: ReasonNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// denied is the error for credentials a vendor API refused; forbidden says
+// whether they authenticated but lack permission.
+func denied(what, msg string, forbidden bool) error {
+	if forbidden {
+		return &Error{Reason: ReasonForbidden, Field: "credentialId", Message: fmt.Sprintf("%s: the credentials lack permission: %s", what, msg)}
+	}
+	return &Error{Reason: ReasonUnauthorized, Field: "credentialId", Message: fmt.Sprintf("%s: the registry refused the credentials (wrong or expired): %s", what, msg)}
+}
