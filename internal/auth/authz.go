@@ -16,6 +16,9 @@ const (
 	VerbCreate = "create"
 	VerbUpdate = "update"
 	VerbDelete = "delete"
+	// VerbUse is referring to a credential from another record (a
+	// registry) so that the platform acts with it.
+	VerbUse = "use"
 )
 
 // Resource kinds of the management plane.
@@ -32,6 +35,16 @@ const (
 	// ResourceSearch is cross-cluster search; every user may search, and
 	// sees only what its bindings let it list.
 	ResourceSearch = "search"
+	// ResourceCredentials are the credentials the platform keeps for users
+	// (registry logins, cloud keys): global ones are the admins', a
+	// project's are managed by its owners and used by its members.
+	ResourceCredentials = "credentials"
+	// ResourceRegistries are image registries and what is done with them
+	// (browse, delete tags, copy, pull secrets, webhooks). The name holds a
+	// dot, which no Kubernetes resource name does, so a member's right to
+	// change registries never matches a Kubernetes kind of the same plural
+	// through the pass-through.
+	ResourceRegistries = "registries.wheelhouse.dev"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later
