@@ -24,9 +24,12 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
+	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
@@ -123,10 +126,13 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	}
 	drains := drain.NewTracker(drain.Config{Logger: logger})
 	defer drains.Close()
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains)
+	creds := credentials.New(st, st.Credentials(keyring))
+	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper)
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
-		Apply: apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout}})
+		Apply:       apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout},
+		Credentials: creds, PullSecrets: keeper, Events: events.New()})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/registry"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
@@ -148,4 +149,18 @@ func (k *Keeper) loginFor(ctx context.Context, reg *store.Registry) (*login, err
 	k.logins[reg.ID] = l
 	k.mu.Unlock()
 	return l, nil
+}
+
+// Config configures a Keeper.
+type Config struct {
+	Store       *store.Store
+	Credentials *credentials.Service
+	Logger      *slog.Logger
+}
+
+// New returns a keeper that hears of every credential rotation.
+func New(cfg Config) *Keeper {
+	k := &Keeper{Store: cfg.Store, Opener: &registry.Opener{Credentials: cfg.Credentials}, Logger: cfg.Logger}
+	cfg.Credentials.OnRotate(k.CredentialRotated)
+	return k
 }

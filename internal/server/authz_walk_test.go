@@ -21,6 +21,7 @@ import (
 var memberWritable = []string{
 	"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "workloads",
 	"services", "ingresses", "configmaps", "secrets", "persistentvolumeclaims", "events", auth.ResourceKubernetes,
+	auth.ResourceRegistries,
 }
 
 // listedPerProject are the cluster-wide lists a project's members may call

@@ -22,12 +22,14 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/configcenter"
+	credentialapi "github.com/wheelhouse-dev/wheelhouse/internal/api/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/namespaces"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/network"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/nodes"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	projectapi "github.com/wheelhouse-dev/wheelhouse/internal/api/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/registries"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/resources"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/search"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/session"
@@ -39,9 +41,12 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
+	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 	"github.com/wheelhouse-dev/wheelhouse/internal/version"
@@ -68,6 +73,11 @@ type Config struct {
 	CAPEM []byte
 	// Keyring seals what the server stores encrypted (Secret versions).
 	Keyring *secrets.Keyring
+	// Credentials are the credentials users keep; PullSecrets keeps
+	// registries' pull secrets in clusters; Events carries image pushes.
+	Credentials *credentials.Service
+	PullSecrets *pullsecrets.Keeper
+	Events      *events.Bus
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// Apply bounds each apply request (documents, deadline).
@@ -104,6 +114,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
 		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
+	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil {
+		return nil, errors.New("server needs Credentials, PullSecrets and Events")
+	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
 	}
@@ -135,6 +148,9 @@ func New(cfg Config) (*Server, error) {
 	storage.Register(s.api, storage.Deps{Kit: kit})
 	network.Register(s.api, network.Deps{Kit: kit})
 	pods.Register(s.api, pods.Deps{Kit: kit})
+	credentialapi.Register(s.api, credentialapi.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials})
+	registries.Register(s.api, registries.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Keeper: cfg.PullSecrets,
+		Events: cfg.Events, Copies: registries.NewCopies()})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

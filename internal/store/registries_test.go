@@ -93,7 +93,9 @@ func TestCredentialRecordsAndRegistries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		all, _ := collect(t, 2, func(o ListOptions) ([]WebhookDelivery, string, error) { return s.Webhooks().Deliveries(ctx, hook.ID, o) })
+		all, _ := collect(t, 2, func(o ListOptions) ([]WebhookDelivery, string, error) {
+			return s.Webhooks().Deliveries(ctx, hook.ID, o)
+		})
 		if len(all) != 4 || all[0].ID < all[3].ID {
 			t.Fatalf("deliveries: %s", fmtIDs(all, func(d WebhookDelivery) uint64 { return d.ID }))
 		}

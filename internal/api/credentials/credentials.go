@@ -35,7 +35,9 @@ type Deps struct {
 
 var tags = []string{"Credentials"}
 
-func perm(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: auth.ResourceCredentials} }
+func perm(verb string) auth.Permission {
+	return auth.Permission{Verb: verb, Resource: auth.ResourceCredentials}
+}
 
 // Field is one field of a credential as responses show it.
 type Field struct {
@@ -182,7 +184,9 @@ func Register(api huma.API, d Deps) {
 	operation.RegisterScoped(api, use, h.usages)
 }
 
-func notFound(id uint64) error { return huma.Error404NotFound(fmt.Sprintf("no credential %d here", id)) }
+func notFound(id uint64) error {
+	return huma.Error404NotFound(fmt.Sprintf("no credential %d here", id))
+}
 
 func (h *handlers) list(ctx context.Context, in *ListInput) (*ListOutput, error) {
 	scope := in.RecordScope()

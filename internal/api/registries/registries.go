@@ -51,7 +51,9 @@ type Deps struct {
 
 var tags = []string{"Registries"}
 
-func perm(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: auth.ResourceRegistries} }
+func perm(verb string) auth.Permission {
+	return auth.Permission{Verb: verb, Resource: auth.ResourceRegistries}
+}
 
 // Registry is a registry as responses show it.
 type Registry struct {
@@ -75,7 +77,7 @@ func view(r *store.Registry) Registry {
 	return Registry{Name: r.Name, Type: r.Type, Endpoint: r.Endpoint, Settings: r.Settings, CredentialID: r.CredentialID,
 		PullCredentialID: r.PullCredentialID, CABundle: r.CABundle, Insecure: r.Insecure, Cluster: r.Cluster, Project: r.Project,
 		HasNamespaces: r.Type != registry.TypeDistribution && r.Type != registry.TypeECR,
-		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedBy:     r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // settingKeys are the settings each type takes.

@@ -24,9 +24,12 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
+	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
@@ -68,6 +71,9 @@ type Harness struct {
 	ClusterService *clusters.Service
 	// Workloads hosts the Workload controllers.
 	Workloads *host.Workloads
+	// PullSecrets is the pull-secret keeper; Events the image push bus.
+	PullSecrets *pullsecrets.Keeper
+	Events      *events.Bus
 }
 
 // Clock is the harness's adjustable clock for token expiry.
@@ -139,7 +145,10 @@ func New(t *testing.T, opts Options) *Harness {
 	}
 	drains := drain.NewTracker(drain.Config{Logger: logger})
 	t.Cleanup(drains.Close)
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains)
+	creds := credentials.New(st, st.Credentials(keyring))
+	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
+	bus := events.New()
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -152,12 +161,13 @@ func New(t *testing.T, opts Options) *Harness {
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply})
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv.Handler()
-	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads}
+	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
+		PullSecrets: keeper, Events: bus}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }
