@@ -39,8 +39,8 @@ func perm(verb string) auth.Permission {
 	return auth.Permission{Verb: verb, Resource: auth.ResourceCredentials}
 }
 
-// Field is one field of a credential as responses show it.
-type Field struct {
+// CredentialField is one field of a credential as responses show it.
+type CredentialField struct {
 	Name   string `json:"name"`
 	Secret bool   `json:"secret" doc:"Secret fields are never returned"`
 	Set    bool   `json:"set"`
@@ -57,7 +57,7 @@ type Credential struct {
 	Description string    `json:"description,omitempty"`
 	Cluster     string    `json:"cluster,omitempty" doc:"The project's cluster; absent for a global credential"`
 	Project     string    `json:"project,omitempty"`
-	Fields      []Field   `json:"fields" nullable:"false"`
+	Fields      []CredentialField   `json:"fields" nullable:"false"`
 	CreatedBy   string    `json:"createdBy,omitempty"`
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
@@ -65,9 +65,9 @@ type Credential struct {
 
 func view(rec *store.CredentialRecord) Credential {
 	c := Credential{ID: rec.ID, Name: rec.Name, Type: rec.Type, Description: rec.Description, Cluster: rec.Cluster, Project: rec.Project,
-		Fields: []Field{}, CreatedBy: rec.CreatedBy, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
+		Fields: []CredentialField{}, CreatedBy: rec.CreatedBy, CreatedAt: rec.CreatedAt, UpdatedAt: rec.UpdatedAt}
 	for _, f := range creds.Types[rec.Type] {
-		v := Field{Name: f.Name, Secret: f.Secret}
+		v := CredentialField{Name: f.Name, Secret: f.Secret}
 		if f.Secret {
 			if t, ok := rec.FieldsChanged[f.Name]; ok {
 				v.Set, v.ChangedAt = true, &t
@@ -80,17 +80,17 @@ func view(rec *store.CredentialRecord) Credential {
 	return c
 }
 
-// CreateBody creates a credential.
-type CreateBody struct {
+// CredentialCreateBody creates a credential.
+type CredentialCreateBody struct {
 	Name        string            `json:"name" minLength:"1" maxLength:"63" doc:"DNS label, unique in the scope"`
 	Type        string            `json:"type" doc:"registry (username, password), git-token (username, token), ssh-key (username, privateKey, passphrase, knownHosts), alibaba (accessKeyId, accessKeySecret), tencent (secretId, secretKey), aws (accessKeyId, secretAccessKey, sessionToken, roleArn), kubeconfig (kubeconfig)"`
 	Description string            `json:"description,omitempty" maxLength:"1024"`
 	Fields      map[string]string `json:"fields" doc:"The type's fields; secret ones are sealed and never returned"`
 }
 
-// UpdateBody changes a credential: a field given replaces its value (a
+// CredentialUpdateBody changes a credential: a field given replaces its value (a
 // rotation when secret), an empty one clears an optional field.
-type UpdateBody struct {
+type CredentialUpdateBody struct {
 	Description *string           `json:"description,omitempty" maxLength:"1024"`
 	Fields      map[string]string `json:"fields,omitempty" doc:"Fields to set; absent ones keep their value"`
 }
@@ -111,13 +111,13 @@ type ListInput struct {
 // CreateInput creates a credential.
 type CreateInput struct {
 	operation.ScopeParam
-	Body CreateBody
+	Body CredentialCreateBody
 }
 
 // UpdateInput changes a credential.
 type UpdateInput struct {
 	IDParam
-	Body UpdateBody
+	Body CredentialUpdateBody
 }
 
 // Output is one credential.
@@ -126,8 +126,8 @@ type Output struct{ Body Credential }
 // ListOutput is a page of credentials.
 type ListOutput struct{ Body operation.List[Credential] }
 
-// Usage is a record that uses a credential.
-type Usage struct {
+// CredentialUsage is a record that uses a credential.
+type CredentialUsage struct {
 	Kind    string `json:"kind" doc:"registry"`
 	Name    string `json:"name"`
 	Cluster string `json:"cluster,omitempty"`
@@ -138,14 +138,14 @@ type Usage struct {
 // UsagesOutput lists what uses a credential.
 type UsagesOutput struct {
 	Body struct {
-		Items []Usage `json:"items" nullable:"false"`
+		Items []CredentialUsage `json:"items" nullable:"false"`
 	}
 }
 
-func usages(us []store.Usage) []Usage {
-	out := []Usage{}
+func usages(us []store.Usage) []CredentialUsage {
+	out := []CredentialUsage{}
 	for _, u := range us {
-		out = append(out, Usage{Kind: u.Kind, Name: u.Name, Cluster: u.Scope.Cluster, Project: u.Scope.Project, Field: u.Field})
+		out = append(out, CredentialUsage{Kind: u.Kind, Name: u.Name, Cluster: u.Scope.Cluster, Project: u.Scope.Project, Field: u.Field})
 	}
 	return out
 }
@@ -311,6 +311,6 @@ func (h *handlers) usages(ctx context.Context, in *IDParam) (*UsagesOutput, erro
 	}
 	out := &UsagesOutput{}
 	out.Body.Items = usages(us)
-	slices.SortFunc(out.Body.Items, func(a, b Usage) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out.Body.Items, func(a, b CredentialUsage) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }

@@ -24,15 +24,15 @@ func (p BrowseParams) page() registry.Page {
 	return registry.Page{Limit: p.Limit, Continue: p.Continue, Filter: p.Name}
 }
 
-// Page is one page of a registry listing.
-type Page[T any] struct {
+// RegistryPage is one page of a registry listing.
+type RegistryPage[T any] struct {
 	Items    []T    `json:"items" nullable:"false"`
 	Continue string `json:"continue,omitempty" doc:"Pass as ?continue= for the next page; absent on the last"`
 	Total    *int   `json:"total,omitempty" doc:"Items in all pages, where the registry says"`
 }
 
-func page[T, V any](l *registry.List[T], view func(T) V) Page[V] {
-	out := Page[V]{Items: []V{}, Continue: l.Continue}
+func page[T, V any](l *registry.List[T], view func(T) V) RegistryPage[V] {
+	out := RegistryPage[V]{Items: []V{}, Continue: l.Continue}
 	if l.Total >= 0 {
 		out.Total = &l.Total
 	}
@@ -42,37 +42,37 @@ func page[T, V any](l *registry.List[T], view func(T) V) Page[V] {
 	return out
 }
 
-// Namespace is a Harbor project, an ACR or TCR namespace.
-type Namespace struct {
+// RegistryNamespace is a Harbor project, an ACR or TCR namespace.
+type RegistryNamespace struct {
 	Name         string     `json:"name"`
 	Repositories *int       `json:"repositories,omitempty"`
 	Public       *bool      `json:"public,omitempty"`
 	CreatedAt    *time.Time `json:"createdAt,omitempty"`
 }
 
-// Repository is a repository of a registry.
-type Repository struct {
+// RegistryRepository is a repository of a registry.
+type RegistryRepository struct {
 	Name      string     `json:"name" doc:"Full name, namespace included"`
 	Namespace string     `json:"namespace,omitempty"`
 	Tags      *int       `json:"tags,omitempty" doc:"Number of tags (or artifacts, for Harbor), where the registry says"`
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
-// Platform is an OS and architecture.
-type Platform struct {
+// ImagePlatform is an OS and architecture.
+type ImagePlatform struct {
 	OS           string `json:"os"`
 	Architecture string `json:"architecture"`
 	Variant      string `json:"variant,omitempty"`
 }
 
-// Tag is a tag and the artifact it names.
-type Tag struct {
+// ImageTag is a tag and the artifact it names.
+type ImageTag struct {
 	Name      string     `json:"name" doc:"Empty for a Harbor artifact without tags"`
 	Digest    string     `json:"digest,omitempty"`
 	MediaType string     `json:"mediaType,omitempty"`
 	Size      int64      `json:"size,omitempty" doc:"Bytes: manifest, config and layers (an index: all its images)"`
 	PushedAt  *time.Time `json:"pushedAt,omitempty" doc:"Absent where the registry keeps no push time (distribution)"`
-	Platforms []Platform `json:"platforms" nullable:"false" doc:"An index's images' platforms; a single image's own"`
+	Platforms []ImagePlatform `json:"platforms" nullable:"false" doc:"An index's images' platforms; a single image's own"`
 }
 
 func count(n int) *int {
@@ -110,13 +110,13 @@ type DeleteTagInput struct {
 }
 
 // NamespacesOutput is a page of namespaces.
-type NamespacesOutput struct{ Body Page[Namespace] }
+type NamespacesOutput struct{ Body RegistryPage[RegistryNamespace] }
 
 // RepositoriesOutput is a page of repositories.
-type RepositoriesOutput struct{ Body Page[Repository] }
+type RepositoriesOutput struct{ Body RegistryPage[RegistryRepository] }
 
 // TagsOutput is a page of tags.
-type TagsOutput struct{ Body Page[Tag] }
+type TagsOutput struct{ Body RegistryPage[ImageTag] }
 
 func (h *handlers) registerBrowse(api huma.API) {
 	errs := []int{http.StatusNotFound, http.StatusFailedDependency}
@@ -162,8 +162,8 @@ func (h *handlers) namespaces(ctx context.Context, in *NamespacesInput) (*Namesp
 	if err != nil {
 		return nil, registryProblem(ctx, err, "registry.")
 	}
-	return &NamespacesOutput{Body: page(l, func(n registry.Namespace) Namespace {
-		return Namespace{Name: n.Name, Repositories: count(n.Repositories), Public: n.Public, CreatedAt: n.CreatedAt}
+	return &NamespacesOutput{Body: page(l, func(n registry.Namespace) RegistryNamespace {
+		return RegistryNamespace{Name: n.Name, Repositories: count(n.Repositories), Public: n.Public, CreatedAt: n.CreatedAt}
 	})}, nil
 }
 
@@ -176,15 +176,15 @@ func (h *handlers) repositories(ctx context.Context, in *RepositoriesInput) (*Re
 	if err != nil {
 		return nil, registryProblem(ctx, err, "registry.")
 	}
-	return &RepositoriesOutput{Body: page(l, func(r registry.Repository) Repository {
-		return Repository{Name: r.Name, Namespace: r.Namespace, Tags: count(r.Tags), UpdatedAt: r.UpdatedAt}
+	return &RepositoriesOutput{Body: page(l, func(r registry.Repository) RegistryRepository {
+		return RegistryRepository{Name: r.Name, Namespace: r.Namespace, Tags: count(r.Tags), UpdatedAt: r.UpdatedAt}
 	})}, nil
 }
 
-func tagView(t registry.Tag) Tag {
-	out := Tag{Name: t.Name, Digest: t.Digest, MediaType: t.MediaType, Size: t.Size, PushedAt: t.PushedAt, Platforms: []Platform{}}
+func tagView(t registry.Tag) ImageTag {
+	out := ImageTag{Name: t.Name, Digest: t.Digest, MediaType: t.MediaType, Size: t.Size, PushedAt: t.PushedAt, Platforms: []ImagePlatform{}}
 	for _, p := range t.Platforms {
-		out.Platforms = append(out.Platforms, Platform(p))
+		out.Platforms = append(out.Platforms, ImagePlatform(p))
 	}
 	return out
 }

@@ -109,8 +109,8 @@ type RegistryBody struct {
 	Insecure         bool              `json:"insecure,omitempty" doc:"Skip certificate checks, or allow a plain http:// endpoint"`
 }
 
-// CreateBody creates a registry.
-type CreateBody struct {
+// RegistryCreateBody creates a registry.
+type RegistryCreateBody struct {
 	Name string `json:"name" minLength:"1" maxLength:"63" doc:"DNS label, unique in the scope"`
 	Type string `json:"type" enum:"distribution,harbor,acr,tcr,ecr"`
 	RegistryBody
@@ -133,7 +133,7 @@ type ListInput struct {
 type CreateInput struct {
 	operation.ScopeParam
 	Validate bool `query:"validate" default:"true" doc:"Log in and read before storing (default); false stores an unreachable registry too"`
-	Body     CreateBody
+	Body     RegistryCreateBody
 }
 
 // UpdateInput replaces a registry's settings.

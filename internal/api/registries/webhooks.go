@@ -47,8 +47,8 @@ type WebhookBody struct {
 	Source string `json:"source" enum:"harbor,acr,dockerhub,tcr,distribution,ecr" doc:"Who sends the notifications, which decides their format and where the token goes"`
 }
 
-// Webhook is a subscription to a registry's push notifications.
-type Webhook struct {
+// RegistryWebhook is a subscription to a registry's push notifications.
+type RegistryWebhook struct {
 	ID          uint64    `json:"id"`
 	Name        string    `json:"name"`
 	Source      string    `json:"source"`
@@ -60,13 +60,13 @@ type Webhook struct {
 	CreatedAt   time.Time `json:"createdAt"`
 }
 
-func webhookView(w *store.RegistryWebhook) Webhook {
-	return Webhook{ID: w.ID, Name: w.Name, Source: w.Source, Path: hookPath(w.ID), TokenPrefix: w.TokenPrefix, HowToSend: howToSend[w.Source],
+func webhookView(w *store.RegistryWebhook) RegistryWebhook {
+	return RegistryWebhook{ID: w.ID, Name: w.Name, Source: w.Source, Path: hookPath(w.ID), TokenPrefix: w.TokenPrefix, HowToSend: howToSend[w.Source],
 		CreatedBy: w.CreatedBy, CreatedAt: w.CreatedAt}
 }
 
-// Delivery is one notification a webhook received.
-type Delivery struct {
+// WebhookDelivery is one notification a webhook received.
+type WebhookDelivery struct {
 	ID         uint64    `json:"id"`
 	Time       time.Time `json:"time"`
 	Outcome    string    `json:"outcome" enum:"accepted,duplicate,ignored,rejected"`
@@ -86,7 +86,7 @@ type WebhookInput struct {
 // WebhookIDParam names a webhook.
 type WebhookIDParam struct {
 	NameParam
-	ID uint64 `path:"id" doc:"Webhook id"`
+	ID uint64 `path:"id" doc:"RegistryWebhook id"`
 }
 
 // DeliveriesInput lists a webhook's deliveries.
@@ -96,21 +96,21 @@ type DeliveriesInput struct {
 }
 
 // WebhookOutput is one webhook.
-type WebhookOutput struct{ Body Webhook }
+type WebhookOutput struct{ Body RegistryWebhook }
 
 // WebhookListOutput lists a registry's webhooks.
 type WebhookListOutput struct {
 	Body struct {
-		Items []Webhook `json:"items" nullable:"false"`
+		Items []RegistryWebhook `json:"items" nullable:"false"`
 	}
 }
 
 // DeliveriesOutput is a page of deliveries, newest first.
-type DeliveriesOutput struct{ Body operation.List[Delivery] }
+type DeliveriesOutput struct{ Body operation.List[WebhookDelivery] }
 
 // ReceiveInput is a push notification.
 type ReceiveInput struct {
-	ID            uint64 `path:"id" doc:"Webhook id"`
+	ID            uint64 `path:"id" doc:"RegistryWebhook id"`
 	Token         string `query:"token" maxLength:"128" doc:"The token, for sources that cannot send a header (Docker Hub, ACR)"`
 	Authorization string `header:"Authorization" maxLength:"256" doc:"The token, from Harbor's auth header"`
 	HeaderToken   string `header:"X-Wheelhouse-Token" maxLength:"128" doc:"The token, for TCR, distribution and ECR"`
@@ -168,7 +168,7 @@ func (h *handlers) listWebhooks(ctx context.Context, in *NameParam) (*WebhookLis
 		return nil, err
 	}
 	out := &WebhookListOutput{}
-	out.Body.Items = []Webhook{}
+	out.Body.Items = []RegistryWebhook{}
 	for i := range hooks {
 		out.Body.Items = append(out.Body.Items, webhookView(&hooks[i]))
 	}
@@ -241,9 +241,9 @@ func (h *handlers) listDeliveries(ctx context.Context, in *DeliveriesInput) (*De
 	if err != nil {
 		return nil, err
 	}
-	out := &DeliveriesOutput{Body: operation.List[Delivery]{Items: []Delivery{}, Continue: next}}
+	out := &DeliveriesOutput{Body: operation.List[WebhookDelivery]{Items: []WebhookDelivery{}, Continue: next}}
 	for _, d := range ds {
-		out.Body.Items = append(out.Body.Items, Delivery{ID: d.ID, Time: d.Time, Outcome: d.Outcome, Status: d.Status, Reason: d.Reason,
+		out.Body.Items = append(out.Body.Items, WebhookDelivery{ID: d.ID, Time: d.Time, Outcome: d.Outcome, Status: d.Status, Reason: d.Reason,
 			Repository: d.Repository, Tag: d.Tag, Digest: d.Digest})
 	}
 	return out, nil
@@ -327,6 +327,6 @@ func (h *handlers) receive(ctx context.Context, in *ReceiveInput) (*ReceiveOutpu
 // sender is answered all the same).
 func (h *handlers) record(ctx context.Context, d *store.WebhookDelivery) {
 	if err := h.Store.Webhooks().Record(ctx, d); err != nil {
-		h.Logger.Warn("Webhook delivery not recorded", "webhook", d.WebhookID, "outcome", d.Outcome, "error", err)
+		h.Logger.Warn("RegistryWebhook delivery not recorded", "webhook", d.WebhookID, "outcome", d.Outcome, "error", err)
 	}
 }
