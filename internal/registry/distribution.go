@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -156,10 +157,14 @@ func (d *distribution) Tags(ctx context.Context, repository string, p Page) (*Li
 	return out, nil
 }
 
-// DeleteTag removes the tag only (DELETE of the manifest by tag, which
-// distribution 2.8 and later take as untagging); the image stays for other
-// tags and digests.
+// DeleteTag removes a tag. Registries that untag on a DELETE of the
+// manifest by tag (distribution 3, zot, Harbor's v2 API) do so; where
+// manifests can only be deleted by digest (distribution 2.x answers
+// DIGEST_INVALID or UNSUPPORTED), the manifest is deleted by digest, which
+// is refused while another tag names the same digest: that would delete
+// it too.
 func (d *distribution) DeleteTag(ctx context.Context, repository, tag string) error {
+	what := fmt.Sprintf("delete %s:%s", repository, tag)
 	ref, err := d.remote.Reference(repository, tag)
 	if err != nil {
 		return err
@@ -168,10 +173,30 @@ func (d *distribution) DeleteTag(ctx context.Context, repository, tag string) er
 	if err != nil {
 		return err
 	}
-	if _, err := remote.Head(ref, opts...); err != nil {
-		return Classify(fmt.Sprintf("delete %s:%s", repository, tag), err)
+	desc, err := remote.Head(ref, opts...)
+	if err != nil {
+		return Classify(what, err)
 	}
-	return Classify(fmt.Sprintf("delete %s:%s", repository, tag), remote.Delete(ref, opts...))
+	err = remote.Delete(ref, opts...)
+	var te *transport.Error
+	if !errors.As(err, &te) || (te.StatusCode != http.StatusBadRequest && te.StatusCode != http.StatusMethodNotAllowed) {
+		return Classify(what, err)
+	}
+	tags, err := remote.List(ref.Context(), opts...)
+	if err != nil {
+		return Classify(what, err)
+	}
+	for _, other := range tags {
+		if other == tag {
+			continue
+		}
+		o, err := remote.Head(ref.Context().Tag(other), opts...)
+		if err == nil && o.Digest == desc.Digest {
+			return &Error{Reason: ReasonInvalid, Field: "tag", Message: fmt.Sprintf(
+				"%s: this registry deletes images by digest only, and tag %s names the same image %s; delete both or neither", what, other, desc.Digest)}
+		}
+	}
+	return Classify(what, remote.Delete(ref.Context().Digest(desc.Digest.String()), opts...))
 }
 
 // getJSON GETs u with c and decodes the JSON answer into out (nil: drop

@@ -65,7 +65,27 @@ func newRemote(cfg Config) (*Remote, error) {
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	return &Remote{host: u.Host, insecure: u.Scheme == "http", Transport: tr}, nil
+	rem := &Remote{host: u.Host, insecure: u.Scheme == "http", Transport: tr}
+	if !cfg.Insecure {
+		rem.Transport = &httpsOnly{host: u.Host, next: tr}
+	}
+	return rem, nil
+}
+
+// httpsOnly refuses plain HTTP to the registry's host. go-containerregistry
+// falls back to HTTP for loopback and private addresses when HTTPS fails;
+// a record that asked for https must not send its credentials in clear.
+type httpsOnly struct {
+	host string
+	next http.RoundTripper
+}
+
+func (t *httpsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == "http" && req.URL.Host == t.host {
+		return nil, &Error{Reason: ReasonUnreachable, Field: "endpoint",
+			Message: "the registry does not answer over HTTPS (plain HTTP is used only for an http:// endpoint with insecure)"}
+	}
+	return t.next.RoundTrip(req)
 }
 
 // Host is the registry's host as image references name it.

@@ -51,16 +51,16 @@ type CredentialField struct {
 
 // Credential is a credential as responses show it.
 type Credential struct {
-	ID          uint64    `json:"id"`
-	Name        string    `json:"name"`
-	Type        string    `json:"type" enum:"registry,git-token,ssh-key,alibaba,tencent,aws,kubeconfig"`
-	Description string    `json:"description,omitempty"`
-	Cluster     string    `json:"cluster,omitempty" doc:"The project's cluster; absent for a global credential"`
-	Project     string    `json:"project,omitempty"`
-	Fields      []CredentialField   `json:"fields" nullable:"false"`
-	CreatedBy   string    `json:"createdBy,omitempty"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID          uint64            `json:"id"`
+	Name        string            `json:"name"`
+	Type        string            `json:"type" enum:"registry,git-token,ssh-key,alibaba,tencent,aws,kubeconfig"`
+	Description string            `json:"description,omitempty"`
+	Cluster     string            `json:"cluster,omitempty" doc:"The project's cluster; absent for a global credential"`
+	Project     string            `json:"project,omitempty"`
+	Fields      []CredentialField `json:"fields" nullable:"false"`
+	CreatedBy   string            `json:"createdBy,omitempty"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	UpdatedAt   time.Time         `json:"updatedAt"`
 }
 
 func view(rec *store.CredentialRecord) Credential {

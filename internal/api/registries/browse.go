@@ -67,11 +67,11 @@ type ImagePlatform struct {
 
 // ImageTag is a tag and the artifact it names.
 type ImageTag struct {
-	Name      string     `json:"name" doc:"Empty for a Harbor artifact without tags"`
-	Digest    string     `json:"digest,omitempty"`
-	MediaType string     `json:"mediaType,omitempty"`
-	Size      int64      `json:"size,omitempty" doc:"Bytes: manifest, config and layers (an index: all its images)"`
-	PushedAt  *time.Time `json:"pushedAt,omitempty" doc:"Absent where the registry keeps no push time (distribution)"`
+	Name      string          `json:"name" doc:"Empty for a Harbor artifact without tags"`
+	Digest    string          `json:"digest,omitempty"`
+	MediaType string          `json:"mediaType,omitempty"`
+	Size      int64           `json:"size,omitempty" doc:"Bytes: manifest, config and layers (an index: all its images)"`
+	PushedAt  *time.Time      `json:"pushedAt,omitempty" doc:"Absent where the registry keeps no push time (distribution)"`
 	Platforms []ImagePlatform `json:"platforms" nullable:"false" doc:"An index's images' platforms; a single image's own"`
 }
 
@@ -110,10 +110,14 @@ type DeleteTagInput struct {
 }
 
 // NamespacesOutput is a page of namespaces.
-type NamespacesOutput struct{ Body RegistryPage[RegistryNamespace] }
+type NamespacesOutput struct {
+	Body RegistryPage[RegistryNamespace]
+}
 
 // RepositoriesOutput is a page of repositories.
-type RepositoriesOutput struct{ Body RegistryPage[RegistryRepository] }
+type RepositoriesOutput struct {
+	Body RegistryPage[RegistryRepository]
+}
 
 // TagsOutput is a page of tags.
 type TagsOutput struct{ Body RegistryPage[ImageTag] }

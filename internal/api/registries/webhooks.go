@@ -106,7 +106,9 @@ type WebhookListOutput struct {
 }
 
 // DeliveriesOutput is a page of deliveries, newest first.
-type DeliveriesOutput struct{ Body operation.List[WebhookDelivery] }
+type DeliveriesOutput struct {
+	Body operation.List[WebhookDelivery]
+}
 
 // ReceiveInput is a push notification.
 type ReceiveInput struct {
