@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,7 @@ func (d *distribution) Check(ctx context.Context) error {
 		return Classify("log in to "+d.remote.Host(), err)
 	}
 	u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/"}
-	if err := getJSON(ctx, c, u.String(), nil); err != nil {
+	if _, err := getJSON(ctx, c, u.String(), nil); err != nil {
 		return Classify("log in to "+d.remote.Host(), err)
 	}
 	return nil
@@ -77,41 +78,26 @@ func (d *distribution) Repositories(ctx context.Context, namespace string, p Pag
 		return nil, Classify("list repositories", err)
 	}
 	out := &List[Repository]{Items: []Repository{}, Total: -1}
-	last := p.Continue
-	for len(out.Items) < p.Limit {
-		q := url.Values{"n": {strconv.Itoa(p.Limit)}}
-		if last != "" {
-			q.Set("last", last)
-		}
-		u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/_catalog", RawQuery: q.Encode()}
-		var page struct {
-			Repositories []string `json:"repositories"`
-		}
-		if err := getJSON(ctx, c, u.String(), &page); err != nil {
-			return nil, Classify("list repositories", err)
-		}
-		for _, name := range page.Repositories {
-			last = name
-			if (namespace == "" || strings.HasPrefix(name, namespace+"/")) && strings.Contains(name, p.Filter) {
-				ns, _, _ := strings.Cut(name, "/")
-				if !strings.Contains(name, "/") {
-					ns = ""
-				}
-				out.Items = append(out.Items, Repository{Name: name, Namespace: ns, Tags: -1})
-				if len(out.Items) == p.Limit {
-					break
-				}
+	next, err := pageNames(ctx, c, url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/_catalog"}, "repositories", p,
+		func(name string) (bool, error) {
+			if (namespace != "" && !strings.HasPrefix(name, namespace+"/")) || !strings.Contains(name, p.Filter) {
+				return false, nil
 			}
-		}
-		if len(page.Repositories) < p.Limit {
-			return out, nil
-		}
+			ns, _, found := strings.Cut(name, "/")
+			if !found {
+				ns = ""
+			}
+			out.Items = append(out.Items, Repository{Name: name, Namespace: ns, Tags: -1})
+			return true, nil
+		})
+	if err != nil {
+		return nil, Classify("list repositories", err)
 	}
-	out.Continue = last
+	out.Continue = next
 	return out, nil
 }
 
-// Tags pages through the tag list and reads each tag's manifest.
+// Tags pages through the tag list and reads each kept tag's manifest.
 func (d *distribution) Tags(ctx context.Context, repository string, p Page) (*List[Tag], error) {
 	repo, err := d.remote.Repository(repository)
 	if err != nil {
@@ -122,39 +108,75 @@ func (d *distribution) Tags(ctx context.Context, repository string, p Page) (*Li
 		return nil, Classify("list tags of "+repository, err)
 	}
 	out := &List[Tag]{Items: []Tag{}, Total: -1}
-	last := p.Continue
-	for len(out.Items) < p.Limit {
+	next, err := pageNames(ctx, c, url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/" + repository + "/tags/list"}, "tags", p,
+		func(tag string) (bool, error) {
+			if !strings.Contains(tag, p.Filter) {
+				return false, nil
+			}
+			t, err := d.remote.Describe(ctx, repository, tag)
+			if err != nil {
+				return false, err
+			}
+			out.Items = append(out.Items, *t)
+			return true, nil
+		})
+	if err != nil {
+		return nil, Classify("list tags of "+repository, err)
+	}
+	out.Continue = next
+	return out, nil
+}
+
+// pageNames walks a lexically ordered name list of the v2 API (the catalog
+// or a tag list, field naming its array) from after p.Continue, handing
+// each name to keep until p.Limit were kept, and returns where the next
+// page starts ("" after the last). The registry's Link header says whether
+// more follow; registries that ignore n and last (distribution 2.x's tag
+// list) answer everything at once, unordered, so each answer is sorted and
+// names up to last are skipped here.
+func pageNames(ctx context.Context, c *http.Client, u url.URL, field string, p Page, keep func(string) (bool, error)) (string, error) {
+	last, kept := p.Continue, 0
+	for {
 		q := url.Values{"n": {strconv.Itoa(p.Limit)}}
 		if last != "" {
 			q.Set("last", last)
 		}
-		u := url.URL{Scheme: reg.Scheme(), Host: reg.RegistryStr(), Path: "/v2/" + repository + "/tags/list", RawQuery: q.Encode()}
-		var page struct {
-			Tags []string `json:"tags"`
+		u.RawQuery = q.Encode()
+		var page map[string]json.RawMessage
+		header, err := getJSON(ctx, c, u.String(), &page)
+		if err != nil {
+			return "", err
 		}
-		if err := getJSON(ctx, c, u.String(), &page); err != nil {
-			return nil, Classify("list tags of "+repository, err)
+		var names []string
+		if raw, ok := page[field]; ok {
+			if err := json.Unmarshal(raw, &names); err != nil {
+				return "", fmt.Errorf("the registry's %s: %w", field, err)
+			}
 		}
-		for _, tag := range page.Tags {
-			last = tag
-			if !strings.Contains(tag, p.Filter) {
+		// Sorted here: distribution 2.x answers its whole tag list at once
+		// in storage order.
+		slices.Sort(names)
+		advanced := false
+		for _, name := range names {
+			if last != "" && name <= last {
 				continue
 			}
-			t, err := d.remote.Describe(ctx, repository, tag)
+			last, advanced = name, true
+			ok, err := keep(name)
 			if err != nil {
-				return nil, err
+				return "", err
 			}
-			out.Items = append(out.Items, *t)
-			if len(out.Items) == p.Limit {
-				break
+			if ok {
+				kept++
+			}
+			if kept == p.Limit {
+				return last, nil
 			}
 		}
-		if len(page.Tags) < p.Limit {
-			return out, nil
+		if !advanced || header.Get("Link") == "" {
+			return "", nil
 		}
 	}
-	out.Continue = last
-	return out, nil
 }
 
 // DeleteTag removes a tag. Registries that untag on a DELETE of the
@@ -200,22 +222,23 @@ func (d *distribution) DeleteTag(ctx context.Context, repository, tag string) er
 }
 
 // getJSON GETs u with c and decodes the JSON answer into out (nil: drop
-// it); an answer other than 200 is a *transport.Error.
-func getJSON(ctx context.Context, c *http.Client, u string, out any) error {
+// it), returning the answer's header; an answer other than 200 is a
+// *transport.Error.
+func getJSON(ctx context.Context, c *http.Client, u string, out any) (http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if err := transport.CheckError(resp, http.StatusOK); err != nil {
-		return err
+		return nil, err
 	}
 	if out == nil {
-		return nil
+		return resp.Header, nil
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return resp.Header, json.NewDecoder(resp.Body).Decode(out)
 }

@@ -41,10 +41,6 @@ func Classify(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var re *Error
-	if errors.As(err, &re) {
-		return err
-	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -53,16 +49,25 @@ func Classify(what string, err error) error {
 		hostname         x509.HostnameError
 		invalid          x509.CertificateInvalidError
 		verify           *tls.CertificateVerificationError
-		recordHeader     tls.RecordHeaderError
-		te               *transport.Error
-		dnsErr           *net.DNSError
-		opErr            *net.OpError
-		urlErr           *url.Error
-		se               *StatusError
+	)
+	// First: a ping over HTTPS and plain HTTP fails with both errors, and
+	// the certificate is what the user must fix.
+	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verify) {
+		return &Error{Reason: ReasonUntrusted, Field: "caBundle", Message: fmt.Sprintf("%s: the registry's certificate is not trusted: %v", what, rootCause(err))}
+	}
+	var re *Error
+	if errors.As(err, &re) {
+		return err
+	}
+	var (
+		recordHeader tls.RecordHeaderError
+		te           *transport.Error
+		dnsErr       *net.DNSError
+		opErr        *net.OpError
+		urlErr       *url.Error
+		se           *StatusError
 	)
 	switch {
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify):
-		return &Error{Reason: ReasonUntrusted, Field: "caBundle", Message: fmt.Sprintf("%s: the registry's certificate is not trusted: %v", what, rootCause(err))}
 	case errors.As(err, &recordHeader):
 		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: what + ": the registry does not speak TLS (an http:// endpoint needs insecure)"}
 	case errors.As(err, &te):
