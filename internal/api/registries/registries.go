@@ -129,17 +129,27 @@ type ListInput struct {
 	Name string `query:"name" maxLength:"63" doc:"Keep registries whose name contains this"`
 }
 
+// ValidateParam says whether a write checks the registry first. A string,
+// not a bool: huma sets a field's default whenever its value is the zero
+// value, so a bool defaulting to true could never be false.
+type ValidateParam struct {
+	Validate string `query:"validate" enum:"true,false" default:"true" doc:"Log in and read before storing (default); false stores an unreachable registry too"`
+}
+
+// check says whether to check the registry.
+func (v ValidateParam) check() bool { return v.Validate != "false" }
+
 // CreateInput creates a registry.
 type CreateInput struct {
 	operation.ScopeParam
-	Validate bool `query:"validate" default:"true" doc:"Log in and read before storing (default); false stores an unreachable registry too"`
+	ValidateParam
 	Body     RegistryCreateBody
 }
 
 // UpdateInput replaces a registry's settings.
 type UpdateInput struct {
 	NameParam
-	Validate bool `query:"validate" default:"true" doc:"Log in and read before storing (default)"`
+	ValidateParam
 	Body     RegistryBody
 }
 
@@ -311,7 +321,7 @@ func (h *handlers) create(ctx context.Context, in *CreateInput) (*Output, error)
 		Credential: placeholder(b.CredentialID, b.Type), PullCredential: placeholder(b.PullCredentialID, creds.TypeRegistry)}); err != nil {
 		return nil, registryProblem(ctx, err, "body.")
 	}
-	if in.Validate {
+	if in.check() {
 		if err := h.validate(ctx, reg); err != nil {
 			return nil, err
 		}
@@ -369,7 +379,7 @@ func (h *handlers) update(ctx context.Context, in *UpdateInput) (*Output, error)
 		Credential: placeholder(b.CredentialID, reg.Type), PullCredential: placeholder(b.PullCredentialID, creds.TypeRegistry)}); err != nil {
 		return nil, registryProblem(ctx, err, "body.")
 	}
-	if in.Validate {
+	if in.check() {
 		if err := h.validate(ctx, reg); err != nil {
 			return nil, err
 		}
