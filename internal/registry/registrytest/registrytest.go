@@ -50,6 +50,9 @@ type Options struct {
 	// Notify, when set, is a notifications endpoint: URL and headers.
 	NotifyURL     string
 	NotifyHeaders map[string]string
+	// NotifyCAPEM is the CA of an https NotifyURL (the registry has no
+	// setting for it: it reads SSL_CERT_FILE).
+	NotifyCAPEM []byte
 }
 
 // Registry is a running docker-registry.
@@ -124,6 +127,13 @@ func Start(dir string, opts Options) (*Registry, error) {
 	}
 	r.cmd = exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
 	r.cmd.Stdout, r.cmd.Stderr = r.Log, r.Log
+	if opts.NotifyCAPEM != nil {
+		caFile := filepath.Join(dir, "notify-ca.crt")
+		if err := os.WriteFile(caFile, opts.NotifyCAPEM, 0o600); err != nil {
+			return nil, err
+		}
+		r.cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
+	}
 	if err := r.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}

@@ -56,6 +56,8 @@ type Harness struct {
 	t *testing.T
 	// URL is the server's base URL (https).
 	URL string
+	// CAPEM is the certificate the server serves with, to trust it.
+	CAPEM []byte
 	// Client trusts the server's certificate.
 	Client *http.Client
 	Store  *store.Store
@@ -166,7 +168,7 @@ func New(t *testing.T, opts Options) *Harness {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv.Handler()
-	h := &Harness{t: t, URL: ts.URL, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
+	h := &Harness{t: t, URL: ts.URL, CAPEM: caPEM, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
 		PullSecrets: keeper, Events: bus}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
