@@ -93,7 +93,10 @@ func TestDocsPageWorksOffline(t *testing.T) {
 			t.Errorf("docs page lacks %q", want)
 		}
 	}
-	for _, external := range []string{"<script", "http://", "https://", "<link"} {
+	// What would load from elsewhere: scripts, style sheets, and any
+	// attribute or CSS url() pointing at another host (descriptions may
+	// mention URLs as text, as the registry endpoint's does).
+	for _, external := range []string{"<script", "<link", "@import", `src="http`, `src='http`, `href="http`, `href='http`, "url(http", `url("http`} {
 		if strings.Contains(body, external) {
 			t.Errorf("docs page loads something from outside: contains %q", external)
 		}
