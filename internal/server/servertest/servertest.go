@@ -53,7 +53,7 @@ type Options struct {
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
 type Harness struct {
-	t *testing.T
+	t testing.TB
 	// URL is the server's base URL (https).
 	URL string
 	// CAPEM is the certificate the server serves with, to trust it.
@@ -111,7 +111,7 @@ func (s *SyncBuffer) Write(p []byte) (int, error) {
 func (s *SyncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // New starts a server for the test t; it stops with the test.
-func New(t *testing.T, opts Options) *Harness {
+func New(t testing.TB, opts Options) *Harness {
 	t.Helper()
 	ctx := t.Context()
 	st, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "wh.db"), store.Options{})
