@@ -83,6 +83,7 @@ func TestRegistries(t *testing.T) {
 	t.Run("Browse", e.testBrowse)
 	t.Run("Copy", e.testCopy)
 	t.Run("PullSecrets", e.testPullSecrets)
+	t.Run("RenewedBeforeExpiry", e.testRenewedBeforeExpiry)
 	t.Run("Webhooks", e.testWebhooks)
 	t.Run("SecretNeverLeaves", e.testSecretNeverLeaves)
 }
