@@ -85,6 +85,7 @@ func TestRegistries(t *testing.T) {
 	t.Run("PullSecrets", e.testPullSecrets)
 	t.Run("RenewedBeforeExpiry", e.testRenewedBeforeExpiry)
 	t.Run("Webhooks", e.testWebhooks)
+	t.Run("ProjectScope", e.testProjectScope)
 	t.Run("SecretNeverLeaves", e.testSecretNeverLeaves)
 }
 
@@ -414,4 +415,57 @@ func (e *env) testSecretNeverLeaves(t *testing.T) {
 			t.Errorf("the password is in the %s", where)
 		}
 	}
+}
+
+// testProjectScope: a project's registries are its members' to manage,
+// with the project's credentials, which only its owners manage; a
+// project's registry reaches only the project's namespaces, including ones
+// added later.
+func (e *env) testProjectScope(t *testing.T) {
+	h := e.h
+	const project = "p1"
+	base := "/api/v1/clusters/" + clusterName + "/projects/" + project
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
+	h.AddToProject(t, clusterName, project, namespace)
+	member, viewer := h.CreateUser("dev", "user"), h.CreateUser("watcher", "user")
+	h.Expect(http.StatusOK, http.MethodPut, base+"/members/dev", h.Admin, map[string]string{"role": "member"})
+	h.Expect(http.StatusOK, http.MethodPut, base+"/members/watcher", h.Admin, map[string]string{"role": "viewer"})
+
+	credBody := map[string]any{"name": "team", "type": "registry", "fields": map[string]string{"username": user, "password": password}}
+	h.ExpectProblem(t, http.StatusForbidden, http.MethodPost, base+"/credentials", member, credBody, "")
+	cred := h.Expect(http.StatusCreated, http.MethodPost, base+"/credentials", h.Admin, credBody)
+	if cred["project"] != project || cred["cluster"] != clusterName {
+		t.Errorf("project credential: %v", cred)
+	}
+
+	regBody := map[string]any{"name": "team", "type": "distribution", "endpoint": e.basic.URL, "insecure": true, "credentialId": cred["id"]}
+	h.ExpectProblem(t, http.StatusForbidden, http.MethodPost, base+"/registries", viewer, regBody, "")
+	h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, base+"/registries", member,
+		servertest.With(regBody, "credentialId", e.credID), "body.credentialId")
+	h.Expect(http.StatusCreated, http.MethodPost, base+"/registries", member, regBody)
+	if names := servertest.ItemNames(h.Expect(http.StatusOK, http.MethodGet, base+"/registries", viewer, nil)); !slices.Equal(names, []string{"team"}) {
+		t.Errorf("the project's registries: %v", names)
+	}
+	if names := servertest.ItemNames(h.Expect(http.StatusOK, http.MethodGet, "/api/v1/registries", h.Admin, nil)); slices.Contains(names, "team") {
+		t.Errorf("a project's registry among the global ones: %v", names)
+	}
+	h.ExpectProblem(t, http.StatusForbidden, http.MethodGet, "/api/v1/registries", member, nil, "")
+
+	h.ExpectProblem(t, http.StatusUnprocessableEntity, http.MethodPost, base+"/registries/team/pullsecrets", member,
+		map[string]any{"namespace": "default"}, "body.namespace")
+	h.Expect(http.StatusCreated, http.MethodPost, base+"/registries/team/pullsecrets", member, map[string]any{})
+	later := "apps-later"
+	servertest.CreateNamespaces(t, e.c, later)
+	h.AddToProject(t, clusterName, project, later)
+	for _, ns := range []string{namespace, later} {
+		servertest.Eventually(t, func() error {
+			_, err := e.c.Kube.CoreV1().Secrets(ns).Get(t.Context(), "team-pull", metav1.GetOptions{})
+			return err
+		}).Should(gomega.Succeed())
+	}
+	h.Expect(http.StatusNoContent, http.MethodDelete, base+"/registries/team", member, nil)
+	servertest.Eventually(t, func() bool {
+		_, err := e.c.Kube.CoreV1().Secrets(later).Get(t.Context(), "team-pull", metav1.GetOptions{})
+		return err != nil
+	}).Should(gomega.BeTrue())
 }
