@@ -150,4 +150,3 @@ func mean(ds []time.Duration) time.Duration {
 	}
 	return sum / time.Duration(len(ds))
 }
-

@@ -143,14 +143,14 @@ func (v ValidateParam) check() bool { return v.Validate != "false" }
 type CreateInput struct {
 	operation.ScopeParam
 	ValidateParam
-	Body     RegistryCreateBody
+	Body RegistryCreateBody
 }
 
 // UpdateInput replaces a registry's settings.
 type UpdateInput struct {
 	NameParam
 	ValidateParam
-	Body     RegistryBody
+	Body RegistryBody
 }
 
 // Output is one registry.
