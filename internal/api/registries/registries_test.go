@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -231,6 +234,52 @@ func (e *env) testCopy(t *testing.T) {
 	if _, err := remote.Head(never, e.tokened.RemoteOptions(user, password)...); err == nil {
 		t.Error("a failed copy wrote its tag")
 	}
+
+	t.Run("Cancelled", e.testCopyCancelled)
+}
+
+// testCopyCancelled cancels a copy while its source holds the blobs back
+// (a proxy in front of the basic registry that answers no blob until the
+// test lets it): the job ends Cancelled and the tag is never written.
+func (e *env) testCopyCancelled(t *testing.T) {
+	h := e.h
+	target, _ := url.Parse(e.basic.URL)
+	blobAsked, release := make(chan struct{}, 16), make(chan struct{})
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	stalling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/blobs/") && r.Method == http.MethodGet {
+			blobAsked <- struct{}{}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(stalling.Close)
+	defer close(release)
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries", h.Admin, map[string]any{
+		"name": "stalling", "type": "distribution", "endpoint": stalling.URL, "insecure": true, "credentialId": e.credID,
+	})
+	job := h.Expect(http.StatusAccepted, http.MethodPost, "/api/v1/copies", h.Admin, map[string]any{
+		"from": map[string]any{"registry": "stalling", "repository": "team/app", "reference": "v1"},
+		"to":   map[string]any{"registry": "tokened", "repository": "cancelled/app", "tag": "v1"},
+	})
+	select {
+	case <-blobAsked:
+	case <-time.After(time.Minute):
+		t.Fatal("the copy never asked for a blob")
+	}
+	cancelled := h.Expect(http.StatusOK, http.MethodDelete, "/api/v1/copies/"+job["id"].(string), h.Admin, nil)
+	if cancelled["state"] != "Cancelled" || !strings.Contains(cancelled["message"].(string), "no tag was written") {
+		t.Errorf("cancelled copy: %v", cancelled)
+	}
+	ref, _ := e.tokened.Ref("cancelled/app:v1")
+	if _, err := remote.Head(ref, e.tokened.RemoteOptions(user, password)...); err == nil {
+		t.Error("a cancelled copy wrote its tag")
+	}
+	h.Expect(http.StatusNoContent, http.MethodDelete, "/api/v1/registries/stalling", h.Admin, nil)
 }
 
 // testPullSecrets attaches the token registry to a namespace and checks
