@@ -192,7 +192,9 @@ func parseDistribution(body []byte) ([]Push, error) {
 	}
 	var out []Push
 	for _, e := range env.Events {
-		if e.Action != "push" || !manifestTypes[e.Target.MediaType] {
+		// A push by digest (an index's images, pushed before the index
+		// is tagged) is not an image push anyone subscribes to.
+		if e.Action != "push" || !manifestTypes[e.Target.MediaType] || e.Target.Tag == "" {
 			continue
 		}
 		if e.ID == "" || e.Target.Repository == "" {

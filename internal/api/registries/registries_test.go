@@ -439,12 +439,17 @@ func (e *env) testWebhooks(t *testing.T) {
 	if code := post(token, `{"events": [`); code != http.StatusBadRequest {
 		t.Errorf("malformed body: %d, want 400", code)
 	}
+	sent := `{"events":[{"id":"dup-1","timestamp":"2026-12-05T06:00:00Z","action":"push","target":{` +
+		`"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:` + strings.Repeat("ab", 32) + `","repository":"hooked/app","tag":"v8"}}]}`
+	if first, again := post(token, sent), post(token, sent); first != http.StatusAccepted || again != http.StatusOK {
+		t.Errorf("the same push twice: %d then %d, want 202 then 200 (duplicate)", first, again)
+	}
 	deliveries := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/registries/notifier/webhooks/"+servertest.FormatID(hook["id"].(float64))+"/deliveries", h.Admin, nil)
 	var outcomes []string
 	for _, d := range deliveries["items"].([]any) {
 		outcomes = append(outcomes, d.(map[string]any)["outcome"].(string))
 	}
-	for _, want := range []string{"accepted", "rejected"} {
+	for _, want := range []string{"accepted", "rejected", "duplicate"} {
 		if !slices.Contains(outcomes, want) {
 			t.Errorf("deliveries %v lack %s", outcomes, want)
 		}
