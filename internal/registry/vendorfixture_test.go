@@ -24,6 +24,12 @@ import (
 // unreachable is an endpoint where nothing listens.
 const unreachable = "http://127.0.0.1:1"
 
+// What the shared registry's team/app:v1 (basicDigest) is, as a vendor
+// adapter reads it through the v2 API: a manifest list of two images.
+const basicIndexType = "application/vnd.docker.distribution.manifest.list.v2+json"
+
+var basicPlatforms = []registry.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64", Variant: "v8"}}
+
 // calls records the requests a fixture answered.
 type calls struct {
 	mu   sync.Mutex
