@@ -80,7 +80,7 @@ func newACRFake(v1Digest string) *acrFake {
 		},
 		nonces: map[string]bool{},
 		tags:   map[string][]map[string]any{},
-		expire: acrT0.Add(time.Hour),
+		expire: time.Now().Add(time.Hour).Truncate(time.Millisecond).UTC(),
 	}
 	ns := func(name, typ string) {
 		f.namespaces = append(f.namespaces, map[string]any{"NamespaceName": name, "NamespaceId": "crn-" + name, "DefaultRepoType": typ,
@@ -379,7 +379,7 @@ func TestACRNamespaces(t *testing.T) {
 	if diff := cmp.Diff([]registry.Namespace{{Name: "team", Repositories: -1, Public: &public}}, l.Items); err != nil || diff != "" || l.Total != 1 {
 		t.Fatalf("filtered (-want +got): %v\n%s", err, diff)
 	}
-	if last := f.all()[len(f.all())-1]; !strings.Contains(last, "NamespaceName=team") {
+	if last := f.last("ListNamespace "); !strings.Contains(last, "NamespaceName=team") {
 		t.Fatalf("the filter was not sent: %s", last)
 	}
 }
@@ -446,7 +446,7 @@ func TestACRDeleteTag(t *testing.T) {
 	if err := a.DeleteTag(ctx, "team/app", "old"); err != nil {
 		t.Fatal(err)
 	}
-	if last := f.all()[len(f.all())-1]; !strings.HasPrefix(last, "DeleteRepoTag ") || !strings.Contains(last, "RepoId=crr-app0") || !strings.Contains(last, "Tag=old") {
+	if last := f.last("DeleteRepoTag "); !strings.HasPrefix(last, "DeleteRepoTag ") || !strings.Contains(last, "RepoId=crr-app0") || !strings.Contains(last, "Tag=old") {
 		t.Fatalf("asked %s", last)
 	}
 	for _, tc := range []struct {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -47,6 +48,18 @@ func (c *calls) all() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.seen...)
+}
+
+// last returns the last recorded request that starts with prefix.
+func (c *calls) last(prefix string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.seen) - 1; i >= 0; i-- {
+		if strings.HasPrefix(c.seen[i], prefix) {
+			return c.seen[i]
+		}
+	}
+	return ""
 }
 
 // serve starts h for the test's lifetime.
