@@ -19,10 +19,11 @@ const acrAPIVersion = "2018-12-01"
 // acr reaches Alibaba Cloud Container Registry through its RPC API
 // (cr 2018-12-01), signed with signature version 1.0: GetAuthorizationToken
 // (a temporary login), ListNamespace, ListRepository, GetRepository,
-// ListRepoTag and DeleteRepoTag. Enterprise edition instances are named
-// by settings.instanceId; without one the calls go to the personal
-// edition. Quirks: TotalCount comes as a string; tag calls take the
-// repository's id, looked up by name first.
+// ListRepoTag and DeleteRepoTag, on the enterprise edition instance named
+// by settings.instanceId, which every action of cr 2018-12-01 requires (the
+// personal edition has no API of this version). Quirks: TotalCount, and
+// ListRepoTag's ImageCreate and ImageUpdate, come as strings; tag calls
+// take the repository's id, looked up by name first.
 type acr struct {
 	remote   *Remote
 	client   *http.Client
@@ -38,6 +39,9 @@ func newACR(cfg Config, rem *Remote) (*acr, error) {
 	region := cfg.Settings["region"]
 	if region == "" {
 		return nil, &Error{Reason: ReasonInvalid, Field: "settings.region", Message: "an ACR registry needs its region (cn-hangzhou)"}
+	}
+	if cfg.Settings["instanceId"] == "" {
+		return nil, &Error{Reason: ReasonInvalid, Field: "settings.instanceId", Message: "an ACR registry needs its instance id (cri-…): the cr 2018-12-01 API requires it"}
 	}
 	c := cfg.Credential
 	if c == nil || c.Type != "alibaba" {
@@ -56,17 +60,19 @@ func newACR(cfg Config, rem *Remote) (*acr, error) {
 func (a *acr) Remote() *Remote     { return a.remote }
 func (a *acr) HasNamespaces() bool { return true }
 
-// acrTotal is ACR's TotalCount, which comes as a string (or a number).
-type acrTotal int
+// acrInt is a number ACR sends as a JSON string or a number: the API
+// reference types TotalCount and ListRepoTag's ImageCreate and
+// ImageUpdate as strings, the other counts, sizes and times as numbers.
+type acrInt int64
 
-func (t *acrTotal) UnmarshalJSON(b []byte) error {
+func (t *acrInt) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(b), `"`)
 	if s == "" || s == "null" {
 		*t = 0
 		return nil
 	}
-	n, err := strconv.Atoi(s)
-	*t = acrTotal(n)
+	n, err := strconv.ParseInt(s, 10, 64)
+	*t = acrInt(n)
 	return err
 }
 
@@ -118,7 +124,7 @@ func acrError(what string, status int, r acrResponse) error {
 	switch {
 	case strings.HasPrefix(r.Code, "InvalidAccessKeyId"), r.Code == "SignatureDoesNotMatch", strings.HasPrefix(r.Code, "InvalidSecurityToken"):
 		return denied(what, msg, false)
-	case strings.HasPrefix(r.Code, "Forbidden"), r.Code == "NoPermission", strings.Contains(r.Code, "NOT_AUTHORIZED"):
+	case strings.HasPrefix(r.Code, "Forbidden"), r.Code == "NoPrivilege", r.Code == "NoPermission", strings.Contains(r.Code, "NOT_AUTHORIZED"):
 		return denied(what, msg, true)
 	case strings.Contains(strings.ToUpper(r.Code), "NOT_EXIST"), strings.Contains(r.Code, "NotFound"):
 		return notFound("%s: %s", what, msg)
@@ -130,12 +136,12 @@ func (a *acr) Login(ctx context.Context) (*Login, error) {
 	var out struct {
 		TempUsername       string `json:"TempUsername"`
 		AuthorizationToken string `json:"AuthorizationToken"`
-		ExpireTime         int64  `json:"ExpireTime"`
+		ExpireTime         acrInt `json:"ExpireTime"`
 	}
 	if err := a.call(ctx, "GetAuthorizationToken", url.Values{}, &out); err != nil {
 		return nil, err
 	}
-	exp := time.UnixMilli(out.ExpireTime).UTC()
+	exp := time.UnixMilli(int64(out.ExpireTime)).UTC()
 	return &Login{Host: a.remote.Host(), Username: out.TempUsername, Password: out.AuthorizationToken, ExpiresAt: &exp}, nil
 }
 
@@ -177,7 +183,7 @@ func (a *acr) Namespaces(ctx context.Context, p Page) (*List[Namespace], error) 
 			NamespaceName   string `json:"NamespaceName"`
 			DefaultRepoType string `json:"DefaultRepoType"`
 		} `json:"Namespaces"`
-		TotalCount acrTotal `json:"TotalCount"`
+		TotalCount acrInt `json:"TotalCount"`
 	}
 	if err := a.call(ctx, "ListNamespace", q, &out); err != nil {
 		return nil, err
@@ -194,7 +200,7 @@ type acrRepository struct {
 	RepoID            string `json:"RepoId"`
 	RepoName          string `json:"RepoName"`
 	RepoNamespaceName string `json:"RepoNamespaceName"`
-	ModifiedTime      int64  `json:"ModifiedTime"`
+	ModifiedTime      acrInt `json:"ModifiedTime"`
 }
 
 // Repositories lists repositories (of a namespace: RepoNamespaceName);
@@ -212,14 +218,14 @@ func (a *acr) Repositories(ctx context.Context, namespace string, p Page) (*List
 	}
 	var out struct {
 		Repositories []acrRepository `json:"Repositories"`
-		TotalCount   acrTotal        `json:"TotalCount"`
+		TotalCount   acrInt          `json:"TotalCount"`
 	}
 	if err := a.call(ctx, "ListRepository", q, &out); err != nil {
 		return nil, err
 	}
 	l := &List[Repository]{Items: []Repository{}, Total: int(out.TotalCount), Continue: nextPage(n, min(p.Limit, 100), int(out.TotalCount), len(out.Repositories))}
 	for _, r := range out.Repositories {
-		l.Items = append(l.Items, Repository{Name: r.RepoNamespaceName + "/" + r.RepoName, Namespace: r.RepoNamespaceName, Tags: -1, UpdatedAt: millis(r.ModifiedTime)})
+		l.Items = append(l.Items, Repository{Name: r.RepoNamespaceName + "/" + r.RepoName, Namespace: r.RepoNamespaceName, Tags: -1, UpdatedAt: millis(int64(r.ModifiedTime))})
 	}
 	return l, nil
 }
@@ -254,10 +260,10 @@ func (a *acr) Tags(ctx context.Context, repository string, p Page) (*List[Tag], 
 		Images []struct {
 			Tag         string `json:"Tag"`
 			Digest      string `json:"Digest"`
-			ImageSize   int64  `json:"ImageSize"`
-			ImageUpdate int64  `json:"ImageUpdate"`
+			ImageSize   acrInt `json:"ImageSize"`
+			ImageUpdate acrInt `json:"ImageUpdate"`
 		} `json:"Images"`
-		TotalCount acrTotal `json:"TotalCount"`
+		TotalCount acrInt `json:"TotalCount"`
 	}
 	if err := a.call(ctx, "ListRepoTag", q, &out); err != nil {
 		return nil, err
@@ -271,7 +277,7 @@ func (a *acr) Tags(ctx context.Context, repository string, p Page) (*List[Tag], 
 		if digest != "" && !strings.HasPrefix(digest, "sha256:") {
 			digest = "sha256:" + digest
 		}
-		t := Tag{Name: img.Tag, Digest: digest, Size: img.ImageSize, PushedAt: millis(img.ImageUpdate)}
+		t := Tag{Name: img.Tag, Digest: digest, Size: int64(img.ImageSize), PushedAt: millis(int64(img.ImageUpdate))}
 		a.remote.platformsOf(ctx, repository, &t)
 		l.Items = append(l.Items, t)
 	}

@@ -36,7 +36,7 @@ func newECR(cfg Config, rem *Remote) (*ecrRegistry, error) {
 		return nil, &Error{Reason: ReasonInvalid, Field: "settings.region", Message: "an ECR registry needs its region"}
 	}
 	c := cfg.Credential
-	if c == nil {
+	if c == nil || c.Type != "aws" {
 		return nil, &Error{Reason: ReasonInvalid, Field: "credentialId", Message: "an ECR registry needs an aws credential"}
 	}
 	httpClient := &http.Client{Transport: rem.Transport, Timeout: time.Minute}
@@ -115,12 +115,14 @@ func (e *ecrRegistry) Namespaces(context.Context, Page) (*List[Namespace], error
 }
 
 // Repositories pages with ECR's NextToken; the name filter is applied
-// here (ECR filters by exact names only).
+// here (ECR filters by exact names only). A page that kept too few names
+// is followed by one asking only for the rest, so that no more than the
+// limit come back and the token still continues where the names stopped.
 func (e *ecrRegistry) Repositories(ctx context.Context, namespace string, p Page) (*List[Repository], error) {
 	out := &List[Repository]{Items: []Repository{}, Total: -1}
 	token := p.Continue
 	for {
-		in := &ecr.DescribeRepositoriesInput{RegistryId: e.registryID, MaxResults: aws.Int32(int32(min(p.Limit, ecrMaxPage)))}
+		in := &ecr.DescribeRepositoriesInput{RegistryId: e.registryID, MaxResults: aws.Int32(int32(min(p.Limit-len(out.Items), ecrMaxPage)))}
 		if token != "" {
 			in.NextToken = aws.String(token)
 		}
@@ -142,12 +144,16 @@ func (e *ecrRegistry) Repositories(ctx context.Context, namespace string, p Page
 	}
 }
 
+// Tags pages through the repository's tagged images with ECR's NextToken
+// and lists each tag of each; the name filter is applied here. As for
+// Repositories, a page that kept too few tags is followed by one asking
+// for the rest only (an image with several tags can still overshoot).
 func (e *ecrRegistry) Tags(ctx context.Context, repository string, p Page) (*List[Tag], error) {
 	out := &List[Tag]{Items: []Tag{}, Total: -1}
 	token := p.Continue
 	for {
 		in := &ecr.DescribeImagesInput{RegistryId: e.registryID, RepositoryName: aws.String(repository),
-			MaxResults: aws.Int32(int32(min(p.Limit, ecrMaxPage))), Filter: &ecrtypes.DescribeImagesFilter{TagStatus: ecrtypes.TagStatusTagged}}
+			MaxResults: aws.Int32(int32(min(p.Limit-len(out.Items), ecrMaxPage))), Filter: &ecrtypes.DescribeImagesFilter{TagStatus: ecrtypes.TagStatusTagged}}
 		if token != "" {
 			in.NextToken = aws.String(token)
 		}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,15 +47,7 @@ func (h *harbor) Login(context.Context) (*Login, error) {
 // get GETs path?q from the API into out and returns X-Total-Count (-1
 // when absent).
 func (h *harbor) get(ctx context.Context, what, path string, q url.Values, out any) (int, error) {
-	req, err := newRequest(ctx, http.MethodGet, h.base+path+"?"+q.Encode(), nil)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Accept", "application/json")
-	if h.cred.Username != "" {
-		req.SetBasicAuth(h.cred.Username, h.cred.Password)
-	}
-	hdr, err := doJSON(h.client, req, out)
+	hdr, err := h.fetch(ctx, path, q, out)
 	if err != nil {
 		return 0, Classify(what, err)
 	}
@@ -63,6 +56,20 @@ func (h *harbor) get(ctx context.Context, what, path string, q url.Values, out a
 		total = n
 	}
 	return total, nil
+}
+
+// fetch GETs path?q from the API into out, returning what went wrong
+// unclassified.
+func (h *harbor) fetch(ctx context.Context, path string, q url.Values, out any) (http.Header, error) {
+	req, err := newRequest(ctx, http.MethodGet, h.base+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if h.cred.Username != "" {
+		req.SetBasicAuth(h.cred.Username, h.cred.Password)
+	}
+	return doJSON(h.client, req, out)
 }
 
 // pageQuery is the page and page_size of p, with q (Harbor's query
@@ -80,13 +87,21 @@ func pageQuery(p Page, key string) (url.Values, int, error) {
 	return q, n, nil
 }
 
+// Check asks /users/current who the credentials are, because Harbor
+// takes credentials it cannot verify as an anonymous caller and would
+// still list public projects. A robot account is no local user: Harbor
+// answers it 412 (swagger: "Returns 412 if the caller is authenticated
+// via a non-local context such as a robot account"), which proves the
+// credentials good.
 func (h *harbor) Check(ctx context.Context) error {
 	var me struct {
 		Username string `json:"username"`
 	}
 	if h.cred.Username != "" {
-		if _, err := h.get(ctx, "log in to Harbor", "/users/current", nil, &me); err != nil {
-			return err
+		_, err := h.fetch(ctx, "/users/current", nil, &me)
+		var se *StatusError
+		if err != nil && (!errors.As(err, &se) || se.Status != http.StatusPreconditionFailed) {
+			return Classify("log in to Harbor", err)
 		}
 	}
 	_, err := h.get(ctx, "list Harbor projects", "/projects", url.Values{"page_size": {"1"}}, &[]harborProject{})

@@ -24,8 +24,11 @@ const tcrAPIVersion = "2019-09-24"
 // DescribeRepositories, DescribeImages and DeleteImage, and logged in to
 // with a temporary token from CreateInstanceToken. Without a registry id
 // it is the older personal edition (CCR), through the *Personal actions,
-// logged in to with the registry's pull credential. Quirks: Offset is a
-// page number, not an item offset; CCR sizes come as text ("128 MB").
+// logged in to with the registry's pull credential. Quirks: the
+// enterprise actions take Offset as a page number (from 1), the personal
+// ones as an item offset (from 0); repository times come as Go prints
+// them; CCR sizes come as text ("128 MB"), with SizeByte only in newer
+// answers.
 type tcr struct {
 	remote   *Remote
 	client   *http.Client
@@ -117,14 +120,21 @@ func (t *tcr) call(ctx context.Context, action string, in map[string]any, out an
 	return nil
 }
 
+// tcrError classifies an API 3.0 error code. AuthFailure.* is the
+// signature or the key (but AuthFailure.UnauthorizedOperation is CAM's
+// denial); TCR's own codes add UnauthorizedOperation,
+// InternalError.ErrorTcrUnauthorized (no permission on the instance) and
+// InternalError.ErrUnauthorized (the personal edition's denial), and
+// InternalError.ErrNotExist beside ResourceNotFound.*.
 func tcrError(what, code, message string) error {
 	msg := code + ": " + message
 	switch {
-	case code == "AuthFailure.UnauthorizedOperation", strings.HasPrefix(code, "UnauthorizedOperation"):
+	case code == "AuthFailure.UnauthorizedOperation", strings.HasPrefix(code, "UnauthorizedOperation"),
+		code == "InternalError.ErrorTcrUnauthorized", code == "InternalError.ErrUnauthorized":
 		return denied(what, msg, true)
 	case strings.HasPrefix(code, "AuthFailure"):
 		return denied(what, msg, false)
-	case strings.HasPrefix(code, "ResourceNotFound"):
+	case strings.HasPrefix(code, "ResourceNotFound"), code == "InternalError.ErrNotExist":
 		return notFound("%s: %s", what, msg)
 	}
 	return &Error{Reason: ReasonFailed, Message: what + ": " + msg}
@@ -143,7 +153,21 @@ func (t *tcr) Login(ctx context.Context) (*Login, error) {
 	if err := t.call(ctx, "CreateInstanceToken", map[string]any{"TokenType": "temp", "Desc": "wheelhouse"}, &out); err != nil {
 		return nil, err
 	}
-	return &Login{Host: t.remote.Host(), Username: out.Username, Password: out.Token, ExpiresAt: millis(out.ExpTime)}, nil
+	return &Login{Host: t.remote.Host(), Username: out.Username, Password: out.Token, ExpiresAt: epoch(out.ExpTime)}, nil
+}
+
+// epoch reads a timestamp whose unit the API does not say (ExpTime is
+// "a string of numbers without unit"): milliseconds when it is too large
+// for seconds of this era, else seconds.
+func epoch(n int64) *time.Time {
+	if n <= 0 {
+		return nil
+	}
+	if n >= 1e11 {
+		return millis(n)
+	}
+	t := time.Unix(n, 0).UTC()
+	return &t
 }
 
 func (t *tcr) Check(ctx context.Context) error {
@@ -154,20 +178,30 @@ func (t *tcr) Check(ctx context.Context) error {
 	return err
 }
 
-// tcrPage is Limit and Offset, which TCR takes as a page number.
-func tcrPage(p Page) (map[string]any, int, error) {
+// page is Limit and Offset for page p and the page's number. The
+// reference has the enterprise actions take Offset as the page number
+// ("Page number. Default value: 1") and the personal ones as the number
+// of items to skip ("偏移量，默认为0").
+func (t *tcr) page(p Page) (map[string]any, int, error) {
 	n, err := pageNumber(p.Continue)
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"Limit": min(p.Limit, 100), "Offset": n}, n, nil
+	limit := min(p.Limit, 100)
+	if t.registry == "" {
+		return map[string]any{"Limit": limit, "Offset": (n - 1) * limit}, n, nil
+	}
+	return map[string]any{"Limit": limit, "Offset": n}, n, nil
 }
 
 // tencentZone is the time zone of TCR's times without one (Beijing time).
 var tencentZone = time.FixedZone("CST", 8*3600)
 
+// tcrTime reads a TCR time: as Go prints a time (the reference's form
+// for repository times, "2006-01-02 15:04:05.999999999 -0700 MST"),
+// RFC 3339, or a Beijing wall time.
 func tcrTime(s string) *time.Time {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05"} {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", time.RFC3339Nano, "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, tencentZone); err == nil {
 			u := t.UTC()
 			return &u
@@ -193,7 +227,7 @@ func ccrSizeBytes(s string) int64 {
 }
 
 func (t *tcr) Namespaces(ctx context.Context, p Page) (*List[Namespace], error) {
-	in, n, err := tcrPage(p)
+	in, n, err := t.page(p)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +277,7 @@ func (t *tcr) Namespaces(ctx context.Context, p Page) (*List[Namespace], error) 
 }
 
 func (t *tcr) Repositories(ctx context.Context, namespace string, p Page) (*List[Repository], error) {
-	in, n, err := tcrPage(p)
+	in, n, err := t.page(p)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +352,7 @@ func (t *tcr) Tags(ctx context.Context, repository string, p Page) (*List[Tag], 
 	if err != nil {
 		return nil, err
 	}
-	in, n, err := tcrPage(p)
+	in, n, err := t.page(p)
 	if err != nil {
 		return nil, err
 	}
@@ -335,6 +369,7 @@ func (t *tcr) Tags(ctx context.Context, repository string, p Page) (*List[Tag], 
 					TagName      string `json:"TagName"`
 					ImageID      string `json:"ImageId"`
 					Size         string `json:"Size"`
+					SizeByte     int64  `json:"SizeByte"`
 					PushTime     string `json:"PushTime"`
 					OS           string `json:"OS"`
 					Architecture string `json:"Architecture"`
@@ -345,7 +380,11 @@ func (t *tcr) Tags(ctx context.Context, repository string, p Page) (*List[Tag], 
 			return nil, err
 		}
 		for _, ti := range out.Data.TagInfo {
-			tag := Tag{Name: ti.TagName, Size: ccrSizeBytes(ti.Size), PushedAt: tcrTime(ti.PushTime)}
+			size := ti.SizeByte
+			if size <= 0 {
+				size = ccrSizeBytes(ti.Size)
+			}
+			tag := Tag{Name: ti.TagName, Size: size, PushedAt: tcrTime(ti.PushTime)}
 			if ti.OS != "" {
 				tag.Platforms = []Platform{{OS: ti.OS, Architecture: ti.Architecture}}
 			}
