@@ -187,11 +187,13 @@ func (e *ecrRegistry) DeleteTag(ctx context.Context, repository, tag string) err
 	if err != nil {
 		return ecrError(what, err)
 	}
-	for _, f := range res.Failures {
-		if f.FailureCode == ecrtypes.ImageFailureCodeImageTagDoesNotMatchDigest || f.FailureCode == ecrtypes.ImageFailureCodeImageNotFound {
-			return notFound("%s: %s", what, aws.ToString(f.FailureReason))
-		}
-		return &Error{Reason: ReasonFailed, Message: fmt.Sprintf("%s: %s: %s", what, f.FailureCode, aws.ToString(f.FailureReason))}
+	// One image id asked for: at most one failure.
+	if len(res.Failures) == 0 {
+		return nil
 	}
-	return nil
+	f := res.Failures[0]
+	if f.FailureCode == ecrtypes.ImageFailureCodeImageTagDoesNotMatchDigest || f.FailureCode == ecrtypes.ImageFailureCodeImageNotFound {
+		return notFound("%s: %s", what, aws.ToString(f.FailureReason))
+	}
+	return &Error{Reason: ReasonFailed, Message: fmt.Sprintf("%s: %s: %s", what, f.FailureCode, aws.ToString(f.FailureReason))}
 }

@@ -102,7 +102,7 @@ var credentialTypes = map[string][]string{
 // RegistryBody are a registry's settings.
 type RegistryBody struct {
 	Endpoint         string            `json:"endpoint" minLength:"1" maxLength:"512" doc:"https://host[:port] (http:// only with insecure); Docker Hub is https://registry-1.docker.io"`
-	Settings         map[string]string `json:"settings,omitempty" doc:"acr: region, instanceId (enterprise edition), apiEndpoint; tcr: region, registryId (enterprise; absent: personal CCR), apiEndpoint; ecr: region, registryId, apiEndpoint, stsEndpoint"`
+	Settings         map[string]string `json:"settings,omitempty" doc:"acr: region, instanceId (required: every cr 2018-12-01 call names the instance), apiEndpoint; tcr: region, registryId (enterprise; absent: personal CCR), apiEndpoint; ecr: region, registryId, apiEndpoint, stsEndpoint"`
 	CredentialID     *uint64           `json:"credentialId,omitempty" doc:"A credential of this scope: registry (distribution, harbor), alibaba (acr), tencent (tcr), aws (ecr); absent: anonymous"`
 	PullCredentialID *uint64           `json:"pullCredentialId,omitempty" doc:"A registry credential to log in with where the API keys mint no login (personal TCR)"`
 	CABundle         string            `json:"caBundle,omitempty" maxLength:"65536" doc:"PEM certificates to trust besides the system's"`
