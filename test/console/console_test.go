@@ -225,5 +225,22 @@ func (f *fixtures) registry() *testRegistry {
 	if err := os.WriteFile(ca, r.CAPEM, 0o600); err != nil {
 		f.t.Fatal(err)
 	}
+	f.registryRecords(r)
 	return &testRegistry{Registry: r, CAFile: ca}
+}
+
+// registryRecords adds the registry as "fixture" with its login, a pull
+// secret kept in the scenarios' namespace and a push webhook, so that the
+// registry pages have something to show before any scenario writes one.
+func (f *fixtures) registryRecords(r *registrytest.Registry) {
+	f.t.Helper()
+	login := f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/credentials", f.h.Admin, map[string]any{
+		"name": "fixture-login", "type": "registry", "description": "The fixture registry's account",
+		"fields": map[string]string{"username": registryUser, "password": registryPassword},
+	})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries", f.h.Admin, map[string]any{
+		"name": "fixture", "type": "distribution", "endpoint": r.URL, "credentialId": login["id"], "caBundle": string(r.CAPEM),
+	})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/pullsecrets", f.h.Admin, map[string]any{"cluster": cluster, "namespace": namespace})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/webhooks", f.h.Admin, map[string]any{"name": "fixture-push", "source": "distribution"})
 }

@@ -19,7 +19,7 @@ interface Props<V> {
   initialValues?: Partial<V>;
   width?: number;
   danger?: boolean;
-  /** Shown above the form (a notice) . */
+  /** Shown above the form: a notice. */
   intro?: ReactNode;
   children: ReactNode;
 }
@@ -59,3 +59,4 @@ export function FormDialog<V>({ open, title, onClose, form, onSubmit, submitText
     </Modal>
   );
 }
+

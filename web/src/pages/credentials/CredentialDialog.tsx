@@ -8,7 +8,7 @@ import { api } from '../../api/client';
 import { recordPaths, type Credential, type CredentialType, type RecordScope } from '../../api/registries';
 import { Age } from '../../components/Age';
 import { FormDialog } from '../../components/FormDialog';
-import { credentialTypeNames, credentialTypes, type FieldSpec } from './credentialTypes';
+import { credentialTypeNames, credentialTypes, fieldLabel, type FieldSpec } from './credentialTypes';
 
 interface Values {
   name: string;
@@ -97,16 +97,16 @@ export function CredentialDialog({ open, onClose, scope, credential, types, onSa
         <Input />
       </Form.Item>
       {credentialTypes[type].map((spec) => (
-        <FieldInput key={`${type}-${spec.name}`} spec={spec} rotating={!!credential} set={current.get(spec.name)?.set} changedAt={current.get(spec.name)?.changedAt} />
+        <FieldInput key={`${type}-${spec.name}`} type={type} spec={spec} rotating={!!credential} set={current.get(spec.name)?.set} changedAt={current.get(spec.name)?.changedAt} />
       ))}
     </FormDialog>
   );
 }
 
-function FieldInput({ spec, rotating, set, changedAt }: { spec: FieldSpec; rotating: boolean; set?: boolean; changedAt?: string }) {
+function FieldInput({ type, spec, rotating, set, changedAt }: { type: CredentialType; spec: FieldSpec; rotating: boolean; set?: boolean; changedAt?: string }) {
   const { t } = useTranslation();
   const form = Form.useFormInstance();
-  const label = t(`credentials.field_${spec.name}`);
+  const label = fieldLabel(t, type, spec.name);
   const required = spec.required && !rotating;
   let placeholder: string | undefined;
   if (spec.secret && rotating) placeholder = set ? t('credentials.keepSecret') : t('credentials.notSet');

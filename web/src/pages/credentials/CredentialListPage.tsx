@@ -9,12 +9,13 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, query } from '../../api/client';
 import { ApiError } from '../../api/problem';
-import { globalScope, recordPaths, type Credential, type CredentialField } from '../../api/registries';
+import { globalScope, recordPaths, type Credential, type CredentialField, type CredentialType } from '../../api/registries';
 import type { List } from '../../api/types';
 import { Age } from '../../components/Age';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { PageHeader } from '../../components/PageHeader';
 import { CredentialDialog } from './CredentialDialog';
+import { fieldLabel } from './credentialTypes';
 import { CredentialUsagesDialog } from './CredentialUsages';
 
 export default function CredentialListPage() {
@@ -86,7 +87,7 @@ export default function CredentialListPage() {
           },
           { title: t('col.type'), render: (_, c) => <Tag>{t(`credentials.type_${c.type}`)}</Tag> },
           { title: t('credentials.scope'), render: (_, c) => (c.project ? `${c.cluster}/${c.project}` : t('credentials.global')) },
-          { title: t('credentials.fields'), render: (_, c) => <FieldTags fields={c.fields} /> },
+          { title: t('credentials.fields'), render: (_, c) => <FieldTags type={c.type} fields={c.fields} /> },
           { title: t('credentials.changed'), render: (_, c) => <Age since={c.updatedAt} /> },
           { title: t('clusters.createdBy'), dataIndex: 'createdBy' },
           {
@@ -126,12 +127,12 @@ export default function CredentialListPage() {
 }
 
 /** FieldTags says which fields are set: a public one with its value, a secret one only that it is set and since when. */
-export function FieldTags({ fields }: { fields: CredentialField[] }) {
+export function FieldTags({ type, fields }: { type: CredentialType; fields: CredentialField[] }) {
   const { t } = useTranslation();
   return (
     <Flex gap={4} wrap="wrap">
       {fields.map((f) => {
-        const label = t(`credentials.field_${f.name}`);
+        const label = fieldLabel(t, type, f.name);
         if (!f.set) {
           return (
             <Tag key={f.name} bordered={false}>
@@ -141,14 +142,14 @@ export function FieldTags({ fields }: { fields: CredentialField[] }) {
         }
         if (!f.secret) {
           return (
-            <Tag key={f.name} color="blue">
+            <Tag key={f.name}>
               {label}: {f.value}
             </Tag>
           );
         }
         return (
           <Tooltip key={f.name} title={f.changedAt ? `${t('credentials.setSince')} ${new Date(f.changedAt).toLocaleString()}` : undefined}>
-            <Tag color="green" icon={<LockOutlined />}>
+            <Tag color="success" icon={<LockOutlined />}>
               {label}: {t('credentials.set')}
             </Tag>
           </Tooltip>

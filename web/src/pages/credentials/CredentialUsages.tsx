@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { recordPaths, type Credential, type CredentialUsage, type RecordScope } from '../../api/registries';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView } from '../../components/ErrorView';
 import { links } from '../../nav/links';
 
@@ -22,7 +23,7 @@ export function CredentialUsages({ scope, credential }: { scope: RecordScope; cr
       loading={q.isLoading}
       dataSource={q.data?.items ?? []}
       pagination={false}
-      locale={{ emptyText: t('credentials.unused') }}
+      locale={{ emptyText: <EmptyText text={t('credentials.unused')} /> }}
       columns={[
         { title: t('credentials.usageKind'), render: (_, u) => t(`credentials.usage_${u.kind}`, { defaultValue: u.kind }) },
         {

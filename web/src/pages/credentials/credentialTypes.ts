@@ -1,6 +1,7 @@
 // The credential types and their fields, as internal/credentials/types.go
 // declares them: the create and rotate dialogs build their inputs from
 // these.
+import type { TFunction } from 'i18next';
 import type { CredentialType } from '../../api/registries';
 
 export interface FieldSpec {
@@ -38,3 +39,8 @@ export const credentialTypes: Record<CredentialType, FieldSpec[]> = {
 };
 
 export const credentialTypeNames = Object.keys(credentialTypes) as CredentialType[];
+
+/** fieldLabel names a field as its type's users know it (AWS says "Access key ID", Alibaba "AccessKey ID"). */
+export function fieldLabel(t: TFunction, type: CredentialType, field: string): string {
+  return t(`credentials.field_${type}_${field}`, { defaultValue: t(`credentials.field_${field}`) });
+}

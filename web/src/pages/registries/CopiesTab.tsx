@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { recordPaths, type CopyJob, type RecordScope } from '../../api/registries';
 import { Age } from '../../components/Age';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView } from '../../components/ErrorView';
 import { CopyBar, CopyProgress, CopyStateTag, refText, useCancelCopy } from './CopyProgress';
 
@@ -29,7 +30,7 @@ export function CopiesTab({ scope, registry }: { scope: RecordScope; registry: s
         loading={q.isLoading}
         dataSource={rows}
         pagination={false}
-        locale={{ emptyText: t('copies.none') }}
+        locale={{ emptyText: <EmptyText text={t('copies.none')} /> }}
         columns={[
           { title: t('copies.from'), render: (_, j) => refText(j.from) },
           { title: t('copies.to'), render: (_, j) => refText(j.to) },

@@ -1,17 +1,18 @@
 // Copy (or retag) an image to any registry of the scope; once started the
 // dialog follows the copy until it ends.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Form, Input, Modal, Select, Typography } from 'antd';
+import { Button, Flex, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../api/client';
 import { recordPaths, type CopyJob, type RecordScope, type Registry } from '../../api/registries';
 import type { List } from '../../api/types';
 import { FormDialog } from '../../components/FormDialog';
+import { FormSelect } from '../../components/FormSelect';
 import { CopyProgress } from './CopyProgress';
 
 interface Values {
-  from: { registry: string; repository: string; reference: string };
+  from: { repository: string; reference: string };
   to: { registry: string; repository: string; tag: string };
 }
 
@@ -69,7 +70,7 @@ export function CopyDialog({ scope, source, onClose }: { scope: RecordScope; sou
       submitText={t('copies.start')}
       width={620}
       initialValues={{
-        from: { registry: source?.registry ?? '', repository: source?.repository ?? '', reference: source?.reference ?? '' },
+        from: { repository: source?.repository ?? '', reference: source?.reference ?? '' },
         to: { registry: source?.registry ?? '', repository: source?.repository ?? '', tag: source?.reference ?? '' },
       }}
       intro={<Typography.Paragraph type="secondary">{t('copies.hint')}</Typography.Paragraph>}
@@ -77,8 +78,8 @@ export function CopyDialog({ scope, source, onClose }: { scope: RecordScope; sou
       <Typography.Title level={2} style={{ fontSize: 15 }}>
         {t('copies.source')}
       </Typography.Title>
-      <Form.Item name={['from', 'registry']} label={t('copies.sourceRegistry')}>
-        <Input disabled />
+      <Form.Item label={t('copies.sourceRegistry')}>
+        <Typography.Text strong>{source?.registry}</Typography.Text>
       </Form.Item>
       <Flex gap={8}>
         <Form.Item name={['from', 'repository']} label={t('registries.repository')} rules={[{ required: true, message: t('form.required') }]} style={{ flex: 2 }}>
@@ -92,7 +93,7 @@ export function CopyDialog({ scope, source, onClose }: { scope: RecordScope; sou
         {t('copies.target')}
       </Typography.Title>
       <Form.Item name={['to', 'registry']} label={t('copies.targetRegistry')} rules={[{ required: true, message: t('form.required') }]}>
-        <Select loading={regs.isLoading} options={(regs.data?.items ?? []).map((r) => ({ value: r.name, label: `${r.name} (${r.endpoint})` }))} />
+        <FormSelect loading={regs.isLoading} options={(regs.data?.items ?? []).map((r) => ({ value: r.name, label: `${r.name} (${r.endpoint})` }))} />
       </Form.Item>
       <Flex gap={8}>
         <Form.Item name={['to', 'repository']} label={t('copies.targetRepository')} rules={[{ required: true, message: t('form.required') }]} style={{ flex: 2 }}>

@@ -35,7 +35,9 @@ export function CopyBar({ job }: { job: CopyJob }) {
   return (
     <div style={{ minWidth: 160 }}>
       <Progress percent={copyPercent(job)} status={status} size="small" aria-label={t('copies.progress')} style={{ margin: 0 }} />
-      <span style={{ fontSize: 12 }}>{t('copies.bytes', { done: bytes(job.completeBytes), total: job.totalBytes ? bytes(job.totalBytes) : '?' })}</span>
+      <span style={{ fontSize: 12 }} data-testid="copy-bytes">
+        {job.state === 'Succeeded' && !job.totalBytes ? t('copies.nothingMoved') : t('copies.bytes', { done: bytes(job.completeBytes), total: job.totalBytes ? bytes(job.totalBytes) : '…' })}
+      </span>
     </div>
   );
 }

@@ -2,15 +2,17 @@
 // every namespace of a project, each with when it was last written, when
 // its login expires, or why it is not in step.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Form, Input, Popconfirm, Radio, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Form, Input, Popconfirm, Radio, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../api/client';
 import { recordPaths, type PullSecret, type PullSecretStatus, type RecordScope } from '../../api/registries';
 import type { List, Namespace, Project } from '../../api/types';
 import { Age, ageText } from '../../components/Age';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { FormDialog } from '../../components/FormDialog';
+import { FormSelect } from '../../components/FormSelect';
 import { apiCluster } from '../../nav/links';
 import { useClusterNames } from '../../nav/useClusterNames';
 
@@ -59,7 +61,7 @@ export function PullSecretsTab({ scope, registry }: { scope: RecordScope; regist
         loading={q.isLoading}
         dataSource={rows}
         pagination={false}
-        locale={{ emptyText: t('pullSecrets.none') }}
+        locale={{ emptyText: <EmptyText text={t('pullSecrets.none')} /> }}
         expandable={{
           expandedRowRender: (p) => <StatusTable status={p.status} />,
           rowExpandable: (p) => p.status.length > 0,
@@ -179,7 +181,7 @@ function AddTargetDialog({ open, onClose, path, registry }: { open: boolean; onC
       intro={<Typography.Paragraph type="secondary">{t('pullSecrets.addHint')}</Typography.Paragraph>}
     >
       <Form.Item name="cluster" label={t('pullSecrets.cluster')} rules={[{ required: true, message: t('form.required') }]}>
-        <Select
+        <FormSelect
           loading={clusters.isLoading}
           options={(clusters.data ?? []).map((c) => ({ value: c, label: c }))}
           onChange={() => form.setFieldsValue({ namespace: [], project: undefined })}
@@ -195,7 +197,7 @@ function AddTargetDialog({ open, onClose, path, registry }: { open: boolean; onC
       </Form.Item>
       {kind === 'project' ? (
         <Form.Item name="project" label={t('nav.projects')} rules={[{ required: true, message: t('form.required') }]} extra={t('pullSecrets.projectHint')}>
-          <Select
+          <FormSelect
             showSearch
             loading={projects.isLoading}
             options={(projects.data?.items ?? []).map((p) => ({ value: p.name, label: p.displayName || p.name }))}
@@ -203,7 +205,7 @@ function AddTargetDialog({ open, onClose, path, registry }: { open: boolean; onC
         </Form.Item>
       ) : (
         <Form.Item name="namespace" label={t('nav.namespaces')} rules={[{ required: true, message: t('form.required') }]}>
-          <Select mode="multiple" showSearch loading={namespaces.isLoading} options={(namespaces.data?.items ?? []).map((n) => ({ value: n.name, label: n.name }))} />
+          <FormSelect mode="multiple" showSearch loading={namespaces.isLoading} options={(namespaces.data?.items ?? []).map((n) => ({ value: n.name, label: n.name }))} />
         </Form.Item>
       )}
       <Form.Item name="secretName" label={t('pullSecrets.secretName')} extra={t('pullSecrets.secretNameHint')}>

@@ -63,7 +63,7 @@ export default function RegistryDetailPage() {
               <Button onClick={() => void test()} loading={conn.isFetching}>
                 {t('registries.testConnection')}
               </Button>
-              <Button onClick={() => setCopy({ registry: name })}>{t('registries.copyImage')}</Button>
+              <Button onClick={() => setCopy({ registry: name, repository: params.get('repo') ?? undefined })}>{t('registries.copyImage')}</Button>
               <Button onClick={() => setEditing(true)}>{t('action.edit')}</Button>
               <Popconfirm title={t('registries.deleteConfirm', { name })} description={t('registries.deleteHint')} onConfirm={() => del.mutateAsync().catch(() => {})}>
                 <Button danger>{t('action.delete')}</Button>

@@ -4,15 +4,18 @@
 // refused credentials) shows on the field to change.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Flex, Form, Input, Radio, Select, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, query } from '../../api/client';
+import { ApiError } from '../../api/problem';
 import { recordPaths, type Credential, type CredentialType, type RecordScope, type Registry, type RegistryType } from '../../api/registries';
 import type { List } from '../../api/types';
 import { FormDialog } from '../../components/FormDialog';
 import { links } from '../../nav/links';
 import { CredentialDialog } from '../credentials/CredentialDialog';
+import { splitReason } from './connection';
 import { editionSetting, endpointExample, loginTypes, registryTypeNames, settingKeys } from './registryTypes';
 
 interface Values {
@@ -40,6 +43,20 @@ interface Props {
 export function useCredentials(scope: RecordScope, enabled = true) {
   const path = recordPaths(scope).credentials;
   return useQuery({ queryKey: ['credentials', path, 'all'], enabled, queryFn: () => api<List<Credential>>(`${path}${query({ limit: 1000 })}`) });
+}
+
+/**
+ * explained words the reason a registry refused (its messages start with
+ * it: "UntrustedCertificate: ...") for the field it lands on: what it
+ * means and what to do, then the registry's own words.
+ */
+function explained(err: unknown, t: TFunction): unknown {
+  if (!(err instanceof ApiError) || !err.problem.errors) return err;
+  const errors = err.problem.errors.map((d) => {
+    const { reason, rest } = splitReason(d.message ?? '');
+    return reason ? { ...d, message: `${t(`registries.reason_${reason}`)}. ${t(`registries.reasonHint_${reason}`)} (${rest})` } : d;
+  });
+  return new ApiError(err.status, { ...err.problem, errors });
 }
 
 export function RegistryDialog({ open, onClose, scope, registry }: Props) {
@@ -83,10 +100,14 @@ export function RegistryDialog({ open, onClose, scope, registry }: Props) {
       insecure: !!v.insecure,
     };
     const q = query({ validate: v.validate ? undefined : false });
-    if (registry) {
-      await api<Registry>(`${paths.registry(registry.name)}${q}`, { method: 'PUT', body });
-    } else {
-      await api<Registry>(`${paths.registries}${q}`, { method: 'POST', body: { name: v.name, type: v.type, ...body } });
+    try {
+      if (registry) {
+        await api<Registry>(`${paths.registry(registry.name)}${q}`, { method: 'PUT', body });
+      } else {
+        await api<Registry>(`${paths.registries}${q}`, { method: 'POST', body: { name: v.name, type: v.type, ...body } });
+      }
+    } catch (e) {
+      throw explained(e, t);
     }
     void qc.invalidateQueries({ queryKey: ['registries'] });
     void qc.invalidateQueries({ queryKey: ['registry-test'] });

@@ -10,6 +10,7 @@ import { recordPaths, type RecordScope, type RegistryType, type RegistryWebhook,
 import type { List } from '../../api/types';
 import { Age } from '../../components/Age';
 import { Digest } from '../../components/Digest';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { FormDialog } from '../../components/FormDialog';
 import { tokenHeader, webhookSources } from './registryTypes';
@@ -17,28 +18,35 @@ import { tokenHeader, webhookSources } from './registryTypes';
 /** The full URL of a webhook: its path on the server the console came from. */
 export const hookUrl = (w: RegistryWebhook) => `${window.location.origin}${w.path}`;
 
-/** howToSend says where the source puts the token, with the URL and token filled in. */
+/** snippet is what to enter at the sender: its settings with this webhook's URL and token. */
+export function snippet(source: WebhookSource, url: string, token: string): string {
+  switch (source) {
+    case 'distribution':
+      return `notifications:\n  endpoints:\n    - name: wheelhouse\n      url: ${url}\n      headers:\n        ${tokenHeader}: [${token}]`;
+    case 'harbor':
+      return `Endpoint URL: ${url}\nAuth Header: ${token}`;
+    case 'acr':
+    case 'dockerhub':
+      return `${url}?token=${token}`;
+    case 'tcr':
+      return `URL: ${url}\n${tokenHeader}: ${token}`;
+    case 'ecr':
+      return `API destination endpoint: ${url}\nAPI key name: ${tokenHeader}\nAPI key value: ${token}`;
+  }
+}
+
+/** HowToSend says where the sender puts the token, with the URL and (once) the token filled in. */
 export function HowToSend({ hook, token }: { hook: RegistryWebhook; token?: string }) {
   const { t } = useTranslation();
-  const tok = token ?? '<token>';
-  const url = hookUrl(hook);
-  const withQuery = hook.source === 'acr' || hook.source === 'dockerhub';
+  const text = snippet(hook.source, hookUrl(hook), token ?? '<token>');
   return (
     <div data-testid="how-to-send">
       <Typography.Paragraph style={{ marginBottom: 4 }}>{t(`webhooks.how_${hook.source}`, { header: tokenHeader })}</Typography.Paragraph>
-      {withQuery ? (
-        <Typography.Text code copyable={token ? { text: `${url}?token=${tok}` } : false} style={{ wordBreak: 'break-all' }}>
-          {`${url}?token=${tok}`}
-        </Typography.Text>
-      ) : hook.source === 'harbor' ? (
-        <Typography.Text code copyable={token ? { text: tok } : false} style={{ wordBreak: 'break-all' }}>
-          {`Auth Header: ${tok}`}
-        </Typography.Text>
-      ) : (
-        <Typography.Text code copyable={token ? { text: `${tokenHeader}: ${tok}` } : false} style={{ wordBreak: 'break-all' }}>
-          {`${tokenHeader}: ${tok}`}
-        </Typography.Text>
-      )}
+      <Typography.Paragraph copyable={token ? { text } : false} style={{ marginBottom: 0 }}>
+        <pre className="log-view" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', margin: 0, display: 'inline-block' }}>
+          {text}
+        </pre>
+      </Typography.Paragraph>
     </div>
   );
 }
@@ -80,7 +88,7 @@ export function WebhooksTab({ scope, registry, type }: { scope: RecordScope; reg
         loading={q.isLoading}
         dataSource={q.data?.items ?? []}
         pagination={false}
-        locale={{ emptyText: t('webhooks.none') }}
+        locale={{ emptyText: <EmptyText text={t('webhooks.none')} /> }}
         expandable={{
           expandedRowRender: (w) => (
             <>
@@ -190,7 +198,7 @@ function Deliveries({ path }: { path: string }) {
         loading={q.isLoading}
         dataSource={rows}
         pagination={false}
-        locale={{ emptyText: t('webhooks.noDeliveries') }}
+        locale={{ emptyText: <EmptyText text={t('webhooks.noDeliveries')} /> }}
         columns={[
           { title: t('audit.time'), render: (_, d) => <Age since={d.time} /> },
           { title: t('webhooks.outcome'), render: (_, d) => <Tag color={outcomeColors[d.outcome]}>{t(`webhooks.outcome_${d.outcome}`)}</Tag> },

@@ -12,14 +12,19 @@ export interface Connection {
   field?: string;
 }
 
-const reasons = ['Unreachable', 'UntrustedCertificate', 'Unauthorized', 'Forbidden', 'NotFound', 'Invalid', 'Failed'];
+export const reasons = ['Unreachable', 'UntrustedCertificate', 'Unauthorized', 'Forbidden', 'NotFound', 'Invalid', 'Failed'];
 
 /** connectionOf reads a test's failure: its first error's message starts with the reason. */
 export function connectionOf(err: unknown): Connection | undefined {
   if (!(err instanceof ApiError) || (err.status !== 424 && err.status !== 422)) return undefined;
   const d = err.problem.errors?.[0];
   const text = d?.message ?? err.message;
-  const m = /^(\w+): ([\s\S]*)$/.exec(text);
-  const reason = m && reasons.includes(m[1]) ? m[1] : 'Failed';
-  return { ok: false, reason, message: m && reasons.includes(m[1]) ? m[2] : text, field: d?.location?.replace(/^(registry|body)\./, '') };
+  const { reason, rest } = splitReason(text);
+  return { ok: false, reason: reason ?? 'Failed', message: rest, field: d?.location?.replace(/^(registry|body)\./, '') };
+}
+
+/** splitReason splits "Unauthorized: the registry refused ..." into its reason and the rest. */
+export function splitReason(message: string): { reason?: string; rest: string } {
+  const m = /^(\w+): ([\s\S]*)$/.exec(message);
+  return m && reasons.includes(m[1]) ? { reason: m[1], rest: m[2] } : { rest: message };
 }
