@@ -197,7 +197,8 @@ type testRegistry struct {
 
 // registry starts a real docker-registry over TLS from a CA of its own,
 // with htpasswd basic authentication, holding a two-platform image
-// (team/app:v1) and a few more tags and repositories to browse.
+// (team/app:v1), a few more tags and repositories to browse and one
+// repository (team/many) of more tags than a page holds.
 func (f *fixtures) registry() *testRegistry {
 	f.t.Helper()
 	r, err := registrytest.Start(f.t.TempDir(), registrytest.Options{Username: registryUser, Password: registryPassword, TLS: true})
@@ -218,6 +219,12 @@ func (f *fixtures) registry() *testRegistry {
 		{"tools/shell", "1.0", both, 20 << 10},
 	} {
 		if _, err := r.Push(img.repo, img.tag, registryUser, registryPassword, img.platforms, img.size); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	// More tags than a page holds, to page through.
+	for i := range 23 {
+		if _, err := r.Push("team/many", fmt.Sprintf("t%02d", i), registryUser, registryPassword, both[:1], 1<<10); err != nil {
 			f.t.Fatal(err)
 		}
 	}

@@ -2,11 +2,12 @@
 // basic auth): store its login as a credential, add the registry (its
 // certificate refused until the CA is given, on the CA field), test the
 // connection, browse to a multi-platform tag, copy it to another
-// repository and see the copy succeed, delete the copy's tag, keep a pull
-// secret in the sandbox cluster's namespace and see it written, create a
-// webhook and see a delivery; rotating shows no secret, and deleting a
-// credential in use lists what uses it. The registry's password never
-// reaches a page: not in any answer of the API, not in any page's HTML.
+// repository and see the copy succeed, delete the copy's tag, page through
+// a long tag list, keep a pull secret in the sandbox cluster's namespace
+// and see it written, create a webhook and see a delivery; rotating shows
+// no secret, and deleting a credential in use lists what uses it. The
+// registry's password never reaches a page: not in any answer of the API,
+// not in any page's HTML.
 'use strict';
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
@@ -143,6 +144,22 @@ exports.run = async (browser) => {
   await confirm(page);
   await page.getByText('Tag v1-copy deleted').waitFor();
   await copied.waitFor({ state: 'detached' });
+
+  // Pages of the server: 23 tags, 20 on a page.
+  await page.getByRole('link', { name: 'e2e', exact: true }).click();
+  await page.getByRole('link', { name: 'team/many', exact: true }).click();
+  const tag = (name) => page.locator('tr').filter({ has: page.getByText(name, { exact: true }) });
+  await tag('t00').waitFor({ timeout: 30000 });
+  assert((await page.locator('.ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row').count()) === 20, 'the first page does not hold 20 tags');
+  const pager = page.getByRole('navigation', { name: 'Tags' });
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await tag('t22').waitFor();
+  await pager.getByText('Page 2').waitFor();
+  assert((await page.locator('.ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row').count()) === 3, 'the second page does not hold the last 3 tags');
+  await settle(page);
+  await screenshot(page, 'registry-tags-page2-light');
+  await pager.getByRole('button', { name: 'Previous' }).click();
+  await tag('t00').waitFor();
 
   // A pull secret kept in the sandbox cluster's namespace.
   const ns = config.namespace();

@@ -75,7 +75,6 @@ export function CredentialDialog({ open, onClose, scope, credential, types, onSa
       title={credential ? t('credentials.rotateTitle', { name: credential.name }) : t('credentials.create')}
       submitText={credential ? t('action.save') : t('action.create')}
       initialValues={initial}
-      mapFields={[]}
       width={620}
       intro={
         credential ? (

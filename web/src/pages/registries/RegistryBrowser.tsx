@@ -13,6 +13,8 @@ import { Digest } from '../../components/Digest';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { bytes } from '../../components/format';
 import { Pager, useServerPages } from '../../components/ServerPager';
+import { connectionOf } from './connection';
+import { ConnectionResult } from './RegistryStatus';
 
 export const platformText = (p: ImagePlatform) => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 
@@ -78,6 +80,12 @@ interface LevelProps {
   onSize: (n: number) => void;
 }
 
+/** BrowseError shows why a listing failed: a registry that cannot be used says why and what to change. */
+function BrowseError({ error }: { error: unknown }) {
+  const c = connectionOf(error);
+  return c ? <ConnectionResult connection={c} /> : <ErrorView error={error} />;
+}
+
 function usePages<T>(scope: RecordScope, registry: Registry, what: string, params: Record<string, string | number>) {
   const path = `${recordPaths(scope).registry(registry.name)}/${what}`;
   return useServerPages<T>(['registry-browse', path, params], (cont) => api<RegistryPage<T>>(`${path}${query({ ...params, continue: cont })}`));
@@ -86,9 +94,9 @@ function usePages<T>(scope: RecordScope, registry: Registry, what: string, param
 function Namespaces({ scope, registry, filter, size, onSize, linkTo }: LevelProps & { linkTo: (ns: string) => string }) {
   const { t } = useTranslation();
   const p = usePages<RegistryNamespace>(scope, registry, 'namespaces', { name: filter, limit: size });
+  if (p.query.error) return <BrowseError error={p.query.error} />;
   return (
     <>
-      {p.query.error ? <ErrorView error={p.query.error} /> : null}
       <Table<RegistryNamespace>
         size="small"
         rowKey="name"
@@ -110,9 +118,9 @@ function Namespaces({ scope, registry, filter, size, onSize, linkTo }: LevelProp
 function Repositories({ scope, registry, ns, filter, size, onSize, linkTo }: LevelProps & { ns: string; linkTo: (repo: string) => string }) {
   const { t } = useTranslation();
   const p = usePages<RegistryRepository>(scope, registry, 'repositories', { namespace: ns, name: filter, limit: size });
+  if (p.query.error) return <BrowseError error={p.query.error} />;
   return (
     <>
-      {p.query.error ? <ErrorView error={p.query.error} /> : null}
       <Table<RegistryRepository>
         size="small"
         rowKey="name"
@@ -144,9 +152,9 @@ function Tags({ scope, registry, repository, filter, size, onSize, onCopy }: Lev
     },
     onError: (e) => void message.error(errorMessage(e)),
   });
+  if (p.query.error) return <BrowseError error={p.query.error} />;
   return (
     <>
-      {p.query.error ? <ErrorView error={p.query.error} /> : null}
       <Table<ImageTag>
         size="small"
         rowKey={(x) => x.name || x.digest || ''}

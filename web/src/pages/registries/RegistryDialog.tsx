@@ -116,7 +116,7 @@ export function RegistryDialog({ open, onClose, scope, registry }: Props) {
     if (!registry) nav(links.registry(v.name));
   };
   const credentialPicker = (field: 'credentialId' | 'pullCredentialId', types: CredentialType[], label: string, extra: string) => (
-    <Form.Item label={label} extra={extra} required={false}>
+    <Form.Item label={label} extra={extra}>
       <Flex gap={8}>
         <Form.Item name={field} noStyle>
           <Select allowClear aria-label={label} placeholder={t('registries.anonymous')} loading={creds.isLoading} options={options(types)} style={{ flex: 1 }} />
