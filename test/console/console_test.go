@@ -15,8 +15,10 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/onsi/gomega"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
@@ -42,6 +44,7 @@ func TestConsole(t *testing.T) {
 	f := newFixtures(t, h)
 	execPod, drainNode := f.workloads()
 	viewerPassword := f.viewer()
+	reg := f.registry()
 
 	args := append([]string{filepath.Join(here, "run.cjs")}, scenarioFilter()...)
 	cmd := exec.CommandContext(t.Context(), "node", args...)
@@ -61,6 +64,10 @@ func TestConsole(t *testing.T) {
 		"WH_EXEC_POD="+execPod,
 		"WH_DRAIN_NODE="+drainNode,
 		"WH_PERMISSIONS="+f.permissionsServed(),
+		"WH_REGISTRY_URL="+reg.URL,
+		"WH_REGISTRY_CA="+reg.CAFile,
+		"WH_REGISTRY_USER="+registryUser,
+		"WH_REGISTRY_PASSWORD="+registryPassword,
 	)
 	cmd.Stdout = t.Output()
 	cmd.Stderr = t.Output()
@@ -173,4 +180,74 @@ func (f *fixtures) permissionsServed() string {
 		return "served"
 	}
 	return "absent"
+}
+
+// The account of the scenarios' image registry.
+const (
+	registryUser     = "pusher"
+	registryPassword = "registry-s3cret-pa55"
+)
+
+// testRegistry is a running registry and where its CA is written.
+type testRegistry struct {
+	*registrytest.Registry
+	// CAFile holds the PEM of the CA its certificate comes from.
+	CAFile string
+}
+
+// registry starts a real docker-registry over TLS from a CA of its own,
+// with htpasswd basic authentication, holding a two-platform image
+// (team/app:v1), a few more tags and repositories to browse and one
+// repository (team/many) of more tags than a page holds.
+func (f *fixtures) registry() *testRegistry {
+	f.t.Helper()
+	r, err := registrytest.Start(f.t.TempDir(), registrytest.Options{Username: registryUser, Password: registryPassword, TLS: true})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(r.Stop)
+	both := []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64", Variant: "v8"}}
+	for _, img := range []struct {
+		repo, tag string
+		platforms []v1.Platform
+		size      int64
+	}{
+		{"team/app", "v1", both, 300 << 10},
+		{"team/app", "v2", both[:1], 200 << 10},
+		{"team/app", "old", both[:1], 100 << 10},
+		{"team/web", "latest", both[:1], 50 << 10},
+		{"tools/shell", "1.0", both, 20 << 10},
+	} {
+		if _, err := r.Push(img.repo, img.tag, registryUser, registryPassword, img.platforms, img.size); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	// More tags than a page holds, to page through.
+	for i := range 23 {
+		if _, err := r.Push("team/many", fmt.Sprintf("t%02d", i), registryUser, registryPassword, both[:1], 1<<10); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	ca := filepath.Join(f.t.TempDir(), "registry-ca.pem")
+	if err := os.WriteFile(ca, r.CAPEM, 0o600); err != nil {
+		f.t.Fatal(err)
+	}
+	f.registryRecords(r)
+	return &testRegistry{Registry: r, CAFile: ca}
+}
+
+// registryRecords adds the registry as "fixture" with its login, a pull
+// secret kept in the scenarios' namespace and a push webhook, so that the
+// registry pages have something to show before any scenario writes one.
+func (f *fixtures) registryRecords(r *registrytest.Registry) {
+	f.t.Helper()
+	login := f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/credentials", f.h.Admin, map[string]any{
+		"name": "fixture-login", "type": "registry", "description": "The fixture registry's account",
+		"fields": map[string]string{"username": registryUser, "password": registryPassword},
+	})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries", f.h.Admin, map[string]any{
+		"name": "fixture", "type": "distribution", "endpoint": r.URL, "credentialId": login["id"], "caBundle": string(r.CAPEM),
+	})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/pullsecrets", f.h.Admin, map[string]any{"cluster": cluster, "namespace": namespace})
+	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/webhooks", f.h.Admin, map[string]any{"name": "fixture-push", "source": "distribution"})
 }

@@ -15,6 +15,10 @@ exports.run = async (browser) => {
     ['nodes', `/clusters/${c}/nodes`],
     ['deployments', `/clusters/${c}/ns/${ns}/deployments`],
     ['configmap', `/clusters/${c}/ns/${ns}/configmaps/settings`],
+    ['registries', '/registries'],
+    ['registry-tags', '/registries/fixture?repo=team%2Fapp'],
+    ['registry-pullsecrets', '/registries/fixture?tab=pullsecrets'],
+    ['credentials', '/credentials'],
   ]) {
     await page.goto(config.url() + path);
     await settle(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, cores, percent } from './format';
+import { bytes, cores, percent, shortDigest } from './format';
 
 describe('format', () => {
   it('cores', () => {
@@ -15,5 +15,9 @@ describe('format', () => {
   it('percent', () => {
     expect(percent(1, 4)).toBe(25);
     expect(percent(1, 0)).toBeUndefined();
+  });
+  it('shortDigest', () => {
+    expect(shortDigest('sha256:cadc2777d5bc3f42fe121da470bbfe4cdc568298429c8b0a21305ba603629237')).toBe('sha256:cadc2777d5bc');
+    expect(shortDigest(undefined)).toBe('-');
   });
 });

@@ -21,3 +21,10 @@ export function percent(part: number | undefined, whole: number | undefined): nu
   if (part === undefined || !whole) return undefined;
   return (part / whole) * 100;
 }
+
+/** shortDigest keeps the algorithm and the first 12 hex digits, as docker does. */
+export function shortDigest(d: string | undefined): string {
+  if (!d) return '-';
+  const [alg, hex] = d.includes(':') ? d.split(':', 2) : ['', d];
+  return `${alg ? `${alg}:` : ''}${hex.slice(0, 12)}`;
+}

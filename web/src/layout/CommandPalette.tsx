@@ -55,6 +55,8 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
       { key: 'p:users', label: t('nav.users'), kind: t('palette.page'), to: links.users() },
       { key: 'p:audit', label: t('nav.audit'), kind: t('palette.page'), to: links.audit() },
       { key: 'p:tokens', label: t('nav.tokens'), kind: t('palette.page'), to: links.tokens() },
+      { key: 'p:registries', label: t('nav.registries'), kind: t('palette.page'), to: links.registries() },
+      { key: 'p:credentials', label: t('nav.credentials'), kind: t('palette.page'), to: links.credentials() },
     ];
     if (cluster) {
       for (const s of ['nodes', 'namespaces', 'projects', 'members', 'persistentvolumes', 'storageclasses']) {

@@ -88,7 +88,19 @@ export function SideNav() {
     );
   }
   const platform: ItemType[] = [{ key: links.tokens(), label: t('nav.tokens') }];
-  if (me.data?.role === 'admin') platform.unshift({ key: links.users(), label: t('nav.users') }, { key: links.audit(), label: t('nav.audit') });
+  if (me.data?.role === 'admin') {
+    // The platform's own image registries and credentials: an admin's.
+    items.push({
+      type: 'group',
+      key: 'devops',
+      label: t('nav.devops'),
+      children: [
+        { key: links.registries(), label: t('nav.registries') },
+        { key: links.credentials(), label: t('nav.credentials') },
+      ],
+    });
+    platform.unshift({ key: links.users(), label: t('nav.users') }, { key: links.audit(), label: t('nav.audit') });
+  }
   items.push({ type: 'group', key: 'platform', label: t('nav.platform'), children: platform });
   // The longest menu key that prefixes the location is the page in view.
   const keys: string[] = [];

@@ -24,6 +24,9 @@ export const links = {
   users: () => '/users',
   tokens: () => '/tokens',
   audit: () => '/audit',
+  credentials: () => '/credentials',
+  registries: () => '/registries',
+  registry: (r: string) => `/registries/${e(r)}`,
   search: (q: string) => `/search?q=${e(q)}`,
 };
 
