@@ -13,6 +13,7 @@ import { ApiError } from '../../api/problem';
 import { recordPaths, type Credential, type CredentialType, type RecordScope, type Registry, type RegistryType } from '../../api/registries';
 import type { List } from '../../api/types';
 import { FormDialog } from '../../components/FormDialog';
+import { FormSelect } from '../../components/FormSelect';
 import { links } from '../../nav/links';
 import { CredentialDialog } from '../credentials/CredentialDialog';
 import { splitReason } from './connection';
@@ -115,11 +116,19 @@ export function RegistryDialog({ open, onClose, scope, registry }: Props) {
     onClose();
     if (!registry) nav(links.registry(v.name));
   };
-  const credentialPicker = (field: 'credentialId' | 'pullCredentialId', types: CredentialType[], label: string, extra: string) => (
-    <Form.Item label={label} extra={extra}>
+  // The cloud registries log in with their API keys only: no anonymous use.
+  const credentialPicker = (field: 'credentialId' | 'pullCredentialId', types: CredentialType[], label: string, extra: string, required: boolean) => (
+    <Form.Item label={label} extra={extra} required={required}>
       <Flex gap={8}>
-        <Form.Item name={field} noStyle>
-          <Select allowClear aria-label={label} placeholder={t('registries.anonymous')} loading={creds.isLoading} options={options(types)} style={{ flex: 1 }} />
+        <Form.Item name={field} noStyle rules={required ? [{ required: true, message: t('form.required') }] : undefined}>
+          <FormSelect
+            allowClear
+            aria-label={label}
+            placeholder={required ? t('registries.chooseCredential') : t('registries.anonymous')}
+            loading={creds.isLoading}
+            options={options(types)}
+            style={{ flex: 1 }}
+          />
         </Form.Item>
         <Button onClick={() => setNewCredential(field)}>{t('registries.newCredential')}</Button>
       </Flex>
@@ -181,8 +190,8 @@ export function RegistryDialog({ open, onClose, scope, registry }: Props) {
               <Input autoComplete="off" />
             </Form.Item>
           ))}
-        {credentialPicker('credentialId', loginTypes[type], t('registries.credential'), t(`registries.credentialHint_${type}`))}
-        {type === 'tcr' && !enterprise ? credentialPicker('pullCredentialId', ['registry'], t('registries.pullCredential'), t('registries.pullCredentialHint')) : null}
+        {credentialPicker('credentialId', loginTypes[type], t('registries.credential'), t(`registries.credentialHint_${type}`), type !== 'distribution' && type !== 'harbor')}
+        {type === 'tcr' && !enterprise ? credentialPicker('pullCredentialId', ['registry'], t('registries.pullCredential'), t('registries.pullCredentialHint'), true) : null}
         <Form.Item name="caBundle" label={t('registries.caBundle')} extra={t('registries.caBundleHint')}>
           <Input.TextArea rows={4} spellCheck={false} style={{ fontFamily: 'monospace' }} placeholder="-----BEGIN CERTIFICATE-----" />
         </Form.Item>
