@@ -3,6 +3,7 @@ package registry_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -186,5 +187,15 @@ func TestDistributionDeleteTag(t *testing.T) {
 	ref, _ := basic.Ref("deleting/app:a")
 	if _, err := remote.Head(ref, basic.RemoteOptions(user, password)...); err == nil {
 		t.Fatal("the tag is still there")
+	}
+}
+
+// TestUnreachableSaysWhy: a refused HTTPS connection to a loopback address
+// (where go-containerregistry also tries plain HTTP, which an https record
+// refuses) is reported by the HTTPS attempt's cause.
+func TestUnreachableSaysWhy(t *testing.T) {
+	err := open(t, registry.Config{Endpoint: "https://127.0.0.1:1", Credential: login(user, password)}).Check(t.Context())
+	if reason(err) != registry.ReasonUnreachable || !strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "plain HTTP") {
+		t.Fatalf("Check: %v", err)
 	}
 }

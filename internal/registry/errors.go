@@ -52,8 +52,19 @@ func Classify(what string, err error) error {
 	)
 	// First: a ping over HTTPS and plain HTTP fails with both errors, and
 	// the certificate is what the user must fix.
-	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verify) {
-		return &Error{Reason: ReasonUntrusted, Field: "caBundle", Message: fmt.Sprintf("%s: the registry's certificate is not trusted: %v", what, rootCause(err))}
+	var certErr error
+	switch {
+	case errors.As(err, &verify):
+		certErr = verify
+	case errors.As(err, &unknownAuthority):
+		certErr = unknownAuthority
+	case errors.As(err, &hostname):
+		certErr = hostname
+	case errors.As(err, &invalid):
+		certErr = invalid
+	}
+	if certErr != nil {
+		return &Error{Reason: ReasonUntrusted, Field: "caBundle", Message: fmt.Sprintf("%s: the registry's certificate is not trusted: %v", what, certErr)}
 	}
 	var re *Error
 	if errors.As(err, &re) {
@@ -71,17 +82,35 @@ func Classify(what string, err error) error {
 	case errors.As(err, &recordHeader):
 		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: what + ": the registry does not speak TLS (an http:// endpoint needs insecure)"}
 	case errors.As(err, &te):
-		return fromStatus(what, te.StatusCode, te.Error())
+		return fromStatus(what, te.StatusCode, diagnostics(te))
 	case errors.As(err, &se):
 		return fromStatus(what, se.Status, se.Message)
 	case errors.As(err, &dnsErr):
 		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: no such host %s", what, dnsErr.Name)}
-	case errors.As(err, &opErr), errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+	case errors.As(err, &opErr):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: the registry is unreachable: %v", what, opErr)}
+	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: the registry is unreachable: %v", what, rootCause(err))}
+	case errors.Is(err, errPlainHTTP):
+		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: %v", what, errPlainHTTP)}
 	case errors.As(err, &urlErr):
 		return &Error{Reason: ReasonUnreachable, Field: "endpoint", Message: fmt.Sprintf("%s: %v", what, rootCause(err))}
 	}
 	return &Error{Reason: ReasonFailed, Message: fmt.Sprintf("%s: %v", what, err)}
+}
+
+// diagnostics says what a registry's error answer says, code and message
+// of each diagnostic, without their details (Go-printed maps of what the
+// registry echoes back).
+func diagnostics(te *transport.Error) string {
+	if len(te.Errors) == 0 {
+		return te.Error()
+	}
+	parts := make([]string, 0, len(te.Errors))
+	for _, d := range te.Errors {
+		parts = append(parts, strings.TrimSuffix(string(d.Code)+": "+d.Message, ": "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func isTimeout(err error) bool {

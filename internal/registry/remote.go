@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -72,6 +73,11 @@ func newRemote(cfg Config) (*Remote, error) {
 	return rem, nil
 }
 
+// errPlainHTTP is what httpsOnly answers. It is no *Error: go-containerregistry
+// reports it beside the HTTPS attempt's failure, which is the one that says
+// what is wrong (see Classify).
+var errPlainHTTP = errors.New("the registry does not answer over HTTPS (plain HTTP is used only for an http:// endpoint with insecure)")
+
 // httpsOnly refuses plain HTTP to the registry's host. go-containerregistry
 // falls back to HTTP for loopback and private addresses when HTTPS fails;
 // a record that asked for https must not send its credentials in clear.
@@ -82,8 +88,7 @@ type httpsOnly struct {
 
 func (t *httpsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme == "http" && req.URL.Host == t.host {
-		return nil, &Error{Reason: ReasonUnreachable, Field: "endpoint",
-			Message: "the registry does not answer over HTTPS (plain HTTP is used only for an http:// endpoint with insecure)"}
+		return nil, errPlainHTTP
 	}
 	return t.next.RoundTrip(req)
 }
@@ -181,6 +186,21 @@ func (r *Remote) client(ctx context.Context, scopes ...string) (*http.Client, na
 		return nil, reg, err
 	}
 	return &http.Client{Transport: rt}, reg, nil
+}
+
+// Head checks that repo:ref (a tag or digest) exists, with one HEAD of its
+// manifest.
+func (r *Remote) Head(ctx context.Context, repo, ref string) error {
+	n, err := r.Reference(repo, ref)
+	if err != nil {
+		return err
+	}
+	opts, err := r.Options(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = remote.Head(n, opts...)
+	return Classify("read "+n.String(), err)
 }
 
 // Describe reads what the manifest repo:ref says: its digest, media type,

@@ -294,7 +294,11 @@ func (h *handlers) delete(ctx context.Context, in *IDParam) (*struct{}, error) {
 			}
 			details = append(details, &huma.ErrorDetail{Location: "usages", Message: fmt.Sprintf("%s %s (%s) refers to it as %s", u.Kind, u.Name, where, u.Field)})
 		}
-		return nil, huma.Error409Conflict(fmt.Sprintf("credential %d is in use by %d records; change them first", in.ID, len(us)), details...)
+		what := "1 record"
+		if len(us) != 1 {
+			what = fmt.Sprintf("%d records", len(us))
+		}
+		return nil, huma.Error409Conflict(fmt.Sprintf("credential %d is in use by %s (see GET .../usages); change them first", in.ID, what), details...)
 	case errors.Is(err, store.ErrNotFound):
 		return nil, notFound(in.ID)
 	}

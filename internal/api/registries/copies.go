@@ -222,6 +222,11 @@ func (h *handlers) startCopy(ctx context.Context, in *CopyInput) (*CopyOutput, e
 	if len(details) > 0 {
 		return nil, operation.ValidationFailed(details)
 	}
+	// Refused now rather than failing a moment later: a source that is not
+	// there (404), or a source registry that cannot be read (424).
+	if err := src.Registry.Remote().Head(ctx, src.Repository, src.Reference); err != nil {
+		return nil, registryProblem(ctx, err, "registry.")
+	}
 	operation.NoteTarget(ctx, fmt.Sprintf("%s %s/%s:%s -> %s/%s:%s", operation.Request(ctx).Path, b.From.Registry, b.From.Repository, b.From.Reference,
 		b.To.Registry, b.To.Repository, b.To.Tag))
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,16 +224,13 @@ func (e *env) testCopy(t *testing.T) {
 			"to":   map[string]any{"registry": "nope", "repository": "x", "tag": "y"}}, "body.to.registry"),
 	})
 
-	missing := h.Expect(http.StatusAccepted, http.MethodPost, "/api/v1/copies", h.Admin, map[string]any{
+	h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, "/api/v1/copies", h.Admin, map[string]any{
 		"from": map[string]any{"registry": "basic", "repository": "team/app", "reference": "no-such-tag"},
 		"to":   map[string]any{"registry": "tokened", "repository": "copied/app", "tag": "never"},
-	})
-	servertest.Eventually(t, func() string {
-		return h.Expect(http.StatusOK, http.MethodGet, "/api/v1/copies/"+missing["id"].(string), h.Admin, nil)["state"].(string)
-	}).Should(gomega.Equal("Failed"))
+	}, "")
 	never, _ := e.tokened.Ref("copied/app:never")
 	if _, err := remote.Head(never, e.tokened.RemoteOptions(user, password)...); err == nil {
-		t.Error("a failed copy wrote its tag")
+		t.Error("a refused copy wrote its tag")
 	}
 
 	t.Run("Cancelled", e.testCopyCancelled)
@@ -245,9 +243,14 @@ func (e *env) testCopyCancelled(t *testing.T) {
 	h := e.h
 	target, _ := url.Parse(e.basic.URL)
 	blobAsked, release := make(chan struct{}, 16), make(chan struct{})
+	var failing atomic.Bool
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	stalling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "/blobs/") && r.Method == http.MethodGet {
+			if failing.Load() {
+				http.Error(w, "the source broke", http.StatusBadGateway)
+				return
+			}
 			blobAsked <- struct{}{}
 			select {
 			case <-release:
@@ -278,6 +281,20 @@ func (e *env) testCopyCancelled(t *testing.T) {
 	ref, _ := e.tokened.Ref("cancelled/app:v1")
 	if _, err := remote.Head(ref, e.tokened.RemoteOptions(user, password)...); err == nil {
 		t.Error("a cancelled copy wrote its tag")
+	}
+
+	// A source that breaks part-way: the job ends Failed, and no tag.
+	failing.Store(true)
+	broken := h.Expect(http.StatusAccepted, http.MethodPost, "/api/v1/copies", h.Admin, map[string]any{
+		"from": map[string]any{"registry": "stalling", "repository": "team/app", "reference": "v1"},
+		"to":   map[string]any{"registry": "tokened", "repository": "broken/app", "tag": "v1"},
+	})
+	servertest.Eventually(t, func() string {
+		return h.Expect(http.StatusOK, http.MethodGet, "/api/v1/copies/"+broken["id"].(string), h.Admin, nil)["state"].(string)
+	}).Should(gomega.Equal("Failed"))
+	ref, _ = e.tokened.Ref("broken/app:v1")
+	if _, err := remote.Head(ref, e.tokened.RemoteOptions(user, password)...); err == nil {
+		t.Error("a failed copy wrote its tag")
 	}
 	h.Expect(http.StatusNoContent, http.MethodDelete, "/api/v1/registries/stalling", h.Admin, nil)
 }
