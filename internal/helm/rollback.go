@@ -37,12 +37,20 @@ func (c *Client) Rollback(ctx context.Context, opts RollbackOptions) (*Release, 
 	if err != nil {
 		return nil, err
 	}
+	cur, err := last(ac, opts.Namespace, opts.Name)
+	if err != nil {
+		return nil, err
+	}
+	// Helm rolls back a pending release (and leaves the pending revision
+	// as it is): refuse it as Helm's upgrade does, since another client
+	// may still be driving it. Unlock frees the interrupted ones.
+	if cur.Info.Status.IsPending() {
+		return nil, fmt.Errorf("rollback %s/%s: revision %d is %s: %w", opts.Namespace, opts.Name, cur.Version, cur.Info.Status, ErrPending)
+	}
 	if opts.Revision > 0 {
 		if _, err := ac.Releases.Get(opts.Name, opts.Revision); err != nil {
 			return nil, notFound(err, fmt.Sprintf("revision %d of %s/%s", opts.Revision, opts.Namespace, opts.Name))
 		}
-	} else if _, err := last(ac, opts.Namespace, opts.Name); err != nil {
-		return nil, err
 	}
 	rb := action.NewRollback(ac)
 	rb.Version = opts.Revision

@@ -53,7 +53,7 @@ func (c *Client) PlanUpgrade(ctx context.Context, opts UpgradeOptions) (*Plan, e
 	up.DryRunStrategy = action.DryRunServer
 	r, err := up.RunWithContext(ctx, opts.Name, opts.Chart, vals)
 	if err != nil {
-		return nil, fmt.Errorf("dry run of the upgrade of %s/%s: %w", opts.Namespace, opts.Name, err)
+		return nil, fmt.Errorf("dry run of the upgrade of %s/%s: %w", opts.Namespace, opts.Name, pending(err))
 	}
 	next, err := v1(r)
 	if err != nil {
