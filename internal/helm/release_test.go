@@ -128,6 +128,44 @@ func TestJenkinsRelease(t *testing.T) {
 		g.Expect(errors.Is(err, ErrExists)).To(BeTrue(), "%v", err)
 	})
 
+	t.Run("a failed install leaves nothing behind unless asked to keep it", func(t *testing.T) {
+		g := NewWithT(t)
+		// A claim no volume matches: the controller never starts, the wait
+		// times out.
+		broken := map[string]any{"persistence": map[string]any{"storageClass": "none"}}
+		_, err := e.client.Install(ctxFor(t, waitTimeout), InstallOptions{Namespace: "broken", Name: "ci", Chart: chart,
+			Values: broken, CreateNamespace: true, Wait: true, Timeout: 3 * time.Second})
+		g.Expect(err).To(MatchError(ContainSubstring("was removed")))
+		_, err = e.client.History(ctx, "broken", "ci")
+		g.Expect(errors.Is(err, ErrNotFound)).To(BeTrue(), "no revision kept: %v", err)
+		eventually(t, func() error {
+			_, err := e.kube.AppsV1().StatefulSets("broken").Get(ctx, "ci-jenkins", metav1.GetOptions{})
+			if !apierrors.IsNotFound(err) {
+				return errors.New("StatefulSet still there")
+			}
+			_, err = e.kube.CoreV1().PersistentVolumeClaims("broken").Get(ctx, "ci-jenkins", metav1.GetOptions{})
+			if !apierrors.IsNotFound(err) {
+				return errors.New("claim still there")
+			}
+			return nil
+		}).Should(Succeed())
+
+		_, err = e.client.Install(ctxFor(t, waitTimeout), InstallOptions{Namespace: "broken", Name: "ci", Chart: chart,
+			Values: broken, Wait: true, Timeout: 3 * time.Second, KeepFailed: true})
+		g.Expect(err).To(HaveOccurred())
+		g.Expect(err.Error()).NotTo(ContainSubstring("was removed"))
+		h, err := e.client.History(ctx, "broken", "ci")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(h).To(ConsistOf(HaveField("Status", "failed")))
+		_, err = e.kube.AppsV1().StatefulSets("broken").Get(ctx, "ci-jenkins", metav1.GetOptions{})
+		g.Expect(err).NotTo(HaveOccurred(), "kept for debugging")
+		st, err := e.client.Status(ctx, "broken", "ci")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(st.Ready).To(BeFalse())
+		g.Expect(st.Resources).To(ContainElement(And(HaveField("Kind", "PersistentVolumeClaim"), HaveField("Status", "InProgress"))))
+		g.Expect(e.client.Uninstall(ctx, UninstallOptions{Namespace: "broken", Name: "ci"})).To(Succeed())
+	})
+
 	upgraded := map[string]any{
 		"persistence": map[string]any{"storageClass": "manual"},
 		"service":     map[string]any{"type": "NodePort"},
