@@ -59,12 +59,8 @@ func (c *Client) Rollback(ctx context.Context, opts RollbackOptions) (*Release, 
 	rb.MaxHistory = c.cfg.MaxHistory
 	rb.ServerSideApply = "auto"
 	c.cfg.Logger.Info("Rolling back release", "namespace", opts.Namespace, "release", opts.Name, "revision", opts.Revision)
-	// Helm's Rollback takes no context: the wait is bounded by Timeout.
 	if err := rb.Run(opts.Name); err != nil {
 		return nil, fmt.Errorf("rollback %s/%s: %w", opts.Namespace, opts.Name, pending(err))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 	rel, err := last(ac, opts.Namespace, opts.Name)
 	if err != nil {

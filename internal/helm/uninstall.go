@@ -22,7 +22,9 @@ type UninstallOptions struct {
 
 // Uninstall deletes the release's objects (but those its chart marks
 // helm.sh/resource-policy: keep) and, unless asked to keep it, its history.
-func (c *Client) Uninstall(ctx context.Context, opts UninstallOptions) error {
+//
+// Helm's uninstall takes no context: it is bounded by opts.Timeout.
+func (c *Client) Uninstall(_ context.Context, opts UninstallOptions) error {
 	if opts.Namespace == "" || opts.Name == "" {
 		return errors.New("uninstall: no namespace or release name")
 	}
@@ -47,5 +49,5 @@ func (c *Client) Uninstall(ctx context.Context, opts UninstallOptions) error {
 	if _, err := un.Run(opts.Name); err != nil {
 		return fmt.Errorf("uninstall %s/%s: %w", opts.Namespace, opts.Name, err)
 	}
-	return ctx.Err()
+	return nil
 }
