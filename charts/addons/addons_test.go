@@ -8,6 +8,8 @@ import (
 	. "github.com/onsi/gomega"
 	"helm.sh/helm/v4/pkg/chart/common"
 	chartutil "helm.sh/helm/v4/pkg/chart/common/util"
+	"helm.sh/helm/v4/pkg/chart/v2/lint"
+	"helm.sh/helm/v4/pkg/chart/v2/lint/support"
 	"helm.sh/helm/v4/pkg/engine"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -146,6 +148,27 @@ func TestJenkinsSchemaRefuses(t *testing.T) {
 			_, err := chartutil.ToRenderValues(c, tt.values, common.ReleaseOptions{Name: "ci", Namespace: "tools"}, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.field) {
 				t.Fatalf("want an error naming %s, got %v", tt.field, err)
+			}
+		})
+	}
+}
+
+// TestLint runs Helm's linter (`helm lint --strict`) on every built-in
+// chart's directory.
+func TestLint(t *testing.T) {
+	list, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list {
+		t.Run(e.Name, func(t *testing.T) {
+			l := lint.RunAll(e.Name, nil, "default")
+			for _, m := range l.Messages {
+				if m.Severity >= support.WarningSev {
+					t.Errorf("%v", m)
+				} else {
+					t.Logf("%v", m)
+				}
 			}
 		})
 	}
