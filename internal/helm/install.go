@@ -69,13 +69,17 @@ func (c *Client) Install(ctx context.Context, opts InstallOptions) (*Release, er
 	if err != nil {
 		return nil, err
 	}
-	if err := nameFree(ac, opts.Namespace, opts.Name); err != nil {
+	reuse, err := nameFree(ac, opts.Namespace, opts.Name)
+	if err != nil {
 		return nil, err
 	}
 	in := action.NewInstall(ac)
 	in.Namespace = opts.Namespace
 	in.ReleaseName = opts.Name
 	in.CreateNamespace = opts.CreateNamespace
+	// A name whose release was uninstalled with its history kept: the new
+	// install continues that history.
+	in.Replace = reuse
 	in.ServerSideApply = true
 	in.Timeout = timeout(opts.Timeout)
 	in.WaitStrategy = waitStrategy(opts.Wait)
@@ -115,25 +119,26 @@ func (c *Client) removeFailedInstall(ac *action.Configuration, opts InstallOptio
 }
 
 // nameFree refuses a name with a release that is not uninstalled (Helm
-// refuses it too, later and less clearly).
-func nameFree(ac *action.Configuration, namespace, name string) error {
+// refuses it too, later and less clearly); reuse says the name has a
+// history of uninstalled revisions.
+func nameFree(ac *action.Configuration, namespace, name string) (reuse bool, err error) {
 	h, err := ac.Releases.History(name)
 	if errors.Is(err, driver.ErrReleaseNotFound) || (err == nil && len(h) == 0) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("history of %s/%s: %w", namespace, name, err)
+		return false, fmt.Errorf("history of %s/%s: %w", namespace, name, err)
 	}
 	rels, err := v1List(h)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, r := range rels {
 		if r.Info != nil && r.Info.Status != rcommon.StatusUninstalled {
-			return fmt.Errorf("release %s/%s (revision %d, %s): %w", namespace, name, r.Version, r.Info.Status, ErrExists)
+			return false, fmt.Errorf("release %s/%s (revision %d, %s): %w", namespace, name, r.Version, r.Info.Status, ErrExists)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 func timeout(d time.Duration) time.Duration {

@@ -163,7 +163,18 @@ func TestJenkinsRelease(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(st.Ready).To(BeFalse())
 		g.Expect(st.Resources).To(ContainElement(And(HaveField("Kind", "PersistentVolumeClaim"), HaveField("Status", "InProgress"))))
+		g.Expect(e.client.Uninstall(ctx, UninstallOptions{Namespace: "broken", Name: "ci", KeepHistory: true})).To(Succeed())
+		h, err = e.client.History(ctx, "broken", "ci")
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(h).To(ConsistOf(HaveField("Status", "uninstalled")))
+
+		// The name of a release uninstalled with its history is free again.
+		rel, err := e.client.Install(ctx, InstallOptions{Namespace: "broken", Name: "ci", Chart: chart, Values: small})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(rel.Revision).To(Equal(2))
 		g.Expect(e.client.Uninstall(ctx, UninstallOptions{Namespace: "broken", Name: "ci"})).To(Succeed())
+		_, err = e.client.History(ctx, "broken", "ci")
+		g.Expect(errors.Is(err, ErrNotFound)).To(BeTrue(), "%v", err)
 	})
 
 	upgraded := map[string]any{
@@ -270,9 +281,14 @@ func TestJenkinsRelease(t *testing.T) {
 
 func serviceType(t *testing.T, e *env, ns string) corev1.ServiceType {
 	t.Helper()
-	svc, err := e.kube.CoreV1().Services(ns).Get(t.Context(), "jenkins", metav1.GetOptions{})
+	return corev1.ServiceType(serviceTypeOf(t, e, ns, "jenkins"))
+}
+
+func serviceTypeOf(t *testing.T, e *env, ns, name string) string {
+	t.Helper()
+	svc, err := e.kube.CoreV1().Services(ns).Get(t.Context(), name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc.Spec.Type
+	return string(svc.Spec.Type)
 }
