@@ -32,6 +32,18 @@ const (
 	managedByValue = "wheelhouse"
 )
 
+// FieldManager is the field manager of every object Wheelhouse applies
+// through Helm: the helm CLI's own, so that the CLI and Wheelhouse manage
+// the same releases without server-side apply conflicts (Helm's default is
+// the process's name, which would make "wheelhouse" and "helm" two owners
+// of every field).
+const FieldManager = "helm"
+
+func init() {
+	// Helm's SDK takes it as a process-wide variable.
+	kube.ManagedFieldsManager = FieldManager
+}
+
 // Config configures a Client.
 type Config struct {
 	// Cluster names the cluster in logs and errors.

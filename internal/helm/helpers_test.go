@@ -31,14 +31,16 @@ func eventually(t testing.TB, f any) gomega.AsyncAssertion {
 
 // env is a sandbox cluster with a Client on it.
 type env struct {
-	rc     *rest.Config
-	kube   kubernetes.Interface
-	client *Client
+	kubeconfig string
+	rc         *rest.Config
+	kube       kubernetes.Interface
+	client     *Client
 }
 
 func newEnv(t *testing.T, nodes int) *env {
 	t.Helper()
-	rc, err := clientcmd.BuildConfigFromFlags("", sandboxtest.Start(t, nodes))
+	kubeconfig := sandboxtest.Start(t, nodes)
+	rc, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func newEnv(t *testing.T, nodes int) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{rc: rc, kube: kc}
+	e := &env{kubeconfig: kubeconfig, rc: rc, kube: kc}
 	e.client = e.newClient(t, Config{})
 	return e
 }
