@@ -173,3 +173,51 @@ func TestLint(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryChartShips a schema and a README: the console renders the
+// schema as a form and shows the README.
+func TestEveryChartShips(t *testing.T) {
+	list, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < 2 {
+		t.Fatalf("built-in charts: %+v", list)
+	}
+	for _, e := range list {
+		c, err := Load(e.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Schema) == 0 {
+			t.Errorf("%s: no values.schema.json", e.Name)
+		}
+		readme := false
+		for _, f := range c.Files {
+			readme = readme || f.Name == "README.md"
+		}
+		if !readme {
+			t.Errorf("%s: no README.md", e.Name)
+		}
+	}
+}
+
+func TestMetricsServer(t *testing.T) {
+	g := NewWithT(t)
+	c, err := Load("metrics-server")
+	g.Expect(err).NotTo(HaveOccurred())
+	opts := common.ReleaseOptions{Name: "ms", Namespace: "kube-system", IsInstall: true}
+
+	vals, err := chartutil.ToRenderValues(c, map[string]any{"kubeletInsecureTLS": true}, opts, nil)
+	g.Expect(err).NotTo(HaveOccurred())
+	files, err := engine.Render(c, vals)
+	g.Expect(err).NotTo(HaveOccurred())
+	var d appsv1.Deployment
+	g.Expect(yaml.Unmarshal([]byte(files["metrics-server/templates/deployment.yaml"]), &d)).To(Succeed())
+	g.Expect(d.Spec.Template.Spec.Containers[0].Args).To(ContainElements(
+		"--kubelet-insecure-tls", "--metric-resolution=15s", "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname"))
+	g.Expect(files["metrics-server/templates/service.yaml"]).To(ContainSubstring("namespace: kube-system"))
+
+	_, err = chartutil.ToRenderValues(c, map[string]any{"metricResolution": "often"}, opts, nil)
+	g.Expect(err).To(MatchError(ContainSubstring("/metricResolution")))
+}
