@@ -21,7 +21,7 @@ import (
 // charts holds one directory per chart; "all:" keeps files such as
 // templates/_helpers.tpl.
 //
-//go:embed all:jenkins all:metrics-server
+//go:embed all:ingress-nginx all:jenkins all:metrics-server
 var charts embed.FS
 
 // ErrNotFound is returned by Load for a name that is not in the catalog.

@@ -292,3 +292,35 @@ func serviceTypeOf(t *testing.T, e *env, ns, name string) string {
 	}
 	return string(svc.Spec.Type)
 }
+
+// TestIngressNginxRelease installs the built-in ingress controller and
+// waits until kwok runs it; uninstall removes its cluster-wide objects too.
+func TestIngressNginxRelease(t *testing.T) {
+	g := NewWithT(t)
+	e := newEnv(t, 1)
+	ctx := t.Context()
+	chart, err := addons.Load("ingress-nginx")
+	g.Expect(err).NotTo(HaveOccurred())
+
+	_, err = e.client.Install(ctx, InstallOptions{Namespace: "ingress", Name: "edge", Chart: chart, CreateNamespace: true,
+		Values: map[string]any{"service": map[string]any{"type": "NodePort", "httpNodePort": 80}}})
+	g.Expect(err).To(MatchError(ContainSubstring("/service/httpNodePort")))
+
+	rel, err := e.client.Install(ctxFor(t, waitTimeout), InstallOptions{Namespace: "ingress", Name: "edge", Chart: chart, CreateNamespace: true,
+		Values: map[string]any{"service": map[string]any{"type": "NodePort", "httpNodePort": 30080}, "ingressClass": map[string]any{"default": true}},
+		Wait:   true, Timeout: 2 * time.Minute})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(rel.Status).To(Equal("deployed"))
+	st, err := e.client.Status(ctx, "ingress", "edge")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(st.Ready).To(BeTrue(), "%+v", st.Resources)
+	class, err := e.kube.NetworkingV1().IngressClasses().Get(ctx, "nginx", metav1.GetOptions{})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(class.Annotations).To(HaveKeyWithValue("ingressclass.kubernetes.io/is-default-class", "true"))
+
+	g.Expect(e.client.Uninstall(ctx, UninstallOptions{Namespace: "ingress", Name: "edge", Wait: true, Timeout: 2 * time.Minute})).To(Succeed())
+	_, err = e.kube.NetworkingV1().IngressClasses().Get(ctx, "nginx", metav1.GetOptions{})
+	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%v", err)
+	_, err = e.kube.RbacV1().ClusterRoles().Get(ctx, "edge-ingress-nginx-ingress", metav1.GetOptions{})
+	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%v", err)
+}
