@@ -232,6 +232,17 @@ func TestJenkinsRelease(t *testing.T) {
 		g.Expect([]string{h[0].Status, h[1].Status, h[2].Status}).To(Equal([]string{"deployed", "superseded", "superseded"}))
 	})
 
+	t.Run("an upgrade without values keeps the release's overrides", func(t *testing.T) {
+		g := NewWithT(t)
+		plan, err := e.client.PlanUpgrade(ctx, UpgradeOptions{Namespace: ns, Name: name, Chart: chart})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(plan.Diff).To(BeEmpty(), "same chart, same overrides")
+		rel, err := e.client.Upgrade(ctx, UpgradeOptions{Namespace: ns, Name: name, Chart: chart})
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(rel.Revision).To(Equal(4))
+		g.Expect(rel.Values).To(Equal(map[string]any{"persistence": map[string]any{"storageClass": "manual"}}))
+	})
+
 	t.Run("uninstall removes everything", func(t *testing.T) {
 		g := NewWithT(t)
 		g.Expect(e.client.Uninstall(ctxFor(t, waitTimeout), UninstallOptions{Namespace: ns, Name: name, Wait: true, Timeout: 2 * time.Minute})).To(Succeed())
