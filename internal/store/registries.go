@@ -23,13 +23,15 @@ func (s *Store) checkCredentials(ctx context.Context, reg *Registry) error {
 		if ref.id == nil {
 			continue
 		}
-		var n int64
+		// The row is read, not counted: PostgreSQL refuses FOR UPDATE
+		// with an aggregate.
+		var ids []uint64
 		err := s.lockForUpdate(ctx).Model(&CredentialRecord{}).
-			Where("id = ? AND cluster = ? AND project = ?", *ref.id, reg.Cluster, reg.Project).Count(&n).Error
+			Where("id = ? AND cluster = ? AND project = ?", *ref.id, reg.Cluster, reg.Project).Pluck("id", &ids).Error
 		if err != nil {
 			return dbError("check credential", err)
 		}
-		if n == 0 {
+		if len(ids) == 0 {
 			return &MissingReferenceError{Field: ref.field, ID: *ref.id}
 		}
 	}
