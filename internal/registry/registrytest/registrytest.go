@@ -25,8 +25,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"text/template"
 	"syscall"
+	"text/template"
 	"time"
 )
 
