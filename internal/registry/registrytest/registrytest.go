@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"text/template"
 	"time"
 )
@@ -127,6 +128,8 @@ func Start(dir string, opts Options) (*Registry, error) {
 	}
 	r.cmd = exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
 	r.cmd.Stdout, r.cmd.Stderr = r.Log, r.Log
+	// Dies with the test binary, even one killed at its timeout.
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if opts.NotifyCAPEM != nil {
 		caFile := filepath.Join(dir, "notify-ca.crt")
 		if err := os.WriteFile(caFile, opts.NotifyCAPEM, 0o600); err != nil {
