@@ -1,9 +1,10 @@
 // A list page over a cluster list endpoint: filter by name, server pages,
 // virtualized rows, and the watch stream keeping it current.
-import { Badge, Flex, Input, Tooltip, Typography } from 'antd';
+import { Badge, Flex, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { NameFilter } from './NameFilter';
 import { query } from '../api/client';
 import type { Named } from '../live/merge';
 import { keyOf } from '../live/merge';
@@ -35,21 +36,14 @@ export function LiveIndicator({ mode }: { mode: 'live' | 'polling' | 'connecting
 
 export function LiveListPage<T extends Named>({ title, path, columns, cluster, actions, extraQuery, pageSize }: Props<T>) {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const name = params.get('name') ?? '';
   const list = useLiveList<T>(`${path}${query({ name, ...extraQuery })}`, { pageSize });
   return (
     <>
       <PageHeader title={title} extra={actions} />
       <Flex gap={12} align="center" style={{ marginBottom: 8 }}>
-        <Input.Search
-          aria-label={t('list.filter')}
-          placeholder={t('list.filter')}
-          defaultValue={name}
-          allowClear
-          style={{ maxWidth: 280 }}
-          onSearch={(v) => setParams(v ? { name: v } : {}, { replace: true })}
-        />
+        <NameFilter />
         <Typography.Text type="secondary" aria-live="polite">
           {list.total !== undefined ? t('list.count', { shown: list.rows.length, total: list.total }) : null}
         </Typography.Text>

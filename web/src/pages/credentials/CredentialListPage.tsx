@@ -3,7 +3,7 @@
 // delete one nothing uses.
 import { LockOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -13,6 +13,7 @@ import { globalScope, recordPaths, type Credential, type CredentialField, type C
 import type { List } from '../../api/types';
 import { Age } from '../../components/Age';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
+import { NameFilter } from '../../components/NameFilter';
 import { PageHeader } from '../../components/PageHeader';
 import { CredentialDialog } from './CredentialDialog';
 import { fieldLabel } from './credentialTypes';
@@ -24,7 +25,7 @@ export default function CredentialListPage() {
   const qc = useQueryClient();
   const scope = globalScope;
   const paths = recordPaths(scope);
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const name = params.get('name') ?? '';
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'rotate'; credential: Credential }>();
   const [usages, setUsages] = useState<{ credential: Credential; refusal?: string }>();
@@ -55,14 +56,7 @@ export default function CredentialListPage() {
         }
       />
       <Flex gap={12} align="center" style={{ marginBottom: 8 }}>
-        <Input.Search
-          aria-label={t('list.filter')}
-          placeholder={t('list.filter')}
-          defaultValue={name}
-          allowClear
-          style={{ maxWidth: 280 }}
-          onSearch={(v) => setParams(v ? { name: v } : {}, { replace: true })}
-        />
+        <NameFilter />
       </Flex>
       {q.error ? <ErrorView error={q.error} /> : null}
       <Table<Credential>

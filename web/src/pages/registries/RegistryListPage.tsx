@@ -1,7 +1,7 @@
 // The image registries of the platform, each with its type, endpoint,
 // credential and whether it can be used now (its connection test).
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -10,6 +10,7 @@ import { globalScope, recordPaths, type Registry } from '../../api/registries';
 import type { List } from '../../api/types';
 import { Age } from '../../components/Age';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
+import { NameFilter } from '../../components/NameFilter';
 import { PageHeader } from '../../components/PageHeader';
 import { links } from '../../nav/links';
 import { RegistryDialog, useCredentials } from './RegistryDialog';
@@ -21,7 +22,7 @@ export default function RegistryListPage() {
   const qc = useQueryClient();
   const scope = globalScope;
   const paths = recordPaths(scope);
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const name = params.get('name') ?? '';
   const [dialog, setDialog] = useState<{ registry?: Registry }>();
   const q = useInfiniteQuery({
@@ -50,14 +51,7 @@ export default function RegistryListPage() {
         }
       />
       <Flex gap={12} align="center" style={{ marginBottom: 8 }}>
-        <Input.Search
-          aria-label={t('list.filter')}
-          placeholder={t('list.filter')}
-          defaultValue={name}
-          allowClear
-          style={{ maxWidth: 280 }}
-          onSearch={(v) => setParams(v ? { name: v } : {}, { replace: true })}
-        />
+        <NameFilter />
       </Flex>
       {q.error ? <ErrorView error={q.error} /> : null}
       <Table<Registry>
