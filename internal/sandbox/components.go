@@ -51,11 +51,17 @@ func (m *Manager) componentAlive(name, component string, pid int) bool {
 		return false
 	}
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil {
-		return true // no /proc: trust the signal check
+	if err != nil || len(cmdline) == 0 {
+		// No /proc, or a process in the middle of exec (its arguments
+		// read empty for a moment): trust the signal check.
+		return true
 	}
-	arg0, _, _ := bytes.Cut(cmdline, []byte{0})
-	return string(arg0) == filepath.Join(m.clusterDir(name), "bin", component)
+	// The binary names itself first; a script names its interpreter first
+	// and itself second (until it execs what it wraps), and must not count
+	// as dead in that window.
+	path := filepath.Join(m.clusterDir(name), "bin", component)
+	args := bytes.SplitN(cmdline, []byte{0}, 3)
+	return string(args[0]) == path || len(args) > 1 && string(args[1]) == path
 }
 
 // processAlive reports whether pid is a running process. A zombie (exited,

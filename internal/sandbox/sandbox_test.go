@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -370,6 +371,26 @@ func TestComponentAlive(t *testing.T) {
 	m.removeStalePIDs("local")
 	if _, err := os.Stat(filepath.Join(pids, "kube-apiserver.pid")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale pid file kept: %v", err)
+	}
+
+	// A component that is a script (the metrics-server wrapper of
+	// TestMetricsServerExitDuringCreate) runs as "bash SCRIPT" until it
+	// execs what it wraps: alive all along. (The "exit 0" keeps bash from
+	// exec-ing sleep in its place.)
+	bin := filepath.Join(m.clusterDir("local"), "bin", "metrics-server")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, []byte("#!/bin/bash\nsleep 30\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := exec.Command(bin)
+	if err := script.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = script.Process.Kill(); _ = script.Wait() })
+	if !m.componentAlive("local", "metrics-server", script.Process.Pid) {
+		t.Error("a component run by its script interpreter was taken for dead")
 	}
 }
 
