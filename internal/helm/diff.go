@@ -40,7 +40,7 @@ func DiffManifests(from, to string) []ObjectDiff {
 		default:
 			d.Change = "changed"
 		}
-		d.Diff = unified(k, oa.text, ob.text)
+		d.Diff = unified(k, oa.text, ob.text, "running", "upgrade")
 		out = append(out, d)
 	}
 	return out
@@ -112,7 +112,9 @@ func fnv(s string) uint32 {
 	return h
 }
 
-func unified(k objectKey, a, b string) string {
+// unified is the unified diff of an object's two texts, labelled with
+// what each side is ("running", "upgrade"; "live", "release").
+func unified(k objectKey, a, b, fromLabel, toLabel string) string {
 	name := k.name
 	if k.namespace != "" {
 		name = k.namespace + "/" + k.name
@@ -120,8 +122,8 @@ func unified(k objectKey, a, b string) string {
 	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A:        difflib.SplitLines(a),
 		B:        difflib.SplitLines(b),
-		FromFile: k.kind + " " + name + " (running)",
-		ToFile:   k.kind + " " + name + " (upgrade)",
+		FromFile: k.kind + " " + name + " (" + fromLabel + ")",
+		ToFile:   k.kind + " " + name + " (" + toLabel + ")",
 		Context:  3,
 	})
 	if err != nil {

@@ -71,6 +71,12 @@ func (c *Client) PlanUpgrade(ctx context.Context, opts UpgradeOptions) (*Plan, e
 // failed install kept for debugging) is upgraded the same way: that is the
 // retry.
 func (c *Client) Upgrade(ctx context.Context, opts UpgradeOptions) (*Release, error) {
+	return c.upgrade(ctx, opts, false)
+}
+
+// upgrade is Upgrade; force takes every field the release sets from
+// whichever manager changed it since (Repair).
+func (c *Client) upgrade(ctx context.Context, opts UpgradeOptions, force bool) (*Release, error) {
 	done, err := c.begin(opts.Namespace, opts.Name, "upgrade")
 	if err != nil {
 		return nil, err
@@ -80,6 +86,7 @@ func (c *Client) Upgrade(ctx context.Context, opts UpgradeOptions) (*Release, er
 	if err != nil {
 		return nil, err
 	}
+	up.ForceConflicts = force
 	if _, err := last(ac, opts.Namespace, opts.Name); err != nil {
 		return nil, err
 	}
