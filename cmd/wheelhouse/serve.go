@@ -27,6 +27,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"
+	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
@@ -128,11 +129,12 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	defer drains.Close()
 	creds := credentials.New(st, st.Credentials(keyring))
 	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper)
+	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
 		Apply:       apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout},
-		Credentials: creds, PullSecrets: keeper, Events: events.New()})
+		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases})
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,12 @@ const (
 	// change registries never matches a Kubernetes kind of the same plural
 	// through the pass-through.
 	ResourceRegistries = "registries.wheelhouse.dev"
+	// ResourceReleases are Helm releases of add-ons in a cluster's
+	// namespaces, and the charts they install from. Writing a release
+	// also needs the right to write each object it renders (a member may
+	// install a chart of Deployments and Services, not one with a
+	// ClusterRole).
+	ResourceReleases = "releases.wheelhouse.dev"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later

@@ -30,14 +30,15 @@ var readOnly = []string{VerbGet, VerbList}
 
 // ScopedRoles are the rules of each scoped role. An owner may do everything
 // in its scope (members included); a member may read everything, change
-// MemberWritable and the project's image registries, and use (not change)
+// MemberWritable, the project's image registries and add-on releases (of
+// objects it may write), and use (not change)
 // the project's credentials; a viewer may read.
 var ScopedRoles = map[string][]Rule{
 	RoleOwner: {{Verbs: []string{"*"}, Resources: []string{"*"}}},
 	RoleMember: {
 		{Verbs: readOnly, Resources: []string{"*"}},
 		{Verbs: []string{"*"}, Resources: MemberWritable},
-		{Verbs: []string{"*"}, Resources: []string{ResourceRegistries}},
+		{Verbs: []string{"*"}, Resources: []string{ResourceRegistries, ResourceReleases}},
 		{Verbs: []string{VerbUse}, Resources: []string{ResourceCredentials}},
 	},
 	RoleViewer: {{Verbs: readOnly, Resources: []string{"*"}}},

@@ -86,6 +86,19 @@ func splitManifest(manifest string, order []objectKey) (map[objectKey]object, []
 	return out, order
 }
 
+// RedactManifest returns manifest with every Secret's values replaced by
+// fingerprints (what DiffManifests shows), for a revision's manifest in a
+// response. Each object is re-encoded with sorted keys.
+func RedactManifest(manifest string) string {
+	objs, order := splitManifest(manifest, nil)
+	var b strings.Builder
+	for _, k := range order {
+		b.WriteString("---\n")
+		b.WriteString(objs[k].text)
+	}
+	return b.String()
+}
+
 // redactSecret replaces the values of a Secret's data and stringData with
 // a fingerprint that changes when the value does.
 func redactSecret(obj map[string]any) map[string]any {

@@ -33,6 +33,9 @@ type InstallOptions struct {
 	KeepFailed bool
 	// Description of the revision; default Helm's "Install complete".
 	Description string
+	// Labels are added to the revision (Helm keeps them on its storage
+	// Secret), for example where the chart came from.
+	Labels map[string]string
 }
 
 func (o *InstallOptions) validate() error {
@@ -83,7 +86,7 @@ func (c *Client) Install(ctx context.Context, opts InstallOptions) (*Release, er
 	in.ServerSideApply = true
 	in.Timeout = timeout(opts.Timeout)
 	in.WaitStrategy = waitStrategy(opts.Wait)
-	in.Labels = labels()
+	in.Labels = labels(opts.Labels)
 	in.Description = opts.Description
 	c.cfg.Logger.Info("Installing release", "namespace", opts.Namespace, "release", opts.Name, "chart", opts.Chart.Name(), "version", opts.Chart.Metadata.Version)
 	r, err := in.RunWithContext(ctx, opts.Chart, overrides)

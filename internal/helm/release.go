@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	chart "helm.sh/helm/v4/pkg/chart/v2"
 	ri "helm.sh/helm/v4/pkg/release"
 	release "helm.sh/helm/v4/pkg/release/v1"
 )
@@ -30,6 +31,12 @@ type Release struct {
 	// ManagedByWheelhouse: the revision was written by Wheelhouse (not
 	// the helm CLI or another client).
 	ManagedByWheelhouse bool
+	// Labels are the revision's labels (Helm keeps them on its storage
+	// Secret): Wheelhouse's say where the chart came from.
+	Labels map[string]string
+	// Source is the chart the revision was made from, as Helm stored it:
+	// an upgrade that changes only values uses it again.
+	Source *chart.Chart
 }
 
 func view(r *release.Release) *Release {
@@ -40,6 +47,8 @@ func view(r *release.Release) *Release {
 		Values:              r.Config,
 		Manifest:            r.Manifest,
 		ManagedByWheelhouse: r.Labels[LabelManagedBy] == managedByValue,
+		Labels:              r.Labels,
+		Source:              r.Chart,
 	}
 	if r.Info != nil {
 		v.Status = r.Info.Status.String()
@@ -82,5 +91,12 @@ func v1List(rs []ri.Releaser) ([]*release.Release, error) {
 	return out, nil
 }
 
-// labels are the labels Wheelhouse adds to each revision it writes.
-func labels() map[string]string { return map[string]string{LabelManagedBy: managedByValue} }
+// labels are the labels of a revision Wheelhouse writes: extra (where the
+// chart came from) and the managed-by mark.
+func labels(extra map[string]string) map[string]string {
+	out := map[string]string{LabelManagedBy: managedByValue}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}

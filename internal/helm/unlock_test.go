@@ -50,7 +50,7 @@ func leavePending(t *testing.T, e *env, ns, name string, rev int, st rcommon.Sta
 		Info: &release.Info{FirstDeployed: now, LastDeployed: now, Status: st, Description: "Preparing"},
 	}
 	if byWheelhouse {
-		rel.Labels = labels()
+		rel.Labels = labels(nil)
 	}
 	store := storage.Init(driver.NewSecrets(e.kube.CoreV1().Secrets(ns)))
 	if rev > 1 {

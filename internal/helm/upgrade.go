@@ -25,6 +25,9 @@ type UpgradeOptions struct {
 	Timeout time.Duration
 	// Description of the revision; default Helm's "Upgrade complete".
 	Description string
+	// Labels are added to the revision (Helm keeps them on its storage
+	// Secret), for example where the chart came from.
+	Labels map[string]string
 }
 
 // Plan is what an upgrade would change, from a server-side dry run.
@@ -121,7 +124,7 @@ func (c *Client) upgradeAction(opts UpgradeOptions) (*action.Configuration, *act
 	up.Timeout = timeout(opts.Timeout)
 	up.WaitStrategy = waitStrategy(opts.Wait)
 	up.MaxHistory = c.cfg.MaxHistory
-	up.Labels = labels()
+	up.Labels = labels(opts.Labels)
 	up.Description = opts.Description
 	var vals map[string]any
 	if opts.Values == nil {

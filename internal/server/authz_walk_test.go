@@ -21,12 +21,12 @@ import (
 var memberWritable = []string{
 	"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "workloads",
 	"services", "ingresses", "configmaps", "secrets", "persistentvolumeclaims", "events", auth.ResourceKubernetes,
-	auth.ResourceRegistries,
+	auth.ResourceRegistries, auth.ResourceReleases,
 }
 
 // listedPerProject are the cluster-wide lists a project's members may call
 // too, seeing only their projects' part.
-var listedPerProject = []string{"list-projects"}
+var listedPerProject = []string{"list-projects", "list-cluster-releases"}
 
 // expectAllowed is the access policy, written out independently of the
 // role rules: who may call an operation with the given permission on the

@@ -2,16 +2,12 @@ package server
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
-)
 
-// secretName matches the field names whose values are secrets wherever
-// they appear (body.password, body.newPassword, body.kubeconfig,
-// body.token, header.Authorization).
-var secretName = regexp.MustCompile(`(?i)password|token|secret|kubeconfig|private.?key|client.?key|authorization`)
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
+)
 
 // redactSecrets is a response transformer: no error detail echoes the
 // value of a secret field. huma's validation puts the offending value in
@@ -47,7 +43,7 @@ func (s *Server) secretLocation(op *huma.Operation, loc string) bool {
 	for i, seg := range segments {
 		seg, _, _ = strings.Cut(seg, "[")
 		segments[i] = seg
-		if secretName.MatchString(seg) {
+		if operation.IsSecretName(seg) {
 			return true
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/addons"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
@@ -44,6 +45,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"
+	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
@@ -78,6 +80,10 @@ type Config struct {
 	Credentials *credentials.Service
 	PullSecrets *pullsecrets.Keeper
 	Events      *events.Bus
+	// Helm is the Helm owner of each member cluster: it unlocks releases
+	// an interrupted operation left pending and gives add-ons their
+	// clients.
+	Helm *helm.Unlocker
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// Apply bounds each apply request (documents, deadline).
@@ -114,8 +120,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
 		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
-	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil {
-		return nil, errors.New("server needs Credentials, PullSecrets and Events")
+	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.Helm == nil {
+		return nil, errors.New("server needs Credentials, PullSecrets, Events and Helm")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
@@ -151,6 +157,7 @@ func New(cfg Config) (*Server, error) {
 	credentialapi.Register(s.api, credentialapi.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials})
 	registries.Register(s.api, registries.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Keeper: cfg.PullSecrets,
 		Events: cfg.Events, Copies: registries.NewCopies()})
+	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

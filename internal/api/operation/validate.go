@@ -2,6 +2,7 @@ package operation
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -53,3 +54,12 @@ func ValidateLabelEdits(labels, annotations map[string]*string) []error {
 	}
 	return details
 }
+
+// secretName matches the field names whose values are secrets wherever
+// they appear (body.password, body.newPassword, body.kubeconfig,
+// body.token, header.Authorization, a chart's admin.password).
+var secretName = regexp.MustCompile(`(?i)password|token|secret|kubeconfig|private.?key|client.?key|authorization`)
+
+// IsSecretName reports whether a field of this name holds a secret: its
+// value is never echoed in an error nor shown in a response.
+func IsSecretName(name string) bool { return secretName.MatchString(name) }

@@ -27,6 +27,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"
+	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
@@ -150,7 +151,8 @@ func New(t testing.TB, opts Options) *Harness {
 	creds := credentials.New(st, st.Credentials(keyring))
 	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
 	bus := events.New()
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper)
+	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -163,7 +165,7 @@ func New(t testing.TB, opts Options) *Harness {
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus})
+		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus, Helm: releases})
 	if err != nil {
 		t.Fatal(err)
 	}
