@@ -51,13 +51,12 @@ type ChartVersion struct {
 // installing it.
 type ChartDetail struct {
 	CatalogChart
-	Home     string         `json:"home,omitempty"`
-	Sources  []string       `json:"sources,omitempty"`
-	Versions []ChartVersion `json:"versions" nullable:"false" doc:"Every version, newest first"`
-	Readme   string         `json:"readme,omitempty" doc:"The chart's README.md"`
-	Values   string         `json:"values" doc:"The chart's values.yaml as written, comments included"`
-	// Schema is the chart's values.schema.json, for a form.
-	Schema map[string]any `json:"schema,omitempty" doc:"The chart's values.schema.json (JSON Schema), for a form"`
+	Home         string         `json:"home,omitempty"`
+	Sources      []string       `json:"sources,omitempty"`
+	Versions     []ChartVersion `json:"versions" nullable:"false" doc:"Every version, newest first"`
+	Readme       string         `json:"readme,omitempty" doc:"The chart's README.md"`
+	Values       string         `json:"values" doc:"The chart's values.yaml as written, comments included"`
+	ValuesSchema map[string]any `json:"valuesSchema,omitempty" doc:"The chart's values.schema.json (JSON Schema), for a form"`
 }
 
 // CatalogInput lists the catalog.
@@ -187,7 +186,7 @@ func (h *handlers) getChart(ctx context.Context, in *ChartInput) (*ChartOutput, 
 		}
 	}
 	if len(c.Schema) > 0 {
-		if err := json.Unmarshal(c.Schema, &d.Schema); err != nil {
+		if err := json.Unmarshal(c.Schema, &d.ValuesSchema); err != nil {
 			return nil, huma.NewError(http.StatusFailedDependency, fmt.Sprintf("chart %s %s has a values.schema.json that is not JSON: %v", m.Name, m.Version, err))
 		}
 	}

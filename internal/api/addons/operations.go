@@ -149,8 +149,18 @@ func (o *Operations) run(k opKey, op Operation, work func(context.Context) (int,
 		}
 		rev, err := work(ctx)
 		cancel()
+		// The objects as the operation left them, however fast it was.
+		ready, total, counted := 0, 0, false
+		if progress != nil {
+			pctx, pcancel := context.WithTimeout(context.WithoutCancel(o.ctx), progressInterval)
+			ready, total, counted = progress(pctx)
+			pcancel()
+		}
 		var final Operation
 		o.update(k, op.ID, func(op *Operation) {
+			if counted {
+				op.ResourcesReady, op.ResourcesTotal = ready, total
+			}
 			now := time.Now().UTC()
 			op.FinishedAt = &now
 			op.Revision = rev

@@ -184,6 +184,9 @@ func (h *handlers) install(ctx context.Context, in *InstallInput) (*OperationOut
 	if err != nil {
 		return nil, err
 	}
+	if err := h.busy(opKey{in.Cluster, in.Namespace, b.Name}); err != nil {
+		return nil, err
+	}
 	if err := h.namespaceExists(in.Cluster, in.Namespace); err != nil {
 		return nil, err
 	}
@@ -224,6 +227,15 @@ func renderProblem(ctx context.Context, err error, release string) error {
 	}
 	return huma.Error422UnprocessableEntity("the chart does not render objects the cluster takes",
 		&huma.ErrorDetail{Location: "body.chart", Message: err.Error()})
+}
+
+// busy is the 409 for a release with an operation running, checked
+// before anything else so that a second request learns why at once.
+func (h *handlers) busy(k opKey) error {
+	if op, ok := h.Operations.running(k.cluster, k.namespace, k.release); ok {
+		return huma.Error409Conflict(fmt.Sprintf("a %s of release %q is running (operation %s); follow it at .../operation", op.Action, k.release, op.ID))
+	}
+	return nil
 }
 
 // start runs work as the release's operation and answers 202 with it, or
@@ -320,6 +332,9 @@ func (h *handlers) upgrade(ctx context.Context, in *UpgradeInput) (*OperationOut
 	if err != nil {
 		return nil, err
 	}
+	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
+		return nil, err
+	}
 	opts, err := h.upgradeOptions(ctx, c, in)
 	if err != nil {
 		return nil, err
@@ -343,6 +358,9 @@ func (h *handlers) upgrade(ctx context.Context, in *UpgradeInput) (*OperationOut
 func (h *handlers) rollback(ctx context.Context, in *RollbackInput) (*OperationOutput, error) {
 	c, err := h.client(in.Cluster)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
 		return nil, err
 	}
 	target := in.Body.Revision
@@ -379,6 +397,9 @@ func (h *handlers) repair(ctx context.Context, in *RepairInput) (*OperationOutpu
 	if err != nil {
 		return nil, err
 	}
+	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
+		return nil, err
+	}
 	cur, err := c.Revision(ctx, in.Namespace, in.Release, 0)
 	if err != nil {
 		return nil, helmProblem(ctx, err, in.Release)
@@ -398,6 +419,9 @@ func (h *handlers) repair(ctx context.Context, in *RepairInput) (*OperationOutpu
 func (h *handlers) uninstall(ctx context.Context, in *UninstallInput) (*OperationOutput, error) {
 	c, err := h.client(in.Cluster)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
 		return nil, err
 	}
 	cur, err := c.Revision(ctx, in.Namespace, in.Release, 0)
