@@ -36,6 +36,11 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	h := servertest.New(t, servertest.Options{})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(h.Logs.String())
+		}
+	})
 	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
 	servertest.CreateNamespaces(t, c, ns, "other")
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
