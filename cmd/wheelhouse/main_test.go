@@ -202,8 +202,14 @@ func trustingClient(caFile string) *http.Client {
 
 func (s *process) post(t *testing.T, path, token string, body any) (int, map[string]any) {
 	t.Helper()
+	return s.do(t, http.MethodPost, path, token, body)
+}
+
+// do sends a request with a JSON body; status 0 when the server is gone.
+func (s *process) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
 	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, s.url+path, bytes.NewReader(raw))
+	req, _ := http.NewRequest(method, s.url+path, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
