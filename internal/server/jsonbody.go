@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -18,19 +19,27 @@ import (
 // refuses deeper documents itself.
 const maxJSONDepth = 10000
 
-// refuseDuplicateKeys refuses a JSON request body in which an object has a
-// key twice. Go's decoder keeps the last value, so {"role":"user",
+// readBody reads a request body whole (MaxBodyBytes bounds it) within
+// BodyReadTimeout, and refuses a JSON body in which an object has a key
+// twice. Go's decoder keeps the last value, so {"role":"user",
 // "role":"admin"} would pass a check that read the first one and act on
-// the second; it is a 422 naming the key instead (body.role). Bodies that
-// are not JSON are left to the handler; JSON that does not parse is left
-// to huma's decoder, which says where.
-func (s *Server) refuseDuplicateKeys(ctx huma.Context, next func(huma.Context)) {
+// the second; it is a 422 naming the key instead (body.role). JSON that
+// does not parse is left to huma's decoder, which says where.
+//
+// The read deadline is cleared as soon as the body is in: over HTTP/1.1,
+// net/http reads the connection in the background while the handler
+// runs, and a deadline left in place (huma's own body timeout leaves one,
+// hence BodyReadTimeout -1 on every operation) ends that read and with it
+// the context of the request and of every later one on the connection.
+func (s *Server) readBody(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
-	if op.RequestBody == nil || !isJSON(ctx.Header("Content-Type")) {
+	if op.RequestBody == nil {
 		next(ctx)
 		return
 	}
+	_ = ctx.SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
 	body, err := io.ReadAll(ctx.BodyReader())
+	_ = ctx.SetReadDeadline(time.Time{})
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -41,10 +50,12 @@ func (s *Server) refuseDuplicateKeys(ctx huma.Context, next func(huma.Context)) 
 		_ = huma.WriteErr(s.api, ctx, http.StatusBadRequest, "cannot read the request body")
 		return
 	}
-	if loc, ok := duplicateKey(body); ok {
-		_ = huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "a JSON object in the body has a key twice",
-			&huma.ErrorDetail{Location: loc, Message: "is given more than once: give each key once"})
-		return
+	if isJSON(ctx.Header("Content-Type")) {
+		if loc, ok := duplicateKey(body); ok {
+			_ = huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "a JSON object in the body has a key twice",
+				&huma.ErrorDetail{Location: loc, Message: "is given more than once: give each key once"})
+			return
+		}
 	}
 	next(bodyContext{humaContext: ctx, body: bytes.NewReader(body)})
 }

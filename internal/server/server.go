@@ -86,6 +86,8 @@ type Config struct {
 	Helm *helm.Unlocker
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
+	// BodyReadTimeout bounds reading a request body; default 5 s.
+	BodyReadTimeout time.Duration
 	// Apply bounds each apply request (documents, deadline).
 	Apply apply.Limits
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
@@ -114,6 +116,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20
 	}
+	if cfg.BodyReadTimeout == 0 {
+		cfg.BodyReadTimeout = 5 * time.Second
+	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
@@ -132,7 +137,7 @@ func New(cfg Config) (*Server, error) {
 	config := apiConfig()
 	config.Transformers = append(config.Transformers, s.redactSecrets)
 	s.api = humago.New(mux, config)
-	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize, s.refuseDuplicateKeys)
+	s.api.UseMiddleware(s.audit, s.authenticate, s.authorize, s.readBody)
 
 	kit := operation.Kit{Clusters: cfg.Clusters, Authorizer: cfg.Authorizer, Audit: s.auditor, Logger: cfg.Logger,
 		Streams: &operation.StreamLimiter{}, Shutdown: s.shutdown}
@@ -186,11 +191,19 @@ func apiConfig() huma.Config {
 }
 
 // CheckOperations refuses to start with an operation that declares neither
-// a permission nor that it is public: an unguarded route is a bug.
+// a permission nor that it is public (an unguarded route is a bug), or
+// one that would have huma put its own read deadline on the connection
+// (see readBody): each is declared through operation.New or Public.
 func (s *Server) CheckOperations() error {
 	for path, item := range s.api.OpenAPI().Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
-			if op == nil || operation.IsPublic(op) {
+			if op == nil {
+				continue
+			}
+			if op.BodyReadTimeout >= 0 {
+				return fmt.Errorf("operation %s %s leaves a body read deadline on the connection: declare it with operation.New or Public", op.Method, path)
+			}
+			if operation.IsPublic(op) {
 				continue
 			}
 			if _, ok := operation.PermissionOf(op); !ok {

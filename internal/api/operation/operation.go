@@ -33,6 +33,9 @@ func New(method, path, id, summary string, tags []string, perm auth.Permission) 
 		Security:    []map[string][]string{{BearerScheme: {}}},
 		Metadata:    map[string]any{metaPermission: perm},
 		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden},
+		// The server reads bodies itself, within its own deadline, which
+		// it then clears; huma's would stay on the connection.
+		BodyReadTimeout: -1,
 	}
 	if method != http.MethodGet {
 		op.Errors = append(op.Errors, http.StatusUnprocessableEntity)
@@ -43,12 +46,13 @@ func New(method, path, id, summary string, tags []string, perm auth.Permission) 
 // Public declares an operation anyone may call (login, version).
 func Public(method, path, id, summary string, tags []string) huma.Operation {
 	return huma.Operation{
-		Method:      method,
-		Path:        path,
-		OperationID: id,
-		Summary:     summary,
-		Tags:        tags,
-		Metadata:    map[string]any{metaPublic: true},
+		Method:          method,
+		Path:            path,
+		OperationID:     id,
+		Summary:         summary,
+		Tags:            tags,
+		Metadata:        map[string]any{metaPublic: true},
+		BodyReadTimeout: -1,
 	}
 }
 

@@ -50,6 +50,9 @@ type Options struct {
 	UsageInterval time.Duration
 	// Apply bounds apply requests; default apply's.
 	Apply apply.Limits
+	// BodyReadTimeout bounds reading a request body; default the
+	// server's.
+	BodyReadTimeout time.Duration
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -165,7 +168,7 @@ func New(t testing.TB, opts Options) *Harness {
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
-		MaxBodyBytes: 64 << 10, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus, Helm: releases})
+		MaxBodyBytes: 64 << 10, BodyReadTimeout: opts.BodyReadTimeout, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus, Helm: releases})
 	if err != nil {
 		t.Fatal(err)
 	}
