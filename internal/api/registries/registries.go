@@ -169,7 +169,8 @@ type TestOutput struct {
 
 type handlers struct {
 	Deps
-	opener *registry.Opener
+	opener   *registry.Opener
+	statuses statuses
 }
 
 // Register adds the registry endpoints to api, global and per project.
@@ -207,6 +208,7 @@ func Register(api huma.API, d Deps) {
 		"Test the connection: 200, or 424 saying Unreachable, UntrustedCertificate, Unauthorized or Forbidden", tags, perm(auth.VerbGet))
 	test.Errors = append(test.Errors, http.StatusNotFound, http.StatusFailedDependency)
 	operation.RegisterScoped(api, test, h.test)
+	h.registerStatus(api)
 
 	h.registerBrowse(api)
 	h.registerCopies(api)
@@ -393,6 +395,7 @@ func (h *handlers) update(ctx context.Context, in *UpdateInput) (*Output, error)
 		return nil, err
 	}
 	h.Keeper.RegistryChanged(ctx, reg.ID)
+	h.statuses.forget(statusKey{in.RecordScope(), in.Registry})
 	return &Output{Body: view(reg)}, nil
 }
 
@@ -411,6 +414,7 @@ func (h *handlers) delete(ctx context.Context, in *NameParam) (*struct{}, error)
 	for _, c := range clustersOf(targets) {
 		h.Keeper.Changed(c)
 	}
+	h.statuses.forget(statusKey{in.RecordScope(), in.Registry})
 	return nil, nil
 }
 
@@ -429,14 +433,14 @@ func (h *handlers) test(ctx context.Context, in *NameParam) (*TestOutput, error)
 	if err != nil {
 		return nil, err
 	}
-	a, err := h.opener.Open(ctx, reg)
-	if err == nil {
-		err = a.Check(ctx)
+	msg, problem := h.check(ctx, reg)
+	if _, isStatus := problem.(huma.StatusError); problem == nil || isStatus {
+		h.statuses.put(statusKey{in.RecordScope(), in.Registry}, statusEntry{checkedAt: time.Now().UTC(), message: msg, problem: problem})
 	}
-	if err != nil {
-		return nil, registryProblem(ctx, err, "registry.")
+	if problem != nil {
+		return nil, problem
 	}
 	out := &TestOutput{}
-	out.Body.OK, out.Body.Message = true, fmt.Sprintf("logged in to %s and read from it", reg.Endpoint)
+	out.Body.OK, out.Body.Message = true, msg
 	return out, nil
 }

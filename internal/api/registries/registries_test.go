@@ -150,6 +150,23 @@ func (e *env) testConnection(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(p), "Unreachable") {
 		t.Errorf("test of an unreachable registry: %v", p)
 	}
+	// The status is the last test's, remembered, and not audited: a list
+	// of registries in the console reads it for each one.
+	st := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/registries/tokened/status", h.Admin, nil)
+	again := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/registries/tokened/status", h.Admin, nil)
+	if st["ok"] != true || st["checkedAt"] == nil || again["checkedAt"] != st["checkedAt"] {
+		t.Errorf("status: %v, then %v: want the remembered test", st, again)
+	}
+	h.ExpectProblem(t, http.StatusFailedDependency, http.MethodGet, "/api/v1/registries/gone/status", h.Admin, nil, "registry.endpoint")
+	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/registries/gone?validate=false", h.Admin, map[string]any{"endpoint": e.basic.URL, "insecure": true,
+		"credentialId": e.credID})
+	if st := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/registries/gone/status", h.Admin, nil); st["ok"] != true {
+		t.Errorf("status after the registry was fixed: %v", st)
+	}
+	audit := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit?action=get-registry-status", h.Admin, nil)
+	if items, _ := audit["items"].([]any); len(items) != 0 {
+		t.Errorf("status reads were audited: %v", items)
+	}
 	h.Expect(http.StatusNoContent, http.MethodDelete, "/api/v1/registries/gone", h.Admin, nil)
 }
 

@@ -17,7 +17,7 @@ import { CopyDialog, type CopySource } from './CopyDialog';
 import { PullSecretsTab } from './PullSecretsTab';
 import { RegistryBrowser } from './RegistryBrowser';
 import { RegistryDialog, useCredentials } from './RegistryDialog';
-import { ConnectionResult, RegistryStatus, useConnection } from './RegistryStatus';
+import { ConnectionResult, RegistryStatus, useConnection, useTestConnection } from './RegistryStatus';
 import { WebhooksTab } from './WebhooksTab';
 
 const tabs = ['images', 'copies', 'pullsecrets', 'webhooks'] as const;
@@ -46,9 +46,10 @@ export default function RegistryDetailPage() {
     },
     onError: (e) => void message.error(errorMessage(e)),
   });
+  const testNow = useTestConnection(scope);
   const test = async () => {
     setShowTest(true);
-    await qc.refetchQueries({ queryKey: ['registry-test', paths.registry(name)] });
+    await testNow(name).catch((e) => void message.error(errorMessage(e)));
   };
   const r = q.data;
   const credName = (id?: number) => (id === undefined ? t('registries.anonymous') : (creds.data?.items.find((c) => c.id === id)?.name ?? `#${id}`));

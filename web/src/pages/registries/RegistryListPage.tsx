@@ -14,7 +14,7 @@ import { NameFilter } from '../../components/NameFilter';
 import { PageHeader } from '../../components/PageHeader';
 import { links } from '../../nav/links';
 import { RegistryDialog, useCredentials } from './RegistryDialog';
-import { RegistryStatus } from './RegistryStatus';
+import { RegistryStatus, useTestConnection } from './RegistryStatus';
 
 export default function RegistryListPage() {
   const { t } = useTranslation();
@@ -22,6 +22,7 @@ export default function RegistryListPage() {
   const qc = useQueryClient();
   const scope = globalScope;
   const paths = recordPaths(scope);
+  const testNow = useTestConnection(scope);
   const [params] = useSearchParams();
   const name = params.get('name') ?? '';
   const [dialog, setDialog] = useState<{ registry?: Registry }>();
@@ -71,7 +72,7 @@ export default function RegistryListPage() {
             title: t('col.actions'),
             render: (_, r) => (
               <Space size={4} wrap>
-                <Button size="small" onClick={() => void qc.refetchQueries({ queryKey: ['registry-test', paths.registry(r.name)] })}>
+                <Button size="small" onClick={() => void testNow(r.name).catch((e) => void message.error(errorMessage(e)))}>
                   {t('registries.test')}
                 </Button>
                 <Button size="small" onClick={() => setDialog({ registry: r })}>

@@ -1,30 +1,45 @@
-// A registry's status is the answer of its connection test (POST
-// .../test): connected, or the reason it cannot be used and the setting to
-// change.
-import { useQuery } from '@tanstack/react-query';
+// A registry's status is the answer of its connection test: connected, or
+// the reason it cannot be used and the setting to change. Lists read the
+// status the server remembers (GET .../status, tested again after five
+// minutes, not audited); the Test action tests now (POST .../test).
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { recordPaths, type RecordScope, type RegistryTestResult } from '../../api/registries';
 import { connectionOf, type Connection } from './connection';
 
-/** useConnection tests a registry's connection; kept for a few minutes, tested again on refetch. */
+const connectionKey = (scope: RecordScope, registry: string) => ['registry-test', recordPaths(scope).registry(registry)];
+
+async function connection(path: string, method: 'GET' | 'POST'): Promise<Connection> {
+  try {
+    const r = await api<RegistryTestResult>(path, { method });
+    return { ok: r.ok, message: r.message };
+  } catch (e) {
+    const c = connectionOf(e);
+    if (c) return c;
+    throw e;
+  }
+}
+
+/** useConnection reads a registry's connection status as the server remembers it. */
 export function useConnection(scope: RecordScope, registry: string) {
   return useQuery({
-    queryKey: ['registry-test', recordPaths(scope).registry(registry)],
+    queryKey: connectionKey(scope, registry),
     staleTime: 5 * 60_000,
     retry: false,
-    queryFn: async (): Promise<Connection> => {
-      try {
-        const r = await api<RegistryTestResult>(`${recordPaths(scope).registry(registry)}/test`, { method: 'POST' });
-        return { ok: r.ok, message: r.message };
-      } catch (e) {
-        const c = connectionOf(e);
-        if (c) return c;
-        throw e;
-      }
-    },
+    queryFn: () => connection(`${recordPaths(scope).registry(registry)}/status`, 'GET'),
   });
+}
+
+/** useTestConnection returns a function that tests a registry now and shows its outcome wherever its status is shown. */
+export function useTestConnection(scope: RecordScope) {
+  const qc = useQueryClient();
+  return async (registry: string) => {
+    const c = await connection(`${recordPaths(scope).registry(registry)}/test`, 'POST');
+    qc.setQueryData(connectionKey(scope, registry), c);
+    return c;
+  };
 }
 
 /** RegistryStatus is the registry's status as a tag, the test's message on hover. */
