@@ -53,3 +53,17 @@ func ValidateLabelEdits(labels, annotations map[string]*string) []error {
 	}
 	return details
 }
+
+// MetadataMerge is the metadata part of a JSON merge patch that merges
+// labels and annotations into an object's (a nil value removes the key),
+// as ValidateLabelEdits checks them; empty when both are.
+func MetadataMerge(labels, annotations map[string]*string) map[string]any {
+	meta := map[string]any{}
+	if len(labels) > 0 {
+		meta["labels"] = labels
+	}
+	if len(annotations) > 0 {
+		meta["annotations"] = annotations
+	}
+	return meta
+}
