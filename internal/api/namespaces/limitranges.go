@@ -7,8 +7,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -47,8 +45,7 @@ type LimitRangeSpecBody struct {
 type CreateLimitRangeInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels map[string]string `json:"labels,omitempty"`
+		operation.NewObject
 		LimitRangeSpecBody
 	}
 }
@@ -73,12 +70,10 @@ func registerLimitRanges(api huma.API, d Deps) {
 	huma.Register(api, limitRanges.CreateOp("Create a LimitRange"),
 		func(ctx context.Context, in *CreateLimitRangeInput) (*operation.ObjectOutput[NamespaceLimitRange], error) {
 			b := in.Body
-			details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-			details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
 			limits, bad := limitItems(b.Limits)
-			lr := &corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
+			lr := &corev1.LimitRange{ObjectMeta: b.Meta(in.Namespace)}
 			lr.Spec.Limits = limits
-			return limitRanges.Create(ctx, &d.Kit, in.Cluster, lr, append(details, bad...))
+			return limitRanges.Create(ctx, &d.Kit, in.Cluster, lr, append(b.Check(), bad...))
 		})
 
 	huma.Register(api, limitRanges.ReplaceOp("Replace the limits of a LimitRange"),

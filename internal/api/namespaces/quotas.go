@@ -5,8 +5,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -24,8 +22,7 @@ type ResourceQuotaSpecBody struct {
 type CreateResourceQuotaInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels map[string]string `json:"labels,omitempty"`
+		operation.NewObject
 		ResourceQuotaSpecBody
 	}
 }
@@ -50,12 +47,10 @@ func registerQuotas(api huma.API, d Deps) {
 	huma.Register(api, quotas.CreateOp("Create a ResourceQuota"),
 		func(ctx context.Context, in *CreateResourceQuotaInput) (*operation.ObjectOutput[NamespaceResourceQuota], error) {
 			b := in.Body
-			details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-			details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
 			hard, bad := parseQuantities("body.hard", b.Hard)
-			q := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
+			q := &corev1.ResourceQuota{ObjectMeta: b.Meta(in.Namespace)}
 			setQuotaSpec(q, hard, b.Scopes)
-			return quotas.Create(ctx, &d.Kit, in.Cluster, q, append(details, bad...))
+			return quotas.Create(ctx, &d.Kit, in.Cluster, q, append(b.Check(), bad...))
 		})
 
 	huma.Register(api, quotas.ReplaceOp("Replace what a ResourceQuota limits (hard and scopes)"),

@@ -7,7 +7,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
@@ -58,8 +57,7 @@ type IngressView struct {
 type CreateIngressInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels map[string]string `json:"labels,omitempty"`
+		operation.NewObject
 		IngressSpecBody
 	}
 }
@@ -87,11 +85,8 @@ func registerIngresses(api huma.API, d Deps) {
 	huma.Register(api, ingresses.CreateOp("Create an Ingress"),
 		func(ctx context.Context, in *CreateIngressInput) (*operation.ObjectOutput[IngressView], error) {
 			b := in.Body
-			ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-			details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-			details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-			details = append(details, setIngressSpec(ing, b.IngressSpecBody)...)
-			return ingresses.Create(ctx, &d.Kit, in.Cluster, ing, details)
+			ing := &networkingv1.Ingress{ObjectMeta: b.Meta(in.Namespace)}
+			return ingresses.Create(ctx, &d.Kit, in.Cluster, ing, append(b.Check(), setIngressSpec(ing, b.IngressSpecBody)...))
 		})
 
 	huma.Register(api, ingresses.ReplaceOp("Replace what an Ingress routes (class, rules, TLS); a stale resourceVersion is a 409"),

@@ -6,6 +6,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
 
@@ -38,6 +39,25 @@ type NamespacedObjectInput struct {
 type ClusterObjectInput struct {
 	ClusterParam
 	Name string `path:"name" maxLength:"253" doc:"Object name"`
+}
+
+// NewObject is the name and labels of the object a create makes, in the
+// body beside what the kind's own fields say.
+type NewObject struct {
+	Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Check reports what is wrong with the name (a DNS subdomain) and the
+// labels, each problem naming its field.
+func (n NewObject) Check() []error {
+	return append(Invalid("body.name", n.Name, validation.IsDNS1123Subdomain(n.Name)), ValidateLabels("body.labels", n.Labels)...)
+}
+
+// Meta is the new object's metadata in namespace ("" for a cluster-scoped
+// kind).
+func (n NewObject) Meta(namespace string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: n.Name, Namespace: namespace, Labels: n.Labels}
 }
 
 // ObjectOutput is one object as an area shows it.

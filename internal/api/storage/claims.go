@@ -8,7 +8,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
@@ -55,12 +54,11 @@ type PersistentVolumeClaimDetailOutput struct {
 type CreatePersistentVolumeClaimInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name             string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels           map[string]string `json:"labels,omitempty"`
-		StorageClassName *string           `json:"storageClassName,omitempty" doc:"Class to provision from; absent for the cluster's default class, empty for none"`
-		AccessModes      []string          `json:"accessModes,omitempty" doc:"ReadWriteOnce (the default), ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
-		Size             string            `json:"size" doc:"Requested size as a quantity, e.g. 10Gi"`
-		VolumeName       string            `json:"volumeName,omitempty" doc:"Bind to this PersistentVolume"`
+		operation.NewObject
+		StorageClassName *string  `json:"storageClassName,omitempty" doc:"Class to provision from; absent for the cluster's default class, empty for none"`
+		AccessModes      []string `json:"accessModes,omitempty" doc:"ReadWriteOnce (the default), ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
+		Size             string   `json:"size" doc:"Requested size as a quantity, e.g. 10Gi"`
+		VolumeName       string   `json:"volumeName,omitempty" doc:"Bind to this PersistentVolume"`
 	}
 }
 
@@ -130,8 +128,7 @@ func registerClaims(api huma.API, d Deps) {
 // buildClaim checks the request and returns the claim it describes.
 func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeClaim, []error) {
 	b := in.Body
-	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+	details := b.Check()
 	size, errs := storageSize("body.size", b.Size)
 	details = append(details, errs...)
 	if len(b.AccessModes) == 0 {
@@ -146,7 +143,7 @@ func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeC
 		details = append(details, operation.Invalid("body.volumeName", b.VolumeName, validation.IsDNS1123Subdomain(b.VolumeName))...)
 	}
 	return &corev1.PersistentVolumeClaim{
-		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels},
+		ObjectMeta: b.Meta(in.Namespace),
 		Spec: corev1.PersistentVolumeClaimSpec{
 			StorageClassName: b.StorageClassName,
 			AccessModes:      modes,

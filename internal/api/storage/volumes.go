@@ -6,7 +6,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
@@ -42,8 +41,7 @@ type PersistentVolumeLocal struct {
 type CreatePersistentVolumeInput struct {
 	operation.ClusterParam
 	Body struct {
-		Name             string                    `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels           map[string]string         `json:"labels,omitempty"`
+		operation.NewObject
 		Capacity         string                    `json:"capacity" doc:"Size as a quantity, e.g. 10Gi"`
 		AccessModes      []string                  `json:"accessModes" minItems:"1" doc:"ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
 		StorageClassName string                    `json:"storageClassName,omitempty" doc:"Claims of this class may bind to the volume; empty for claims without a class"`
@@ -76,8 +74,7 @@ func registerVolumes(api huma.API, d Deps) {
 // buildVolume checks the request and returns the volume it describes.
 func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []error) {
 	b := in.Body
-	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+	details := b.Check()
 	size, errs := storageSize("body.capacity", b.Capacity)
 	details = append(details, errs...)
 	modes, errs := accessModes("body.accessModes", b.AccessModes)
@@ -86,7 +83,7 @@ func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []e
 		details = append(details, operation.Invalid("body.storageClassName", b.StorageClassName, validation.IsDNS1123Subdomain(b.StorageClassName))...)
 	}
 	pv := &corev1.PersistentVolume{
-		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
+		ObjectMeta: b.Meta(""),
 		Spec: corev1.PersistentVolumeSpec{
 			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
 			AccessModes:                   modes,
