@@ -19,7 +19,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -41,9 +40,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	h := servertest.New(t, servertest.Options{})
-	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 1))
-	servertest.CreateNamespaces(t, c, namespace)
+	h, c := servertest.WithSandbox(t, servertest.Options{}, clusterName, 1, namespace)
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/"+clusterName+"/projects", h.Admin, map[string]any{"name": project})
 	h.AddToProject(t, clusterName, project, namespace)
 	e := &env{h: h, c: c, member: h.CreateUser("dev", "user"), viewer: h.CreateUser("watcher", "user")}

@@ -73,16 +73,9 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		details = append(details, validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("binaryData", b.BinaryData)...)
 		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		created, err := configMapKind.create(ctx, h, c, in.NamespaceParam, &corev1.ConfigMap{
+		created, err := configMapKind.create(ctx, h, in.NamespaceParam, &corev1.ConfigMap{
 			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
-			Data:       b.Data, BinaryData: b.BinaryData})
+			Data:       b.Data, BinaryData: b.BinaryData}, details)
 		if err != nil {
 			return nil, err
 		}
@@ -96,14 +89,7 @@ func (h *handlers) registerConfigMaps(api huma.API) {
 		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("binaryData", b.BinaryData)...)
 		details = append(details, validateDisjoint("binaryData", b.Data, b.BinaryData)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		updated, err := configMapKind.update(ctx, h, c, in.ObjectParams, b.ResourceVersion, func(cm *corev1.ConfigMap) {
+		updated, err := configMapKind.update(ctx, h, in.ObjectParams, b.ResourceVersion, details, func(cm *corev1.ConfigMap) {
 			cm.Data, cm.BinaryData = b.Data, b.BinaryData
 			if b.Labels != nil {
 				cm.Labels = b.Labels

@@ -13,15 +13,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
-// typedClient is what ConfigMaps and Secrets share of client-go's typed
-// clients.
-type typedClient[T any] interface {
-	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
-	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
-	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
-	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
-}
-
 // configKind is the history-keeping core that ConfigMaps and Secrets share:
 // every change is written to the cluster first and recorded as a version
 // second, deletes are guarded by the resourceVersion so the version kept is
@@ -29,11 +20,11 @@ type typedClient[T any] interface {
 // re-creates the object). Only the typed parts differ per kind.
 type configKind[T interface {
 	*corev1.ConfigMap | *corev1.Secret
-	metav1.Object
+	operation.Object
 }] struct {
 	// kind is store.ConfigKindConfigMap or store.ConfigKindSecret.
 	kind   string
-	client func(c *multicluster.Cluster, namespace string) typedClient[T]
+	client func(c *multicluster.Cluster, namespace string) operation.TypedClient[T]
 	// snapshot is what the history keeps of an object.
 	snapshot func(T) confighistory.Snapshot
 	// restore sets a version's data on a live object.
@@ -45,7 +36,7 @@ type configKind[T interface {
 
 var configMapKind = configKind[*corev1.ConfigMap]{
 	kind: store.ConfigKindConfigMap,
-	client: func(c *multicluster.Cluster, ns string) typedClient[*corev1.ConfigMap] {
+	client: func(c *multicluster.Cluster, ns string) operation.TypedClient[*corev1.ConfigMap] {
 		return c.Kube.CoreV1().ConfigMaps(ns)
 	},
 	snapshot: confighistory.OfConfigMap,
@@ -60,7 +51,7 @@ var configMapKind = configKind[*corev1.ConfigMap]{
 
 var secretKind = configKind[*corev1.Secret]{
 	kind: store.ConfigKindSecret,
-	client: func(c *multicluster.Cluster, ns string) typedClient[*corev1.Secret] {
+	client: func(c *multicluster.Cluster, ns string) operation.TypedClient[*corev1.Secret] {
 		return c.Kube.CoreV1().Secrets(ns)
 	},
 	snapshot: confighistory.OfSecret,
@@ -79,8 +70,17 @@ func (k configKind[T]) change(obj store.ConfigObject, typ string, rollbackOf int
 		Content: k.snapshot(o)}
 }
 
-// create creates o and records it as the first version.
-func (k configKind[T]) create(ctx context.Context, h *handlers, c *multicluster.Cluster, in operation.NamespaceParam, o T) (T, error) {
+// create creates o and records it as the first version, unless the
+// request's checks found problems (details, a 422 naming each field).
+func (k configKind[T]) create(ctx context.Context, h *handlers, in operation.NamespaceParam, o T, details []error) (T, error) {
+	var zero T
+	if len(details) > 0 {
+		return zero, operation.ValidationFailed(details)
+	}
+	c, err := h.Cluster(in.Cluster)
+	if err != nil {
+		return zero, err
+	}
 	created, err := k.client(c, in.Namespace).Create(ctx, o, metav1.CreateOptions{FieldManager: fieldManager})
 	if err != nil {
 		return created, operation.ClusterError(err)
@@ -91,8 +91,17 @@ func (k configKind[T]) create(ctx context.Context, h *handlers, c *multicluster.
 }
 
 // update applies edit to the live object at resourceVersion rv (a stale
-// one is the API server's 409) and records the result.
-func (k configKind[T]) update(ctx context.Context, h *handlers, c *multicluster.Cluster, in ObjectParams, rv string, edit func(T)) (T, error) {
+// one is the API server's 409) and records the result, unless the
+// request's checks found problems (details).
+func (k configKind[T]) update(ctx context.Context, h *handlers, in ObjectParams, rv string, details []error, edit func(T)) (T, error) {
+	var zero T
+	if len(details) > 0 {
+		return zero, operation.ValidationFailed(details)
+	}
+	c, err := h.Cluster(in.Cluster)
+	if err != nil {
+		return zero, err
+	}
 	updated, err := k.write(ctx, c, in, rv, edit)
 	if err != nil {
 		return updated, operation.ClusterError(err)

@@ -93,16 +93,9 @@ func (h *handlers) registerSecrets(api huma.API) {
 		details := append(validateName(b.Name), operation.ValidateLabels("body.labels", b.Labels)...)
 		details = append(details, validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("stringData", b.StringData)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		created, err := secretKind.create(ctx, h, c, in.NamespaceParam, &corev1.Secret{
+		created, err := secretKind.create(ctx, h, in.NamespaceParam, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels, Annotations: b.Annotations},
-			Type:       corev1.SecretType(b.Type), Data: b.Data, StringData: b.StringData})
+			Type:       corev1.SecretType(b.Type), Data: b.Data, StringData: b.StringData}, details)
 		if err != nil {
 			return nil, err
 		}
@@ -115,14 +108,7 @@ func (h *handlers) registerSecrets(api huma.API) {
 		b := in.Body
 		details := append(operation.ValidateLabels("body.labels", b.Labels), validateKeys("data", b.Data)...)
 		details = append(details, validateKeys("stringData", b.StringData)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := h.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		updated, err := secretKind.update(ctx, h, c, in.ObjectParams, b.ResourceVersion, func(s *corev1.Secret) {
+		updated, err := secretKind.update(ctx, h, in.ObjectParams, b.ResourceVersion, details, func(s *corev1.Secret) {
 			s.Data, s.StringData = b.Data, b.StringData
 			if b.Labels != nil {
 				s.Labels = b.Labels

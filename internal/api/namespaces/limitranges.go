@@ -7,13 +7,9 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 )
 
 var limitTags = []string{"Limit ranges"}
@@ -40,12 +36,6 @@ type NamespaceLimitRangeItem struct {
 	MaxLimitRequestRatio map[string]string `json:"maxLimitRequestRatio,omitempty" doc:"Largest limit / request ratio allowed"`
 }
 
-// LimitRangeInput names a LimitRange.
-type LimitRangeInput struct {
-	operation.NamespaceParam
-	Name string `path:"name" maxLength:"253" doc:"LimitRange name"`
-}
-
 // LimitRangeSpecBody is what a LimitRange sets.
 type LimitRangeSpecBody struct {
 	Limits []NamespaceLimitRangeItem `json:"limits" minItems:"1"`
@@ -55,95 +45,50 @@ type LimitRangeSpecBody struct {
 type CreateLimitRangeInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels map[string]string `json:"labels,omitempty"`
+		operation.NewObject
 		LimitRangeSpecBody
 	}
 }
 
 // UpdateLimitRangeInput replaces the limits of a LimitRange.
 type UpdateLimitRangeInput struct {
-	LimitRangeInput
+	operation.NamespacedObjectInput
 	Body LimitRangeSpecBody
 }
 
-// LimitRangeOutput is one LimitRange.
-type LimitRangeOutput struct {
-	Body NamespaceLimitRange
-}
+// limitRanges are the LimitRange endpoints.
+var limitRanges = operation.TypedKind[*corev1.LimitRange, NamespaceLimitRange]{Kind: "limitranges", Singular: "limitrange",
+	Namespaced: true, Tags: limitTags, Resource: ResourceLimitRanges, View: limitRangeView,
+	Client: func(k kubernetes.Interface, ns string) operation.TypedClient[*corev1.LimitRange] {
+		return k.CoreV1().LimitRanges(ns)
+	}}
 
 func registerLimitRanges(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceLimitRanges} }
-	path := basePath + "/{namespace}/limitranges"
+	limitRanges.RegisterList(api, &d.Kit, "List the LimitRanges of a namespace")
+	limitRanges.RegisterGet(api, &d.Kit, "Get a LimitRange")
 
-	operation.CachedList[*corev1.LimitRange, NamespaceLimitRange]{Kind: "limitranges", ID: "list-limitranges",
-		Summary: "List the LimitRanges of a namespace", Tags: limitTags, Permission: perm(auth.VerbList),
-		Views: operation.Static(limitRangeView)}.RegisterNamespaced(api, &d.Kit)
-
-	get := operation.GetOp(path+"/{name}", "get-limitrange", "Get a LimitRange", limitTags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *LimitRangeInput) (*LimitRangeOutput, error) {
-		o, _, err := operation.GetCached[*corev1.LimitRange](&d.Kit, in.Cluster, "limitranges", in.Namespace, in.Name)
-		if err != nil {
-			return nil, err
-		}
-		return &LimitRangeOutput{Body: limitRangeView(o)}, nil
-	})
-
-	create := operation.CreateOp(path, "create-limitrange", "Create a LimitRange", limitTags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreateLimitRangeInput) (*LimitRangeOutput, error) {
-		b := in.Body
-		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, operation.ValidateLabelEdits(pointers(b.Labels), nil)...)
-		limits, bad := limitItems(b.Limits)
-		details = append(details, bad...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		lr := &corev1.LimitRange{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		lr.Spec.Limits = limits
-		lr, err = c.Kube.CoreV1().LimitRanges(in.Namespace).Create(ctx, lr, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
-	})
-
-	update := operation.ReplaceOp(path+"/{name}", "update-limitrange", "Replace the limits of a LimitRange", limitTags, perm(auth.VerbUpdate))
-	huma.Register(api, update, func(ctx context.Context, in *UpdateLimitRangeInput) (*LimitRangeOutput, error) {
-		limits, details := limitItems(in.Body.Limits)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.CoreV1().LimitRanges(in.Namespace)
-		var lr *corev1.LimitRange
-		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			cur, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			cur.Spec.Limits = limits
-			lr, err = client.Update(ctx, cur, metav1.UpdateOptions{})
-			return err
+	huma.Register(api, limitRanges.CreateOp("Create a LimitRange"),
+		func(ctx context.Context, in *CreateLimitRangeInput) (*operation.ObjectOutput[NamespaceLimitRange], error) {
+			b := in.Body
+			limits, bad := limitItems(b.Limits)
+			lr := &corev1.LimitRange{ObjectMeta: b.Meta(in.Namespace)}
+			lr.Spec.Limits = limits
+			return limitRanges.Create(ctx, &d.Kit, in.Cluster, lr, append(b.Check(), bad...))
 		})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &LimitRangeOutput{Body: limitRangeView(lr)}, nil
-	})
 
-	del := operation.DeleteOp(path+"/{name}", "delete-limitrange", "Delete a LimitRange", limitTags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *LimitRangeInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().LimitRanges(in.Namespace) })
-	})
+	huma.Register(api, limitRanges.ReplaceOp("Replace the limits of a LimitRange"),
+		func(ctx context.Context, in *UpdateLimitRangeInput) (*operation.ObjectOutput[NamespaceLimitRange], error) {
+			limits, details := limitItems(in.Body.Limits)
+			if len(details) > 0 {
+				return nil, operation.ValidationFailed(details)
+			}
+			return limitRanges.Replace(ctx, &d.Kit, in.Cluster, in.Namespace, in.Name, "", func(lr *corev1.LimitRange) error {
+				lr.Spec.Limits = limits
+				return nil
+			})
+		})
+
+	limitRanges.RegisterDelete(api, &d.Kit, "Delete a LimitRange")
 }
 
 // limitItems reads the limits of a body; each problem names its field

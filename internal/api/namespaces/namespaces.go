@@ -158,13 +158,7 @@ func Register(api huma.API, d Deps) {
 		if err != nil {
 			return nil, err
 		}
-		meta := map[string]any{}
-		if len(b.Labels) > 0 {
-			meta["labels"] = b.Labels
-		}
-		if len(b.Annotations) > 0 {
-			meta["annotations"] = b.Annotations
-		}
+		meta := operation.MetadataMerge(b.Labels, b.Annotations)
 		raw, err := json.Marshal(map[string]any{"metadata": meta})
 		if err != nil {
 			return nil, fmt.Errorf("encode namespace patch: %w", err)

@@ -7,12 +7,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 )
 
 var ingressTags = []string{"Ingresses"}
@@ -55,96 +53,54 @@ type IngressView struct {
 	CreatedAt       time.Time         `json:"createdAt"`
 }
 
-// IngressOutput is one Ingress.
-type IngressOutput struct {
-	Body IngressView
-}
-
 // CreateIngressInput creates an Ingress.
 type CreateIngressInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name   string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels map[string]string `json:"labels,omitempty"`
+		operation.NewObject
 		IngressSpecBody
 	}
 }
 
 // UpdateIngressInput replaces what an Ingress routes.
 type UpdateIngressInput struct {
-	NetworkObjectInput
+	operation.NamespacedObjectInput
 	Body struct {
 		ResourceVersion string `json:"resourceVersion" minLength:"1" doc:"The resourceVersion read; a stale one is a 409"`
 		IngressSpecBody
 	}
 }
 
+// ingresses are the Ingress endpoints.
+var ingresses = operation.TypedKind[*networkingv1.Ingress, IngressView]{Kind: "ingresses", Singular: "ingress",
+	Namespaced: true, Tags: ingressTags, Resource: ResourceIngresses, View: ingressView,
+	Client: func(k kubernetes.Interface, ns string) operation.TypedClient[*networkingv1.Ingress] {
+		return k.NetworkingV1().Ingresses(ns)
+	}}
+
 func registerIngresses(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceIngresses} }
-	path := basePath + "/ingresses"
+	ingresses.RegisterList(api, &d.Kit, "List the Ingresses of a namespace")
+	ingresses.RegisterGet(api, &d.Kit, "Get an Ingress")
 
-	operation.CachedList[*networkingv1.Ingress, IngressView]{Kind: "ingresses", ID: "list-ingresses", Summary: "List the Ingresses of a namespace",
-		Tags: ingressTags, Permission: perm(auth.VerbList), Views: operation.Static(ingressView)}.RegisterNamespaced(api, &d.Kit)
+	huma.Register(api, ingresses.CreateOp("Create an Ingress"),
+		func(ctx context.Context, in *CreateIngressInput) (*operation.ObjectOutput[IngressView], error) {
+			b := in.Body
+			ing := &networkingv1.Ingress{ObjectMeta: b.Meta(in.Namespace)}
+			return ingresses.Create(ctx, &d.Kit, in.Cluster, ing, append(b.Check(), setIngressSpec(ing, b.IngressSpecBody)...))
+		})
 
-	get := operation.GetOp(path+"/{name}", "get-ingress", "Get an Ingress", ingressTags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*IngressOutput, error) {
-		o, _, err := operation.GetCached[*networkingv1.Ingress](&d.Kit, in.Cluster, "ingresses", in.Namespace, in.Name)
-		if err != nil {
-			return nil, err
-		}
-		return &IngressOutput{Body: ingressView(o)}, nil
-	})
+	huma.Register(api, ingresses.ReplaceOp("Replace what an Ingress routes (class, rules, TLS); a stale resourceVersion is a 409"),
+		func(ctx context.Context, in *UpdateIngressInput) (*operation.ObjectOutput[IngressView], error) {
+			if details := setIngressSpec(&networkingv1.Ingress{}, in.Body.IngressSpecBody); len(details) > 0 {
+				return nil, operation.ValidationFailed(details)
+			}
+			return ingresses.Replace(ctx, &d.Kit, in.Cluster, in.Namespace, in.Name, in.Body.ResourceVersion, func(ing *networkingv1.Ingress) error {
+				setIngressSpec(ing, in.Body.IngressSpecBody)
+				return nil
+			})
+		})
 
-	create := operation.CreateOp(path, "create-ingress", "Create an Ingress", ingressTags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreateIngressInput) (*IngressOutput, error) {
-		b := in.Body
-		ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-		details = append(details, setIngressSpec(ing, b.IngressSpecBody)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		ing, err = c.Kube.NetworkingV1().Ingresses(in.Namespace).Create(ctx, ing, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &IngressOutput{Body: ingressView(ing)}, nil
-	})
-
-	update := operation.ReplaceOp(path+"/{name}", "update-ingress",
-		"Replace what an Ingress routes (class, rules, TLS); a stale resourceVersion is a 409", ingressTags, perm(auth.VerbUpdate))
-	huma.Register(api, update, func(ctx context.Context, in *UpdateIngressInput) (*IngressOutput, error) {
-		if details := setIngressSpec(&networkingv1.Ingress{}, in.Body.IngressSpecBody); len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.NetworkingV1().Ingresses(in.Namespace)
-		ing, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		ing.ResourceVersion = in.Body.ResourceVersion
-		setIngressSpec(ing, in.Body.IngressSpecBody)
-		ing, err = client.Update(ctx, ing, metav1.UpdateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &IngressOutput{Body: ingressView(ing)}, nil
-	})
-
-	del := operation.DeleteOp(path+"/{name}", "delete-ingress", "Delete an Ingress", ingressTags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.NetworkingV1().Ingresses(in.Namespace) })
-	})
+	ingresses.RegisterDelete(api, &d.Kit, "Delete an Ingress")
 }
 
 // validHost checks an Ingress host: a DNS subdomain, or one with a leading

@@ -23,8 +23,6 @@ const (
 	ResourceIngresses = "ingresses"
 )
 
-const basePath = "/api/v1/clusters/{cluster}/namespaces/{namespace}"
-
 // Deps are what the network endpoints need.
 type Deps struct {
 	operation.Kit
@@ -34,12 +32,6 @@ type Deps struct {
 func Register(api huma.API, d Deps) {
 	registerServices(api, d)
 	registerIngresses(api, d)
-}
-
-// NetworkObjectInput names a Service or an Ingress.
-type NetworkObjectInput struct {
-	operation.NamespaceParam
-	Name string `path:"name" maxLength:"253" doc:"Object name"`
 }
 
 // portRef parses a port given as a number (1-65535) or an IANA port

@@ -12,7 +12,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -21,11 +20,9 @@ const base = "/api/v1/clusters/c1/namespaces/web"
 // TestNetwork runs every Service and Ingress endpoint against a sandbox
 // cluster whose kwok nodes run the pods behind a Service.
 func TestNetwork(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 2, "web")
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
-	servertest.CreateNamespaces(t, conn, "web")
 	for _, name := range []string{"web-1", "web-2"} {
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "web", Labels: map[string]string{"app": "web"}},
 			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "nginx",

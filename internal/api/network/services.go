@@ -14,7 +14,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
@@ -87,11 +86,6 @@ type ServiceDetail struct {
 	EndpointSlices []ServiceEndpointSlice `json:"endpointSlices" nullable:"false" doc:"EndpointSlices of the Service, read live"`
 }
 
-// ServiceOutput is one Service.
-type ServiceOutput struct {
-	Body ServiceView
-}
-
 // ServiceDetailOutput is one Service with its pods and endpoints.
 type ServiceDetailOutput struct {
 	Body ServiceDetail
@@ -109,23 +103,25 @@ type CreateServiceInput struct {
 
 // UpdateServiceInput replaces what a Service does.
 type UpdateServiceInput struct {
-	NetworkObjectInput
+	operation.NamespacedObjectInput
 	Body struct {
 		ResourceVersion string `json:"resourceVersion" minLength:"1" doc:"The resourceVersion read; a stale one is a 409"`
 		ServiceSpecBody
 	}
 }
 
+// services are the Service endpoints.
+var services = operation.TypedKind[*corev1.Service, ServiceView]{Kind: "services", Singular: "service",
+	Namespaced: true, Tags: serviceTags, Resource: ResourceServices, View: serviceView,
+	Client: func(k kubernetes.Interface, ns string) operation.TypedClient[*corev1.Service] {
+		return k.CoreV1().Services(ns)
+	}}
+
 func registerServices(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission { return auth.Permission{Verb: verb, Resource: ResourceServices} }
-	path := basePath + "/services"
+	services.RegisterList(api, &d.Kit, "List the Services of a namespace")
 
-	operation.CachedList[*corev1.Service, ServiceView]{Kind: "services", ID: "list-services", Summary: "List the Services of a namespace",
-		Tags: serviceTags, Permission: perm(auth.VerbList), Views: operation.Static(serviceView)}.RegisterNamespaced(api, &d.Kit)
-
-	get := operation.GetOp(path+"/{name}", "get-service",
-		"Get a Service with the pods its selector picks and its EndpointSlices", serviceTags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *NetworkObjectInput) (*ServiceDetailOutput, error) {
+	get := services.GetOp("Get a Service with the pods its selector picks and its EndpointSlices")
+	huma.Register(api, get, func(ctx context.Context, in *operation.NamespacedObjectInput) (*ServiceDetailOutput, error) {
 		svc, c, err := operation.GetCached[*corev1.Service](&d.Kit, in.Cluster, "services", in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
@@ -147,56 +143,28 @@ func registerServices(api huma.API, d Deps) {
 		return out, nil
 	})
 
-	create := operation.CreateOp(path, "create-service", "Create a Service", serviceTags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreateServiceInput) (*ServiceOutput, error) {
-		b := in.Body
-		svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
-		details := operation.Invalid("body.name", b.Name, validation.IsDNS1035Label(b.Name))
-		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-		details = append(details, setServiceSpec(svc, b.ServiceSpecBody)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		svc, err = c.Kube.CoreV1().Services(in.Namespace).Create(ctx, svc, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ServiceOutput{Body: serviceView(svc)}, nil
-	})
+	huma.Register(api, services.CreateOp("Create a Service"),
+		func(ctx context.Context, in *CreateServiceInput) (*operation.ObjectOutput[ServiceView], error) {
+			b := in.Body
+			svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels}}
+			details := operation.Invalid("body.name", b.Name, validation.IsDNS1035Label(b.Name))
+			details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+			details = append(details, setServiceSpec(svc, b.ServiceSpecBody)...)
+			return services.Create(ctx, &d.Kit, in.Cluster, svc, details)
+		})
 
-	update := operation.ReplaceOp(path+"/{name}", "update-service",
-		"Replace what a Service does (type, selector, ports); a stale resourceVersion is a 409", serviceTags, perm(auth.VerbUpdate))
-	huma.Register(api, update, func(ctx context.Context, in *UpdateServiceInput) (*ServiceOutput, error) {
-		if details := setServiceSpec(&corev1.Service{}, in.Body.ServiceSpecBody); len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.CoreV1().Services(in.Namespace)
-		svc, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		svc.ResourceVersion = in.Body.ResourceVersion
-		setServiceSpec(svc, in.Body.ServiceSpecBody)
-		svc, err = client.Update(ctx, svc, metav1.UpdateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &ServiceOutput{Body: serviceView(svc)}, nil
-	})
+	huma.Register(api, services.ReplaceOp("Replace what a Service does (type, selector, ports); a stale resourceVersion is a 409"),
+		func(ctx context.Context, in *UpdateServiceInput) (*operation.ObjectOutput[ServiceView], error) {
+			if details := setServiceSpec(&corev1.Service{}, in.Body.ServiceSpecBody); len(details) > 0 {
+				return nil, operation.ValidationFailed(details)
+			}
+			return services.Replace(ctx, &d.Kit, in.Cluster, in.Namespace, in.Name, in.Body.ResourceVersion, func(svc *corev1.Service) error {
+				setServiceSpec(svc, in.Body.ServiceSpecBody)
+				return nil
+			})
+		})
 
-	del := operation.DeleteOp(path+"/{name}", "delete-service", "Delete a Service", serviceTags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *NetworkObjectInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().Services(in.Namespace) })
-	})
+	services.RegisterDelete(api, &d.Kit, "Delete a Service")
 }
 
 // setServiceSpec checks b and writes it over svc's spec. The cluster IP

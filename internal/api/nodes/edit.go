@@ -50,13 +50,7 @@ func registerEdit(api huma.API, d Deps, perm auth.Permission) {
 		if err := validateEdit(b.Labels, b.Annotations, b.Taints); err != nil {
 			return nil, err
 		}
-		meta := map[string]any{}
-		if len(b.Labels) > 0 {
-			meta["labels"] = b.Labels
-		}
-		if len(b.Annotations) > 0 {
-			meta["annotations"] = b.Annotations
-		}
+		meta := operation.MetadataMerge(b.Labels, b.Annotations)
 		p := map[string]any{}
 		if len(meta) > 0 {
 			p["metadata"] = meta

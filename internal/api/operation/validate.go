@@ -63,3 +63,17 @@ var secretName = regexp.MustCompile(`(?i)password|token|secret|kubeconfig|privat
 // IsSecretName reports whether a field of this name holds a secret: its
 // value is never echoed in an error nor shown in a response.
 func IsSecretName(name string) bool { return secretName.MatchString(name) }
+
+// MetadataMerge is the metadata part of a JSON merge patch that merges
+// labels and annotations into an object's (a nil value removes the key),
+// as ValidateLabelEdits checks them; empty when both are.
+func MetadataMerge(labels, annotations map[string]*string) map[string]any {
+	meta := map[string]any{}
+	if len(labels) > 0 {
+		meta["labels"] = labels
+	}
+	if len(annotations) > 0 {
+		meta["annotations"] = annotations
+	}
+	return meta
+}

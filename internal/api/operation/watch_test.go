@@ -15,7 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -75,8 +74,7 @@ func openWatch(t *testing.T, h *servertest.Harness, path, token string) (<-chan 
 // cursor it cannot resume.
 func TestWatchStreams(t *testing.T) {
 	g := NewWithT(t)
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1)
 	ctx := t.Context()
 	kube := conn.Kube.CoreV1().ConfigMaps("default")
 	create := func(name string, labels map[string]string) {

@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -22,8 +21,7 @@ import (
 // GET /api/v1/clusters/{cluster}/pods: selectors (indexed and not), the
 // name filter, sorting, pages across namespaces, and the 4xx answers.
 func TestClusterPods(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1)
 	ctx := t.Context()
 	node := ""
 	servertest.Eventually(t, func() error {

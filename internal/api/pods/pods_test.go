@@ -21,7 +21,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/pods"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -106,10 +105,9 @@ func (e *env) runningPods(t *testing.T, want int) []pods.PodView {
 }
 
 func TestPods(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	e := &env{h: h, conn: h.ImportCluster("c1", sandboxtest.Start(t, 2))}
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 2, ns)
+	e := &env{h: h, conn: conn}
 	ctx := t.Context()
-	servertest.CreateNamespaces(t, e.conn, ns)
 	replicas := int32(2)
 	labels := map[string]string{"app": "web"}
 	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns}, Spec: appsv1.DeploymentSpec{

@@ -9,19 +9,15 @@ import (
 	"time"
 
 	"github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/projects"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestProjects(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1, "a", "b", "c")
 	ctx := t.Context()
-	servertest.CreateNamespaces(t, conn, "a", "b", "c")
 	base := "/api/v1/clusters/c1/projects"
 
 	for _, tt := range []struct {
@@ -125,12 +121,7 @@ func TestProjects(t *testing.T) {
 // its project's quota; the audit row names the namespace taken in.
 func TestProjectBoundaries(t *testing.T) {
 	g := gomega.NewWithT(t)
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
-	for _, ns := range []string{"free", "theirs", "mine"} {
-		_, err := conn.Kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
-		g.Expect(err).NotTo(gomega.HaveOccurred())
-	}
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1, "free", "theirs", "mine")
 	base := "/api/v1/clusters/c1/projects"
 	for _, p := range []string{"p1", "p2", "p3"} {
 		h.Expect(http.StatusCreated, http.MethodPost, base, h.Admin, map[string]any{"name": p})

@@ -16,13 +16,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestAnyKind(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1)
 	_, err := conn.Kube.CoreV1().ConfigMaps("default").Create(t.Context(),
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "generic", Labels: map[string]string{"via": "generic"}}}, metav1.CreateOptions{})
 	if err != nil {
@@ -98,12 +96,9 @@ func TestAnyKind(t *testing.T) {
 // Secret values only to those who may reveal them (audited).
 func TestAnyKindFollowsThePolicy(t *testing.T) {
 	g := NewWithT(t)
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1, "team")
 	ctx := t.Context()
-	_, err := conn.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team"}}, metav1.CreateOptions{})
-	g.Expect(err).NotTo(HaveOccurred())
-	_, err = conn.Kube.CoreV1().Secrets("team").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db"},
+	_, err := conn.Kube.CoreV1().Secrets("team").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db"},
 		StringData: map[string]string{"password": "hunter2-any-kind"}}, metav1.CreateOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, name := range []string{"a", "b"} {

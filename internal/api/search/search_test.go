@@ -12,13 +12,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 func TestSearch(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 1)
 	ctx := t.Context()
 	for _, ns := range []string{"shop", "bank"} {
 		servertest.CreateNamespaces(t, conn, ns)

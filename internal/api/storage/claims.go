@@ -8,10 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -47,17 +45,6 @@ type PersistentVolumeClaimDetail struct {
 	Pods []PersistentVolumeClaimPod `json:"pods" nullable:"false" doc:"Pods of the namespace whose volumes name this claim"`
 }
 
-// PersistentVolumeClaimInput names a claim.
-type PersistentVolumeClaimInput struct {
-	operation.NamespaceParam
-	Name string `path:"name" maxLength:"253" doc:"PersistentVolumeClaim name"`
-}
-
-// PersistentVolumeClaimOutput is one claim.
-type PersistentVolumeClaimOutput struct {
-	Body PersistentVolumeClaimView
-}
-
 // PersistentVolumeClaimDetailOutput is one claim with its pods.
 type PersistentVolumeClaimDetailOutput struct {
 	Body PersistentVolumeClaimDetail
@@ -67,118 +54,81 @@ type PersistentVolumeClaimDetailOutput struct {
 type CreatePersistentVolumeClaimInput struct {
 	operation.NamespaceParam
 	Body struct {
-		Name             string            `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels           map[string]string `json:"labels,omitempty"`
-		StorageClassName *string           `json:"storageClassName,omitempty" doc:"Class to provision from; absent for the cluster's default class, empty for none"`
-		AccessModes      []string          `json:"accessModes,omitempty" doc:"ReadWriteOnce (the default), ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
-		Size             string            `json:"size" doc:"Requested size as a quantity, e.g. 10Gi"`
-		VolumeName       string            `json:"volumeName,omitempty" doc:"Bind to this PersistentVolume"`
+		operation.NewObject
+		StorageClassName *string  `json:"storageClassName,omitempty" doc:"Class to provision from; absent for the cluster's default class, empty for none"`
+		AccessModes      []string `json:"accessModes,omitempty" doc:"ReadWriteOnce (the default), ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
+		Size             string   `json:"size" doc:"Requested size as a quantity, e.g. 10Gi"`
+		VolumeName       string   `json:"volumeName,omitempty" doc:"Bind to this PersistentVolume"`
 	}
 }
 
 // ExpandPersistentVolumeClaimInput asks for a larger claim.
 type ExpandPersistentVolumeClaimInput struct {
-	PersistentVolumeClaimInput
+	operation.NamespacedObjectInput
 	Body struct {
 		Size string `json:"size" doc:"The new size, larger than the current request"`
 	}
 }
 
+// claims are the PersistentVolumeClaim endpoints.
+var claims = operation.TypedKind[*corev1.PersistentVolumeClaim, PersistentVolumeClaimView]{Kind: "persistentvolumeclaims",
+	Singular: "persistentvolumeclaim", Namespaced: true, Tags: tags, Resource: ResourcePersistentVolumeClaims, View: claimView,
+	Client: func(k kubernetes.Interface, ns string) operation.TypedClient[*corev1.PersistentVolumeClaim] {
+		return k.CoreV1().PersistentVolumeClaims(ns)
+	}}
+
 func registerClaims(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission {
-		return auth.Permission{Verb: verb, Resource: ResourcePersistentVolumeClaims}
-	}
-	path := basePath + "/namespaces/{namespace}/persistentvolumeclaims"
+	claims.RegisterList(api, &d.Kit, "List the PersistentVolumeClaims of a namespace")
 
-	operation.CachedList[*corev1.PersistentVolumeClaim, PersistentVolumeClaimView]{Kind: "persistentvolumeclaims", ID: "list-persistentvolumeclaims",
-		Summary: "List the PersistentVolumeClaims of a namespace", Tags: tags, Permission: perm(auth.VerbList),
-		Views: operation.Static(claimView)}.RegisterNamespaced(api, &d.Kit)
+	huma.Register(api, claims.GetOp("Get a PersistentVolumeClaim with the pods that use it"),
+		func(ctx context.Context, in *operation.NamespacedObjectInput) (*PersistentVolumeClaimDetailOutput, error) {
+			o, c, err := operation.GetCached[*corev1.PersistentVolumeClaim](&d.Kit, in.Cluster, claims.Kind, in.Namespace, in.Name)
+			if err != nil {
+				return nil, err
+			}
+			pods, err := claimPods(c, in.Namespace, in.Name)
+			if err != nil {
+				return nil, operation.ClusterError(err)
+			}
+			return &PersistentVolumeClaimDetailOutput{Body: PersistentVolumeClaimDetail{
+				PersistentVolumeClaimView: claimView(o), Pods: pods}}, nil
+		})
 
-	get := operation.GetOp(path+"/{name}", "get-persistentvolumeclaim",
-		"Get a PersistentVolumeClaim with the pods that use it", tags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *PersistentVolumeClaimInput) (*PersistentVolumeClaimDetailOutput, error) {
-		o, c, err := operation.GetCached[*corev1.PersistentVolumeClaim](&d.Kit, in.Cluster, "persistentvolumeclaims", in.Namespace, in.Name)
-		if err != nil {
-			return nil, err
-		}
-		pods, err := claimPods(c, in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &PersistentVolumeClaimDetailOutput{Body: PersistentVolumeClaimDetail{
-			PersistentVolumeClaimView: claimView(o), Pods: pods}}, nil
-	})
+	huma.Register(api, claims.CreateOp("Create a PersistentVolumeClaim"),
+		func(ctx context.Context, in *CreatePersistentVolumeClaimInput) (*operation.ObjectOutput[PersistentVolumeClaimView], error) {
+			pvc, details := buildClaim(in)
+			return claims.Create(ctx, &d.Kit, in.Cluster, pvc, details)
+		})
 
-	create := operation.CreateOp(path, "create-persistentvolumeclaim", "Create a PersistentVolumeClaim", tags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
-		pvc, details := buildClaim(in)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		pvc, err = c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace).Create(ctx, pvc, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &PersistentVolumeClaimOutput{Body: claimView(pvc)}, nil
-	})
-
-	expand := operation.New(http.MethodPost, path+"/{name}/expand", "expand-persistentvolumeclaim",
-		"Request a larger size for a bound PersistentVolumeClaim (its class must allow volume expansion)", tags, perm(auth.VerbUpdate))
+	expand := operation.New(http.MethodPost, claims.Path()+"/{name}/expand", "expand-persistentvolumeclaim",
+		"Request a larger size for a bound PersistentVolumeClaim (its class must allow volume expansion)", tags,
+		auth.Permission{Verb: auth.VerbUpdate, Resource: ResourcePersistentVolumeClaims})
 	expand.Errors = append(expand.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
-	huma.Register(api, expand, func(ctx context.Context, in *ExpandPersistentVolumeClaimInput) (*PersistentVolumeClaimOutput, error) {
+	huma.Register(api, expand, func(ctx context.Context, in *ExpandPersistentVolumeClaimInput) (*operation.ObjectOutput[PersistentVolumeClaimView], error) {
 		size, details := storageSize("body.size", in.Body.Size)
 		if len(details) > 0 {
 			return nil, operation.ValidationFailed(details)
 		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		client := c.Kube.CoreV1().PersistentVolumeClaims(in.Namespace)
-		var pvc *corev1.PersistentVolumeClaim
-		var tooSmall error
-		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			cur, err := client.Get(ctx, in.Name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if now := cur.Spec.Resources.Requests[corev1.ResourceStorage]; size.Cmp(now) <= 0 {
-				tooSmall = huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.size",
+		return claims.Replace(ctx, &d.Kit, in.Cluster, in.Namespace, in.Name, "", func(pvc *corev1.PersistentVolumeClaim) error {
+			if now := pvc.Spec.Resources.Requests[corev1.ResourceStorage]; size.Cmp(now) <= 0 {
+				return huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.size",
 					Message: fmt.Sprintf("must be larger than the current request, %s", now.String()), Value: in.Body.Size})
-				return nil
 			}
-			if cur.Spec.Resources.Requests == nil {
-				cur.Spec.Resources.Requests = corev1.ResourceList{}
+			if pvc.Spec.Resources.Requests == nil {
+				pvc.Spec.Resources.Requests = corev1.ResourceList{}
 			}
-			cur.Spec.Resources.Requests[corev1.ResourceStorage] = size
-			pvc, err = client.Update(ctx, cur, metav1.UpdateOptions{})
-			return err
+			pvc.Spec.Resources.Requests[corev1.ResourceStorage] = size
+			return nil
 		})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		if tooSmall != nil {
-			return nil, tooSmall
-		}
-		return &PersistentVolumeClaimOutput{Body: claimView(pvc)}, nil
 	})
 
-	del := operation.DeleteOp(path+"/{name}", "delete-persistentvolumeclaim", "Delete a PersistentVolumeClaim", tags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *PersistentVolumeClaimInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().PersistentVolumeClaims(in.Namespace) })
-	})
+	claims.RegisterDelete(api, &d.Kit, "Delete a PersistentVolumeClaim")
 }
 
 // buildClaim checks the request and returns the claim it describes.
 func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeClaim, []error) {
 	b := in.Body
-	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+	details := b.Check()
 	size, errs := storageSize("body.size", b.Size)
 	details = append(details, errs...)
 	if len(b.AccessModes) == 0 {
@@ -193,7 +143,7 @@ func buildClaim(in *CreatePersistentVolumeClaimInput) (*corev1.PersistentVolumeC
 		details = append(details, operation.Invalid("body.volumeName", b.VolumeName, validation.IsDNS1123Subdomain(b.VolumeName))...)
 	}
 	return &corev1.PersistentVolumeClaim{
-		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: in.Namespace, Labels: b.Labels},
+		ObjectMeta: b.Meta(in.Namespace),
 		Spec: corev1.PersistentVolumeClaimSpec{
 			StorageClassName: b.StorageClassName,
 			AccessModes:      modes,

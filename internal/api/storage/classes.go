@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 )
 
 // defaultClassAnnotation marks the class claims without one get.
@@ -31,11 +30,6 @@ type StorageClassView struct {
 	CreatedAt            time.Time         `json:"createdAt"`
 }
 
-// StorageClassOutput is one StorageClass.
-type StorageClassOutput struct {
-	Body StorageClassView
-}
-
 // CreateStorageClassInput creates a StorageClass.
 type CreateStorageClassInput struct {
 	operation.ClusterParam
@@ -51,64 +45,40 @@ type CreateStorageClassInput struct {
 	}
 }
 
+// classes are the StorageClass endpoints.
+var classes = operation.TypedKind[*storagev1.StorageClass, StorageClassView]{Kind: "storageclasses", Singular: "storageclass",
+	Tags: tags, Resource: ResourceStorageClasses, View: classView,
+	Client: func(k kubernetes.Interface, _ string) operation.TypedClient[*storagev1.StorageClass] {
+		return k.StorageV1().StorageClasses()
+	}}
+
 func registerClasses(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission {
-		return auth.Permission{Verb: verb, Resource: ResourceStorageClasses}
-	}
-	path := basePath + "/storageclasses"
+	classes.RegisterList(api, &d.Kit, "List the StorageClasses of a cluster")
+	classes.RegisterGet(api, &d.Kit, "Get a StorageClass")
 
-	operation.CachedList[*storagev1.StorageClass, StorageClassView]{Kind: "storageclasses", ID: "list-storageclasses",
-		Summary: "List the StorageClasses of a cluster", Tags: tags, Permission: perm(auth.VerbList),
-		Views: operation.Static(classView)}.RegisterClusterWide(api, &d.Kit)
+	huma.Register(api, classes.CreateOp("Create a StorageClass"),
+		func(ctx context.Context, in *CreateStorageClassInput) (*operation.ObjectOutput[StorageClassView], error) {
+			b := in.Body
+			details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
+			details = append(details, operation.Invalid("body.provisioner", b.Provisioner, validation.IsQualifiedName(b.Provisioner))...)
+			details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+			reclaim := corev1.PersistentVolumeReclaimPolicy(b.ReclaimPolicy)
+			binding := storagev1.VolumeBindingMode(b.VolumeBindingMode)
+			sc := &storagev1.StorageClass{
+				ObjectMeta:           metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
+				Provisioner:          b.Provisioner,
+				Parameters:           b.Parameters,
+				ReclaimPolicy:        &reclaim,
+				VolumeBindingMode:    &binding,
+				AllowVolumeExpansion: &b.AllowVolumeExpansion,
+			}
+			if b.Default {
+				sc.Annotations = map[string]string{defaultClassAnnotation: "true"}
+			}
+			return classes.Create(ctx, &d.Kit, in.Cluster, sc, details)
+		})
 
-	get := operation.GetOp(path+"/{name}", "get-storageclass", "Get a StorageClass", tags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*StorageClassOutput, error) {
-		o, _, err := operation.GetCached[*storagev1.StorageClass](&d.Kit, in.Cluster, "storageclasses", "", in.Name)
-		if err != nil {
-			return nil, err
-		}
-		return &StorageClassOutput{Body: classView(o)}, nil
-	})
-
-	create := operation.CreateOp(path, "create-storageclass", "Create a StorageClass", tags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreateStorageClassInput) (*StorageClassOutput, error) {
-		b := in.Body
-		details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-		details = append(details, operation.Invalid("body.provisioner", b.Provisioner, validation.IsQualifiedName(b.Provisioner))...)
-		details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		reclaim := corev1.PersistentVolumeReclaimPolicy(b.ReclaimPolicy)
-		binding := storagev1.VolumeBindingMode(b.VolumeBindingMode)
-		sc := &storagev1.StorageClass{
-			ObjectMeta:           metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
-			Provisioner:          b.Provisioner,
-			Parameters:           b.Parameters,
-			ReclaimPolicy:        &reclaim,
-			VolumeBindingMode:    &binding,
-			AllowVolumeExpansion: &b.AllowVolumeExpansion,
-		}
-		if b.Default {
-			sc.Annotations = map[string]string{defaultClassAnnotation: "true"}
-		}
-		sc, err = c.Kube.StorageV1().StorageClasses().Create(ctx, sc, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &StorageClassOutput{Body: classView(sc)}, nil
-	})
-
-	del := operation.DeleteOp(path+"/{name}", "delete-storageclass",
-		"Delete a StorageClass (existing volumes and claims are kept)", tags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.StorageV1().StorageClasses() })
-	})
+	classes.RegisterDelete(api, &d.Kit, "Delete a StorageClass (existing volumes and claims are kept)")
 }
 
 func classView(sc *storagev1.StorageClass) StorageClassView {

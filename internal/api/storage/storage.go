@@ -45,12 +45,6 @@ func Register(api huma.API, d Deps) {
 	registerClaims(api, d)
 }
 
-// StorageNameInput names a cluster-scoped storage object.
-type StorageNameInput struct {
-	operation.ClusterParam
-	Name string `path:"name" maxLength:"253" doc:"Object name"`
-}
-
 // accessModeNames are the access modes a volume or claim may have.
 var accessModeNames = []corev1.PersistentVolumeAccessMode{
 	corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod,

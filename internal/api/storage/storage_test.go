@@ -13,7 +13,6 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -21,11 +20,9 @@ const base = "/api/v1/clusters/c1"
 
 // TestStorage runs every storage endpoint against a sandbox cluster.
 func TestStorage(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	conn := h.ImportCluster("c1", sandboxtest.Start(t, 2))
+	h, conn := servertest.WithSandbox(t, servertest.Options{}, "c1", 2, "data")
 	nobody := h.CreateUser("nobody", "user")
 	ctx := t.Context()
-	servertest.CreateNamespaces(t, conn, "data")
 	// Without a default class the claims below keep the class they name.
 
 	t.Run("storageclasses", func(t *testing.T) {

@@ -6,12 +6,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
-	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 )
 
 // PersistentVolumeView is a PersistentVolume as the API shows it.
@@ -26,11 +24,6 @@ type PersistentVolumeView struct {
 	Source           string            `json:"source" doc:"Where the data lives: hostPath:<path>, local:<path>, csi:<driver>, or the source kind"`
 	Labels           map[string]string `json:"labels,omitempty"`
 	CreatedAt        time.Time         `json:"createdAt"`
-}
-
-// PersistentVolumeOutput is one PersistentVolume.
-type PersistentVolumeOutput struct {
-	Body PersistentVolumeView
 }
 
 // PersistentVolumeHostPath is a directory on the node.
@@ -48,8 +41,7 @@ type PersistentVolumeLocal struct {
 type CreatePersistentVolumeInput struct {
 	operation.ClusterParam
 	Body struct {
-		Name             string                    `json:"name" maxLength:"253" doc:"A DNS subdomain name"`
-		Labels           map[string]string         `json:"labels,omitempty"`
+		operation.NewObject
 		Capacity         string                    `json:"capacity" doc:"Size as a quantity, e.g. 10Gi"`
 		AccessModes      []string                  `json:"accessModes" minItems:"1" doc:"ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod"`
 		StorageClassName string                    `json:"storageClassName,omitempty" doc:"Claims of this class may bind to the volume; empty for claims without a class"`
@@ -59,55 +51,30 @@ type CreatePersistentVolumeInput struct {
 	}
 }
 
+// volumes are the PersistentVolume endpoints.
+var volumes = operation.TypedKind[*corev1.PersistentVolume, PersistentVolumeView]{Kind: "persistentvolumes", Singular: "persistentvolume",
+	Tags: tags, Resource: ResourcePersistentVolumes, View: volumeView,
+	Client: func(k kubernetes.Interface, _ string) operation.TypedClient[*corev1.PersistentVolume] {
+		return k.CoreV1().PersistentVolumes()
+	}}
+
 func registerVolumes(api huma.API, d Deps) {
-	perm := func(verb string) auth.Permission {
-		return auth.Permission{Verb: verb, Resource: ResourcePersistentVolumes}
-	}
-	path := basePath + "/persistentvolumes"
+	volumes.RegisterList(api, &d.Kit, "List the PersistentVolumes of a cluster")
+	volumes.RegisterGet(api, &d.Kit, "Get a PersistentVolume")
 
-	operation.CachedList[*corev1.PersistentVolume, PersistentVolumeView]{Kind: "persistentvolumes", ID: "list-persistentvolumes",
-		Summary: "List the PersistentVolumes of a cluster", Tags: tags, Permission: perm(auth.VerbList),
-		Views: operation.Static(volumeView)}.RegisterClusterWide(api, &d.Kit)
+	huma.Register(api, volumes.CreateOp("Create a PersistentVolume backed by a hostPath or local directory"),
+		func(ctx context.Context, in *CreatePersistentVolumeInput) (*operation.ObjectOutput[PersistentVolumeView], error) {
+			pv, details := buildVolume(in)
+			return volumes.Create(ctx, &d.Kit, in.Cluster, pv, details)
+		})
 
-	get := operation.GetOp(path+"/{name}", "get-persistentvolume", "Get a PersistentVolume", tags, perm(auth.VerbGet))
-	huma.Register(api, get, func(ctx context.Context, in *StorageNameInput) (*PersistentVolumeOutput, error) {
-		o, _, err := operation.GetCached[*corev1.PersistentVolume](&d.Kit, in.Cluster, "persistentvolumes", "", in.Name)
-		if err != nil {
-			return nil, err
-		}
-		return &PersistentVolumeOutput{Body: volumeView(o)}, nil
-	})
-
-	create := operation.CreateOp(path, "create-persistentvolume",
-		"Create a PersistentVolume backed by a hostPath or local directory", tags, perm(auth.VerbCreate))
-	huma.Register(api, create, func(ctx context.Context, in *CreatePersistentVolumeInput) (*PersistentVolumeOutput, error) {
-		pv, details := buildVolume(in)
-		if len(details) > 0 {
-			return nil, operation.ValidationFailed(details)
-		}
-		c, err := d.Cluster(in.Cluster)
-		if err != nil {
-			return nil, err
-		}
-		pv, err = c.Kube.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{})
-		if err != nil {
-			return nil, operation.ClusterError(err)
-		}
-		return &PersistentVolumeOutput{Body: volumeView(pv)}, nil
-	})
-
-	del := operation.DeleteOp(path+"/{name}", "delete-persistentvolume", "Delete a PersistentVolume", tags, perm(auth.VerbDelete))
-	huma.Register(api, del, func(ctx context.Context, in *StorageNameInput) (*struct{}, error) {
-		return nil, d.Delete(ctx, in.Cluster, in.Name, metav1.DeleteOptions{},
-			func(k kubernetes.Interface) operation.Deleter { return k.CoreV1().PersistentVolumes() })
-	})
+	volumes.RegisterDelete(api, &d.Kit, "Delete a PersistentVolume")
 }
 
 // buildVolume checks the request and returns the volume it describes.
 func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []error) {
 	b := in.Body
-	details := operation.Invalid("body.name", b.Name, validation.IsDNS1123Subdomain(b.Name))
-	details = append(details, operation.ValidateLabels("body.labels", b.Labels)...)
+	details := b.Check()
 	size, errs := storageSize("body.capacity", b.Capacity)
 	details = append(details, errs...)
 	modes, errs := accessModes("body.accessModes", b.AccessModes)
@@ -116,7 +83,7 @@ func buildVolume(in *CreatePersistentVolumeInput) (*corev1.PersistentVolume, []e
 		details = append(details, operation.Invalid("body.storageClassName", b.StorageClassName, validation.IsDNS1123Subdomain(b.StorageClassName))...)
 	}
 	pv := &corev1.PersistentVolume{
-		ObjectMeta: metav1.ObjectMeta{Name: b.Name, Labels: b.Labels},
+		ObjectMeta: b.Meta(""),
 		Spec: corev1.PersistentVolumeSpec{
 			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
 			AccessModes:                   modes,

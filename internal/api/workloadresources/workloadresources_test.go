@@ -14,7 +14,6 @@ import (
 
 	"github.com/onsi/gomega"
 
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -40,8 +39,7 @@ func raw(t *testing.T, h *servertest.Harness, method, path, body string) (int, m
 }
 
 func TestWorkloadResources(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	h.ImportCluster("c1", sandboxtest.Start(t, 2))
+	h, _ := servertest.WithSandbox(t, servertest.Options{}, "c1", 2)
 	base := "/api/v1/clusters/c1/namespaces/default/workloads"
 
 	h.Expect(http.StatusConflict, http.MethodGet, base, h.Admin, nil) // not enabled yet

@@ -108,13 +108,9 @@ func registerActions(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 			return nil, huma.Error422UnprocessableEntity("invalid image",
 				&huma.ErrorDetail{Location: "body.image", Message: "must be an image reference without spaces", Value: in.Body.Image})
 		}
-		c, err := d.Cluster(in.Cluster)
+		c, live, err := d.live(ctx, k, in.Cluster, in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
-		}
-		live, err := getLive(ctx, c, k, in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
 		}
 		t, err := templateOf(live)
 		if err != nil {

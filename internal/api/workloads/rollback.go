@@ -29,13 +29,9 @@ func registerRollback(api huma.API, d Deps, k kindInfo, perm auth.Permission) {
 		"ControllerRevision recorded. A paused Deployment cannot be rolled back (409): resume it first."
 	op.Errors = append(op.Errors, http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable)
 	huma.Register(api, op, func(ctx context.Context, in *WorkloadRollbackInput) (*WorkloadOutput, error) {
-		c, err := d.Cluster(in.Cluster)
+		c, live, err := d.live(ctx, k, in.Cluster, in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
-		}
-		live, err := getLive(ctx, c, k, in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
 		}
 		var out *WorkloadOutput
 		if dep, ok := live.(*appsv1.Deployment); ok {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
@@ -33,9 +32,7 @@ type env struct {
 }
 
 func TestWorkloads(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
-	c := h.ImportCluster(clusterName, sandboxtest.Start(t, 2))
-	servertest.CreateNamespaces(t, c, namespace)
+	h, c := servertest.WithSandbox(t, servertest.Options{}, clusterName, 2, namespace)
 	e := &env{h: h, c: c, base: "/api/v1/clusters/" + clusterName + "/namespaces/" + namespace + "/"}
 	t.Run("deployment", e.testDeployment)
 	t.Run("conflict", e.testConflict)

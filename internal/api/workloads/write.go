@@ -84,13 +84,9 @@ func registerWrite(api huma.API, d Deps, k kindInfo, perm func(string) auth.Perm
 		if err := validate(k, s); err != nil {
 			return nil, err
 		}
-		c, err := d.Cluster(in.Cluster)
+		c, live, err := d.live(ctx, k, in.Cluster, in.Namespace, in.Name)
 		if err != nil {
 			return nil, err
-		}
-		live, err := getLive(ctx, c, k, in.Namespace, in.Name)
-		if err != nil {
-			return nil, operation.ClusterError(err)
 		}
 		fill(live, s)
 		obj, err := updateObject(ctx, c, k, in.Namespace, live)
@@ -152,8 +148,22 @@ func toUnstructured(k kindInfo, obj runtime.Object) (*unstructured.Unstructured,
 	return u, nil
 }
 
-// getLive reads a workload from the API server (not the cache): updates
-// start from the current object.
+// live reads a workload from the API server of the named cluster (not
+// the cache), with the kit's answers: updates start from the current
+// object.
+func (d Deps) live(ctx context.Context, k kindInfo, cluster, ns, name string) (*multicluster.Cluster, runtime.Object, error) {
+	c, err := d.Cluster(cluster)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := getLive(ctx, c, k, ns, name)
+	if err != nil {
+		return nil, nil, operation.ClusterError(err)
+	}
+	return c, live, nil
+}
+
+// getLive reads a workload from the API server (not the cache).
 func getLive(ctx context.Context, c *multicluster.Cluster, k kindInfo, ns, name string) (runtime.Object, error) {
 	u, err := c.Dynamic.Resource(k.gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {

@@ -1,9 +1,8 @@
-import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { ConfigMeta } from '../../api/types';
-import { usePermissions } from '../../auth/usePermissions';
 import { Age } from '../../components/Age';
+import { CreateButton } from '../../components/CreateButton';
 import { KeyValues } from '../../components/KeyValues';
 import { LiveListPage } from '../../components/LiveListPage';
 import { apiNs, links } from '../../nav/links';
@@ -13,21 +12,13 @@ export default function ConfigListPage() {
   const { cluster = '', namespace = '' } = useParams();
   const kind = useConfigKind();
   const { t } = useTranslation();
-  const nav = useNavigate();
-  const can = usePermissions({ cluster, namespace });
   return (
     <LiveListPage<ConfigMeta>
       key={`${cluster}/${namespace}/${kind}`}
       title={t(`kind.${kind}`)}
       cluster={cluster}
       path={`${apiNs(cluster, namespace)}/${kind}`}
-      actions={
-        can('create', kind) ? (
-          <Button type="primary" onClick={() => nav(links.create(cluster, namespace, kind))}>
-            {t('action.create')}
-          </Button>
-        ) : null
-      }
+      actions={<CreateButton cluster={cluster} namespace={namespace} kind={kind} />}
       columns={[
         { key: 'name', title: t('col.name'), width: 280, render: (c) => <Link to={links.nsObject(cluster, namespace, kind, c.name)}>{c.name}</Link> },
         { key: 'keys', title: t('config.keys'), width: 'auto', render: (c) => (c.keys ?? []).join(', ') || '-' },

@@ -1,9 +1,9 @@
-import { Button, Space, Tag, Tooltip } from 'antd';
+import { Space, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { Workload } from '../../api/types';
-import { usePermissions } from '../../auth/usePermissions';
 import { Age } from '../../components/Age';
+import { CreateButton } from '../../components/CreateButton';
 import { LiveListPage } from '../../components/LiveListPage';
 import { StatusTag } from '../../components/StatusTag';
 import NotFoundPage from '../NotFoundPage';
@@ -21,8 +21,6 @@ export function Progress({ w }: { w: Workload }) {
 export default function WorkloadListPage() {
   const { cluster = '', namespace = '', kind = '' } = useParams();
   const { t } = useTranslation();
-  const nav = useNavigate();
-  const can = usePermissions({ cluster, namespace });
   if (!workloadKinds.includes(kind as WorkloadKind)) return <NotFoundPage />;
   return (
     <LiveListPage<Workload>
@@ -30,13 +28,7 @@ export default function WorkloadListPage() {
       title={t(`kind.${kind}`)}
       cluster={cluster}
       path={`${apiNs(cluster, namespace)}/${kind}`}
-      actions={
-        can('create', kind) ? (
-          <Button type="primary" onClick={() => nav(links.create(cluster, namespace, kind))}>
-            {t('action.create')}
-          </Button>
-        ) : null
-      }
+      actions={<CreateButton cluster={cluster} namespace={namespace} kind={kind} />}
       columns={[
         { key: 'name', title: t('col.name'), width: 240, render: (w) => <Link to={links.nsObject(cluster, namespace, kind, w.name)}>{w.name}</Link> },
         {
