@@ -58,11 +58,17 @@ func (r *ChartRepoRepo) SaveIndex(ctx context.Context, repo *ChartRepository) er
 	return r.saveState(ctx, repo, "etag", "last_modified", "digest", "index_data", "refreshed_at", "changed_at", "last_error")
 }
 
-// Touch records a refresh that found nothing new (RefreshedAt and a
-// cleared LastError), or one that failed (LastError alone): the cached
-// index is not rewritten.
+// Touch records a refresh that found nothing new: its validators (a
+// server may send new ones for the same index), RefreshedAt and a cleared
+// LastError. The cached index is not rewritten.
 func (r *ChartRepoRepo) Touch(ctx context.Context, repo *ChartRepository) error {
-	return r.saveState(ctx, repo, "refreshed_at", "last_error")
+	return r.saveState(ctx, repo, "etag", "last_modified", "refreshed_at", "last_error")
+}
+
+// SetError records a refresh that failed: LastError alone, so the cached
+// index and when it was read stay.
+func (r *ChartRepoRepo) SetError(ctx context.Context, repo *ChartRepository) error {
+	return r.saveState(ctx, repo, "last_error")
 }
 
 func (r *ChartRepoRepo) saveState(ctx context.Context, repo *ChartRepository, cols ...string) error {
