@@ -45,6 +45,10 @@ const (
 	// change registries never matches a Kubernetes kind of the same plural
 	// through the pass-through.
 	ResourceRegistries = "registries.wheelhouse.dev"
+	// ResourceChartRepositories are the Helm chart repositories add-ons
+	// are installed from, their refresh and the charts they list. Dotted
+	// for the same reason as ResourceRegistries.
+	ResourceChartRepositories = "chartrepositories.wheelhouse.dev"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later

@@ -31,7 +31,9 @@ var readOnly = []string{VerbGet, VerbList}
 // ScopedRoles are the rules of each scoped role. An owner may do everything
 // in its scope (members included); a member may read everything, change
 // MemberWritable and the project's image registries, and use (not change)
-// the project's credentials; a viewer may read.
+// the project's credentials; a viewer may read. A project's chart
+// repositories are its owners' to change (members and viewers browse
+// them): what they list is what members can install.
 var ScopedRoles = map[string][]Rule{
 	RoleOwner: {{Verbs: []string{"*"}, Resources: []string{"*"}}},
 	RoleMember: {

@@ -70,5 +70,5 @@ func TestRun(t *testing.T) {
 	g.Eventually(served(fast, f0)).WithTimeout(10 * time.Second).Should(gomega.Equal(2))
 	got, err := e.st.ChartRepositories().Get(t.Context(), store.Scope{}, "hourly")
 	g.Expect(err).NotTo(gomega.HaveOccurred())
-	g.Expect(got.RefreshedAt.After(time.Now().Add(30 * time.Minute))).To(gomega.BeTrue(), "the refresh time follows the clock")
+	g.Expect(got.RefreshedAt.After(time.Now().Add(30*time.Minute))).To(gomega.BeTrue(), "the refresh time follows the clock")
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/chartrepos"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/configcenter"
 	credentialapi "github.com/wheelhouse-dev/wheelhouse/internal/api/credentials"
@@ -39,6 +40,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadresources"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
@@ -78,6 +80,8 @@ type Config struct {
 	Credentials *credentials.Service
 	PullSecrets *pullsecrets.Keeper
 	Events      *events.Bus
+	// ChartRepos keeps the Helm chart repositories add-ons come from.
+	ChartRepos *chartrepo.Service
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// Apply bounds each apply request (documents, deadline).
@@ -114,8 +118,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
 		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
-	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil {
-		return nil, errors.New("server needs Credentials, PullSecrets and Events")
+	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.ChartRepos == nil {
+		return nil, errors.New("server needs Credentials, PullSecrets, Events and ChartRepos")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
@@ -151,6 +155,7 @@ func New(cfg Config) (*Server, error) {
 	credentialapi.Register(s.api, credentialapi.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials})
 	registries.Register(s.api, registries.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Keeper: cfg.PullSecrets,
 		Events: cfg.Events, Copies: registries.NewCopies()})
+	chartrepos.Register(s.api, chartrepos.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Repos: cfg.ChartRepos})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

@@ -15,10 +15,12 @@ type ChartRepoRepo struct{ s *Store }
 // ChartRepositories returns the chart repository repository.
 func (s *Store) ChartRepositories() *ChartRepoRepo { return &ChartRepoRepo{s: s} }
 
-// chartRepoUpdateColumns are what Update writes: the settings and the cached
-// index (a new URL or credential makes the old cache meaningless).
-var chartRepoUpdateColumns = []string{"url", "credential_id", "ca_bundle", "insecure", "refresh_seconds",
-	"etag", "last_modified", "digest", "index_data", "refreshed_at", "changed_at", "last_error", "updated_at"}
+// Columns Update writes: the settings, and with them the cached index
+// when asked (a new URL or credential makes the old cache meaningless).
+var (
+	chartRepoSettingColumns = []string{"url", "credential_id", "ca_bundle", "insecure", "refresh_seconds", "updated_at"}
+	chartRepoCacheColumns   = []string{"etag", "last_modified", "digest", "index_data", "refreshed_at", "changed_at", "last_error"}
+)
 
 // Create inserts repo, with its cached index if it was read first, after
 // checking that its credential exists in its scope (a
@@ -33,15 +35,20 @@ func (r *ChartRepoRepo) Create(ctx context.Context, repo *ChartRepository) error
 	})
 }
 
-// Update saves repo's settings and its cached index (IndexData as given:
-// the caller sets it, or clears it with the validators) after checking
-// its credential as Create does. Id, scope, name, type and creation stay.
-func (r *ChartRepoRepo) Update(ctx context.Context, repo *ChartRepository) error {
+// Update saves repo's settings, and its cache fields too when withCache
+// (IndexData as given: the caller read it anew, or cleared it with the
+// validators), after checking its credential as Create does. Id, scope,
+// name, type and creation stay.
+func (r *ChartRepoRepo) Update(ctx context.Context, repo *ChartRepository, withCache bool) error {
+	cols := chartRepoSettingColumns
+	if withCache {
+		cols = append(append([]string{}, cols...), chartRepoCacheColumns...)
+	}
 	return r.s.Transaction(ctx, func(tx *Store) error {
 		if err := tx.checkCredential(ctx, repo.Scope, repo.CredentialID, "credentialId"); err != nil {
 			return err
 		}
-		res := tx.withCtx(ctx).Model(repo).Select(chartRepoUpdateColumns).Updates(repo)
+		res := tx.withCtx(ctx).Model(repo).Select(cols).Updates(repo)
 		if res.Error != nil {
 			return dbError(fmt.Sprintf("update chart repository %s", repo.Name), res.Error)
 		}

@@ -87,9 +87,17 @@ func TestChartRepositories(t *testing.T) {
 			t.Fatalf("list: %v", names)
 		}
 
-		// Update: a new URL without a credential clears the cache.
+		// Update of the settings alone keeps the cache; with the cache,
+		// a new URL without a credential clears it.
+		again.RefreshSeconds, again.IndexData = 0, ""
+		if err := repos.Update(ctx, again, false); err != nil {
+			t.Fatal(err)
+		}
+		if data, _, _ := repos.IndexOf(ctx, got.ID); data != `{}` {
+			t.Fatalf("a settings update rewrote the index: %q", data)
+		}
 		again.URL, again.CredentialID, again.ETag, again.Digest, again.IndexData = "https://other.example", nil, "", "", ""
-		if err := repos.Update(ctx, again); err != nil {
+		if err := repos.Update(ctx, again, true); err != nil {
 			t.Fatal(err)
 		}
 		if data, _, _ := repos.IndexOf(ctx, got.ID); data != "" {
