@@ -122,6 +122,34 @@ func (s *Server) Add(name, version string, absolute bool) error {
 	return nil
 }
 
+// AddSynthetic lists charts × versions more entries in the index, with
+// metadata and digests but no archives behind them: an index of a public
+// repository's size, for browsing and refresh benchmarks.
+func (s *Server) AddSynthetic(charts, versions int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range charts {
+		for v := range versions {
+			md := &chart.Metadata{APIVersion: chart.APIVersionV2, Name: fmt.Sprintf("synthetic-%03d", c), Version: fmt.Sprintf("1.%d.0", v),
+				AppVersion: fmt.Sprintf("2.%d", v), Description: "A chart listed in the index only, to make it as large as a public one",
+				Keywords: []string{"synthetic", "benchmark"}, Home: "https://example.com/charts"}
+			sum := sha256.Sum256([]byte(md.Name + md.Version))
+			if err := s.index.MustAdd(md, fmt.Sprintf("charts/%s-%s.tgz", md.Name, md.Version), "", hex.EncodeToString(sum[:])); err != nil {
+				return err
+			}
+		}
+	}
+	s.render()
+	return nil
+}
+
+// IndexSize is the size of the index.yaml the server sends.
+func (s *Server) IndexSize() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.indexRaw)
+}
+
 // Tamper makes the server send other bytes for the archive of name at
 // version than the index's digest says.
 func (s *Server) Tamper(name, version string) {
