@@ -50,7 +50,7 @@ func BenchmarkRefreshUnchanged(b *testing.B) {
 	}
 	b.Cleanup(reg.Stop)
 	for _, c := range []string{"metrics-server", "ingress-nginx", "jenkins"} {
-		if err := chartrepotest.PushOCI(reg.Host, "charts", "", "", c, "1.0.0"); err != nil {
+		if err := chartrepotest.PushOCI(reg, "charts", "", "", c, "1.0.0"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -22,12 +22,12 @@ func TestOCIRepository(t *testing.T) {
 	}
 	t.Cleanup(reg.Stop)
 	for _, c := range []struct{ name, version string }{{"metrics-server", "0.1.0"}, {"metrics-server", "0.2.0"}, {"ingress-nginx", "1.0.0"}} {
-		if err := chartrepotest.PushOCI(reg.Host, "charts", user, password, c.name, c.version); err != nil {
+		if err := chartrepotest.PushOCI(reg, "charts", user, password, c.name, c.version); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Not under the path: not listed.
-	if err := chartrepotest.PushOCI(reg.Host, "elsewhere", user, password, "jenkins", "1.0.0"); err != nil {
+	if err := chartrepotest.PushOCI(reg, "elsewhere", user, password, "jenkins", "1.0.0"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -69,7 +69,7 @@ func TestOCIRepository(t *testing.T) {
 	}
 
 	// A new version: only its manifest and config are read.
-	if err := chartrepotest.PushOCI(reg.Host, "charts", user, password, "metrics-server", "0.3.0"); err != nil {
+	if err := chartrepotest.PushOCI(reg, "charts", user, password, "metrics-server", "0.3.0"); err != nil {
 		t.Fatal(err)
 	}
 	before = e.requests.Load()
@@ -94,5 +94,54 @@ func TestOCIRepository(t *testing.T) {
 	}
 	if _, err := e.svc.Load(ctx, store.Scope{}, "single", "jenkins", ""); err != nil {
 		t.Fatalf("load from the single chart repository: %v", err)
+	}
+}
+
+// TestOCIRepositoryTokenAndTLS: a registry behind a bearer-token server
+// (plain HTTP: Helm's client refuses an http:// token realm for an https
+// registry, and the test server's realm is plain), and one over TLS from
+// its own CA, untrusted without the CA bundle, then read and loaded with
+// it.
+func TestOCIRepositoryTokenAndTLS(t *testing.T) {
+	const user, password = "carol", "token-password-2b8d"
+	for _, tc := range []struct {
+		name string
+		opts registrytest.Options
+	}{
+		{"token", registrytest.Options{Username: user, Password: password, Token: true}},
+		{"tls", registrytest.Options{Username: user, Password: password, TLS: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg, err := registrytest.Start(t.TempDir(), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(reg.Stop)
+			if err := chartrepotest.PushOCI(reg, "team/charts", user, password, "metrics-server", "0.1.0"); err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, chartrepo.Config{})
+			ctx := t.Context()
+			cred := e.credential(t, "oci", credentials.TypeRegistry, map[string]string{"username": user, "password": password})
+			repo := &store.ChartRepository{Name: "oci", Type: store.ChartRepoOCI, URL: "oci://" + reg.Host + "/team/charts", CredentialID: &cred}
+			if tc.opts.TLS {
+				wantError(t, e.svc.Read(ctx, repo), chartrepo.ErrUnreachable, "caBundle")
+				repo.CABundle = string(reg.CAPEM)
+			} else {
+				repo.Insecure = true
+			}
+			e.add(t, repo)
+			if charts, err := e.svc.Charts(ctx, store.Scope{}, "oci"); err != nil || len(charts) != 1 || charts[0].Version != "0.1.0" {
+				t.Fatalf("charts: %+v %v", charts, err)
+			}
+			if _, err := e.svc.Load(ctx, store.Scope{}, "oci", "metrics-server", "0.1.0"); err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			before := e.requests.Load()
+			if changed, err := e.svc.Refresh(ctx, store.Scope{}, "oci"); err != nil || changed {
+				t.Fatalf("refresh: %v %v", changed, err)
+			}
+			t.Logf("an unchanged refresh of 1 chart sent %d requests", e.requests.Load()-before)
+		})
 	}
 }

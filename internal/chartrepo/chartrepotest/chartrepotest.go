@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/wheelhouse-dev/wheelhouse/charts/addons"
+	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 )
 
 // Package packages the built-in chart name at version with Helm and
@@ -207,15 +208,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// PushOCI pushes the built-in chart name at version to host/path/name
-// (plain HTTP) as user/password with Helm's registry client, as `helm
-// push` does.
-func PushOCI(host, repoPath, user, password, name, version string) error {
+// PushOCI pushes the built-in chart name at version to
+// reg/path/name as user/password with Helm's registry client, as `helm
+// push` does: over TLS trusting reg's CA when it has one, else plain HTTP.
+func PushOCI(reg *registrytest.Registry, repoPath, user, password, name, version string) error {
 	archive, err := Package(name, version)
 	if err != nil {
 		return err
 	}
-	opts := []helmregistry.ClientOption{helmregistry.ClientOptPlainHTTP(), helmregistry.ClientOptWriter(devNull{})}
+	opts := []helmregistry.ClientOption{helmregistry.ClientOptWriter(devNull{})}
+	if reg.CAPEM != nil {
+		opts = append(opts, helmregistry.ClientOptHTTPClient(&http.Client{Transport: reg.Transport()}))
+	} else {
+		opts = append(opts, helmregistry.ClientOptPlainHTTP())
+	}
 	if user != "" {
 		opts = append(opts, helmregistry.ClientOptBasicAuth(user, password))
 	}
@@ -223,7 +229,7 @@ func PushOCI(host, repoPath, user, password, name, version string) error {
 	if err != nil {
 		return err
 	}
-	ref := fmt.Sprintf("%s/%s/%s:%s", host, strings.Trim(repoPath, "/"), name, version)
+	ref := fmt.Sprintf("%s/%s/%s:%s", reg.Host, strings.Trim(repoPath, "/"), name, version)
 	if _, err := client.Push(archive, ref); err != nil {
 		return fmt.Errorf("push %s: %w", ref, err)
 	}
