@@ -131,7 +131,9 @@ func (s *Service) transport(repo *store.ChartRepository) (http.RoundTripper, err
 	if t, ok := s.transports[repo.ID]; ok && repo.ID != 0 && t.key == key {
 		return t.rt, nil
 	}
-	rt, err := newTransport(repo, s.cfg.Wrap)
+	// A repository being checked before it is stored has no id: nothing
+	// will reuse its connections, so none are kept.
+	rt, err := newTransport(repo, repo.ID != 0, s.cfg.Wrap)
 	if err != nil {
 		return nil, err
 	}
@@ -140,10 +142,6 @@ func (s *Service) transport(repo *store.ChartRepository) (http.RoundTripper, err
 			closeIdle(old.rt)
 		}
 		s.transports[repo.ID] = cachedTransport{key: key, rt: rt}
-	} else {
-		// A repository being checked before it is stored: nothing will
-		// reuse its connections.
-		defer closeIdle(rt)
 	}
 	return rt, nil
 }

@@ -64,8 +64,9 @@ func (t *httpsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // newTransport is the transport repo is reached with: its CA bundle
 // besides the system's, certificate checks skipped only when it is
-// insecure. Wrap (base) lets tests and benchmarks count requests.
-func newTransport(repo *store.ChartRepository, wrap func(http.RoundTripper) http.RoundTripper) (http.RoundTripper, error) {
+// insecure; keepAlive keeps idle connections for the next operation.
+// wrap (the base transport) lets tests and benchmarks count requests.
+func newTransport(repo *store.ChartRepository, keepAlive bool, wrap func(http.RoundTripper) http.RoundTripper) (http.RoundTripper, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: repo.Insecure} //nolint:gosec // only when the record asks
 	if repo.CABundle != "" {
 		pool, err := x509.SystemCertPool()
@@ -86,6 +87,7 @@ func newTransport(repo *store.ChartRepository, wrap func(http.RoundTripper) http
 		ForceAttemptHTTP2:     true,
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
+		DisableKeepAlives:     !keepAlive,
 	}
 	if wrap != nil {
 		rt = wrap(rt)
