@@ -8,7 +8,7 @@
 // docker-registry (ping, catalog and one tag list per chart), each request
 // counted where it arrives.
 //
-//	go test ./bench/chartrepo -run '^$' -bench Refresh -benchtime 1x [-n 200]
+//	go test ./bench/chartrepo -run '^$' -bench Refresh -benchtime 1x [-refreshes 200]
 //
 // Target (bench/RESULTS.md): one request and under 50 ms for the classic
 // repository.
@@ -32,7 +32,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
-var refreshes = flag.Int("n", 200, "refreshes timed per repository and path")
+var refreshes = flag.Int("refreshes", 200, "refreshes timed per repository and path")
 
 func BenchmarkRefreshUnchanged(b *testing.B) {
 	srv := chartrepotest.NewServer()

@@ -140,7 +140,7 @@ func (r *CredentialRecordRepo) Usages(ctx context.Context, id uint64) ([]Usage, 
 		}
 	}
 	var charts []ChartRepository
-	if err := r.s.withCtx(ctx).Omit("index_data").Where("credential_id = ?", id).Order("id").Find(&charts).Error; err != nil {
+	if err := r.s.withCtx(ctx).Where("credential_id = ?", id).Order("id").Find(&charts).Error; err != nil {
 		return nil, dbError(fmt.Sprintf("list usages of credential %d", id), err)
 	}
 	for _, c := range charts {

@@ -6,7 +6,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// Snapshot of the table migration 7 creates: Helm chart repositories.
+// Snapshots of the tables migration 7 creates: Helm chart repositories
+// and their cached indexes.
 
 type chartRepositoryV7 struct {
 	ID             uint64  `gorm:"primaryKey;autoIncrement"`
@@ -22,19 +23,34 @@ type chartRepositoryV7 struct {
 	ETag           string  `gorm:"column:etag;size:255"`
 	LastModified   string  `gorm:"size:64"`
 	Digest         string  `gorm:"size:128"`
-	// IndexData has no type and no size: LONGTEXT on MySQL (TEXT there
-	// holds 64 KiB, less than many public indexes), TEXT elsewhere.
-	IndexData   string
-	RefreshedAt *time.Time
-	ChangedAt   *time.Time
-	LastError   string `gorm:"size:1024"`
-	CreatedBy   string `gorm:"size:64"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	RefreshedAt    *time.Time
+	ChangedAt      *time.Time
+	LastError      string `gorm:"size:1024"`
+	CreatedBy      string `gorm:"size:64"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 func (chartRepositoryV7) TableName() string { return "chart_repositories" }
 
+// chartRepositoryIndexV7 holds a repository's cached index apart from its
+// row, so that reading or touching the row (every refresh) never moves
+// megabytes: SQLite rewrites a whole row on UPDATE and walks a large
+// value's overflow pages to reach the columns after it.
+type chartRepositoryIndexV7 struct {
+	RepositoryID uint64 `gorm:"primaryKey;autoIncrement:false"`
+	// Data has no type and no size: LONGTEXT on MySQL (TEXT there holds
+	// 64 KiB, less than many public indexes), TEXT elsewhere.
+	Data string
+}
+
+func (chartRepositoryIndexV7) TableName() string { return "chart_repository_indexes" }
+
 func migrateV7(tx *gorm.DB) error {
-	return createTable(tx, &chartRepositoryV7{})
+	for _, model := range []any{&chartRepositoryV7{}, &chartRepositoryIndexV7{}} {
+		if err := createTable(tx, model); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -43,8 +43,10 @@ type ChartRepository struct {
 	// SHA-256 of index.yaml, or of the OCI repositories' tag lists.
 	Digest string `gorm:"size:128"`
 	// IndexData is the cached index as the chartrepo package encodes it
-	// (JSON). Repository reads leave it out; IndexOf reads it.
-	IndexData string `gorm:"->:false;<-"`
+	// (JSON), kept in its own table (ChartRepositoryIndex): the
+	// repository's writes store it, its reads leave it out, and IndexOf
+	// reads it.
+	IndexData string `gorm:"-"`
 	// RefreshedAt is when a refresh last succeeded; ChangedAt when one
 	// last found a changed index.
 	RefreshedAt *time.Time
@@ -55,3 +57,13 @@ type ChartRepository struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// ChartRepositoryIndex is the cached index of a chart repository, in a
+// table of its own so that the repository's row stays small.
+type ChartRepositoryIndex struct {
+	RepositoryID uint64 `gorm:"primaryKey;autoIncrement:false"`
+	Data         string
+}
+
+// TableName names the table (gorm would say "indices").
+func (ChartRepositoryIndex) TableName() string { return "chart_repository_indexes" }
