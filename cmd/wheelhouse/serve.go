@@ -21,6 +21,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/certs"
+	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
@@ -131,10 +132,11 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
 	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
 	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
+	charts := chartrepo.New(chartrepo.Config{Store: st, Credentials: creds, Logger: logger})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
 		Apply:       apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout},
-		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases})
+		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases, ChartRepos: charts})
 	if err != nil {
 		return err
 	}
@@ -143,6 +145,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	err = runAll(ctx,
 		runner{"cluster service", clusterSvc.Run},
 		runner{"token sweeper", func(ctx context.Context) error { return collectTokens(ctx, authn, logger) }},
+		runner{"chart repository refresher", charts.Run},
 		runner{"http server", func(ctx context.Context) error { return srv.Serve(ctx, ln, tlsConfig) }},
 	)
 	if err != nil {

@@ -51,6 +51,10 @@ const (
 	// install a chart of Deployments and Services, not one with a
 	// ClusterRole).
 	ResourceReleases = "releases.wheelhouse.dev"
+	// ResourceChartRepositories are the Helm chart repositories add-ons
+	// are installed from, their refresh and the charts they list. Dotted
+	// for the same reason as ResourceRegistries.
+	ResourceChartRepositories = "chartrepositories.wheelhouse.dev"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later

@@ -31,8 +31,10 @@ var readOnly = []string{VerbGet, VerbList}
 // ScopedRoles are the rules of each scoped role. An owner may do everything
 // in its scope (members included); a member may read everything, change
 // MemberWritable, the project's image registries and add-on releases (of
-// objects it may write), and use (not change)
-// the project's credentials; a viewer may read.
+// objects it may write), and use (not change) the project's credentials;
+// a viewer may read. A project's chart repositories are its owners' to
+// change (members and viewers browse them): what they list is what
+// members can install.
 var ScopedRoles = map[string][]Rule{
 	RoleOwner: {{Verbs: []string{"*"}, Resources: []string{"*"}}},
 	RoleMember: {

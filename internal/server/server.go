@@ -21,6 +21,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/addons"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/audit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/chartrepos"
 	clusterapi "github.com/wheelhouse-dev/wheelhouse/internal/api/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/configcenter"
 	credentialapi "github.com/wheelhouse-dev/wheelhouse/internal/api/credentials"
@@ -40,6 +41,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloadresources"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/workloads"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
@@ -84,6 +86,8 @@ type Config struct {
 	// an interrupted operation left pending and gives add-ons their
 	// clients.
 	Helm *helm.Unlocker
+	// ChartRepos keeps the Helm chart repositories add-ons come from.
+	ChartRepos *chartrepo.Service
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// BodyReadTimeout bounds reading a request body; default 5 s.
@@ -125,8 +129,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
 		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
-	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.Helm == nil {
-		return nil, errors.New("server needs Credentials, PullSecrets, Events and Helm")
+	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.Helm == nil || cfg.ChartRepos == nil {
+		return nil, errors.New("server needs Credentials, PullSecrets, Events, Helm and ChartRepos")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
@@ -163,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 	registries.Register(s.api, registries.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Keeper: cfg.PullSecrets,
 		Events: cfg.Events, Copies: registries.NewCopies()})
 	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm})
+	chartrepos.Register(s.api, chartrepos.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Repos: cfg.ChartRepos})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

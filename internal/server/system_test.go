@@ -74,6 +74,9 @@ func TestOpenAPIDocumentsEveryEndpoint(t *testing.T) {
 		"get /api/v1/clusters", "post /api/v1/clusters", "get /api/v1/clusters/{cluster}", "patch /api/v1/clusters/{cluster}",
 		"delete /api/v1/clusters/{cluster}", "post /api/v1/clusters/{cluster}/kubeconfig",
 		"get /k8s/clusters/{cluster}/{path}", "post /k8s/clusters/{cluster}/{path}", "delete /k8s/clusters/{cluster}/{path}",
+		"get /api/v1/chart-repositories", "post /api/v1/chart-repositories", "put /api/v1/chart-repositories/{repository}",
+		"post /api/v1/chart-repositories/{repository}/refresh", "get /api/v1/chart-repositories/{repository}/charts",
+		"get /api/v1/clusters/{cluster}/projects/{project}/chart-repositories/{repository}/charts/{chart}/versions",
 	} {
 		method, path, _ := strings.Cut(want, " ")
 		if doc.Paths[path][method] == nil {

@@ -107,9 +107,15 @@ func (r *CredentialRecordRepo) Update(ctx context.Context, rec *CredentialRecord
 	})
 }
 
+// Usage kinds: what refers to a credential.
+const (
+	UsageRegistry        = "registry"
+	UsageChartRepository = "chartRepository"
+)
+
 // Usage is a record that refers to a credential.
 type Usage struct {
-	// Kind is "registry".
+	// Kind is "registry" or "chartRepository".
 	Kind  string `json:"kind"`
 	ID    uint64 `json:"id"`
 	Name  string `json:"name"`
@@ -127,11 +133,18 @@ func (r *CredentialRecordRepo) Usages(ctx context.Context, id uint64) ([]Usage, 
 	out := []Usage{}
 	for _, g := range regs {
 		if g.CredentialID != nil && *g.CredentialID == id {
-			out = append(out, Usage{Kind: "registry", ID: g.ID, Name: g.Name, Scope: g.Scope, Field: "credentialId"})
+			out = append(out, Usage{Kind: UsageRegistry, ID: g.ID, Name: g.Name, Scope: g.Scope, Field: "credentialId"})
 		}
 		if g.PullCredentialID != nil && *g.PullCredentialID == id {
-			out = append(out, Usage{Kind: "registry", ID: g.ID, Name: g.Name, Scope: g.Scope, Field: "pullCredentialId"})
+			out = append(out, Usage{Kind: UsageRegistry, ID: g.ID, Name: g.Name, Scope: g.Scope, Field: "pullCredentialId"})
 		}
+	}
+	var charts []ChartRepository
+	if err := r.s.withCtx(ctx).Where("credential_id = ?", id).Order("id").Find(&charts).Error; err != nil {
+		return nil, dbError(fmt.Sprintf("list usages of credential %d", id), err)
+	}
+	for _, c := range charts {
+		out = append(out, Usage{Kind: UsageChartRepository, ID: c.ID, Name: c.Name, Scope: c.Scope, Field: "credentialId"})
 	}
 	return out, nil
 }
@@ -144,8 +157,9 @@ func (r *CredentialRecordRepo) Delete(ctx context.Context, scope Scope, id uint6
 	var usages []Usage
 	err := r.s.Transaction(ctx, func(tx *Store) error {
 		var rec CredentialRecord
-		// Lock the row where the database can, so a registry created
-		// meanwhile waits for the delete and then fails its reference check.
+		// Lock the row where the database can, so a registry or chart
+		// repository created meanwhile waits for the delete and then fails
+		// its reference check.
 		if err := tx.lockForUpdate(ctx).Where("id = ? AND cluster = ? AND project = ?", id, scope.Cluster, scope.Project).Take(&rec).Error; err != nil {
 			return dbError(fmt.Sprintf("delete credential %d", id), err)
 		}

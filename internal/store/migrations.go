@@ -30,6 +30,7 @@ var Migrations = []Migration{
 	{Version: 4, Name: "config_versions", Up: migrateV4},
 	{Version: 5, Name: "cluster_features", Up: migrateV5},
 	{Version: 6, Name: "credentials_registries", Up: migrateV6},
+	{Version: 7, Name: "chart_repositories", Up: migrateV7},
 }
 
 // Snapshots of the models as migration 1 creates them. Index names are

@@ -13,27 +13,32 @@ type RegistryRepo struct{ s *Store }
 func (s *Store) Registries() *RegistryRepo { return &RegistryRepo{s: s} }
 
 // checkCredentials makes sure the credentials reg refers to exist in its
-// scope, locking them until the transaction ends so that a concurrent
-// delete of one waits and then sees the reference.
+// scope (see checkCredential).
 func (s *Store) checkCredentials(ctx context.Context, reg *Registry) error {
-	for _, ref := range []struct {
-		id    *uint64
-		field string
-	}{{reg.CredentialID, "credentialId"}, {reg.PullCredentialID, "pullCredentialId"}} {
-		if ref.id == nil {
-			continue
-		}
-		// The row is read, not counted: PostgreSQL refuses FOR UPDATE
-		// with an aggregate.
-		var ids []uint64
-		err := s.lockForUpdate(ctx).Model(&CredentialRecord{}).
-			Where("id = ? AND cluster = ? AND project = ?", *ref.id, reg.Cluster, reg.Project).Pluck("id", &ids).Error
-		if err != nil {
-			return dbError("check credential", err)
-		}
-		if len(ids) == 0 {
-			return &MissingReferenceError{Field: ref.field, ID: *ref.id}
-		}
+	if err := s.checkCredential(ctx, reg.Scope, reg.CredentialID, "credentialId"); err != nil {
+		return err
+	}
+	return s.checkCredential(ctx, reg.Scope, reg.PullCredentialID, "pullCredentialId")
+}
+
+// checkCredential makes sure the credential id (none when nil) exists in
+// scope, locking it until the transaction ends so that a concurrent
+// delete of it waits and then sees the reference. field names the
+// reference in the error.
+func (s *Store) checkCredential(ctx context.Context, scope Scope, id *uint64, field string) error {
+	if id == nil {
+		return nil
+	}
+	// The row is read, not counted: PostgreSQL refuses FOR UPDATE with an
+	// aggregate.
+	var ids []uint64
+	err := s.lockForUpdate(ctx).Model(&CredentialRecord{}).
+		Where("id = ? AND cluster = ? AND project = ?", *id, scope.Cluster, scope.Project).Pluck("id", &ids).Error
+	if err != nil {
+		return dbError("check credential", err)
+	}
+	if len(ids) == 0 {
+		return &MissingReferenceError{Field: field, ID: *id}
 	}
 	return nil
 }

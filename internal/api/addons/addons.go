@@ -25,7 +25,6 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
-	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"k8s.io/apiserver/pkg/endpoints/request"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
@@ -172,12 +171,4 @@ func valuesLocation(problem string) string {
 		return "body.values"
 	}
 	return "body.values" + strings.ReplaceAll(ptr, "/", ".")
-}
-
-// chartMeta is a chart's identity in responses.
-func chartMeta(c *chart.Chart) (name, version, appVersion string) {
-	if c == nil || c.Metadata == nil {
-		return "", "", ""
-	}
-	return c.Metadata.Name, c.Metadata.Version, c.Metadata.AppVersion
 }

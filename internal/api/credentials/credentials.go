@@ -3,9 +3,10 @@
 // kubeconfigs, global (admins') or a project's (managed by its owners,
 // used by its members). Secret fields are written, never read back:
 // responses say which fields are set and when each last changed. A
-// credential in use (by a registry) cannot be deleted; the 409 lists what
-// uses it, as GET .../usages does. Changing its fields (rotation) reaches
-// everything that uses it (pull secrets are rewritten).
+// credential in use (by a registry or a chart repository) cannot be
+// deleted; the 409 lists what uses it, as GET .../usages does. Changing its
+// fields (rotation) reaches everything that uses it (pull secrets are
+// rewritten).
 package credentials
 
 import (
@@ -128,7 +129,7 @@ type ListOutput struct{ Body operation.List[Credential] }
 
 // CredentialUsage is a record that uses a credential.
 type CredentialUsage struct {
-	Kind    string `json:"kind" doc:"registry"`
+	Kind    string `json:"kind" doc:"registry or chartRepository"`
 	Name    string `json:"name"`
 	Cluster string `json:"cluster,omitempty"`
 	Project string `json:"project,omitempty"`

@@ -21,6 +21,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
@@ -80,6 +81,9 @@ type Harness struct {
 	// PullSecrets is the pull-secret keeper; Events the image push bus.
 	PullSecrets *pullsecrets.Keeper
 	Events      *events.Bus
+	// ChartRepos is the chart repository service (its scheduler does not
+	// run: tests refresh on demand).
+	ChartRepos *chartrepo.Service
 }
 
 // Clock is the harness's adjustable clock for token expiry.
@@ -155,6 +159,7 @@ func New(t testing.TB, opts Options) *Harness {
 	keeper := pullsecrets.New(pullsecrets.Config{Store: st, Credentials: creds, Logger: logger})
 	bus := events.New()
 	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
+	charts := chartrepo.New(chartrepo.Config{Store: st, Credentials: creds, Logger: logger})
 	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -168,13 +173,14 @@ func New(t testing.TB, opts Options) *Harness {
 	ts.StartTLS()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
-		MaxBodyBytes: 64 << 10, BodyReadTimeout: opts.BodyReadTimeout, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus, Helm: releases})
+		MaxBodyBytes: 64 << 10, BodyReadTimeout: opts.BodyReadTimeout, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus,
+		Helm: releases, ChartRepos: charts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv.Handler()
 	h := &Harness{t: t, URL: ts.URL, CAPEM: caPEM, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		PullSecrets: keeper, Events: bus}
+		PullSecrets: keeper, Events: bus, ChartRepos: charts}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }
