@@ -25,6 +25,10 @@ type decoder struct {
 	nodes  int
 	// stopped is set once the node budget or MaxErrors is reached.
 	stopped bool
+	// key is the key whose value is being decoded: errors about a field
+	// missing from a mapping point at it (yaml places a block mapping
+	// where its key's line ends).
+	key *yaml.Node
 }
 
 // field is one key a mapping may have.
@@ -143,6 +147,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, fields []field) bool {
 			d.failf(k, keyPath, "not a field of .rancher-pipeline.yml (it is one of .wheelhouse-pipeline.yml)")
 			continue
 		}
+		d.key = k
 		f.decode(v, keyPath)
 	}
 	return true

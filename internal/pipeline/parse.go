@@ -123,10 +123,13 @@ func syntaxError(err error) error {
 func (d *decoder) config(n *yaml.Node) *devopsv1alpha1.PipelineConfig {
 	c := &devopsv1alpha1.PipelineConfig{}
 	var stagesNode *yaml.Node
+	stagesFailed := false
 	ok := d.mapping(n, "", []field{
 		{name: "stages", rancher: true, decode: func(v *yaml.Node, p string) {
-			stagesNode = v
+			stagesNode = d.key
+			before := len(d.errs)
 			c.Stages = d.stages(v, p)
+			stagesFailed = len(d.errs) > before
 		}},
 		{name: "branch", rancher: true, decode: func(v *yaml.Node, p string) { c.Branch = d.condition(v, p, false) }},
 		{name: "timeout", rancher: true, decode: func(v *yaml.Node, p string) { c.Timeout = d.timeout(v, p) }},
@@ -135,7 +138,7 @@ func (d *decoder) config(n *yaml.Node) *devopsv1alpha1.PipelineConfig {
 	if !ok || d.stopped {
 		return c
 	}
-	if len(c.Stages) == 0 {
+	if len(c.Stages) == 0 && !stagesFailed {
 		at := n
 		if stagesNode != nil {
 			at = stagesNode
@@ -166,6 +169,7 @@ func (d *decoder) stages(n *yaml.Node, p string) []devopsv1alpha1.Stage {
 // (sourceCodeConfig) alone made up.
 func (d *decoder) stage(n *yaml.Node, p string) (s devopsv1alpha1.Stage, keep bool) {
 	var stepsNode *yaml.Node
+	var stepNodes []*yaml.Node
 	clones := 0
 	ok := d.mapping(n, p, []field{
 		{name: "name", rancher: true, decode: func(v *yaml.Node, p string) { s.Name = d.str(v, p, maxNameLength) }},
@@ -182,6 +186,7 @@ func (d *decoder) stage(n *yaml.Node, p string) (s devopsv1alpha1.Stage, keep bo
 					step.Name = "step-" + strconv.Itoa(i+1)
 				}
 				s.Steps = append(s.Steps, step)
+				stepNodes = append(stepNodes, d.at(item))
 			})
 		}},
 		{name: "env", decode: func(v *yaml.Node, p string) { s.Env = d.env(v, p) }},
@@ -209,7 +214,7 @@ func (d *decoder) stage(n *yaml.Node, p string) (s devopsv1alpha1.Stage, keep bo
 	names := map[string]bool{}
 	for i, st := range s.Steps {
 		if names[st.Name] {
-			d.failf(d.at(n), index(child(p, "steps"), i)+".name", "step name %q is used twice in the stage", st.Name)
+			d.failf(stepNodes[i], index(child(p, "steps"), i)+".name", "step name %q is used twice in the stage", st.Name)
 		}
 		names[st.Name] = true
 	}
@@ -279,6 +284,7 @@ func (d *decoder) condition(n *yaml.Node, p string, events bool) *devopsv1alpha1
 // ids, which cannot apply unless the recipient is a webhook URL) or
 // Wheelhouse's (webhooks).
 func (d *decoder) notification(n *yaml.Node, p string) *devopsv1alpha1.Notification {
+	owner := d.key
 	out := &devopsv1alpha1.Notification{}
 	webhook := func(v *yaml.Node, p string) {
 		u := d.str(v, p, 2048)
@@ -338,7 +344,7 @@ func (d *decoder) notification(n *yaml.Node, p string) *devopsv1alpha1.Notificat
 	}
 	if len(out.Webhooks) == 0 {
 		if len(d.errs) == 0 {
-			d.failf(d.at(n), child(p, "recipients"), "required: at least one webhook URL to notify")
+			d.failf(owner, child(p, "recipients"), "required: at least one webhook URL to notify")
 		}
 		return nil
 	}
@@ -349,6 +355,7 @@ var cacheKey = regexp.MustCompile(`^([A-Za-z0-9._-]|\$\{[A-Za-z_][A-Za-z0-9_]*\}
 
 // cache decodes a step's or stage's cache.
 func (d *decoder) cache(n *yaml.Node, p string) *devopsv1alpha1.Cache {
+	owner := d.key
 	c := &devopsv1alpha1.Cache{}
 	var keyNode *yaml.Node
 	ok := d.mapping(n, p, []field{
@@ -375,12 +382,12 @@ func (d *decoder) cache(n *yaml.Node, p string) *devopsv1alpha1.Cache {
 	}
 	switch {
 	case c.Key == "":
-		d.failf(d.at(n), child(p, "key"), "required")
+		d.failf(owner, child(p, "key"), "required")
 	case !cacheKey.MatchString(c.Key):
 		d.failf(d.at(keyNode), child(p, "key"), "may hold letters, digits, '.', '_', '-' and ${VARIABLES} only")
 	}
 	if len(c.Paths) == 0 {
-		d.failf(d.at(n), child(p, "paths"), "required: at least one path")
+		d.failf(owner, child(p, "paths"), "required: at least one path")
 	}
 	return c
 }

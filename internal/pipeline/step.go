@@ -151,6 +151,7 @@ func (d *decoder) checkResources(at *yaml.Node, p string, r *devopsv1alpha1.Step
 }
 
 func (d *decoder) runScript(n *yaml.Node, p string) *devopsv1alpha1.RunScriptStep {
+	owner := d.key
 	r := &devopsv1alpha1.RunScriptStep{}
 	if !d.mapping(n, p, []field{
 		{name: "image", rancher: true, decode: func(v *yaml.Node, p string) { r.Image = d.str(v, p, 1024) }},
@@ -159,12 +160,13 @@ func (d *decoder) runScript(n *yaml.Node, p string) *devopsv1alpha1.RunScriptSte
 		return nil
 	}
 	if r.Image == "" {
-		d.failf(d.at(n), child(p, "image"), "required")
+		d.failf(owner, child(p, "image"), "required")
 	}
 	return r
 }
 
 func (d *decoder) publishImage(n *yaml.Node, p string) *devopsv1alpha1.PublishImageStep {
+	owner := d.key
 	r := &devopsv1alpha1.PublishImageStep{}
 	if !d.mapping(n, p, []field{
 		{name: "dockerfilePath", rancher: true, decode: func(v *yaml.Node, p string) { r.DockerfilePath = d.str(v, p, 4096) }},
@@ -185,12 +187,13 @@ func (d *decoder) publishImage(n *yaml.Node, p string) *devopsv1alpha1.PublishIm
 		r.Tag = DefaultImageTag
 	}
 	if r.PushRemote && r.Registry == "" {
-		d.failf(d.at(n), child(p, "registry"), "required when pushRemote is true")
+		d.failf(owner, child(p, "registry"), "required when pushRemote is true")
 	}
 	return r
 }
 
 func (d *decoder) applyYaml(n *yaml.Node, p string) *devopsv1alpha1.ApplyYamlStep {
+	owner := d.key
 	r := &devopsv1alpha1.ApplyYamlStep{}
 	if !d.mapping(n, p, []field{
 		{name: "path", rancher: true, decode: func(v *yaml.Node, p string) { r.Path = d.str(v, p, 4096) }},
@@ -201,12 +204,13 @@ func (d *decoder) applyYaml(n *yaml.Node, p string) *devopsv1alpha1.ApplyYamlSte
 		return nil
 	}
 	if (r.Path == "") == (r.Content == "") {
-		d.failf(d.at(n), child(p, "path"), "give exactly one of path and content")
+		d.failf(owner, child(p, "path"), "give exactly one of path and content")
 	}
 	return r
 }
 
 func (d *decoder) applyApp(n *yaml.Node, p string) *devopsv1alpha1.ApplyAppStep {
+	owner := d.key
 	r := &devopsv1alpha1.ApplyAppStep{}
 	if !d.mapping(n, p, []field{
 		{name: "catalogTemplate", rancher: true, decode: func(v *yaml.Node, p string) { r.CatalogTemplate = d.str(v, p, 512) }},
@@ -222,7 +226,7 @@ func (d *decoder) applyApp(n *yaml.Node, p string) *devopsv1alpha1.ApplyAppStep 
 		{"catalogTemplate", r.CatalogTemplate}, {"version", r.Version}, {"name", r.Name}, {"targetNamespace", r.TargetNamespace},
 	} {
 		if req.value == "" {
-			d.failf(d.at(n), child(p, req.name), "required")
+			d.failf(owner, child(p, req.name), "required")
 		}
 	}
 	return r
