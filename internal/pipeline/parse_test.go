@@ -29,7 +29,9 @@ func readFile(t *testing.T, name string) (*devopsv1alpha1.PipelineConfig, error)
 	return Parse(data, format)
 }
 
-func minutes(m int) *metav1.Duration { return &metav1.Duration{Duration: time.Duration(m) * time.Minute} }
+func minutes(m int) *metav1.Duration {
+	return &metav1.Duration{Duration: time.Duration(m) * time.Minute}
+}
 
 func q(s string) *resource.Quantity { return ptr.To(resource.MustParse(s)) }
 
