@@ -56,8 +56,8 @@ func validDevOpsObjects(ns string) []client.Object {
 			Branches:   &devopsv1alpha1.Condition{Include: []string{"main", "release-*"}, Exclude: []string{"release-old"}},
 			Triggers: devopsv1alpha1.PipelineTriggers{
 				PullRequest: true, Tag: true,
-				Cron:        &devopsv1alpha1.CronTrigger{Schedule: "0 3 * * *", Branch: "main"},
-				ImagePush:   &devopsv1alpha1.ImagePushTrigger{Registry: "harbor", Repository: "team/base", Tag: "v*"},
+				Cron:      &devopsv1alpha1.CronTrigger{Schedule: "0 3 * * *", Branch: "main"},
+				ImagePush: &devopsv1alpha1.ImagePushTrigger{Registry: "harbor", Repository: "team/base", Tag: "v*"},
 			},
 			TargetCluster: "local",
 		}},

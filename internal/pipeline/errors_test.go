@@ -61,7 +61,7 @@ stages:
 		{"key twice", FormatRancher, "stages:\n- name: a\n  name: b\n  steps:\n  - runScriptConfig: {image: x}\n", []string{
 			"line 3, column 3, stages[0].name: given twice (first on line 2)",
 		}},
-		{"stage name required and unique", FormatRancher, "stages:\n- steps:\n  - runScriptConfig: {image: x}\n- name: b\n  steps:\n  - runScriptConfig: {image: x}\n- name: b\n  steps:\n  - runScriptConfig: {image: x}\n", []string{
+		{"stage name required and unique", FormatWheelhouse, "stages:\n- steps:\n  - runScriptConfig: {image: x}\n- name: b\n  steps:\n  - runScriptConfig: {image: x}\n- name: b\n  steps:\n  - runScriptConfig: {image: x}\n", []string{
 			"line 2, column 3, stages[0].name: required",
 			"line 7, column 3, stages[2].name: stage name \"b\" is used twice (first by stages[1])",
 		}},
@@ -207,6 +207,10 @@ func TestParseLimits(t *testing.T) {
 		"line 2, column 1, stages: more than 64 items",
 	}, errorLines(t, err)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Rancher let two stages share a name.
+	if _, err := Parse([]byte("stages:\n- name: a\n  steps:\n  - runScriptConfig: {image: x}\n- name: a\n  steps:\n  - runScriptConfig: {image: y}\n"), FormatRancher); err != nil {
+		t.Errorf("a Rancher file with two stages of one name: %v", err)
 	}
 	if _, err := Parse([]byte("stages: []\n"), 0); err == nil {
 		t.Error("format 0 accepted")

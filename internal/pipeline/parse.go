@@ -156,10 +156,13 @@ func (d *decoder) stages(n *yaml.Node, p string) []devopsv1alpha1.Stage {
 		if !keep {
 			return
 		}
-		if first, dup := names[s.Name]; dup && s.Name != "" {
-			d.failf(item, child(p, "name"), "stage name %q is used twice (first by stages[%d])", s.Name, first)
+		// Rancher let two stages share a name; a Wheelhouse file may not.
+		if first, dup := names[s.Name]; dup && s.Name != "" && d.format == FormatWheelhouse {
+			d.failf(d.at(item), child(p, "name"), "stage name %q is used twice (first by stages[%d])", s.Name, first)
 		}
-		names[s.Name] = i
+		if _, dup := names[s.Name]; !dup {
+			names[s.Name] = i
+		}
 		stages = append(stages, s)
 	})
 	return stages

@@ -10,14 +10,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/quantity"
 )
 
-// The step kinds, as a Wheelhouse file and Rancher's file name them.
-var stepKinds = []struct{ wheelhouse, rancher string }{
-	{"runScript", "runScriptConfig"},
-	{"publishImage", "publishImageConfig"},
-	{"applyYaml", "applyYamlConfig"},
-	{"applyApp", "applyAppConfig"},
-}
-
 // DefaultImageTag is the tag of a publishImage step that sets none
 // (Rancher's default).
 const DefaultImageTag = "${CICD_GIT_REPO_NAME}:${CICD_GIT_BRANCH}"
