@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -100,6 +101,40 @@ func TestPrinterColumns(t *testing.T) {
 		}
 		if sub, _, _ := unstructured.NestedMap(versions[0].(map[string]any), "subresources", "status"); sub == nil {
 			t.Errorf("%s: no status subresource", u.GetName())
+		}
+	}
+}
+
+// TestRulesAreASCII guards against gofmt's doc comment rewriting, which
+// turns a CEL rule's '' (the empty string) in a kubebuilder marker into a
+// typographic quote that the API server then refuses.
+func TestRulesAreASCII(t *testing.T) {
+	entries, err := os.ReadDir("bases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile("bases/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		inRule := false
+		for i, line := range strings.Split(string(b), "\n") {
+			trimmed := strings.TrimSpace(line)
+			if strings.HasPrefix(trimmed, "rule:") {
+				inRule = true
+			} else if strings.HasPrefix(trimmed, "- ") || strings.HasSuffix(trimmed, ":") || strings.HasPrefix(trimmed, "message:") || strings.HasPrefix(trimmed, "fieldPath:") {
+				inRule = false
+			}
+			if !inRule {
+				continue
+			}
+			for _, r := range line {
+				if r > 0x7f {
+					t.Errorf("%s:%d: a CEL rule holds %q: %s", e.Name(), i+1, r, trimmed)
+					break
+				}
+			}
 		}
 	}
 }

@@ -123,6 +123,12 @@ stages:
 			"line 6, column 12, stages[0].steps[0].cache.key: may hold letters, digits, '.', '_', '-' and ${VARIABLES} only",
 			"line 7, column 15, stages[0].steps[0].cache.paths[0]: must not contain ..",
 		}},
+		{"stage resources", FormatWheelhouse, "stages:\n- name: a\n  resources: {cpuRequest: 2, cpuLimit: 1}\n  steps:\n  - runScript: {image: x}\n", []string{
+			"line 3, column 14, stages[0].resources.cpuLimit: must not be less than cpuRequest",
+		}},
+		{"stage resources in a rancher file", FormatRancher, "stages:\n- name: a\n  resources: {cpuRequest: 2}\n  steps:\n  - runScriptConfig: {image: x}\n", []string{
+			"line 3, column 3, stages[0].resources: not a field of .rancher-pipeline.yml (it is one of .wheelhouse-pipeline.yml)",
+		}},
 		{"cache needs paths", FormatWheelhouse, "stages:\n- name: a\n  cache: {key: k}\n  steps:\n  - runScript: {image: x}\n", []string{
 			"line 3, column 3, stages[0].cache.paths: required: at least one path",
 		}},

@@ -194,6 +194,7 @@ func (d *decoder) stage(n *yaml.Node, p string) (s devopsv1alpha1.Stage, keep bo
 		}},
 		{name: "env", decode: func(v *yaml.Node, p string) { s.Env = d.env(v, p) }},
 		{name: "envFrom", decode: func(v *yaml.Node, p string) { s.EnvFrom = d.envFrom(v, p) }},
+		{name: "resources", decode: func(v *yaml.Node, p string) { s.Resources = d.resources(v, p) }},
 		{name: "timeout", decode: func(v *yaml.Node, p string) { s.Timeout = d.timeout(v, p) }},
 		{name: "cache", decode: func(v *yaml.Node, p string) { s.Cache = d.cache(v, p) }},
 	})

@@ -130,10 +130,11 @@ func TestParseFiles(t *testing.T) {
 		{"wheelhouse/go-service.yml", &devopsv1alpha1.PipelineConfig{
 			Stages: []devopsv1alpha1.Stage{
 				{
-					Name:  "test",
-					When:  &devopsv1alpha1.When{Event: &devopsv1alpha1.Condition{Include: []string{"push", "pull_request"}}},
-					Env:   map[string]string{"GOFLAGS": "-mod=readonly"},
-					Cache: &devopsv1alpha1.Cache{Key: "go-mod-${CICD_GIT_BRANCH}", Paths: []string{"/root/go/pkg/mod", ".cache/go-build"}},
+					Name:      "test",
+					When:      &devopsv1alpha1.When{Event: &devopsv1alpha1.Condition{Include: []string{"push", "pull_request"}}},
+					Env:       map[string]string{"GOFLAGS": "-mod=readonly"},
+					Resources: &devopsv1alpha1.StepResources{MemoryRequest: q("256Mi")},
+					Cache:     &devopsv1alpha1.Cache{Key: "go-mod-${CICD_GIT_BRANCH}", Paths: []string{"/root/go/pkg/mod", ".cache/go-build"}},
 					Steps: []devopsv1alpha1.Step{
 						{
 							Name:      "unit",

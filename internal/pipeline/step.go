@@ -64,16 +64,7 @@ func (d *decoder) step(n *yaml.Node, p string) (s devopsv1alpha1.Step, clone boo
 		{name: "cpuLimit", rancher: true, decode: flat(&res.CPULimit)},
 		{name: "memoryRequest", rancher: true, decode: flat(&res.MemoryRequest)},
 		{name: "memoryLimit", rancher: true, decode: flat(&res.MemoryLimit)},
-		{name: "resources", decode: func(v *yaml.Node, p string) {
-			nested = &devopsv1alpha1.StepResources{}
-			d.mapping(v, p, []field{
-				{name: "cpuRequest", decode: func(v *yaml.Node, p string) { nested.CPURequest = d.quantity(v, p) }},
-				{name: "cpuLimit", decode: func(v *yaml.Node, p string) { nested.CPULimit = d.quantity(v, p) }},
-				{name: "memoryRequest", decode: func(v *yaml.Node, p string) { nested.MemoryRequest = d.quantity(v, p) }},
-				{name: "memoryLimit", decode: func(v *yaml.Node, p string) { nested.MemoryLimit = d.quantity(v, p) }},
-			})
-			d.checkResources(v, p, nested)
-		}},
+		{name: "resources", decode: func(v *yaml.Node, p string) { nested = d.resources(v, p) }},
 		{name: "timeout", decode: func(v *yaml.Node, p string) { s.Timeout = d.timeout(v, p) }},
 		{name: "cache", decode: func(v *yaml.Node, p string) { s.Cache = d.cache(v, p) }},
 	})
@@ -130,6 +121,19 @@ func (d *decoder) quantity(n *yaml.Node, p string) *resource.Quantity {
 		return nil
 	}
 	return &q
+}
+
+// resources decodes Wheelhouse's resources mapping of a stage or step.
+func (d *decoder) resources(n *yaml.Node, p string) *devopsv1alpha1.StepResources {
+	r := &devopsv1alpha1.StepResources{}
+	d.mapping(n, p, []field{
+		{name: "cpuRequest", decode: func(v *yaml.Node, p string) { r.CPURequest = d.quantity(v, p) }},
+		{name: "cpuLimit", decode: func(v *yaml.Node, p string) { r.CPULimit = d.quantity(v, p) }},
+		{name: "memoryRequest", decode: func(v *yaml.Node, p string) { r.MemoryRequest = d.quantity(v, p) }},
+		{name: "memoryLimit", decode: func(v *yaml.Node, p string) { r.MemoryLimit = d.quantity(v, p) }},
+	})
+	d.checkResources(n, p, r)
+	return r
 }
 
 // checkResources refuses limits below requests.

@@ -48,7 +48,7 @@ type ImagePushTrigger struct {
 
 // PipelineTriggers say what starts an execution.
 //
-// +kubebuilder:validation:XValidation:rule="!has(self.cron) || (has(self.cron.schedule) && self.cron.schedule != ”)",message="a cron trigger needs a schedule",fieldPath=".cron.schedule"
+// +kubebuilder:validation:XValidation:rule="!has(self.cron) || (has(self.cron.schedule) && size(self.cron.schedule) > 0)",message="a cron trigger needs a schedule",fieldPath=".cron.schedule"
 // +kubebuilder:validation:XValidation:rule="!has(self.imagePush) || (has(self.imagePush.registry) && has(self.imagePush.repository))",message="an imagePush trigger needs a registry and a repository",fieldPath=".imagePush"
 type PipelineTriggers struct {
 	// Push: a push to a branch the pipeline builds (webhook).

@@ -54,6 +54,10 @@ type Stage struct {
 	// +optional
 	EnvFrom []EnvFromSecret `json:"envFrom,omitempty"`
 
+	// Resources of each step of the stage that sets none itself.
+	// +optional
+	Resources *StepResources `json:"resources,omitempty"`
+
 	// Timeout bounds each step of the stage that sets none itself.
 	// +optional
 	Timeout *metav1.Duration `json:"timeout,omitempty"`

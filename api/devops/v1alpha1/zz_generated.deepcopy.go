@@ -1123,6 +1123,11 @@ func (in *Stage) DeepCopyInto(out *Stage) {
 		*out = make([]EnvFromSecret, len(*in))
 		copy(*out, *in)
 	}
+	if in.Resources != nil {
+		in, out := &in.Resources, &out.Resources
+		*out = new(StepResources)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.Timeout != nil {
 		in, out := &in.Timeout, &out.Timeout
 		*out = new(v1.Duration)
