@@ -106,7 +106,7 @@ func TestPrinterColumns(t *testing.T) {
 }
 
 // TestRulesAreASCII guards against gofmt's doc comment rewriting, which
-// turns a CEL rule's ” (the empty string) in a kubebuilder marker into a
+// turns a CEL rule's empty string (two single quotes) in a kubebuilder marker into a
 // typographic quote that the API server then refuses.
 func TestRulesAreASCII(t *testing.T) {
 	entries, err := os.ReadDir("bases")
