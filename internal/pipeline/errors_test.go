@@ -141,6 +141,10 @@ stages:
 		{"notification without recipient", FormatWheelhouse, "stages:\n- name: a\n  steps:\n  - runScript: {image: x}\nnotification:\n  conditions: [Failed]\n", []string{
 			"line 5, column 1, notification.recipients: required: at least one webhook URL to notify",
 		}},
+		{"notification errors and an error elsewhere", FormatRancher, "stages:\n- name: a\n  steps:\n  - runScriptConfig: {}\nnotification:\n  condition: [Failed]\n", []string{
+			"line 4, column 5, stages[0].steps[0].runScriptConfig.image: required",
+			"line 5, column 1, notification.recipients: required: at least one webhook URL to notify",
+		}},
 		{"step names unique", FormatWheelhouse, "stages:\n- name: a\n  steps:\n  - name: x\n    runScript: {image: x}\n  - name: x\n    runScript: {image: x}\n", []string{
 			"line 6, column 5, stages[0].steps[1].name: step name \"x\" is used twice in the stage",
 		}},
@@ -213,6 +217,10 @@ func TestParseLimits(t *testing.T) {
 		"line 2, column 1, stages: more than 64 items",
 	}, errorLines(t, err)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// An empty notification notifies no one.
+	if c, err := Parse([]byte("stages:\n- name: a\n  steps:\n  - runScriptConfig: {image: x}\nnotification: {}\n"), FormatRancher); err != nil || c.Notification != nil {
+		t.Errorf("an empty notification: %v, %+v", err, c)
 	}
 	// Rancher let two stages share a name.
 	if _, err := Parse([]byte("stages:\n- name: a\n  steps:\n  - runScriptConfig: {image: x}\n- name: a\n  steps:\n  - runScriptConfig: {image: y}\n"), FormatRancher); err != nil {

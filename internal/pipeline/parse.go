@@ -311,6 +311,7 @@ func (d *decoder) notification(n *yaml.Node, p string) *devopsv1alpha1.Notificat
 			}
 		}
 	}
+	before := len(d.errs)
 	ok := d.mapping(n, p, []field{
 		{name: "recipients", rancher: true, decode: func(v *yaml.Node, p string) {
 			d.seq(v, p, 16, func(_ int, item *yaml.Node, p string) {
@@ -343,13 +344,14 @@ func (d *decoder) notification(n *yaml.Node, p string) *devopsv1alpha1.Notificat
 		{name: "conditions", decode: conditions},
 		{name: "message", rancher: true, decode: func(v *yaml.Node, p string) { out.Message = d.str(v, p, 4096) }},
 	})
-	if !ok {
+	if !ok || len(d.errs) > before {
 		return nil
 	}
 	if len(out.Webhooks) == 0 {
-		if len(d.errs) == 0 {
+		if len(out.Conditions) > 0 || out.Message != "" {
 			d.failf(owner, child(p, "recipients"), "required: at least one webhook URL to notify")
 		}
+		// An empty notification notifies no one, as in Rancher.
 		return nil
 	}
 	return out

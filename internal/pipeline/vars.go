@@ -12,21 +12,20 @@ import (
 
 // The execution variables, as Rancher named them.
 const (
-	VarGitURL             = "CICD_GIT_URL"
-	VarGitRepoName        = "CICD_GIT_REPO_NAME"
-	VarGitCommit          = "CICD_GIT_COMMIT"
-	VarGitBranch          = "CICD_GIT_BRANCH"
-	VarGitTag             = "CICD_GIT_TAG"
-	VarGitRef             = "CICD_GIT_REF"
-	VarEvent              = "CICD_EVENT"
-	VarExecutionID        = "CICD_EXECUTION_ID"
-	VarExecutionSequence  = "CICD_EXECUTION_SEQUENCE"
-	VarPipelineID         = "CICD_PIPELINE_ID"
-	VarProjectID          = "CICD_PROJECT_ID"
-	VarClusterID          = "CICD_CLUSTER_ID"
-	VarRegistry           = "CICD_REGISTRY"
-	VarImage              = "CICD_IMAGE"
-	pullRequestEventValue = devopsv1alpha1.EventPullRequest
+	VarGitURL            = "CICD_GIT_URL"
+	VarGitRepoName       = "CICD_GIT_REPO_NAME"
+	VarGitCommit         = "CICD_GIT_COMMIT"
+	VarGitBranch         = "CICD_GIT_BRANCH"
+	VarGitTag            = "CICD_GIT_TAG"
+	VarGitRef            = "CICD_GIT_REF"
+	VarEvent             = "CICD_EVENT"
+	VarExecutionID       = "CICD_EXECUTION_ID"
+	VarExecutionSequence = "CICD_EXECUTION_SEQUENCE"
+	VarPipelineID        = "CICD_PIPELINE_ID"
+	VarProjectID         = "CICD_PROJECT_ID"
+	VarClusterID         = "CICD_CLUSTER_ID"
+	VarRegistry          = "CICD_REGISTRY"
+	VarImage             = "CICD_IMAGE"
 )
 
 // Context is what an execution's variables need beyond the execution.
@@ -136,7 +135,7 @@ func StepEnvironment(e *devopsv1alpha1.PipelineExecution, ctx Context, stageInde
 	}
 	// The execution's own variables cannot be overridden.
 	maps.Copy(env.Env, vars)
-	if e.Spec.Event == pullRequestEventValue {
+	if e.Spec.Event == devopsv1alpha1.EventPullRequest {
 		return env
 	}
 	env.EnvFrom = append(env.EnvFrom, stage.EnvFrom...)
