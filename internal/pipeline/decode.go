@@ -153,20 +153,12 @@ func (d *decoder) mapping(n *yaml.Node, path string, fields []field) bool {
 	return true
 }
 
-// lookup finds key among fields. Rancher read its files through JSON,
-// whose field names match without regard to case, so a Rancher file's keys
-// do too.
+// lookup finds key among fields. Keys match exactly, as in Rancher's
+// parser (yaml.v2 with yaml tags).
 func (d *decoder) lookup(fields []field, key string) (field, bool) {
 	for _, f := range fields {
 		if f.name == key {
 			return f, true
-		}
-	}
-	if d.format == FormatRancher {
-		for _, f := range fields {
-			if f.rancher && strings.EqualFold(f.name, key) {
-				return f, true
-			}
 		}
 	}
 	return field{}, false

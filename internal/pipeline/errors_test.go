@@ -49,6 +49,9 @@ stages:
 			"line 4, column 5, stages[0].steps[0].runScript: not a field of .rancher-pipeline.yml (it is one of .wheelhouse-pipeline.yml)",
 			"line 4, column 5, stages[0].steps[0]: a step needs one of runScriptConfig, publishImageConfig, applyYamlConfig, applyAppConfig",
 		}},
+		{"case differs in a rancher file", FormatRancher, "stages:\n- name: a\n  steps:\n  - runScriptConfig: {image: x}\n    Privileged: true\n", []string{
+			"line 5, column 5, stages[0].steps[0].Privileged: unknown field (did you mean privileged?)",
+		}},
 		{"case differs in a wheelhouse file", FormatWheelhouse, "stages:\n- name: a\n  steps:\n  - runScript: {image: x}\n    Privileged: true\n", []string{
 			"line 5, column 5, stages[0].steps[0].Privileged: unknown field (did you mean privileged?)",
 		}},

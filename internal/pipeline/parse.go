@@ -26,7 +26,8 @@ const (
 	// stage env, notification webhooks).
 	FormatWheelhouse Format = iota + 1
 	// FormatRancher is Rancher 2.x's .rancher-pipeline.yml: Rancher's keys
-	// only, matched without regard to case as Rancher did.
+	// only. Rancher's parser (yaml.v2) ignored unknown keys; here they are
+	// errors, so that a misspelt key does not silently change a build.
 	FormatRancher
 )
 

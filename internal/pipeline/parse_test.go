@@ -119,8 +119,8 @@ func TestParseFiles(t *testing.T) {
 				Message:    "my-message",
 			},
 		}},
-		// Rancher's clone stage is dropped (Wheelhouse clones first), keys
-		// match without regard to case and yes is true, as in Rancher.
+		// Rancher's clone stage is dropped (Wheelhouse clones first), and
+		// yes is true, as in Rancher's YAML 1.1 parser.
 		{"rancher/clone-stage.yaml", &devopsv1alpha1.PipelineConfig{
 			Stages: []devopsv1alpha1.Stage{{Name: "test", Steps: []devopsv1alpha1.Step{{
 				Name: "step-1", RunScript: &devopsv1alpha1.RunScriptStep{Image: "node:10", ShellScript: "npm ci\nnpm test\n"}, Privileged: true,
