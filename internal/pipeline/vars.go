@@ -87,8 +87,9 @@ func repoName(url string) string {
 // Environment is what a step runs with.
 type Environment struct {
 	// Env are the step's variables: the CICD_* ones, then the stage's env,
-	// then the step's, with ${VAR} references to CICD_* variables
-	// substituted.
+	// then the step's (a later one wins, as in Rancher, where a step's env
+	// came after the execution's variables), with ${VAR} references to
+	// CICD_* variables substituted.
 	Env map[string]string
 	// EnvFrom are the secret values to add: the stage's and the step's;
 	// always empty on a pull request event.
@@ -133,8 +134,6 @@ func StepEnvironment(e *devopsv1alpha1.PipelineExecution, ctx Context, stageInde
 			env.Env[k] = Substitute(v, vars)
 		}
 	}
-	// The execution's own variables cannot be overridden.
-	maps.Copy(env.Env, vars)
 	if e.Spec.Event == devopsv1alpha1.EventPullRequest {
 		return env
 	}

@@ -61,9 +61,11 @@ func TestVariables(t *testing.T) {
 func TestStepEnvironment(t *testing.T) {
 	e := execution(t, devopsv1alpha1.EventPush)
 	e.Spec.Config.Stages[0].Steps[0].Env = map[string]string{"TAG": "build-${CICD_EXECUTION_SEQUENCE}", "HOME_REF": "${HOME}", "CICD_EVENT": "spoofed"}
+	// As in Rancher, a step's env comes after the execution's variables and
+	// so wins.
 
 	env := StepEnvironment(e, Context{}, 0, 0)
-	if got := env.Env; got["GOFLAGS"] != "-mod=readonly" || got["TAG"] != "build-42" || got["HOME_REF"] != "${HOME}" || got["CICD_EVENT"] != "push" {
+	if got := env.Env; got["GOFLAGS"] != "-mod=readonly" || got["TAG"] != "build-42" || got["HOME_REF"] != "${HOME}" || got["CICD_EVENT"] != "spoofed" {
 		t.Errorf("stage 0 step 0: %v", got)
 	}
 	if env.EnvFrom != nil {
