@@ -26,6 +26,7 @@ const (
 	VarClusterID         = "CICD_CLUSTER_ID"
 	VarRegistry          = "CICD_REGISTRY"
 	VarImage             = "CICD_IMAGE"
+	VarTriggerType       = "CICD_TRIGGER_TYPE"
 )
 
 // Context is what an execution's variables need beyond the execution.
@@ -42,10 +43,12 @@ type Context struct {
 }
 
 // Variables are the CICD_* variables of an execution, as Rancher set them:
-// CICD_EXECUTION_ID is "<pipeline>-<run number>", CICD_GIT_REPO_NAME the
-// last element of the repository URL without .git. CICD_REGISTRY is
-// ctx.Registry here; StepEnvironment sets it (and CICD_IMAGE) from the
-// publishImage steps of earlier stages.
+// CICD_GIT_COMMIT is the abbreviated (7 character) commit id,
+// CICD_EXECUTION_ID the execution's name ("<pipeline>-<run number>" when it
+// has none yet), CICD_GIT_REPO_NAME the last element of the repository URL
+// without .git, CICD_TRIGGER_TYPE user, cron or webhook (and image_push).
+// CICD_REGISTRY is ctx.Registry here; StepEnvironment sets it (and
+// CICD_IMAGE) from the publishImage steps of earlier stages.
 func Variables(e *devopsv1alpha1.PipelineExecution, ctx Context) map[string]string {
 	project := ctx.ProjectID
 	if project == "" {
@@ -56,21 +59,45 @@ func Variables(e *devopsv1alpha1.PipelineExecution, ctx Context) map[string]stri
 		cluster = e.Spec.TargetCluster
 	}
 	run := strconv.FormatInt(e.Spec.RunNumber, 10)
+	id := e.Name
+	if id == "" {
+		id = e.Spec.Pipeline + "-" + run
+	}
+	commit := e.Spec.Commit
+	if len(commit) > 7 {
+		commit = commit[:7]
+	}
 	return map[string]string{
 		VarGitURL:            e.Spec.RepositoryURL,
 		VarGitRepoName:       repoName(e.Spec.RepositoryURL),
-		VarGitCommit:         e.Spec.Commit,
+		VarGitCommit:         commit,
 		VarGitBranch:         e.Spec.Branch,
 		VarGitTag:            e.Spec.Tag,
 		VarGitRef:            e.Spec.Ref,
 		VarEvent:             e.Spec.Event,
-		VarExecutionID:       e.Spec.Pipeline + "-" + run,
+		VarExecutionID:       id,
 		VarExecutionSequence: run,
 		VarPipelineID:        e.Spec.Pipeline,
 		VarProjectID:         project,
 		VarClusterID:         cluster,
 		VarRegistry:          ctx.Registry,
+		VarTriggerType:       triggerType(e.Spec.Trigger),
 	}
+}
+
+// triggerType is Rancher's name of what started an execution.
+func triggerType(t devopsv1alpha1.TriggerType) string {
+	switch t {
+	case devopsv1alpha1.TriggerManual:
+		return "user"
+	case devopsv1alpha1.TriggerCron:
+		return "cron"
+	case devopsv1alpha1.TriggerImagePush:
+		return "image_push"
+	case "":
+		return ""
+	}
+	return "webhook"
 }
 
 // repoName is the repository's name in its clone URL: the last path

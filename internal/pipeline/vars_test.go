@@ -30,7 +30,7 @@ func TestVariables(t *testing.T) {
 	want := map[string]string{
 		"CICD_GIT_URL":            "https://git.example.com/team/hello.git",
 		"CICD_GIT_REPO_NAME":      "hello",
-		"CICD_GIT_COMMIT":         "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3",
+		"CICD_GIT_COMMIT":         "a94a8fe",
 		"CICD_GIT_BRANCH":         "main",
 		"CICD_GIT_TAG":            "",
 		"CICD_GIT_REF":            "refs/heads/main",
@@ -41,9 +41,15 @@ func TestVariables(t *testing.T) {
 		"CICD_PROJECT_ID":         "p-team",
 		"CICD_CLUSTER_ID":         "prod-eu",
 		"CICD_REGISTRY":           "",
+		"CICD_TRIGGER_TYPE":       "webhook",
 	}
 	if diff := cmp.Diff(want, Variables(e, Context{})); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	e.Name = ""
+	e.Spec.Trigger = devopsv1alpha1.TriggerManual
+	if got := Variables(e, Context{}); got["CICD_EXECUTION_ID"] != "hello-42" || got["CICD_TRIGGER_TYPE"] != "user" {
+		t.Errorf("without a name, manual: %v", got)
 	}
 	got := Variables(e, Context{ProjectID: "team", ClusterID: "local", Registry: "127.0.0.1:5000"})
 	if got["CICD_PROJECT_ID"] != "team" || got["CICD_CLUSTER_ID"] != "local" || got["CICD_REGISTRY"] != "127.0.0.1:5000" {
