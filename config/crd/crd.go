@@ -1,5 +1,7 @@
 // Package crd embeds the CustomResourceDefinitions that controller-gen
-// generates from api/ (hack/gen-crds.sh) and installs them in a cluster.
+// generates from api/ (hack/gen-crds.sh) and installs them in a cluster:
+// the Workload CRD (apps.wheelhouse.dev) in member clusters, the pipeline
+// CRDs (devops.wheelhouse.dev) in the management cluster.
 package crd
 
 import (
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -27,10 +30,36 @@ var bases embed.FS
 // FieldManager is the server-side apply field manager of Install.
 const FieldManager = "wheelhouse"
 
-// Manifests returns the embedded CRDs as unstructured objects, in file
+// The API groups whose CRDs are embedded.
+const (
+	// GroupApps holds the Workload CRD, installed in member clusters.
+	GroupApps = "apps.wheelhouse.dev"
+	// GroupDevOps holds the six pipeline CRDs, installed in the
+	// management cluster.
+	GroupDevOps = "devops.wheelhouse.dev"
+)
+
+// Manifests returns every embedded CRD as an unstructured object, in file
 // name order.
 func Manifests() ([]*unstructured.Unstructured, error) {
 	return readManifests(bases, "bases")
+}
+
+// ManifestsOf returns the embedded CRDs of the given API groups, in file
+// name order.
+func ManifestsOf(groups ...string) ([]*unstructured.Unstructured, error) {
+	all, err := Manifests()
+	if err != nil {
+		return nil, err
+	}
+	var out []*unstructured.Unstructured
+	for _, u := range all {
+		group, _, _ := unstructured.NestedString(u.Object, "spec", "group")
+		if slices.Contains(groups, group) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // readManifests parses every YAML document of the files in dir of fsys.
@@ -62,15 +91,26 @@ func readManifests(fsys embed.FS, dir string) ([]*unstructured.Unstructured, err
 type Options struct {
 	// Timeout bounds the wait until the API server serves the CRDs.
 	Timeout time.Duration
+	// Groups are the API groups whose CRDs are installed; unset means
+	// GroupApps alone (the Workload CRD a member cluster gets).
+	Groups []string
 }
 
-// Install creates or updates every embedded CRD with server-side apply and
-// waits until the API server serves each of them (condition Established)
-// and c's REST mapper knows their kinds, at most opts.Timeout in all.
+// Install creates or updates the embedded CRDs of opts.Groups with
+// server-side apply and waits until the API server serves each of them
+// (condition Established) and c's REST mapper knows their kinds, at most
+// opts.Timeout in all.
 func Install(ctx context.Context, c client.Client, opts Options) error {
-	crds, err := Manifests()
+	groups := opts.Groups
+	if len(groups) == 0 {
+		groups = []string{GroupApps}
+	}
+	crds, err := ManifestsOf(groups...)
 	if err != nil {
 		return err
+	}
+	if len(crds) == 0 {
+		return fmt.Errorf("no embedded CRDs of the groups %v", groups)
 	}
 	for _, u := range crds {
 		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
