@@ -166,7 +166,8 @@ func New(cfg Config) (*Server, error) {
 	credentialapi.Register(s.api, credentialapi.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials})
 	registries.Register(s.api, registries.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Keeper: cfg.PullSecrets,
 		Events: cfg.Events, Copies: registries.NewCopies()})
-	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm})
+	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm,
+		Repositories: &addons.Repositories{Store: cfg.Store, Repos: cfg.ChartRepos}})
 	chartrepos.Register(s.api, chartrepos.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Repos: cfg.ChartRepos})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)

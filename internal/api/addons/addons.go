@@ -45,7 +45,7 @@ type Deps struct {
 	Helm  Clients
 	// Repositories are the chart repositories; nil: the built-in catalog
 	// only.
-	Repositories Repositories
+	Repositories *Repositories
 	// Operations hold the running and recent operations; New makes one.
 	Operations *Operations
 }

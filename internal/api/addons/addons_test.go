@@ -15,7 +15,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/addons"
+	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo/chartrepotest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
@@ -90,6 +92,7 @@ func TestAddons(t *testing.T) {
 	t.Run("RefusedInstalls", e.testRefusedInstalls)
 	t.Run("JenkinsLife", e.testJenkinsLife)
 	t.Run("MemberMayNotInstallClusterObjects", e.testMemberRights)
+	t.Run("FromRepositories", e.testFromRepositories)
 }
 
 // testCatalog: the built-in charts are listed to the project's members,
@@ -253,4 +256,66 @@ func (e *env) testMemberRights(t *testing.T) {
 	h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, releases("/metrics"), h.Admin, nil, "")
 	h.ExpectProblem(t, http.StatusForbidden, http.MethodPost, "/api/v1/clusters/"+clusterName+"/namespaces/other/releases", e.member,
 		map[string]any{"name": "x", "chart": map[string]any{"name": "jenkins"}}, "")
+}
+
+// testFromRepositories installs from a classic repository the test serves
+// over HTTP and from an OCI chart pushed to a real docker-registry: both
+// are in the catalog, each chart names its repository and versions, and
+// a chart or version the repository lacks is a 404 naming the field.
+func (e *env) testFromRepositories(t *testing.T) {
+	h := e.h
+	g := gomega.NewWithT(t)
+	classic := chartrepotest.NewServer()
+	t.Cleanup(classic.Close)
+	for _, v := range []string{"2.0.0", "2.1.0"} {
+		g.Expect(classic.Add("jenkins", v, false)).To(gomega.Succeed())
+	}
+	reg, err := registrytest.Start(t.TempDir(), registrytest.Options{})
+	g.Expect(err).NotTo(gomega.HaveOccurred())
+	t.Cleanup(reg.Stop)
+	g.Expect(chartrepotest.PushOCI(reg, "charts", "", "", "metrics-server", "0.9.0")).To(gomega.Succeed())
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/chart-repositories", h.Admin, map[string]any{"name": "classic", "type": "http", "url": classic.URL, "insecure": true})
+	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/chart-repositories", h.Admin, map[string]any{"name": "oci", "type": "oci", "url": "oci://" + reg.Host + "/charts", "insecure": true})
+
+	catalog := servertest.Decode[struct{ Items []addons.CatalogChart }](t, h.Expect(http.StatusOK, http.MethodGet,
+		"/api/v1/clusters/"+clusterName+"/projects/"+project+"/addon-charts", e.viewer, nil)).Items
+	g.Expect(catalog).To(gomega.ContainElements(
+		gomega.And(gomega.HaveField("Repository", "classic"), gomega.HaveField("Name", "jenkins"), gomega.HaveField("Version", "2.1.0")),
+		gomega.And(gomega.HaveField("Repository", "oci"), gomega.HaveField("Name", "metrics-server"), gomega.HaveField("Version", "0.9.0")),
+		gomega.And(gomega.HaveField("Repository", ""), gomega.HaveField("Name", "jenkins"))), "global repositories are a project's catalog too")
+	d := servertest.Decode[addons.ChartDetail](t, h.Expect(http.StatusOK, http.MethodGet, "/api/v1/addon-charts/jenkins?repository=classic&version=2.0.0", h.Admin, nil))
+	g.Expect(d.Version).To(gomega.Equal("2.0.0"))
+	g.Expect(d.Versions).To(gomega.HaveLen(2))
+	g.Expect(d.Versions[0].Version).To(gomega.Equal("2.1.0"), "newest first")
+
+	h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, releases(""), h.Admin,
+		map[string]any{"name": "x", "chart": map[string]any{"repository": "classic", "name": "nope"}}, "body.chart.name")
+	h.ExpectProblem(t, http.StatusNotFound, http.MethodPost, releases(""), h.Admin,
+		map[string]any{"name": "x", "chart": map[string]any{"repository": "classic", "name": "jenkins", "version": "9.9.9"}}, "body.chart.version")
+
+	for _, in := range []map[string]any{
+		{"name": "ci2", "chart": map[string]any{"repository": "classic", "name": "jenkins", "version": "2.0.0"},
+			"values": map[string]any{"persistence": map[string]any{"enabled": false}}},
+		{"name": "metrics", "chart": map[string]any{"repository": "oci", "name": "metrics-server"}},
+	} {
+		op := servertest.Decode[addons.Operation](t, h.Expect(http.StatusAccepted, http.MethodPost, releases(""), h.Admin, in))
+		done := e.waitOperation(t, in["name"].(string), op.ID)
+		g.Expect(done.State).To(gomega.Equal(addons.OpSucceeded), done.Message)
+	}
+	rel := servertest.Decode[addons.ReleaseDetail](t, h.Expect(http.StatusOK, http.MethodGet, releases("/ci2"), h.Admin, nil))
+	g.Expect(rel.CatalogVersion).To(gomega.Equal("2.0.0"))
+	rel = servertest.Decode[addons.ReleaseDetail](t, h.Expect(http.StatusOK, http.MethodGet, releases("/metrics"), h.Admin, nil))
+	g.Expect(rel.CatalogVersion).To(gomega.Equal("0.9.0"))
+	g.Expect(rel.Ready).To(gomega.BeTrue(), "%+v", rel.Resources)
+
+	// An upgrade to the repository's newer version; then both go.
+	op := servertest.Decode[addons.Operation](t, h.Expect(http.StatusAccepted, http.MethodPut, releases("/ci2"), h.Admin,
+		map[string]any{"chart": map[string]any{"repository": "classic", "name": "jenkins", "version": "2.1.0"}}))
+	g.Expect(e.waitOperation(t, "ci2", op.ID).State).To(gomega.Equal(addons.OpSucceeded))
+	rel = servertest.Decode[addons.ReleaseDetail](t, h.Expect(http.StatusOK, http.MethodGet, releases("/ci2"), h.Admin, nil))
+	g.Expect(rel.CatalogVersion).To(gomega.Equal("2.1.0"))
+	for _, name := range []string{"ci2", "metrics"} {
+		op := servertest.Decode[addons.Operation](t, h.Expect(http.StatusAccepted, http.MethodDelete, releases("/"+name), h.Admin, nil))
+		g.Expect(e.waitOperation(t, name, op.ID).State).To(gomega.Equal(addons.OpSucceeded))
+	}
 }

@@ -39,8 +39,8 @@ type CatalogChart struct {
 	Deprecated  bool     `json:"deprecated,omitempty"`
 }
 
-// ChartVersion is one version of a chart.
-type ChartVersion struct {
+// CatalogVersion is one version of a chart.
+type CatalogVersion struct {
 	Version    string     `json:"version"`
 	AppVersion string     `json:"appVersion,omitempty"`
 	Created    *time.Time `json:"created,omitempty"`
@@ -51,12 +51,12 @@ type ChartVersion struct {
 // installing it.
 type ChartDetail struct {
 	CatalogChart
-	Home         string         `json:"home,omitempty"`
-	Sources      []string       `json:"sources,omitempty"`
-	Versions     []ChartVersion `json:"versions" nullable:"false" doc:"Every version, newest first"`
-	Readme       string         `json:"readme,omitempty" doc:"The chart's README.md"`
-	Values       string         `json:"values" doc:"The chart's values.yaml as written, comments included"`
-	ValuesSchema map[string]any `json:"valuesSchema,omitempty" doc:"The chart's values.schema.json (JSON Schema), for a form"`
+	Home         string           `json:"home,omitempty"`
+	Sources      []string         `json:"sources,omitempty"`
+	Versions     []CatalogVersion `json:"versions" nullable:"false" doc:"Every version, newest first"`
+	Readme       string           `json:"readme,omitempty" doc:"The chart's README.md"`
+	Values       string           `json:"values" doc:"The chart's values.yaml as written, comments included"`
+	ValuesSchema map[string]any   `json:"valuesSchema,omitempty" doc:"The chart's values.schema.json (JSON Schema), for a form"`
 }
 
 // CatalogInput lists the catalog.
@@ -196,7 +196,7 @@ func (h *handlers) getChart(ctx context.Context, in *ChartInput) (*ChartOutput, 
 // loadChart loads the chart ref names, with its versions, newest first. A
 // chart or version that does not exist is a 404, a repository that cannot
 // be reached a 424, each naming the field (loc + "repository", ...).
-func (h *handlers) loadChart(ctx context.Context, scope store.Scope, ref ChartRef, loc string) (*chart.Chart, []ChartVersion, error) {
+func (h *handlers) loadChart(ctx context.Context, scope store.Scope, ref ChartRef, loc string) (*chart.Chart, []CatalogVersion, error) {
 	if ref.Repository == "" {
 		c, err := addons.Load(ref.Name)
 		if errors.Is(err, addons.ErrNotFound) {
@@ -210,7 +210,7 @@ func (h *handlers) loadChart(ctx context.Context, scope store.Scope, ref ChartRe
 			return nil, nil, huma.Error404NotFound(fmt.Sprintf("the built-in chart %q has version %s only", ref.Name, c.Metadata.Version),
 				&huma.ErrorDetail{Location: loc + "version", Value: ref.Version, Message: "no such version"})
 		}
-		return c, []ChartVersion{{Version: c.Metadata.Version, AppVersion: c.Metadata.AppVersion}}, nil
+		return c, []CatalogVersion{{Version: c.Metadata.Version, AppVersion: c.Metadata.AppVersion}}, nil
 	}
 	if h.Repositories == nil {
 		return nil, nil, huma.Error404NotFound(fmt.Sprintf("no chart repository %q here", ref.Repository))

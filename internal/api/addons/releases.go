@@ -20,15 +20,15 @@ import (
 
 // Release is a release's last revision.
 type Release struct {
-	Name         string    `json:"name"`
-	Namespace    string    `json:"namespace"`
-	Revision     int       `json:"revision"`
-	Status       string    `json:"status" doc:"Helm's: deployed, failed, superseded, uninstalled, uninstalling, pending-install, pending-upgrade, pending-rollback"`
-	Description  string    `json:"description,omitempty" doc:"Why the revision is as it is (a failure's cause, an interrupted operation)"`
-	Chart        string    `json:"chart"`
-	ChartVersion string    `json:"chartVersion"`
-	AppVersion   string    `json:"appVersion,omitempty"`
-	Updated      time.Time `json:"updated"`
+	Name           string    `json:"name"`
+	Namespace      string    `json:"namespace"`
+	Revision       int       `json:"revision"`
+	Status         string    `json:"status" doc:"Helm's: deployed, failed, superseded, uninstalled, uninstalling, pending-install, pending-upgrade, pending-rollback"`
+	Description    string    `json:"description,omitempty" doc:"Why the revision is as it is (a failure's cause, an interrupted operation)"`
+	Chart          string    `json:"chart"`
+	CatalogVersion string    `json:"chartVersion"`
+	AppVersion     string    `json:"appVersion,omitempty"`
+	Updated        time.Time `json:"updated"`
 	// ManagedByWheelhouse: written by Wheelhouse, not the helm CLI.
 	ManagedByWheelhouse bool `json:"managedByWheelhouse"`
 	// Operation is the release's running operation, if any.
@@ -37,7 +37,7 @@ type Release struct {
 
 func (h *handlers) view(cluster string, r *helm.Release) Release {
 	v := Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Revision, Status: r.Status, Description: r.Description,
-		Chart: r.Chart, ChartVersion: r.Version, AppVersion: r.AppVersion, Updated: r.LastDeployed, ManagedByWheelhouse: r.ManagedByWheelhouse}
+		Chart: r.Chart, CatalogVersion: r.Version, AppVersion: r.AppVersion, Updated: r.LastDeployed, ManagedByWheelhouse: r.ManagedByWheelhouse}
 	if op, ok := h.Operations.running(cluster, r.Namespace, r.Name); ok {
 		v.Operation = &op
 	}
@@ -65,13 +65,13 @@ type ReleaseDetail struct {
 
 // Revision is one revision of a release's history.
 type Revision struct {
-	Revision     int       `json:"revision"`
-	Status       string    `json:"status"`
-	Description  string    `json:"description,omitempty"`
-	Chart        string    `json:"chart"`
-	ChartVersion string    `json:"chartVersion"`
-	AppVersion   string    `json:"appVersion,omitempty"`
-	Updated      time.Time `json:"updated"`
+	Revision       int       `json:"revision"`
+	Status         string    `json:"status"`
+	Description    string    `json:"description,omitempty"`
+	Chart          string    `json:"chart"`
+	CatalogVersion string    `json:"chartVersion"`
+	AppVersion     string    `json:"appVersion,omitempty"`
+	Updated        time.Time `json:"updated"`
 }
 
 // RevisionDetail is a revision with its values and manifest.
@@ -83,7 +83,7 @@ type RevisionDetail struct {
 }
 
 func revision(r *helm.Release) Revision {
-	return Revision{Revision: r.Revision, Status: r.Status, Description: r.Description, Chart: r.Chart, ChartVersion: r.Version,
+	return Revision{Revision: r.Revision, Status: r.Status, Description: r.Description, Chart: r.Chart, CatalogVersion: r.Version,
 		AppVersion: r.AppVersion, Updated: r.LastDeployed}
 }
 
