@@ -61,7 +61,7 @@ export default function CatalogPage() {
                     {c.description}
                   </Typography.Paragraph>
                   <Flex gap={4} wrap="wrap">
-                    <Tag color={c.repository ? 'blue' : 'green'}>{c.repository ? t('addons.fromRepo', { repo: c.repository }) : t('addons.builtin')}</Tag>
+                    <Tag color={c.repository ? 'processing' : 'success'}>{c.repository ? t('addons.fromRepo', { repo: c.repository }) : t('addons.builtin')}</Tag>
                     {(c.keywords ?? []).slice(0, 4).map((k) => (
                       <Tag key={k} bordered={false}>
                         {k}

@@ -81,7 +81,7 @@ export default function ChartDetailPage() {
                     {c.name}
                   </Typography.Text>
                   <div>
-                    <Tag color={c.repository ? 'blue' : 'green'}>{c.repository ? t('addons.fromRepo', { repo: c.repository }) : t('addons.builtin')}</Tag>
+                    <Tag color={c.repository ? 'processing' : 'success'}>{c.repository ? t('addons.fromRepo', { repo: c.repository }) : t('addons.builtin')}</Tag>
                     {c.deprecated ? <Tag color="warning">{t('addons.deprecated')}</Tag> : null}
                   </div>
                 </div>

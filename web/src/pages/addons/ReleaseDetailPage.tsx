@@ -3,7 +3,7 @@
 // drift and repair, uninstall; the operation running on it, followed.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Popconfirm, Table, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { stringify } from 'yaml';
@@ -16,7 +16,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { PageHeader } from '../../components/PageHeader';
 import { links } from '../../nav/links';
-import { OperationProgress } from './OperationProgress';
+import { OperationProgress, useOperation } from './OperationProgress';
 import { DriftDialog, UninstallDialog } from './ReleaseDialogs';
 import { ReleaseStatus } from './ReleaseStatus';
 import { UpgradeDialog } from './UpgradeDialog';
@@ -30,10 +30,11 @@ export default function ReleaseDetailPage() {
   const paths = releasePaths(cluster);
   const [followed, setFollowed] = useState<Operation>();
   const [dialog, setDialog] = useState<'upgrade' | 'drift' | 'uninstall'>();
+  const followedRunning = useRef(false);
   const q = useQuery({
     queryKey: ['releases', cluster, 'detail', namespace, release],
     queryFn: () => api<ReleaseDetail>(paths.release(namespace, release)),
-    refetchInterval: (q) => (q.state.data?.operation || followed?.state === 'Running' ? 2000 : false),
+    refetchInterval: (q) => (q.state.data?.operation || followedRunning.current ? 2000 : false),
   });
   const history = useQuery({
     queryKey: ['releases', cluster, 'history', namespace, release],
@@ -41,6 +42,9 @@ export default function ReleaseDetailPage() {
     queryFn: () => api<{ items: Revision[] }>(paths.history(namespace, release)),
   });
   const op = followed ?? q.data?.operation;
+  // The operation as last polled (OperationProgress polls the same query).
+  const live = useOperation(cluster, namespace, release, op).data ?? op;
+  followedRunning.current = !!followed && live?.state === 'Running';
   const done = useCallback(
     (o: Operation) => {
       if (o.action === 'uninstall' && o.state === 'Succeeded') {
@@ -61,7 +65,7 @@ export default function ReleaseDetailPage() {
     }
   };
   const r = q.data;
-  const busy = op?.state === 'Running';
+  const busy = live?.state === 'Running';
   const gone = q.error instanceof ApiError && q.error.status === 404;
   return (
     <>

@@ -3,6 +3,7 @@
 // the address (?cluster=&project=) so that links carry it.
 import { useQuery } from '@tanstack/react-query';
 import { Flex, Select } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
@@ -44,6 +45,12 @@ export function ScopePicker({ scope }: { scope: RecordScope }) {
     if (k === 'cluster') next.delete('project');
     setParams(next, { replace: true });
   };
+  // The first cluster and project, until the user chooses.
+  useEffect(() => {
+    const first = !scope.cluster ? clusters.data?.[0] : !scope.project ? projects.data?.items[0]?.name : undefined;
+    if (first) set(scope.cluster ? 'project' : 'cluster', first);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scope.cluster, scope.project, clusters.data, projects.data]);
   return (
     <Flex gap={8} wrap="wrap">
       <Select
