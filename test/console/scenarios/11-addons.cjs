@@ -157,7 +157,7 @@ exports.run = async (browser) => {
     }
     await p.getByRole('tab', { name: opts.zh ? '历史' : 'History' }).click();
     await shoot(p, `addons-release-history-${suffix}`, `history (${suffix})`);
-    await p.getByRole('button', { name: opts.zh ? '升级' : 'Upgrade' }).click();
+    await p.getByRole('button', { name: opts.zh ? /^升\s?级$/ : 'Upgrade' }).click();
     await p.getByRole('dialog').getByRole('group').first().waitFor();
     await shoot(p, `addons-upgrade-form-${suffix}`, `upgrade form (${suffix})`);
     await p.getByRole('dialog').getByRole('button', { name: opts.zh ? '查看变更' : 'Review changes' }).click();
@@ -167,7 +167,7 @@ exports.run = async (browser) => {
       history.pushState({}, '', to);
       dispatchEvent(new PopStateEvent('popstate'));
     }, '/addons/charts/jenkins');
-    await p.getByRole('button', { name: opts.zh ? '安装' : 'Install' }).click();
+    await p.getByRole('button', { name: opts.zh ? /^安\s?装$/ : 'Install' }).click();
     await p.getByRole('dialog').getByRole('group').first().waitFor();
     await shoot(p, `addons-install-form-${suffix}`, `install form (${suffix})`);
     await finish(p);

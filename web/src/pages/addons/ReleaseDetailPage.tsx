@@ -200,6 +200,7 @@ function Resources({ cluster, items }: { cluster: string; items: ReleaseResource
     const kind = o.kind.toLowerCase() + 's';
     if (o.namespace && ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'configmaps', 'secrets', 'pods'].includes(kind))
       return links.nsObject(cluster, o.namespace, kind, o.name);
+    if (o.namespace && ['services', 'ingresses', 'persistentvolumeclaims'].includes(kind)) return `${links.nsList(cluster, o.namespace, kind)}?name=${encodeURIComponent(o.name)}`;
     return undefined;
   };
   return (

@@ -138,7 +138,13 @@ const fieldId = (path: Path) => `values-${path.join('-').replace(/[^A-Za-z0-9_-]
 /** Section is an object of the schema: its plain fields in a grid, then its objects as sections of their own. */
 function Section({ schema, root, path, value, onSet, errors }: SectionProps) {
   const { token } = theme.useToken();
-  const entries = Object.entries(schema.properties ?? {}).map(([k, node]) => [k, resolve(node, root)] as const);
+  // The schema's keys in the order of the values (values.yaml's, as the
+  // chart's author wrote them: the server's JSON sorts the schema's).
+  const order = Object.keys((getIn(value, path) as Values | undefined) ?? {});
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const entries = Object.entries(schema.properties ?? {})
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, node]) => [k, resolve(node, root)] as const);
   const plain = entries.filter(([, s]) => fieldKind(s) !== 'object');
   const nested = entries.filter(([, s]) => fieldKind(s) === 'object');
   return (
