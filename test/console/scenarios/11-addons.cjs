@@ -30,6 +30,10 @@ const waitOperation = async (page, timeout = 240000) => {
 
 const shoot = async (page, name, label) => {
   await settle(page);
+  // A click far down the navigation scrolls the window; antd fades a
+  // table's loading veil out after its spinner is gone.
+  if (!(await page.getByRole('dialog').count())) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(350);
   await checkA11y(page, label || name);
   await screenshot(page, name);
 };

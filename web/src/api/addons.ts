@@ -47,6 +47,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   pattern?: string;
+  minLength?: number;
 }
 
 export interface ChartDetail extends CatalogChart {

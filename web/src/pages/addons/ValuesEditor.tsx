@@ -209,7 +209,9 @@ function Field({ name, schema, path, value, onSet, errors }: { name: string; sch
       break;
     case 'string':
     case 'quantity': {
-      const onText = (s: string) => set(kind === 'quantity' && typeof v === 'number' && /^\d+(\.\d+)?$/.test(s) ? Number(s) : s);
+      // An emptied field that may not be empty (a quantity, a pattern) is unset.
+      const onText = (s: string) =>
+        set(s === '' && (kind === 'quantity' || schema.pattern || schema.minLength) ? undefined : kind === 'quantity' && typeof v === 'number' && /^\d+(\.\d+)?$/.test(s) ? Number(s) : s);
       control = schema.writeOnly ? (
         <Input.Password id={id} value={v === undefined || v === null ? '' : String(v)} onChange={(e) => onText(e.target.value)} autoComplete="new-password" />
       ) : (
