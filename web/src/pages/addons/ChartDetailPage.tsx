@@ -1,6 +1,6 @@
 // One chart of the catalog: its README, versions and default values, and
 // the install flow.
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Descriptions, Flex, Row, Select, Spin, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ export function useChart(scope: { cluster?: string; project?: string }, name: st
   return useQuery({
     queryKey: ['addon-chart', scope, name, repository, version],
     enabled,
+    placeholderData: keepPreviousData,
     queryFn: () => api<ChartDetail>(`${catalogPaths(scope).chart(name)}${query({ repository, version })}`),
   });
 }
@@ -34,7 +35,8 @@ export default function ChartDetailPage() {
   const { scope, ready } = useCatalogScope();
   const q = useChart(scope, chart, repository, version, ready);
   const [installing, setInstalling] = useState(false);
-  const c = q.data;
+  // Another version's page stays while the chosen one loads; another chart's does not.
+  const c = q.data?.name === chart ? q.data : undefined;
   const setVersion = (v: string) => {
     const next = new URLSearchParams(params);
     next.set('version', v);

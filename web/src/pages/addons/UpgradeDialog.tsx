@@ -3,7 +3,7 @@
 // run's diff of every object that would change; only then is it applied.
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Flex, Form, Modal, Select, Spin, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { stringify } from 'yaml';
 import { api } from '../../api/client';
@@ -41,8 +41,14 @@ export function UpgradeDialog({ cluster, release, onClose, onStarted }: { cluste
   const defaults = useMemo(() => (c ? (parseValues(c.values).values ?? {}) : {}), [c]);
   const baseYaml = c ? c.values : Object.keys(release.values).length ? stringify(release.values) : '';
   const [values, setValues] = useState<Values>();
+  // The defaults the values were laid over: another version's defaults take
+  // their place under the same overrides.
+  const laidOver = useRef<Values>();
   useEffect(() => {
-    if (settled && values === undefined) setValues(merge(defaults, release.values));
+    if (!settled) return;
+    if (values === undefined) setValues(merge(defaults, release.values));
+    else if (laidOver.current && laidOver.current !== defaults) setValues(merge(defaults, overrides(values, laidOver.current)));
+    laidOver.current = defaults;
   }, [settled, defaults, release.values, values]);
   const [valueErrors, setValueErrors] = useState<Record<string, string[]>>({});
   const [general, setGeneral] = useState<string[]>([]);
