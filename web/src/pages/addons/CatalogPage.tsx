@@ -54,7 +54,7 @@ export default function CatalogPage() {
                   </Flex>
                   {c.appVersion ? (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {t('addons.appVersion')}: {c.appVersion}
+                      {t('addons.appVersionIs', { version: c.appVersion })}
                     </Typography.Text>
                   ) : null}
                   <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ margin: '6px 0' }}>
