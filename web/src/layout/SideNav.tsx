@@ -87,6 +87,17 @@ export function SideNav() {
       },
     );
   }
+  // Add-ons: the catalog is the platform's (or a project's), releases are a cluster's.
+  const releasesKey = cluster ? links.releases(cluster) : '/releases';
+  items.push({
+    type: 'group',
+    key: 'addons',
+    label: t('nav.addons'),
+    children: [
+      { key: links.addons(), label: t('nav.catalog') },
+      { key: releasesKey, label: t('nav.releases') },
+    ],
+  });
   const platform: ItemType[] = [{ key: links.tokens(), label: t('nav.tokens') }];
   if (me.data?.role === 'admin') {
     // The platform's own image registries and credentials: an admin's.
@@ -111,7 +122,7 @@ export function SideNav() {
     });
   walk(items);
   const here = decodeURIComponent(loc.pathname);
-  const selected = keys.filter((k) => here === decodeURIComponent(k) || here.startsWith(decodeURIComponent(k) + '/')).sort((a, b) => b.length - a.length)[0];
+  const selected = /^\/clusters\/[^/]+\/(ns\/[^/]+\/)?releases(\/|$)/.test(here) ? releasesKey : keys.filter((k) => here === decodeURIComponent(k) || here.startsWith(decodeURIComponent(k) + '/')).sort((a, b) => b.length - a.length)[0];
   return (
     <nav aria-label={t('nav.main')}>
       <Typography.Title level={2} style={{ fontSize: 18, padding: '14px 20px 6px', margin: 0 }}>

@@ -2,6 +2,10 @@
 // shared and opens the same view.
 
 const e = encodeURIComponent;
+const qs = (q: Record<string, string | undefined>) => {
+  const p = new URLSearchParams(Object.entries(q).filter((kv): kv is [string, string] => !!kv[1])).toString();
+  return p ? `?${p}` : '';
+};
 
 export const links = {
   clusters: () => '/clusters',
@@ -28,6 +32,11 @@ export const links = {
   registries: () => '/registries',
   registry: (r: string) => `/registries/${e(r)}`,
   search: (q: string) => `/search?q=${e(q)}`,
+  /** The add-on catalog; a project's for its members (scope in the query). */
+  addons: (scope: { cluster?: string; project?: string } = {}) => `/addons${qs(scope)}`,
+  addonChart: (name: string, q: { repository?: string; version?: string; cluster?: string; project?: string } = {}) => `/addons/charts/${e(name)}${qs(q)}`,
+  releases: (c: string) => `/clusters/${e(c)}/releases`,
+  release: (c: string, ns: string, r: string) => `/clusters/${e(c)}/ns/${e(ns)}/releases/${e(r)}`,
 };
 
 /** The API path of a cluster, and of a namespace in it. */
