@@ -87,6 +87,8 @@ export interface Release {
   chart: string;
   chartVersion: string;
   appVersion?: string;
+  /** The chart repository the chart came from; absent: the built-in catalog (or another client's release). */
+  repository?: string;
   updated: string;
   managedByWheelhouse: boolean;
   operation?: Operation;

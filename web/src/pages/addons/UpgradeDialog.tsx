@@ -29,7 +29,7 @@ function useReleaseChart(cluster: string, rel: ReleaseDetail, version: string) {
   const project = ns.data?.labels?.['wheelhouse.dev/project'];
   const scope = admin ? {} : { cluster, project };
   const ready = !!me.data && (admin || !!project);
-  const chart = useChart(scope, rel.chart, undefined, version, ready);
+  const chart = useChart(scope, rel.chart, rel.repository, version, ready);
   return { chart, settled: !!me.data && (admin ? !chart.isLoading : ns.isFetched && (!project || !chart.isLoading)) };
 }
 
@@ -57,7 +57,7 @@ export function UpgradeDialog({ cluster, release, onClose, onStarted }: { cluste
   const [plan, setPlan] = useState<Plan>();
   const paths = releasePaths(cluster);
   const body = () => {
-    const chartRef: ChartRef | undefined = c && version !== release.chartVersion ? { name: release.chart, version } : undefined;
+    const chartRef: ChartRef | undefined = c && version !== release.chartVersion ? { repository: release.repository, name: release.chart, version } : undefined;
     return { chart: chartRef, values: overrides(values ?? {}, defaults) };
   };
   const failed = (e: unknown) => {
