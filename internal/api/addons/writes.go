@@ -203,13 +203,9 @@ func (h *handlers) install(ctx context.Context, in *InstallInput) (*OperationOut
 	if err := h.authorizeObjects(ctx, c, in.Cluster, in.Namespace, manifest, "create"); err != nil {
 		return nil, err
 	}
-	return h.start(ctx, opKey{in.Cluster, in.Namespace, b.Name}, "install", c, func(ctx context.Context) (int, error) {
-		r, err := c.Install(ctx, opts)
-		if err != nil {
-			return 0, err
-		}
-		return r.Revision, nil
-	}, true)
+	return h.start(ctx, opKey{in.Cluster, in.Namespace, b.Name}, "install", c, revisionOf(func(ctx context.Context) (*helm.Release, error) {
+		return c.Install(ctx, opts)
+	}), true)
 }
 
 // renderProblem is what a failed dry run answers: the values' or name's
@@ -227,6 +223,41 @@ func renderProblem(ctx context.Context, err error, release string) error {
 	}
 	return huma.Error422UnprocessableEntity("the chart does not render objects the cluster takes",
 		&huma.ErrorDetail{Location: "body.chart", Message: err.Error()})
+}
+
+// key names the release's operation.
+func (p ReleaseParam) key() opKey { return opKey{p.Cluster, p.Namespace, p.Release} }
+
+// ready returns the cluster's Helm client when an operation may start on
+// the release: the cluster answers and no operation on it runs.
+func (h *handlers) ready(p ReleaseParam) (*helm.Client, error) {
+	c, err := h.client(p.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	return c, h.busy(p.key())
+}
+
+// lastRevision is the release's last revision, the caller being allowed to
+// verb each of its objects.
+func (h *handlers) lastRevision(ctx context.Context, c *helm.Client, p ReleaseParam, verb string) (*helm.Release, error) {
+	cur, err := c.Revision(ctx, p.Namespace, p.Release, 0)
+	if err != nil {
+		return nil, helmProblem(ctx, err, p.Release)
+	}
+	return cur, h.authorizeObjects(ctx, c, p.Cluster, p.Namespace, cur.Manifest, verb)
+}
+
+// revisionOf makes an operation's work of a Helm call that writes a
+// revision.
+func revisionOf(call func(context.Context) (*helm.Release, error)) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		r, err := call(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return r.Revision, nil
+	}
 }
 
 // busy is the 409 for a release with an operation running, checked
@@ -328,11 +359,8 @@ func (h *handlers) plan(ctx context.Context, in *UpgradeInput) (*PlanOutput, err
 }
 
 func (h *handlers) upgrade(ctx context.Context, in *UpgradeInput) (*OperationOutput, error) {
-	c, err := h.client(in.Cluster)
+	c, err := h.ready(in.ReleaseParam)
 	if err != nil {
-		return nil, err
-	}
-	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
 		return nil, err
 	}
 	opts, err := h.upgradeOptions(ctx, c, in)
@@ -346,21 +374,14 @@ func (h *handlers) upgrade(ctx context.Context, in *UpgradeInput) (*OperationOut
 	if err := h.authorizeObjects(ctx, c, in.Cluster, in.Namespace, p.Next.Manifest, "patch"); err != nil {
 		return nil, err
 	}
-	return h.start(ctx, opKey{in.Cluster, in.Namespace, in.Release}, "upgrade", c, func(ctx context.Context) (int, error) {
-		r, err := c.Upgrade(ctx, opts)
-		if err != nil {
-			return 0, err
-		}
-		return r.Revision, nil
-	}, true)
+	return h.start(ctx, in.key(), "upgrade", c, revisionOf(func(ctx context.Context) (*helm.Release, error) {
+		return c.Upgrade(ctx, opts)
+	}), true)
 }
 
 func (h *handlers) rollback(ctx context.Context, in *RollbackInput) (*OperationOutput, error) {
-	c, err := h.client(in.Cluster)
+	c, err := h.ready(in.ReleaseParam)
 	if err != nil {
-		return nil, err
-	}
-	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
 		return nil, err
 	}
 	target := in.Body.Revision
@@ -383,62 +404,40 @@ func (h *handlers) rollback(ctx context.Context, in *RollbackInput) (*OperationO
 		return nil, err
 	}
 	opts := helm.RollbackOptions{Namespace: in.Namespace, Name: in.Release, Revision: target, Wait: in.Body.wait(), Timeout: in.Body.timeout()}
-	return h.start(ctx, opKey{in.Cluster, in.Namespace, in.Release}, "rollback", c, func(ctx context.Context) (int, error) {
-		r, err := c.Rollback(ctx, opts)
-		if err != nil {
-			return 0, err
-		}
-		return r.Revision, nil
-	}, true)
+	return h.start(ctx, in.key(), "rollback", c, revisionOf(func(ctx context.Context) (*helm.Release, error) {
+		return c.Rollback(ctx, opts)
+	}), true)
 }
 
 func (h *handlers) repair(ctx context.Context, in *RepairInput) (*OperationOutput, error) {
-	c, err := h.client(in.Cluster)
+	c, err := h.ready(in.ReleaseParam)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
+	if _, err := h.lastRevision(ctx, c, in.ReleaseParam, "patch"); err != nil {
 		return nil, err
 	}
-	cur, err := c.Revision(ctx, in.Namespace, in.Release, 0)
-	if err != nil {
-		return nil, helmProblem(ctx, err, in.Release)
-	}
-	if err := h.authorizeObjects(ctx, c, in.Cluster, in.Namespace, cur.Manifest, "patch"); err != nil {
-		return nil, err
-	}
-	return h.start(ctx, opKey{in.Cluster, in.Namespace, in.Release}, "repair", c, func(ctx context.Context) (int, error) {
-		r, err := c.Repair(ctx, in.Namespace, in.Release, in.Body.wait(), in.Body.timeout())
-		if err != nil {
-			return 0, err
-		}
-		return r.Revision, nil
-	}, true)
+	return h.start(ctx, in.key(), "repair", c, revisionOf(func(ctx context.Context) (*helm.Release, error) {
+		return c.Repair(ctx, in.Namespace, in.Release, in.Body.wait(), in.Body.timeout())
+	}), true)
 }
 
 func (h *handlers) uninstall(ctx context.Context, in *UninstallInput) (*OperationOutput, error) {
-	c, err := h.client(in.Cluster)
+	c, err := h.ready(in.ReleaseParam)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.busy(opKey{in.Cluster, in.Namespace, in.Release}); err != nil {
-		return nil, err
-	}
-	cur, err := c.Revision(ctx, in.Namespace, in.Release, 0)
-	if err != nil {
-		return nil, helmProblem(ctx, err, in.Release)
-	}
-	if err := h.authorizeObjects(ctx, c, in.Cluster, in.Namespace, cur.Manifest, "delete"); err != nil {
+	if _, err := h.lastRevision(ctx, c, in.ReleaseParam, "delete"); err != nil {
 		return nil, err
 	}
 	opts := helm.UninstallOptions{Namespace: in.Namespace, Name: in.Release, KeepHistory: in.KeepHistory}
-	return h.start(ctx, opKey{in.Cluster, in.Namespace, in.Release}, "uninstall", c, func(ctx context.Context) (int, error) {
+	return h.start(ctx, in.key(), "uninstall", c, func(ctx context.Context) (int, error) {
 		return 0, c.Uninstall(ctx, opts)
 	}, false)
 }
 
 func (h *handlers) getOperation(_ context.Context, in *ReleaseParam) (*OperationOutput, error) {
-	op, ok := h.Operations.get(opKey{in.Cluster, in.Namespace, in.Release})
+	op, ok := h.Operations.get(in.key())
 	if !ok {
 		return nil, huma.Error404NotFound(fmt.Sprintf("no operation on release %q since the server started, or in the last hour", in.Release))
 	}
