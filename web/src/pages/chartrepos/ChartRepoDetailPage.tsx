@@ -11,6 +11,7 @@ import { chartRepoPaths, type ChartRepo, type RepoChart, type RepoChartVersion }
 import type { RecordScope } from '../../api/registries';
 import { Age } from '../../components/Age';
 import { Digest } from '../../components/Digest';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { NameFilter } from '../../components/NameFilter';
 import { PageHeader } from '../../components/PageHeader';
@@ -127,7 +128,7 @@ function RepoCharts({ scope, repo }: { scope: RecordScope; repo: string }) {
         loading={pages.query.isFetching}
         dataSource={pages.items}
         pagination={false}
-        locale={{ emptyText: t('addons.noCharts') }}
+        locale={{ emptyText: <EmptyText text={t('addons.noCharts')} /> }}
         expandable={{ expandedRowRender: (c) => <ChartVersions scope={scope} repo={repo} chart={c.name} />, columnTitle: '' }}
         columns={[
           {

@@ -8,6 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, query } from '../../api/client';
 import { chartRepoPaths, type ChartRepo } from '../../api/chartrepos';
 import type { List } from '../../api/types';
+import { EmptyText } from '../../components/EmptyText';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { NameFilter } from '../../components/NameFilter';
 import { PageHeader } from '../../components/PageHeader';
@@ -69,7 +70,7 @@ export default function ChartRepoListPage() {
         loading={q.isLoading && ready}
         dataSource={rows}
         pagination={false}
-        locale={{ emptyText: t('chartRepos.none') }}
+        locale={{ emptyText: <EmptyText text={t('chartRepos.none')} /> }}
         columns={[
           { title: t('col.name'), render: (_, r) => <Link to={links.chartRepo(r.name, scope)}>{r.name}</Link> },
           { title: t('col.type'), render: (_, r) => <Tag color={r.type === 'oci' ? 'purple' : 'blue'}>{t(`chartRepos.type_${r.type}`)}</Tag> },
