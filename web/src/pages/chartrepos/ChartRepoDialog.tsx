@@ -15,6 +15,7 @@ import { FormSelect } from '../../components/FormSelect';
 import { links } from '../../nav/links';
 import { CredentialDialog } from '../credentials/CredentialDialog';
 import { useCredentials } from '../registries/RegistryDialog';
+import { explainRepoProblem } from './reasons';
 
 interface Values {
   name: string;
@@ -69,10 +70,14 @@ export function ChartRepoDialog({ open, onClose, scope, repo }: Props) {
       refreshSeconds: v.refreshSeconds || undefined,
     };
     const q = query({ validate: v.validate ? undefined : 'false' });
-    if (repo) {
-      await api<ChartRepo>(`${paths.repo(repo.name)}${q}`, { method: 'PUT', body });
-    } else {
-      await api<ChartRepo>(`${paths.list}${q}`, { method: 'POST', body: { name: v.name, type: v.type, ...body } });
+    try {
+      if (repo) {
+        await api<ChartRepo>(`${paths.repo(repo.name)}${q}`, { method: 'PUT', body });
+      } else {
+        await api<ChartRepo>(`${paths.list}${q}`, { method: 'POST', body: { name: v.name, type: v.type, ...body } });
+      }
+    } catch (e) {
+      throw explainRepoProblem(e, t);
     }
     void qc.invalidateQueries({ queryKey: ['chart-repos'] });
     void qc.invalidateQueries({ queryKey: ['addon-charts'] });
