@@ -72,6 +72,8 @@ export const router = createBrowserRouter([
       { path: '/registries/:registry', element: page(() => import('./pages/registries/RegistryDetailPage')) },
       { path: '/addons', element: page(() => import('./pages/addons/CatalogPage')) },
       { path: '/addons/charts/:chart', element: page(() => import('./pages/addons/ChartDetailPage')) },
+      { path: '/chart-repositories', element: page(() => import('./pages/chartrepos/ChartRepoListPage')) },
+      { path: '/chart-repositories/:repository', element: page(() => import('./pages/chartrepos/ChartRepoDetailPage')) },
       { path: '/releases', element: page(() => import('./pages/addons/ReleaseListPage').then((m) => ({ default: m.ReleasesHome }))) },
       { path: '/credentials', element: page(() => import('./pages/credentials/CredentialListPage')) },
       { path: '/tokens', element: page(() => import('./pages/account/TokensPage')) },

@@ -54,6 +54,8 @@ function pages() {
     ['registry-webhooks', '/registries/fixture?tab=webhooks'],
     ['addons', '/addons'],
     ['addon-chart', '/addons/charts/jenkins'],
+    ['chart-repos', '/chart-repositories'],
+    ['chart-repo-missing', '/chart-repositories/none'],
     ['releases', `/clusters/${c}/releases`],
     ['credentials', '/credentials'],
     ['users', '/users'],
@@ -81,6 +83,38 @@ exports.run = async (browser) => {
       await settle(page);
       await screenshot(page, `page-${name}-${dark ? 'dark' : 'light'}`);
       await checkA11y(page, `${name} (${dark ? 'dark' : 'light'})`).catch((e) => failures.push(e.message));
+    }
+    // The chart repository dialog (the server has none to list).
+    await page.evaluate(() => {
+      history.pushState({}, '', '/chart-repositories');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await settle(page);
+    await page.getByRole('button', { name: 'Add chart repository' }).click();
+    await page.getByRole('dialog').waitFor();
+    await settle(page);
+    await screenshot(page, `dialog-chart-repo-${dark ? 'dark' : 'light'}`);
+    await checkA11y(page, `chart repository dialog (${dark ? 'dark' : 'light'})`).catch((e) => failures.push(e.message));
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    if (dark) {
+      // And in Chinese: the empty list and the dialog.
+      await page.locator('div.ant-select[aria-label="Language"]').click();
+      await page.getByTitle('简体中文').click();
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      await page.mouse.move(0, 0);
+      await settle(page);
+      await screenshot(page, 'zh-chart-repos-dark');
+      await page.getByRole('button', { name: '添加 Chart 仓库' }).click();
+      await page.getByRole('dialog').waitFor();
+      await settle(page);
+      await screenshot(page, 'zh-dialog-chart-repo-dark');
+      await checkA11y(page, 'zh chart repository dialog (dark)').catch((e) => failures.push(e.message));
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await page.locator('div.ant-select[aria-label="语言"], div.ant-select[aria-label="Language"]').first().click();
+      await page.getByTitle('English').click();
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
     }
     // The command palette, opened with Ctrl-K, jumps to a page by name.
     await page.goto(`${config.url()}/clusters/${config.cluster()}`);

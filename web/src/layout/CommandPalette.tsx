@@ -56,6 +56,7 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
       { key: 'p:audit', label: t('nav.audit'), kind: t('palette.page'), to: links.audit() },
       { key: 'p:tokens', label: t('nav.tokens'), kind: t('palette.page'), to: links.tokens() },
       { key: 'p:registries', label: t('nav.registries'), kind: t('palette.page'), to: links.registries() },
+      { key: 'p:chart-repos', label: t('nav.chartRepos'), kind: t('palette.page'), to: links.chartRepos() },
       { key: 'p:credentials', label: t('nav.credentials'), kind: t('palette.page'), to: links.credentials() },
     ];
     if (cluster) {

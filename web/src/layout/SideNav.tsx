@@ -96,6 +96,7 @@ export function SideNav() {
     children: [
       { key: links.addons(), label: t('nav.catalog') },
       { key: releasesKey, label: t('nav.releases') },
+      { key: links.chartRepos(), label: t('nav.chartRepos') },
     ],
   });
   const platform: ItemType[] = [{ key: links.tokens(), label: t('nav.tokens') }];

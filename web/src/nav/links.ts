@@ -35,6 +35,9 @@ export const links = {
   /** The add-on catalog; a project's for its members (scope in the query). */
   addons: (scope: { cluster?: string; project?: string } = {}) => `/addons${qs(scope)}`,
   addonChart: (name: string, q: { repository?: string; version?: string; cluster?: string; project?: string } = {}) => `/addons/charts/${e(name)}${qs(q)}`,
+  /** The chart repositories; a project's for its members (scope in the query). */
+  chartRepos: (scope: { cluster?: string; project?: string } = {}) => `/chart-repositories${qs(scope)}`,
+  chartRepo: (name: string, scope: { cluster?: string; project?: string } = {}) => `/chart-repositories/${e(name)}${qs(scope)}`,
   releases: (c: string) => `/clusters/${e(c)}/releases`,
   release: (c: string, ns: string, r: string) => `/clusters/${e(c)}/ns/${e(ns)}/releases/${e(r)}`,
 };
