@@ -41,10 +41,9 @@ func (c *Client) Objects(namespace, manifest string) ([]Object, error) {
 	return out, nil
 }
 
-// RenderInstall renders what Install would write, with a server-side dry
-// run (the API server validates every object and templates' lookups see
-// live objects), and returns its manifest. It checks the values and the
-// name as Install does and writes nothing.
+// RenderInstall renders what Install would write and returns its
+// manifest. It checks the values and the name as Install does and writes
+// nothing.
 func (c *Client) RenderInstall(ctx context.Context, opts InstallOptions) (string, error) {
 	if err := opts.validate(); err != nil {
 		return "", err
@@ -65,12 +64,11 @@ func (c *Client) RenderInstall(ctx context.Context, opts InstallOptions) (string
 	in.Namespace = opts.Namespace
 	in.ReleaseName = opts.Name
 	in.Replace = reuse
-	// The namespace may not exist yet (CreateNamespace): the server's dry
-	// run of namespaced objects would fail on it, the client's does not.
-	in.DryRunStrategy = action.DryRunServer
-	if opts.CreateNamespace {
-		in.DryRunStrategy = action.DryRunClient
-	}
+	// Rendered in the process (Helm's client dry run): what an
+	// authorizer needs, the objects' kinds and names, without a second
+	// round of API calls before the install makes them; the API server's
+	// own checks come with the install.
+	in.DryRunStrategy = action.DryRunClient
 	r, err := in.RunWithContext(ctx, opts.Chart, overrides)
 	if err != nil {
 		return "", fmt.Errorf("dry run of the install of %s/%s: %w", opts.Namespace, opts.Name, err)

@@ -108,7 +108,7 @@ func (h *handlers) registerWrites(api huma.API) {
 	}
 	install := declare(http.MethodPost, base, "install-release", "Install a chart as a release (in the background)", auth.VerbCreate,
 		http.StatusNotFound, http.StatusConflict, http.StatusFailedDependency)
-	install.Description = "Checks the values against the chart's schema, renders the release with a server-side dry run and " +
+	install.Description = "Checks the values against the chart's schema, renders the release and " +
 		"authorizes each object it would create, then answers 202 with the operation; follow it at .../releases/{release}/operation. " +
 		"A failed install is removed unless keepFailed."
 	install.DefaultStatus = http.StatusAccepted
