@@ -112,7 +112,7 @@ func (e *env) testCatalog(t *testing.T) {
 	g.Expect(d.Values).To(gomega.ContainSubstring("persistence:"))
 	g.Expect(d.ValuesSchema).To(gomega.HaveKey("properties"))
 	g.Expect(d.Versions).To(gomega.HaveLen(1))
-	h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/addon-charts/nope", h.Admin, nil, "query.name")
+	h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/addon-charts/nope", h.Admin, nil, "path.chart")
 	h.ExpectProblem(t, http.StatusNotFound, http.MethodGet, "/api/v1/addon-charts/jenkins?version=0.0.1", h.Admin, nil, "query.version")
 }
 
@@ -171,6 +171,9 @@ func (e *env) testJenkinsLife(t *testing.T) {
 	g.Expect(done.State).To(gomega.Equal(addons.OpSucceeded), done.Message)
 	g.Expect(done.Revision).To(gomega.Equal(1))
 	g.Expect(done.ResourcesTotal).To(gomega.BeNumerically(">", 0))
+	audited := h.Expect(http.StatusOK, http.MethodGet, "/api/v1/audit?action=install-release-finished", h.Admin, nil)
+	g.Expect(audited["items"]).To(gomega.ContainElement(gomega.And(gomega.HaveKeyWithValue("method", "POST"),
+		gomega.HaveKeyWithValue("outcome", "success"))), "the install's outcome is audited")
 
 	rel := servertest.Decode[addons.ReleaseDetail](t, h.Expect(http.StatusOK, http.MethodGet, releases("/jenkins"), e.viewer, nil))
 	g.Expect(rel.Status).To(gomega.Equal("deployed"))

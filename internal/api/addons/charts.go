@@ -141,6 +141,17 @@ func (h *handlers) listCharts(ctx context.Context, in *CatalogInput) (*CatalogOu
 	return out, nil
 }
 
+// chartFields are where a request names a chart's repository, name and
+// version, for the problems that point at them.
+type chartFields struct{ repository, name, version string }
+
+var (
+	// bodyChart: an install's or upgrade's body.chart.
+	bodyChart = chartFields{"body.chart.repository", "body.chart.name", "body.chart.version"}
+	// pathChart: GET .../addon-charts/{chart}?repository=&version=.
+	pathChart = chartFields{"query.repository", "path.chart", "query.version"}
+)
+
 // builtin names the built-in catalog in ?repository=.
 const builtin = "builtin"
 
@@ -166,7 +177,7 @@ func (h *handlers) getChart(ctx context.Context, in *ChartInput) (*ChartOutput, 
 	if ref.Repository == builtin {
 		ref.Repository = ""
 	}
-	c, versions, err := h.loadChart(ctx, scope, ref, "query.")
+	c, versions, err := h.loadChart(ctx, scope, ref, pathChart)
 	if err != nil {
 		return nil, err
 	}
@@ -195,20 +206,20 @@ func (h *handlers) getChart(ctx context.Context, in *ChartInput) (*ChartOutput, 
 
 // loadChart loads the chart ref names, with its versions, newest first. A
 // chart or version that does not exist is a 404, a repository that cannot
-// be reached a 424, each naming the field (loc + "repository", ...).
-func (h *handlers) loadChart(ctx context.Context, scope store.Scope, ref ChartRef, loc string) (*chart.Chart, []CatalogVersion, error) {
+// be reached a 424, each naming the field of the request that said it.
+func (h *handlers) loadChart(ctx context.Context, scope store.Scope, ref ChartRef, loc chartFields) (*chart.Chart, []CatalogVersion, error) {
 	if ref.Repository == "" {
 		c, err := addons.Load(ref.Name)
 		if errors.Is(err, addons.ErrNotFound) {
 			return nil, nil, huma.Error404NotFound(fmt.Sprintf("the built-in catalog has no chart %q", ref.Name),
-				&huma.ErrorDetail{Location: loc + "name", Value: ref.Name, Message: "no such built-in chart"})
+				&huma.ErrorDetail{Location: loc.name, Value: ref.Name, Message: "no such built-in chart"})
 		}
 		if err != nil {
 			return nil, nil, err
 		}
 		if ref.Version != "" && ref.Version != c.Metadata.Version {
 			return nil, nil, huma.Error404NotFound(fmt.Sprintf("the built-in chart %q has version %s only", ref.Name, c.Metadata.Version),
-				&huma.ErrorDetail{Location: loc + "version", Value: ref.Version, Message: "no such version"})
+				&huma.ErrorDetail{Location: loc.version, Value: ref.Version, Message: "no such version"})
 		}
 		return c, []CatalogVersion{{Version: c.Metadata.Version, AppVersion: c.Metadata.AppVersion}}, nil
 	}

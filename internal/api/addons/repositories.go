@@ -92,20 +92,20 @@ func (r *Repositories) missing(ctx context.Context, scope store.Scope, repo stri
 
 // Load loads ref's chart from the first scope that has the repository,
 // with the chart's versions, newest first.
-func (r *Repositories) Load(ctx context.Context, scope store.Scope, ref ChartRef, loc string) (*chart.Chart, []CatalogVersion, error) {
+func (r *Repositories) Load(ctx context.Context, scope store.Scope, ref ChartRef, loc chartFields) (*chart.Chart, []CatalogVersion, error) {
 	for _, sc := range scopes(scope) {
 		if r.missing(ctx, sc, ref.Repository) {
 			continue
 		}
 		vs, err := r.Repos.Versions(ctx, sc, ref.Repository, ref.Name)
 		if err != nil {
-			return nil, nil, repositoryError(err, loc+"name")
+			return nil, nil, repositoryError(err, loc.name)
 		}
 		c, err := r.Repos.Load(ctx, sc, ref.Repository, ref.Name, ref.Version)
 		if err != nil {
-			field := loc + "version"
+			field := loc.version
 			if ref.Version == "" {
-				field = loc + "name"
+				field = loc.name
 			}
 			return nil, nil, repositoryError(err, field)
 		}
@@ -121,7 +121,7 @@ func (r *Repositories) Load(ctx context.Context, scope store.Scope, ref ChartRef
 		return c, versions, nil
 	}
 	return nil, nil, huma.Error404NotFound(fmt.Sprintf("no chart repository %q here", ref.Repository),
-		&huma.ErrorDetail{Location: loc + "repository", Value: ref.Repository, Message: "no such chart repository"})
+		&huma.ErrorDetail{Location: loc.repository, Value: ref.Repository, Message: "no such chart repository"})
 }
 
 // repositoryError is the problem for what a repository call returned: a

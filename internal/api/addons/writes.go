@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -190,7 +191,7 @@ func (h *handlers) install(ctx context.Context, in *InstallInput) (*OperationOut
 	if err := h.namespaceExists(in.Cluster, in.Namespace); err != nil {
 		return nil, err
 	}
-	ch, _, err := h.loadChart(ctx, h.projectScope(in.Cluster, in.Namespace), b.Chart, "body.chart.")
+	ch, _, err := h.loadChart(ctx, h.projectScope(in.Cluster, in.Namespace), b.Chart, bodyChart)
 	if err != nil {
 		return nil, err
 	}
@@ -298,12 +299,13 @@ func (h *handlers) start(ctx context.Context, k opKey, action string, c *helm.Cl
 	// middleware recorded its 202.
 	actx := context.WithoutCancel(ctx)
 	target := operation.Request(ctx).Path
+	method, _, _ := strings.Cut(operation.Request(ctx).Route, " ")
 	h.Operations.run(k, op, work, poll, func(final Operation) {
 		status, reason := http.StatusOK, ""
 		if final.State == OpFailed {
 			status, reason = http.StatusInternalServerError, final.Message
 		}
-		if err := h.Audit.Record(actx, operation.AuditEvent{Action: action + "-release-finished", Method: "", Target: target,
+		if err := h.Audit.Record(actx, operation.AuditEvent{Action: action + "-release-finished", Method: method, Target: target,
 			Status: status, Reason: reason}); err != nil {
 			h.Logger.Warn("Auditing the end of a release operation failed", "release", k.namespace+"/"+k.release, "err", err)
 		}
@@ -326,7 +328,7 @@ func (h *handlers) upgradeOptions(ctx context.Context, c *helm.Client, in *Upgra
 	}
 	var ch *chart.Chart
 	if ref := in.Body.Chart; ref != nil {
-		if ch, _, err = h.loadChart(ctx, h.projectScope(in.Cluster, in.Namespace), *ref, "body.chart."); err != nil {
+		if ch, _, err = h.loadChart(ctx, h.projectScope(in.Cluster, in.Namespace), *ref, bodyChart); err != nil {
 			return opts, err
 		}
 		opts.Labels = repositoryLabel(*ref)
