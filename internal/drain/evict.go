@@ -56,6 +56,11 @@ func (tg *target) pod() Pod { return Pod{Namespace: tg.namespace, Name: tg.name,
 func (d *run) drain(ctx context.Context) {
 	targets, refused, err := d.plan(ctx)
 	switch {
+	case err != nil && errors.Is(context.Cause(ctx), errClosed):
+		// The process or the connection stopped while planning: the
+		// record stays as running for the next one to resume, as below.
+		d.t.forget(d.e)
+		return
 	case err != nil:
 		d.finish(ctx, StateFailed, err.Error())
 		return
