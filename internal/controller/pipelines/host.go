@@ -1,0 +1,230 @@
+package pipelines
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+
+	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
+)
+
+// ErrNotRunning says the pipeline controllers do not run: the management
+// cluster is not connected (or not yet ready).
+var ErrNotRunning = errors.New("the pipeline controllers are not running")
+
+// Bounds of one start.
+const (
+	crdInstallTimeout = time.Minute
+	cacheSyncTimeout  = time.Minute
+)
+
+// Options configures the pipeline controllers.
+type Options struct {
+	// Cluster is the management cluster: the member cluster whose
+	// connection runs the controllers and holds the pipeline resources.
+	Cluster string
+	// Engine runs steps; Logs keeps their logs.
+	Engine pipeline.Engine
+	Logs   logstore.Store
+	// Source reads repositories; Credentials opens tokens.
+	Source      Source
+	Credentials Credentials
+	// Registries resolves publishImage's registries; Applier applies
+	// applyYaml's manifests. Either may be nil: the steps then fail
+	// saying so.
+	Registries Registries
+	Applier    Applier
+	// LeaseDuration is how long a runner's lease holds unrenewed; zero
+	// means devopsv1alpha1.DefaultLeaseDuration seconds.
+	LeaseDuration time.Duration
+	Logger        *slog.Logger
+}
+
+// Host runs the pipeline controllers on the management cluster's
+// connection. It is a multicluster.Component: it does nothing on other
+// clusters, and on the management cluster it starts, stops and restarts
+// with the connection.
+type Host struct {
+	opts   Options
+	holder string
+	scheme *runtime.Scheme
+
+	mu      sync.Mutex
+	running *Controllers
+	changed chan struct{}
+}
+
+// Controllers are the running controllers, for the API.
+type Controllers struct {
+	// Client reads from the controllers' cache and writes to the
+	// management cluster.
+	Client client.Client
+	// Reader reads from the API server.
+	Reader  client.Reader
+	Trigger *Trigger
+	Runner  *Runner
+}
+
+// NewHost returns the pipeline controllers' host.
+func NewHost(opts Options) (*Host, error) {
+	if opts.Engine == nil || opts.Logs == nil || opts.Source == nil {
+		return nil, errors.New("pipelines: an engine, a log store and a source are required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.LeaseDuration <= 0 {
+		opts.LeaseDuration = time.Duration(devopsv1alpha1.DefaultLeaseDuration) * time.Second
+	}
+	scheme, err := ctrlkit.NewScheme()
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	holder := fmt.Sprintf("%s/%s/%s", opts.Engine.Name(), host, hex.EncodeToString(b[:]))
+	return &Host{opts: opts, holder: holder, scheme: scheme, changed: make(chan struct{})}, nil
+}
+
+// Name implements multicluster.Component.
+func (h *Host) Name() string { return "pipeline-controllers" }
+
+// Cluster is the management cluster's name.
+func (h *Host) Cluster() string { return h.opts.Cluster }
+
+// Controllers returns the running controllers, waiting up to ctx's end
+// for them to start.
+func (h *Host) Controllers(ctx context.Context) (*Controllers, error) {
+	for {
+		h.mu.Lock()
+		running, changed := h.running, h.changed
+		h.mu.Unlock()
+		if running != nil {
+			return running, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w on cluster %q", ErrNotRunning, h.opts.Cluster)
+		case <-changed:
+		}
+	}
+}
+
+// set records the running controllers (nil: stopped) and wakes waiters.
+func (h *Host) set(c *Controllers) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.running = c
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+// Run implements multicluster.Component.
+func (h *Host) Run(ctx context.Context, c *multicluster.Cluster) error {
+	if c.Name() != h.opts.Cluster {
+		<-ctx.Done()
+		return nil
+	}
+	defer h.set(nil)
+	err := h.run(ctx, c)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = errors.New("the controllers stopped")
+	}
+	return fmt.Errorf("pipeline controllers on cluster %q: %w", c.Name(), err)
+}
+
+// run installs the CRDs and runs the controllers until ctx ends.
+func (h *Host) run(ctx context.Context, c *multicluster.Cluster) error {
+	rc := rest.CopyConfig(c.Config)
+	rc.QPS, rc.Burst = -1, 0
+	mgr, err := ctrlkit.NewManager(rc, ctrlkit.Options{Cluster: c.Name(), Logger: h.opts.Logger, Scheme: h.scheme})
+	if err != nil {
+		return err
+	}
+	direct, err := client.New(rc, client.Options{Scheme: h.scheme})
+	if err != nil {
+		return err
+	}
+	if err := crd.Install(ctx, direct, crd.Options{Timeout: crdInstallTimeout, Groups: []string{crd.GroupDevOps}}); err != nil {
+		return fmt.Errorf("install the pipeline CRDs: %w", err)
+	}
+	running, err := Setup(mgr, h.opts, h.holder)
+	if err != nil {
+		return err
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- mgr.Start(mctx) }()
+	syncCtx, cancelSync := context.WithTimeout(ctx, cacheSyncTimeout)
+	synced := mgr.GetCache().WaitForCacheSync(syncCtx)
+	cancelSync()
+	if !synced {
+		cancel()
+		<-errc
+		return errors.New("the controllers' caches did not sync")
+	}
+	h.set(running)
+	h.opts.Logger.Info("pipeline controllers running", "cluster", c.Name(), "holder", h.holder)
+	return <-errc
+}
+
+// Setup adds the pipeline controllers and the runner to mgr, the runner
+// holding leases as holder. They run when mgr starts.
+func Setup(mgr ctrl.Manager, opts Options, holder string) (*Controllers, error) {
+	logger := opts.Logger.With("cluster", opts.Cluster)
+	lease := opts.LeaseDuration
+	if lease <= 0 {
+		lease = time.Duration(devopsv1alpha1.DefaultLeaseDuration) * time.Second
+	}
+	runner := &Runner{
+		client: mgr.GetClient(), reader: mgr.GetAPIReader(), engine: opts.Engine, logs: opts.Logs,
+		creds: opts.Credentials, registries: opts.Registries, applier: opts.Applier,
+		holder: holder, lease: lease, logger: logger, now: time.Now,
+		active: map[types.NamespacedName]*run{},
+	}
+	if err := mgr.Add(runner); err != nil {
+		return nil, fmt.Errorf("add the pipeline runner: %w", err)
+	}
+	trigger := &Trigger{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Source: opts.Source, Credentials: opts.Credentials}
+	executions := &ExecutionReconciler{
+		client: mgr.GetClient(), reader: mgr.GetAPIReader(), runner: runner, logs: opts.Logs,
+		notifier: newNotifier(logger), logger: logger, now: time.Now,
+	}
+	if err := executions.SetupWithManager(mgr, opts.Cluster); err != nil {
+		return nil, fmt.Errorf("set up the execution controller: %w", err)
+	}
+	pipelines := &PipelineReconciler{client: mgr.GetClient(), trigger: trigger, logger: logger, now: time.Now}
+	if err := pipelines.SetupWithManager(mgr, opts.Cluster); err != nil {
+		return nil, fmt.Errorf("set up the pipeline controller: %w", err)
+	}
+	return &Controllers{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Trigger: trigger, Runner: runner}, nil
+}
+
+// controllerOptions are both controllers' options: one worker each, so that
+// admissions under the quota never race within the process.
+func controllerOptions() controller.Options {
+	return controller.Options{MaxConcurrentReconciles: 1}
+}
