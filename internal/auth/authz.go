@@ -55,6 +55,12 @@ const (
 	// are installed from, their refresh and the charts they list. Dotted
 	// for the same reason as ResourceRegistries.
 	ResourceChartRepositories = "chartrepositories.wheelhouse.dev"
+	// ResourcePipelines are a project's pipelines and everything they use
+	// (source code providers, credentials and repositories, the pipeline
+	// setting) and do (executions, their logs, runs, aborts). Members
+	// hold it: building and shipping is their work. Dotted for the same
+	// reason as ResourceRegistries.
+	ResourcePipelines = "pipelines.wheelhouse.dev"
 )
 
 // Scope says where a permission applies. The zero Scope is global; later

@@ -30,8 +30,8 @@ var readOnly = []string{VerbGet, VerbList}
 
 // ScopedRoles are the rules of each scoped role. An owner may do everything
 // in its scope (members included); a member may read everything, change
-// MemberWritable, the project's image registries and add-on releases (of
-// objects it may write), and use (not change) the project's credentials;
+// MemberWritable, the project's image registries, add-on releases (of
+// objects it may write) and pipelines, and use (not change) the project's credentials;
 // a viewer may read. A project's chart repositories are its owners' to
 // change (members and viewers browse them): what they list is what
 // members can install.
@@ -40,7 +40,7 @@ var ScopedRoles = map[string][]Rule{
 	RoleMember: {
 		{Verbs: readOnly, Resources: []string{"*"}},
 		{Verbs: []string{"*"}, Resources: MemberWritable},
-		{Verbs: []string{"*"}, Resources: []string{ResourceRegistries, ResourceReleases}},
+		{Verbs: []string{"*"}, Resources: []string{ResourceRegistries, ResourceReleases, ResourcePipelines}},
 		{Verbs: []string{VerbUse}, Resources: []string{ResourceCredentials}},
 	},
 	RoleViewer: {{Verbs: readOnly, Resources: []string{"*"}}},

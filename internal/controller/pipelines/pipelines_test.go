@@ -1,0 +1,485 @@
+//go:build !unit
+
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/config/crd"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
+	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
+)
+
+// env is a sandbox cluster with the pipeline CRDs and the controllers
+// running on the local engine.
+type env struct {
+	c    client.Client
+	ctl  *Controllers
+	logs logstore.Store
+	repo string
+}
+
+// eventually is the package's one way to wait.
+func eventually(t testing.TB, f any) gomega.AsyncAssertion {
+	t.Helper()
+	return gomega.NewWithT(t).Eventually(f).WithTimeout(time.Minute).WithPolling(100 * time.Millisecond)
+}
+
+// startEnv starts the sandbox and the controllers (holder names the
+// runner's lease holder).
+func startEnv(t *testing.T, holder string) *env {
+	t.Helper()
+	kubeconfig := sandboxtest.Start(t, 0)
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.QPS, cfg.Burst = -1, 0
+	scheme, err := ctrlkit.NewScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crd.Install(t.Context(), c, crd.Options{Timeout: time.Minute, Groups: []string{crd.GroupDevOps}}); err != nil {
+		t.Fatalf("install CRDs: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log.SetLogger(ctrlkit.Logr(logger, ""))
+	mgr, err := ctrlkit.NewManager(cfg, ctrlkit.Options{Cluster: "local", Logger: logger, Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	engine, err := local.New(local.Options{Root: filepath.Join(root, "engine"), Host: "test-host"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs, err := logstore.NewFS(filepath.Join(root, "logs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := gitsource.New(filepath.Join(root, "mirrors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, err := Setup(mgr, Options{Cluster: "local", Engine: engine, Logs: logs, Source: source, Logger: logger, LeaseDuration: 3 * time.Second}, holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("manager: %v", err)
+		}
+	})
+	return &env{c: c, ctl: ctl, logs: logs, repo: gitRepo(t, root)}
+}
+
+// gitRepo makes a bare repository with one commit on main holding the
+// files of pipelineFiles, and returns its URL over HTTP.
+func gitRepo(t *testing.T, root string) string {
+	t.Helper()
+	bare := filepath.Join(root, "repo.git")
+	work := filepath.Join(root, "work")
+	git := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(root, "init", "-q", "--bare", "-b", "main", bare)
+	git(work, "init", "-q", "-b", "main")
+	for name, content := range pipelineFiles {
+		if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git(work, "add", ".")
+	git(work, "commit", "-q", "-m", "first")
+	git(work, "push", "-q", "file://"+bare, "main")
+	// Served over HTTP by git's own http-backend, as a forge would.
+	srv := httptest.NewServer(&cgi.Handler{
+		Path: "/usr/lib/git-core/git-http-backend",
+		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
+	})
+	t.Cleanup(srv.Close)
+	return srv.URL + "/repo.git"
+}
+
+// pipelineFiles are the test repository's files: one pipeline file per
+// test, chosen through each Pipeline's configPath.
+var pipelineFiles = map[string]string{
+	"ok.yml": `stages:
+- name: build
+  steps:
+  - name: hello
+    runScript: {image: busybox, shellScript: 'echo hello from $CICD_GIT_BRANCH; cat ok.yml >/dev/null'}
+  - name: side
+    runScript: {image: busybox, shellScript: 'echo side'}
+- name: later
+  steps:
+  - name: bye
+    runScript: {image: busybox, shellScript: 'echo bye'}
+`,
+	"fail.yml": `stages:
+- name: build
+  steps:
+  - name: boom
+    runScript: {image: busybox, shellScript: 'echo failing; exit 3'}
+- name: later
+  steps:
+  - name: never
+    runScript: {image: busybox, shellScript: 'echo never'}
+`,
+	"slow.yml": `stages:
+- name: build
+  steps:
+  - name: sleep
+    runScript: {image: busybox, shellScript: 'sleep 30'}
+`,
+	"short.yml": `timeout: 2s
+stages:
+- name: build
+  steps:
+  - name: sleep
+    runScript: {image: busybox, shellScript: 'sleep 30'}
+`,
+	"secret.yml": `stages:
+- name: build
+  steps:
+  - name: uses
+    runScript: {image: busybox, shellScript: 'echo $TOKEN'}
+    envFrom:
+    - sourceName: missing
+      sourceKey: token
+      targetKey: TOKEN
+`,
+	"bad.yml": `stages:
+- name: build
+  steps:
+  - name: x
+    runScript: {image: busybox}
+    bogus: 1
+`,
+}
+
+// project makes a namespace with a provider, a repository of env's repo and
+// a pipeline per file, quota executors.
+func (e *env) project(t *testing.T, ns string, quota int32, files ...string) {
+	t.Helper()
+	ctx := t.Context()
+	objs := []client.Object{
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}},
+		&devopsv1alpha1.SourceCodeProviderConfig{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "git"},
+			Spec: devopsv1alpha1.SourceCodeProviderConfigSpec{Type: devopsv1alpha1.ProviderGit}},
+		&devopsv1alpha1.SourceCodeRepository{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "app"},
+			Spec: devopsv1alpha1.SourceCodeRepositorySpec{URL: e.repo, Provider: "git", DefaultBranch: "main"}},
+		&devopsv1alpha1.PipelineSetting{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: devopsv1alpha1.DefaultPipelineSettingName},
+			Spec: devopsv1alpha1.PipelineSettingSpec{ExecutorQuota: quota}},
+	}
+	for _, f := range files {
+		objs = append(objs, &devopsv1alpha1.Pipeline{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: strings.TrimSuffix(f, ".yml")},
+			Spec: devopsv1alpha1.PipelineSpec{Repository: "app", ConfigPath: f}})
+	}
+	for _, o := range objs {
+		if err := e.c.Create(ctx, o); err != nil {
+			t.Fatalf("create %T %s: %v", o, o.GetName(), err)
+		}
+	}
+}
+
+// run triggers the pipeline by hand and returns the execution's key.
+func (e *env) run(t *testing.T, ns, name string) (client.ObjectKey, error) {
+	t.Helper()
+	var p devopsv1alpha1.Pipeline
+	if err := e.c.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: name}, &p); err != nil {
+		t.Fatal(err)
+	}
+	x, err := e.ctl.Trigger.Run(t.Context(), &p, Request{Trigger: devopsv1alpha1.TriggerManual, Event: devopsv1alpha1.EventManual, TriggeredBy: "tester"})
+	if err != nil {
+		return client.ObjectKey{}, err
+	}
+	return client.ObjectKeyFromObject(x), nil
+}
+
+// waitState waits until the execution is in state and returns it.
+func (e *env) waitState(t *testing.T, key client.ObjectKey, state devopsv1alpha1.ExecutionState) *devopsv1alpha1.PipelineExecution {
+	t.Helper()
+	var x devopsv1alpha1.PipelineExecution
+	eventually(t, func() (devopsv1alpha1.ExecutionState, error) {
+		err := e.c.Get(context.Background(), key, &x)
+		return x.Status.State, err
+	}).Should(gomega.Equal(state), "execution %s", key)
+	return &x
+}
+
+// logOf reads one step's log whole.
+func (e *env) logOf(t *testing.T, key client.ObjectKey, stage, step int) string {
+	t.Helper()
+	var b strings.Builder
+	err := e.logs.Follow(t.Context(), logstore.Key{Namespace: key.Namespace, Execution: key.Name, Stage: stage, Step: step}, 0, func(p []byte) error {
+		b.Write(p)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("follow the log of %s %d/%d: %v", key, stage, step, err)
+	}
+	return b.String()
+}
+
+func TestPipelines(t *testing.T) {
+	e := startEnv(t, "local/test/one")
+
+	t.Run("Success", func(t *testing.T) {
+		e.project(t, "p-ok", 2, "ok.yml")
+		key, err := e.run(t, "p-ok", "ok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if key.Name != "ok-1" {
+			t.Errorf("first execution %s, want ok-1", key.Name)
+		}
+		x := e.waitState(t, key, devopsv1alpha1.StateSuccess)
+		for _, st := range x.Status.Stages {
+			if st.State != devopsv1alpha1.StepSuccess {
+				t.Errorf("stage %s: %s", st.Name, st.State)
+			}
+			for _, step := range st.Steps {
+				if step.State != devopsv1alpha1.StepSuccess || step.ExitCode == nil || *step.ExitCode != 0 || step.Started == nil || step.Ended == nil {
+					t.Errorf("step %s: %+v", step.Name, step)
+				}
+			}
+		}
+		if x.Status.Lease != nil || x.Status.Started == nil || x.Status.Ended == nil {
+			t.Errorf("status after success: lease %v, started %v, ended %v", x.Status.Lease, x.Status.Started, x.Status.Ended)
+		}
+		if got := e.logOf(t, key, 0, 0); !strings.Contains(got, "hello from main") {
+			t.Errorf("log of build/hello: %q", got)
+		}
+		if got := e.logOf(t, key, 1, 0); !strings.Contains(got, "bye") {
+			t.Errorf("log of later/bye: %q", got)
+		}
+		// The pipeline sums it up, and the next run gets the next number.
+		eventually(t, func() (string, error) {
+			var p devopsv1alpha1.Pipeline
+			err := e.c.Get(context.Background(), client.ObjectKey{Namespace: "p-ok", Name: "ok"}, &p)
+			if p.Status.LastExecution == nil {
+				return "", err
+			}
+			return fmt.Sprintf("%s %d", p.Status.LastExecution.State, p.Status.NextRun), err
+		}).Should(gomega.Equal("Success 2"))
+		key2, err := e.run(t, "p-ok", "ok")
+		if err != nil || key2.Name != "ok-2" {
+			t.Fatalf("second run: %v %v", key2, err)
+		}
+		e.waitState(t, key2, devopsv1alpha1.StateSuccess)
+	})
+
+	t.Run("FailingStepSkipsLaterStages", func(t *testing.T) {
+		e.project(t, "p-fail", 2, "fail.yml")
+		key, err := e.run(t, "p-fail", "fail")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := e.waitState(t, key, devopsv1alpha1.StateFailed)
+		boom := x.Status.Stages[0].Steps[0]
+		if boom.State != devopsv1alpha1.StepFailed || boom.ExitCode == nil || *boom.ExitCode != 3 {
+			t.Errorf("failing step: %+v", boom)
+		}
+		if st := x.Status.Stages[1]; st.State != devopsv1alpha1.StepSkipped || st.Steps[0].State != devopsv1alpha1.StepSkipped {
+			t.Errorf("later stage: %+v", st)
+		}
+		if !strings.Contains(x.Status.Message, `"boom"`) {
+			t.Errorf("message %q does not name the step", x.Status.Message)
+		}
+	})
+
+	t.Run("MissingSecretFailsNamingIt", func(t *testing.T) {
+		e.project(t, "p-secret", 2, "secret.yml")
+		key, err := e.run(t, "p-secret", "secret")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := e.waitState(t, key, devopsv1alpha1.StateFailed)
+		if msg := x.Status.Stages[0].Steps[0].Message; !strings.Contains(msg, `secret "missing" does not exist`) {
+			t.Errorf("step message %q", msg)
+		}
+	})
+
+	t.Run("InvalidFileIsRefusedWithItsLine", func(t *testing.T) {
+		e.project(t, "p-bad", 2, "bad.yml")
+		_, err := e.run(t, "p-bad", "bad")
+		if !errors.Is(err, ErrInvalidFile) || !strings.Contains(err.Error(), "line ") || !strings.Contains(err.Error(), "bogus") {
+			t.Fatalf("error %v, want an invalid file naming line and field", err)
+		}
+	})
+
+	t.Run("AbortAndTimeout", func(t *testing.T) {
+		e.project(t, "p-abort", 2, "slow.yml", "short.yml")
+		key, err := e.run(t, "p-abort", "slow")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.waitState(t, key, devopsv1alpha1.StateBuilding)
+		var x devopsv1alpha1.PipelineExecution
+		if err := e.c.Get(t.Context(), key, &x); err != nil {
+			t.Fatal(err)
+		}
+		x.Spec.Abort = true
+		if err := e.c.Update(t.Context(), &x); err != nil {
+			t.Fatal(err)
+		}
+		got := e.waitState(t, key, devopsv1alpha1.StateAborted)
+		if st := got.Status.Stages[0].Steps[0].State; st != devopsv1alpha1.StepAborted {
+			t.Errorf("aborted step: %s", st)
+		}
+		key, err = e.run(t, "p-abort", "short")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = e.waitState(t, key, devopsv1alpha1.StateFailed)
+		if !strings.Contains(got.Status.Message, "timeout of 2s") {
+			t.Errorf("timed out message %q", got.Status.Message)
+		}
+	})
+
+	t.Run("Quota", func(t *testing.T) {
+		e.project(t, "p-quota", 1, "slow.yml")
+		var keys []client.ObjectKey
+		for range 3 {
+			key, err := e.run(t, "p-quota", "slow")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, key)
+		}
+		e.waitState(t, keys[0], devopsv1alpha1.StateBuilding)
+		x := e.waitState(t, keys[1], devopsv1alpha1.StateQueueing)
+		if !strings.Contains(x.Status.Message, "1 of 1 running") {
+			t.Errorf("queued message %q", x.Status.Message)
+		}
+		// Abort the running one: the next takes its executor, never two.
+		for i, key := range keys {
+			var y devopsv1alpha1.PipelineExecution
+			if err := e.c.Get(t.Context(), key, &y); err != nil {
+				t.Fatal(err)
+			}
+			y.Spec.Abort = true
+			if err := e.c.Update(t.Context(), &y); err != nil {
+				t.Fatal(err)
+			}
+			e.waitState(t, key, devopsv1alpha1.StateAborted)
+			if i+1 < len(keys) {
+				e.waitState(t, keys[i+1], devopsv1alpha1.StateBuilding)
+			}
+			var list devopsv1alpha1.PipelineExecutionList
+			if err := e.c.List(t.Context(), &list, client.InNamespace("p-quota")); err != nil {
+				t.Fatal(err)
+			}
+			building := 0
+			for _, z := range list.Items {
+				if z.Status.State == devopsv1alpha1.StateBuilding || z.Status.State == devopsv1alpha1.StatePending {
+					building++
+				}
+			}
+			if building > 1 {
+				t.Fatalf("%d executions running under a quota of 1", building)
+			}
+		}
+	})
+
+	t.Run("LapsedLeaseFails", func(t *testing.T) {
+		e.project(t, "p-lapse", 2, "slow.yml")
+		// An execution another server held when it died.
+		x := &devopsv1alpha1.PipelineExecution{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "p-lapse", Name: "slow-9", Labels: map[string]string{devopsv1alpha1.LabelPipeline: "slow"}},
+			Spec: devopsv1alpha1.PipelineExecutionSpec{Pipeline: "slow", RunNumber: 9, Trigger: devopsv1alpha1.TriggerManual, Event: devopsv1alpha1.EventManual,
+				Config: devopsv1alpha1.PipelineConfig{Stages: []devopsv1alpha1.Stage{{Name: "s", Steps: []devopsv1alpha1.Step{{Name: "a", RunScript: &devopsv1alpha1.RunScriptStep{Image: "busybox", ShellScript: "true"}}}}}}},
+		}
+		if err := e.c.Create(t.Context(), x); err != nil {
+			t.Fatal(err)
+		}
+		// The dead server's log of the running step, never sealed.
+		w, err := e.logs.Create(t.Context(), logstore.Key{Namespace: "p-lapse", Execution: "slow-9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(w, "half way")
+		now := metav1.Now()
+		x.Status = devopsv1alpha1.PipelineExecutionStatus{State: devopsv1alpha1.StateBuilding, Started: &now,
+			Lease:  &devopsv1alpha1.EngineLease{Holder: "local/gone/0", RenewTime: metav1.NewMicroTime(time.Now().Add(-time.Minute)), DurationSeconds: 15},
+			Stages: []devopsv1alpha1.StageStatus{{Name: "s", State: devopsv1alpha1.StepBuilding, Steps: []devopsv1alpha1.StepStatus{{Name: "a", State: devopsv1alpha1.StepBuilding, Started: &now}}}}}
+		if err := e.c.Status().Update(t.Context(), x); err != nil {
+			t.Fatal(err)
+		}
+		got := e.waitState(t, client.ObjectKeyFromObject(x), devopsv1alpha1.StateFailed)
+		if !strings.Contains(got.Status.Message, "local/gone/0 stopped renewing its lease") {
+			t.Errorf("message %q", got.Status.Message)
+		}
+		if st := got.Status.Stages[0].Steps[0]; st.State != devopsv1alpha1.StepFailed || st.Ended == nil {
+			t.Errorf("step left %+v", st)
+		}
+		if l := e.logOf(t, client.ObjectKeyFromObject(x), 0, 0); !strings.Contains(l, "half way") || !strings.Contains(l, "given up") {
+			t.Errorf("log after the lapse: %q", l)
+		}
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("Cron", func(t *testing.T) {
+		e.project(t, "p-cron", 2, "ok.yml")
+		var p devopsv1alpha1.Pipeline
+		if err := e.c.Get(t.Context(), client.ObjectKey{Namespace: "p-cron", Name: "ok"}, &p); err != nil {
+			t.Fatal(err)
+		}
+		p.Spec.Triggers.Cron = &devopsv1alpha1.CronTrigger{Schedule: "* * * * *"}
+		if err := e.c.Update(t.Context(), &p); err != nil {
+			t.Fatal(err)
+		}
+		// Pretend the last tick was long ago: the next pass runs one now.
+		last := metav1.NewTime(time.Now().Add(-time.Hour))
+		p.Status.LastCronTime = &last
+		if err := e.c.Status().Update(t.Context(), &p); err != nil {
+			t.Fatal(err)
+		}
+		x := e.waitState(t, client.ObjectKey{Namespace: "p-cron", Name: "ok-1"}, devopsv1alpha1.StateSuccess)
+		if x.Spec.Trigger != devopsv1alpha1.TriggerCron || x.Spec.Branch != "main" {
+			t.Errorf("cron execution: trigger %s, branch %q", x.Spec.Trigger, x.Spec.Branch)
+		}
+	})
+}
