@@ -15,6 +15,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/pipelines"
+	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
+	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
+
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
@@ -88,6 +92,10 @@ type Config struct {
 	Helm *helm.Unlocker
 	// ChartRepos keeps the Helm chart repositories add-ons come from.
 	ChartRepos *chartrepo.Service
+	// Pipelines runs the pipeline controllers on the management cluster;
+	// PipelineLogs keeps the executions' logs.
+	Pipelines    *pipelinectl.Host
+	PipelineLogs logstore.Store
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
 	// BodyReadTimeout bounds reading a request body; default 5 s.
@@ -129,8 +137,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clusters == nil || cfg.ClusterService == nil || cfg.Workloads == nil {
 		return nil, errors.New("server needs Clusters, ClusterService and Workloads")
 	}
-	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.Helm == nil || cfg.ChartRepos == nil {
-		return nil, errors.New("server needs Credentials, PullSecrets, Events, Helm and ChartRepos")
+	if cfg.Credentials == nil || cfg.PullSecrets == nil || cfg.Events == nil || cfg.Helm == nil || cfg.ChartRepos == nil ||
+		cfg.Pipelines == nil || cfg.PipelineLogs == nil {
+		return nil, errors.New("server needs Credentials, PullSecrets, Events, Helm, ChartRepos, Pipelines and PipelineLogs")
 	}
 	if cfg.Authorizer == nil {
 		cfg.Authorizer = &auth.Authorizer{Bindings: &projects.Bindings{Store: cfg.Store, Clusters: cfg.Clusters}}
@@ -169,6 +178,7 @@ func New(cfg Config) (*Server, error) {
 	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm,
 		Repositories: &addons.Repositories{Store: cfg.Store, Repos: cfg.ChartRepos}})
 	chartrepos.Register(s.api, chartrepos.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Repos: cfg.ChartRepos})
+	pipelines.Register(s.api, pipelines.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Host: cfg.Pipelines, Logs: cfg.PipelineLogs})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

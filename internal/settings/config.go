@@ -56,6 +56,9 @@ type Config struct {
 	ApplyTimeout time.Duration
 	// SandboxCluster names a sandbox cluster to register at start.
 	SandboxCluster string
+	// ManagementCluster names the member cluster of the pipeline
+	// resources and controllers; see Management.
+	ManagementCluster string
 	// ToolsDir holds the sandbox toolchain built by `make tools`.
 	ToolsDir string
 	// LogLevel is debug, info, warn or error.
@@ -89,6 +92,19 @@ func (c *Config) DatabaseDSN() string {
 
 // SandboxDir is where sandbox clusters keep their state.
 func (c *Config) SandboxDir() string { return filepath.Join(c.DataDir, "sandbox") }
+
+// Management is the management cluster: ManagementCluster, or the sandbox
+// cluster when none is named.
+func (c *Config) Management() string {
+	if c.ManagementCluster != "" {
+		return c.ManagementCluster
+	}
+	return c.SandboxCluster
+}
+
+// PipelinesDir holds the pipelines' workspaces, build caches, repository
+// mirrors and (with the filesystem log store) logs.
+func (c *Config) PipelinesDir() string { return filepath.Join(c.DataDir, "pipelines") }
 
 // Validate checks every setting and returns an *Error naming the first bad one.
 func (c *Config) Validate() error {
@@ -140,6 +156,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ApplyTimeout < time.Second {
 		return &Error{Setting: "apply-timeout", Reason: "must be at least 1s"}
+	}
+	if c.ManagementCluster != "" && !dnsLabel.MatchString(c.ManagementCluster) {
+		return &Error{Setting: "management-cluster", Reason: fmt.Sprintf("%q is not a DNS label", c.ManagementCluster)}
 	}
 	if c.SandboxCluster != "" && !dnsLabel.MatchString(c.SandboxCluster) {
 		return &Error{Setting: "sandbox-cluster", Reason: fmt.Sprintf("%q is not a DNS label", c.SandboxCluster)}

@@ -43,12 +43,6 @@ type Deps struct {
 
 var tags = []string{"Pipelines"}
 
-// Labels on a project's pipeline namespace.
-const (
-	LabelProjectCluster = "devops.wheelhouse.dev/project-cluster"
-	LabelProjectName    = "devops.wheelhouse.dev/project"
-)
-
 // startWait bounds how long a request waits for the controllers to start
 // (the management cluster connecting) before it answers 503.
 const startWait = 5 * time.Second
@@ -114,7 +108,7 @@ func ensureNamespace(ctx context.Context, c *ctl.Controllers, namespace string, 
 		return operation.ClusterError(err)
 	}
 	ns = corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace, Labels: map[string]string{
-		LabelProjectCluster: p.Cluster, LabelProjectName: p.Project,
+		ctl.LabelProjectCluster: p.Cluster, ctl.LabelProjectName: p.Project,
 	}}}
 	if err := c.Client.Create(ctx, &ns); err != nil && !apierrors.IsAlreadyExists(err) {
 		return operation.ClusterError(err)

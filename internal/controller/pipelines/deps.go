@@ -10,6 +10,7 @@ import (
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
+	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
 // Credentials opens credentials of the credential store
@@ -22,7 +23,7 @@ type Credentials interface {
 // record of the platform, as the project sees it) to where and how to
 // push.
 type Registries interface {
-	Access(ctx context.Context, namespace, registry string) (*pipeline.RegistryAccess, error)
+	Access(ctx context.Context, project store.Scope, registry string) (*pipeline.RegistryAccess, error)
 }
 
 // Applier applies the manifests of an applyYaml step to a member cluster,

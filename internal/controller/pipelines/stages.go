@@ -209,7 +209,11 @@ func (r *Runner) runStep(ctx context.Context, e *devopsv1alpha1.PipelineExecutio
 		if r.registries == nil {
 			return pipeline.StepResult{}, errors.New("publishImage: no registries are configured on this server")
 		}
-		sj.Registry, err = r.registries.Access(ctx, e.Namespace, step.PublishImage.Registry)
+		project, perr := projectOf(ctx, r.reader, e.Namespace)
+		if perr != nil {
+			return pipeline.StepResult{}, fmt.Errorf("publishImage: the project of namespace %s: %w", e.Namespace, perr)
+		}
+		sj.Registry, err = r.registries.Access(ctx, project, step.PublishImage.Registry)
 		if err != nil {
 			return pipeline.StepResult{}, fmt.Errorf("publishImage: registry %q: %w", step.PublishImage.Registry, err)
 		}
