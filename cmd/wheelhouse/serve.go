@@ -133,10 +133,20 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
 	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
 	charts := chartrepo.New(chartrepo.Config{Store: st, Credentials: creds, Logger: logger})
+	pipelineLogs, err := pipelineLogStore(cfg)
+	if err != nil {
+		return err
+	}
+	pipelineHost, err := newPipelineHost(cfg, st, creds, pipelineLogs, logger)
+	if err != nil {
+		return err
+	}
+	manager.Register(pipelineHost)
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
 		Apply:       apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout},
-		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases, ChartRepos: charts})
+		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases, ChartRepos: charts,
+		Pipelines: pipelineHost, PipelineLogs: pipelineLogs})
 	if err != nil {
 		return err
 	}

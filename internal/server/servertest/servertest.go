@@ -54,6 +54,10 @@ type Options struct {
 	// BodyReadTimeout bounds reading a request body; default the
 	// server's.
 	BodyReadTimeout time.Duration
+	// ManagementCluster is the member cluster the pipeline controllers run
+	// on, once it is imported; empty: they run nowhere (the pipeline
+	// routes answer 503).
+	ManagementCluster string
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -84,6 +88,8 @@ type Harness struct {
 	// ChartRepos is the chart repository service (its scheduler does not
 	// run: tests refresh on demand).
 	ChartRepos *chartrepo.Service
+	// PipelineLogs keeps the pipeline executions' logs.
+	PipelineLogs logstore.Store
 }
 
 // Clock is the harness's adjustable clock for token expiry.
@@ -160,7 +166,25 @@ func New(t testing.TB, opts Options) *Harness {
 	bus := events.New()
 	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
 	charts := chartrepo.New(chartrepo.Config{Store: st, Credentials: creds, Logger: logger})
-	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
+	pipelineDir := t.TempDir()
+	pipelineLogs, err := logstore.NewFS(filepath.Join(pipelineDir, "logs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := local.New(local.Options{Root: filepath.Join(pipelineDir, "engine"), Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := gitsource.New(filepath.Join(pipelineDir, "sources"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: source,
+		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases, pipelineHost)
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -174,13 +198,13 @@ func New(t testing.TB, opts Options) *Harness {
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: svc, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: 64 << 10, BodyReadTimeout: opts.BodyReadTimeout, CAPEM: caPEM, Keyring: keyring, Apply: opts.Apply, Credentials: creds, PullSecrets: keeper, Events: bus,
-		Helm: releases, ChartRepos: charts})
+		Helm: releases, ChartRepos: charts, Pipelines: pipelineHost, PipelineLogs: pipelineLogs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = srv.Handler()
 	h := &Harness{t: t, URL: ts.URL, CAPEM: caPEM, Client: ts.Client(), Store: st, Srv: srv, Logs: logs, Clock: c, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads,
-		PullSecrets: keeper, Events: bus, ChartRepos: charts}
+		PullSecrets: keeper, Events: bus, ChartRepos: charts, PipelineLogs: pipelineLogs}
 	h.Admin = h.Login("admin", adminPassword)
 	return h
 }
