@@ -18,7 +18,9 @@ type giteaClient struct {
 	api *caller
 }
 
-func (c *giteaClient) Kind() devopsv1alpha1.SourceCodeProviderType { return devopsv1alpha1.ProviderGitea }
+func (c *giteaClient) Kind() devopsv1alpha1.SourceCodeProviderType {
+	return devopsv1alpha1.ProviderGitea
+}
 
 type giteaUser struct {
 	Login     string `json:"login"`
