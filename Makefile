@@ -20,8 +20,8 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
-tools: ## Build the sandbox toolchain into $(TOOLS_CACHE) (only what is missing)
-	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null
+tools: ## Build the sandbox toolchain and Gitea into $(TOOLS_CACHE) (only what is missing)
+	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null && hack/tools/gitea/build.sh "$$dir" >/dev/null
 
 .PHONY: build
 build: ## Build bin/wheelhouse
@@ -98,6 +98,6 @@ lint: ## gofmt check, go vet and staticcheck (CI runs it before the tests)
 
 .PHONY: verify
 verify: ## Check that go.mod is tidy and the README's configuration table is current
-	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy)
+	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy) && (cd hack/tools/gitea && $(GO) mod tidy)
 	hack/gen-readme-config.sh
 	git diff --exit-code
