@@ -178,7 +178,7 @@ func New(cfg Config) (*Server, error) {
 	addons.Register(s.api, addons.Deps{Kit: kit, Store: cfg.Store, Helm: cfg.Helm,
 		Repositories: &addons.Repositories{Store: cfg.Store, Repos: cfg.ChartRepos}})
 	chartrepos.Register(s.api, chartrepos.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Repos: cfg.ChartRepos})
-	pipelines.Register(s.api, pipelines.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Host: cfg.Pipelines, Logs: cfg.PipelineLogs})
+	pipelines.Register(s.api, pipelines.Deps{Kit: kit, Store: cfg.Store, Credentials: cfg.Credentials, Host: cfg.Pipelines, Logs: cfg.PipelineLogs, Keyring: cfg.Keyring})
 
 	mux.HandleFunc(ProxyPrefix, s.proxy)
 	mux.Handle("/", newConsole(web.Dist()))

@@ -29,6 +29,7 @@ import (
 	ctl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
@@ -39,6 +40,8 @@ type Deps struct {
 	Credentials *credentials.Service
 	Host        *ctl.Host
 	Logs        logstore.Store
+	// Keyring opens the pipelines' webhook secrets.
+	Keyring *secrets.Keyring
 }
 
 var tags = []string{"Pipelines"}
@@ -51,7 +54,10 @@ func perm(verb string) auth.Permission {
 	return auth.Permission{Verb: verb, Resource: auth.ResourcePipelines}
 }
 
-type handlers struct{ Deps }
+type handlers struct {
+	Deps
+	hooks *inflight
+}
 
 // prefix is the path of a project's pipeline routes.
 const prefix = "/api/v1/clusters/{cluster}/projects/{project}"
@@ -68,7 +74,8 @@ func Namespace(projectID uint64) string { return fmt.Sprintf("p-%d-pipelines", p
 
 // Register adds the pipeline routes to api.
 func Register(api huma.API, d Deps) {
-	h := &handlers{d}
+	h := &handlers{Deps: d, hooks: &inflight{keys: map[string]bool{}}}
+	h.registerHooks(api)
 	h.registerResources(api)
 	h.registerActions(api)
 	h.registerLogs(api)

@@ -24,6 +24,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 )
 
 // ErrNotRunning says the pipeline controllers do not run: the management
@@ -52,6 +53,11 @@ type Options struct {
 	// saying so.
 	Registries Registries
 	Applier    Applier
+	// Keyring seals the pipelines' webhook secrets; ExternalURL is where
+	// forges reach this server's webhook receiver. Without either, no
+	// webhook is registered.
+	Keyring     *secrets.Keyring
+	ExternalURL string
 	// LeaseDuration is how long a runner's lease holds unrenewed; zero
 	// means devopsv1alpha1.DefaultLeaseDuration seconds.
 	LeaseDuration time.Duration
@@ -216,7 +222,8 @@ func Setup(mgr ctrl.Manager, opts Options, holder string) (*Controllers, error) 
 	if err := executions.SetupWithManager(mgr, opts.Cluster); err != nil {
 		return nil, fmt.Errorf("set up the execution controller: %w", err)
 	}
-	pipelines := &PipelineReconciler{client: mgr.GetClient(), trigger: trigger, logger: logger, now: time.Now}
+	pipelines := &PipelineReconciler{client: mgr.GetClient(), trigger: trigger, creds: opts.Credentials, keyring: opts.Keyring,
+		externalURL: opts.ExternalURL, logger: logger, now: time.Now}
 	if err := pipelines.SetupWithManager(mgr, opts.Cluster); err != nil {
 		return nil, fmt.Errorf("set up the pipeline controller: %w", err)
 	}

@@ -14,16 +14,21 @@ import (
 
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 )
 
-// PipelineReconciler runs a pipeline's cron trigger: when a tick is due it
-// starts one execution (ticks missed while the server was down make one
-// run, not a burst) and comes back at the next tick.
+// PipelineReconciler keeps a pipeline's webhook registered at its forge
+// (and removes it when the pipeline goes) and runs its cron trigger: when
+// a tick is due it starts one execution (ticks missed while the server was
+// down make one run, not a burst) and comes back at the next tick.
 type PipelineReconciler struct {
-	client  client.Client
-	trigger *Trigger
-	logger  *slog.Logger
-	now     func() time.Time
+	client      client.Client
+	trigger     *Trigger
+	creds       Credentials
+	keyring     *secrets.Keyring
+	externalURL string
+	logger      *slog.Logger
+	now         func() time.Time
 }
 
 // SetupWithManager watches pipelines.
@@ -53,14 +58,32 @@ func (r *PipelineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		return ctrl.Result{}, err
 	}
 	helper := ctrlkit.NewPatchHelper(r.client, &p)
+	done, werr := r.webhook(ctx, &p)
+	if !done {
+		if perr := helper.Patch(ctx, &p); perr != nil {
+			return ctrl.Result{}, perr
+		}
+		return ctrl.Result{Requeue: true}, nil
+	}
+	if err == nil {
+		err = werr
+	}
 	if err == nil {
 		ctrlkit.MarkSettled(&p)
 	} else {
-		ctrlkit.MarkStalled(&p, "InvalidCronTrigger", err.Error())
-		ctrlkit.SetCondition(&p, devopsv1alpha1.ConditionReady, false, "InvalidCronTrigger", err.Error())
+		reason := "InvalidCronTrigger"
+		if werr != nil {
+			reason = "WebhookFailed"
+		}
+		ctrlkit.MarkStalled(&p, reason, err.Error())
+		ctrlkit.SetCondition(&p, devopsv1alpha1.ConditionReady, false, reason, err.Error())
 	}
 	if perr := helper.Patch(ctx, &p, ctrlkit.WithObservedGeneration()); perr != nil {
 		return ctrl.Result{}, perr
+	}
+	if werr != nil {
+		// A forge that failed is asked again with the work queue's backoff.
+		return ctrl.Result{}, werr
 	}
 	return result, nil
 }

@@ -2,16 +2,20 @@ package pipelines
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
@@ -47,6 +51,24 @@ type Request struct {
 	// Config, when set, is the resolved file to use (a rerun's); else the
 	// file is read from the repository at the commit.
 	Config *devopsv1alpha1.PipelineConfig
+	// Delivery is the webhook delivery that asked for the execution; the
+	// execution is labelled with it (LabelDelivery), so that a delivery
+	// sent again finds it.
+	Delivery string
+}
+
+// LabelDelivery labels an execution with the webhook delivery that started
+// it (DeliveryLabel of its id).
+const LabelDelivery = "devops.wheelhouse.dev/delivery"
+
+// DeliveryLabel is the label value of a delivery id: the id itself when it
+// is a valid label value (forges send UUIDs), else a digest of it.
+func DeliveryLabel(id string) string {
+	if len(validation.IsValidLabelValue(id)) == 0 {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])[:40]
 }
 
 // Trigger creates executions of pipelines.
@@ -69,17 +91,26 @@ func (t *Trigger) Run(ctx context.Context, p *devopsv1alpha1.Pipeline, req Reque
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSource, err)
 	}
-	ref := firstOf(req.Commit, req.Ref, refOfTag(req.Tag), req.Branch)
-	if ref == "" {
+	ref := firstOf(req.Ref, refOfTag(req.Tag), req.Branch)
+	if ref == "" && req.Commit == "" {
 		req.Branch = repo.spec.DefaultBranch
 		if req.Branch == "" {
 			req.Branch = "main"
 		}
 		ref = req.Branch
 	}
-	commit, err := t.Source.Resolve(ctx, repo.spec.URL, repo.access, ref)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSource, err)
+	var commit string
+	if ref != "" {
+		// The reference is fetched even when the commit is known: a pull
+		// request's head is reachable only through its own ref.
+		if commit, err = t.Source.Resolve(ctx, repo.spec.URL, repo.access, ref); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSource, err)
+		}
+	}
+	if req.Commit != "" {
+		if commit, err = t.Source.Resolve(ctx, repo.spec.URL, repo.access, req.Commit); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSource, err)
+		}
 	}
 	if req.Trigger != devopsv1alpha1.TriggerManual && req.Branch != "" && !pipeline.MatchCondition(p.Spec.Branches, req.Branch) {
 		return nil, fmt.Errorf("branch %s is not built by pipeline %s: %w", req.Branch, p.Name, ErrNotTriggered)
@@ -116,6 +147,9 @@ func (t *Trigger) Run(ctx context.Context, p *devopsv1alpha1.Pipeline, req Reque
 			Event: req.Event, Author: truncate(req.Author, 512), Message: truncate(req.Message, 16384),
 			TargetCluster: p.Spec.TargetCluster, Config: *config,
 		},
+	}
+	if req.Delivery != "" {
+		e.Labels[LabelDelivery] = DeliveryLabel(req.Delivery)
 	}
 	return e, t.create(ctx, p, e)
 }
@@ -185,4 +219,35 @@ func firstOf(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// ConditionTriggered is a Pipeline's condition saying how the last
+// trigger that came from outside (a webhook delivery, an image push) went:
+// those have no one waiting for an answer.
+const ConditionTriggered = "Triggered"
+
+// Record sets the pipeline's Triggered condition from a trigger's outcome
+// (nil: an execution was created), so that a delivery that started
+// nothing says why where users look.
+func (t *Trigger) Record(ctx context.Context, p *devopsv1alpha1.Pipeline, req Request, err error) {
+	var fresh devopsv1alpha1.Pipeline
+	if t.Reader.Get(ctx, client.ObjectKeyFromObject(p), &fresh) != nil {
+		return
+	}
+	patch := client.MergeFrom(fresh.DeepCopy())
+	what := req.Event
+	if req.Branch != "" {
+		what += " to " + req.Branch
+	}
+	switch {
+	case err == nil:
+		ctrlkit.SetCondition(&fresh, ConditionTriggered, true, devopsv1alpha1.ReasonSucceeded, what+" started an execution")
+	case errors.Is(err, ErrNotTriggered):
+		ctrlkit.SetCondition(&fresh, ConditionTriggered, false, "NotTriggered", what+": "+err.Error())
+	case errors.Is(err, ErrInvalidFile):
+		ctrlkit.SetCondition(&fresh, ConditionTriggered, false, devopsv1alpha1.ReasonInvalidPipelineFile, truncate(what+": "+err.Error(), 4000))
+	default:
+		ctrlkit.SetCondition(&fresh, ConditionTriggered, false, "TriggerFailed", truncate(what+": "+err.Error(), 4000))
+	}
+	_ = t.Client.Status().Patch(ctx, &fresh, patch)
 }
