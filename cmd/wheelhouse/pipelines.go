@@ -21,9 +21,9 @@ func pipelineLogStore(cfg *settings.Config) (logstore.Store, error) {
 
 // newPipelineHost makes the pipeline controllers' host: the local engine,
 // the repository mirrors, the platform's registries for publishImage, all
-// under the data directory.
-func newPipelineHost(cfg *settings.Config, st *store.Store, creds *credentials.Service, logs logstore.Store, logger *slog.Logger) (*pipelinectl.Host, error) {
-	engine, err := local.New(local.Options{Root: filepath.Join(cfg.PipelinesDir(), "engine"), Logger: logger})
+// under the data directory; opts brings the rest.
+func newPipelineHost(cfg *settings.Config, st *store.Store, creds *credentials.Service, logs logstore.Store, opts pipelinectl.Options) (*pipelinectl.Host, error) {
+	engine, err := local.New(local.Options{Root: filepath.Join(cfg.PipelinesDir(), "engine"), Logger: opts.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -31,9 +31,7 @@ func newPipelineHost(cfg *settings.Config, st *store.Store, creds *credentials.S
 	if err != nil {
 		return nil, err
 	}
-	return pipelinectl.NewHost(pipelinectl.Options{
-		Cluster: cfg.Management(), Engine: engine, Logs: logs, Source: source, Credentials: creds,
-		Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}},
-		Logger:     logger,
-	})
+	opts.Cluster, opts.Engine, opts.Logs, opts.Source, opts.Credentials = cfg.Management(), engine, logs, source, creds
+	opts.Registries = &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}
+	return pipelinectl.NewHost(opts)
 }

@@ -137,7 +137,12 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pipelineHost, err := newPipelineHost(cfg, st, creds, pipelineLogs, logger)
+	bus := events.New()
+	externalURL := cfg.ExternalURL
+	if externalURL == "" {
+		externalURL = scheme(tlsConfig) + "://" + ln.Addr().String()
+	}
+	pipelineHost, err := newPipelineHost(cfg, st, creds, pipelineLogs, pipelinectl.Options{Events: bus, Keyring: keyring, ExternalURL: externalURL, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -145,7 +150,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	srv, err := server.New(server.Config{Logger: logger, Store: st, Auth: authn, Clusters: manager, ClusterService: clusterSvc, Workloads: workloads, Drains: drains,
 		MaxBodyBytes: cfg.MaxBodyBytes, CAPEM: caPEM, Keyring: keyring,
 		Apply:       apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout},
-		Credentials: creds, PullSecrets: keeper, Events: events.New(), Helm: releases, ChartRepos: charts,
+		Credentials: creds, PullSecrets: keeper, Events: bus, Helm: releases, ChartRepos: charts,
 		Pipelines: pipelineHost, PipelineLogs: pipelineLogs})
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,6 +57,8 @@ type Config struct {
 	ApplyTimeout time.Duration
 	// SandboxCluster names a sandbox cluster to register at start.
 	SandboxCluster string
+	// ExternalURL is where forges reach the server; see the setting.
+	ExternalURL string
 	// ManagementCluster names the member cluster of the pipeline
 	// resources and controllers; see Management.
 	ManagementCluster string
@@ -156,6 +159,11 @@ func (c *Config) Validate() error {
 	}
 	if c.ApplyTimeout < time.Second {
 		return &Error{Setting: "apply-timeout", Reason: "must be at least 1s"}
+	}
+	if c.ExternalURL != "" {
+		if u, err := url.Parse(c.ExternalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{Setting: "external-url", Reason: fmt.Sprintf("%q is not an http(s) URL", c.ExternalURL)}
+		}
 	}
 	if c.ManagementCluster != "" && !dnsLabel.MatchString(c.ManagementCluster) {
 		return &Error{Setting: "management-cluster", Reason: fmt.Sprintf("%q is not a DNS label", c.ManagementCluster)}

@@ -129,6 +129,8 @@ var Settings = []Setting{
 		}},
 	{Name: "sandbox-cluster", Scope: Serve, Usage: "register the sandbox cluster of this name (in DATA-DIR/sandbox) as a member cluster at start; `make run` uses local", def: constant(""),
 		set: func(c *Config, v string) error { c.SandboxCluster = v; return nil }},
+	{Name: "external-url", Scope: Serve, Usage: "the URL at which git forges reach this server (pipeline webhooks); empty means the address it listens on, which a forge on another machine may not reach", def: constant(""),
+		set: func(c *Config, v string) error { c.ExternalURL = strings.TrimSuffix(v, "/"); return nil }},
 	{Name: "management-cluster", Scope: Serve, Usage: "the member cluster that holds the pipeline resources (devops.wheelhouse.dev) and runs the pipeline controllers; empty means the sandbox cluster of sandbox-cluster", def: constant(""),
 		set: func(c *Config, v string) error { c.ManagementCluster = v; return nil }},
 	{Name: "tools-dir", Scope: Global, Usage: "directory of the sandbox toolchain built by `make tools` (its bin/ holds kwokctl, kube-apiserver, ...)", def: defaultToolsDir,

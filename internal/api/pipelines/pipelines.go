@@ -54,9 +54,15 @@ func perm(verb string) auth.Permission {
 	return auth.Permission{Verb: verb, Resource: auth.ResourcePipelines}
 }
 
+// operationNew declares a route of a project's pipelines, below prefix.
+func operationNew(method, path, id, summary, verb string) huma.Operation {
+	return operation.New(method, prefix+path, id, summary, tags, perm(verb))
+}
+
 type handlers struct {
 	Deps
 	hooks *inflight
+	oauth *oauthStates
 }
 
 // prefix is the path of a project's pipeline routes.
@@ -74,8 +80,10 @@ func Namespace(projectID uint64) string { return fmt.Sprintf("p-%d-pipelines", p
 
 // Register adds the pipeline routes to api.
 func Register(api huma.API, d Deps) {
-	h := &handlers{Deps: d, hooks: &inflight{keys: map[string]bool{}}}
+	h := &handlers{Deps: d, hooks: &inflight{keys: map[string]bool{}}, oauth: &oauthStates{states: map[string]oauthState{}}}
 	h.registerHooks(api)
+	h.registerAccounts(api)
+	h.registerFile(api)
 	h.registerResources(api)
 	h.registerActions(api)
 	h.registerLogs(api)

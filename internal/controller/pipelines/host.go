@@ -21,6 +21,7 @@ import (
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
@@ -53,6 +54,8 @@ type Options struct {
 	// saying so.
 	Registries Registries
 	Applier    Applier
+	// Events carries image pushes to the imagePush triggers; nil: none.
+	Events *events.Bus
 	// Keyring seals the pipelines' webhook secrets; ExternalURL is where
 	// forges reach this server's webhook receiver. Without either, no
 	// webhook is registered.
@@ -226,6 +229,11 @@ func Setup(mgr ctrl.Manager, opts Options, holder string) (*Controllers, error) 
 		externalURL: opts.ExternalURL, logger: logger, now: time.Now}
 	if err := pipelines.SetupWithManager(mgr, opts.Cluster); err != nil {
 		return nil, fmt.Errorf("set up the pipeline controller: %w", err)
+	}
+	if opts.Events != nil {
+		if err := mgr.Add(&ImagePushes{Bus: opts.Events, Client: mgr.GetClient(), Trigger: trigger, Logger: logger}); err != nil {
+			return nil, fmt.Errorf("add the image push trigger: %w", err)
+		}
 	}
 	return &Controllers{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Trigger: trigger, Runner: runner}, nil
 }

@@ -180,7 +180,8 @@ func New(t testing.TB, opts Options) *Harness {
 		t.Fatal(err)
 	}
 	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: source,
-		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger})
+		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger,
+		Events: bus, Keyring: keyring, ExternalURL: "https://" + ts.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
