@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,18 +24,23 @@ import (
 //	<CacheRoot>/<namespace>/<pipeline>/<key>/
 //	  gens/<time>-<random>/<i>   generations, path i of the step under <i>
 //	  current                    symbolic link to the newest generation
-//	  lock                       flock: shared while restoring, exclusive
-//	                             to remove old generations
+//	  lock                       flock: shared while claiming, exclusive to
+//	                             remove old generations
 //	  tmp/                       generations being written
 //
-// Saving writes a new generation aside and swaps `current` to it with a
-// rename, so concurrent executions of one pipeline never see a half
-// written cache; the last to finish wins. Restoring and saving hard-link
-// files rather than copy them (a byte copy only across file systems), so
-// either costs a link per file, not the cache's size. The price: a
-// restored file is the kept file, so a tool that rewrites a cached file in
-// place (rather than writing a new one and renaming it, as the Go, npm,
-// pip and Maven caches do) changes the kept copy as well.
+// Restoring claims the current generation: it is renamed into the
+// workspace, a constant cost whatever its size. A hard-linked copy would
+// cost little more, but every file would then be shared with the cache
+// and with other executions that restored it, and a step that writes a
+// file in place (`echo x > f`, most tools' lock and index files) would
+// change their copies under them. So a generation belongs to one
+// execution at a time: a concurrent execution of the pipeline finds none
+// (a Miss), and a step that fails gives back nothing (the cache starts
+// again from the next success). Saving copies the paths (cp, with
+// reflinks where the file system has them) into a new generation written
+// aside and makes it current with a rename, so no one ever sees a half
+// written cache; the last save wins. The copy is paid after a successful
+// step, not before the next one.
 type cache struct {
 	key   string
 	dir   string
@@ -118,35 +123,63 @@ func linked(dir, rel string) bool {
 	return false
 }
 
-// restore links the newest generation's paths into place: a Hit, or a
-// Miss when there is none.
-func (c *cache) restore() (devopsv1alpha1.CacheResult, error) {
+// restore claims the newest generation and moves its paths into place
+// (replacing what the checkout has there): a Hit, or a Miss when there is
+// none to claim. ws holds the claimed generation while its paths move.
+func (c *cache) restore(ws string) (devopsv1alpha1.CacheResult, error) {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return "", fmt.Errorf("cache %s: %w", c.key, err)
 	}
-	unlock, err := flock(filepath.Join(c.dir, "lock"), syscall.LOCK_SH)
-	if err != nil {
-		return "", fmt.Errorf("cache %s: %w", c.key, err)
+	claim := filepath.Join(ws, "run", "cache-"+random())
+	claimed, err := c.claim(claim)
+	if err != nil || !claimed {
+		return devopsv1alpha1.CacheMiss, err
 	}
-	defer unlock()
-	gen, err := os.Readlink(filepath.Join(c.dir, "current"))
-	if err != nil {
-		return devopsv1alpha1.CacheMiss, nil
-	}
-	gen = filepath.Join(c.dir, gen)
-	if _, err := os.Stat(gen); err != nil {
-		return devopsv1alpha1.CacheMiss, nil
-	}
+	defer os.RemoveAll(claim)
 	for i, p := range c.paths {
-		from := filepath.Join(gen, fmt.Sprint(i))
+		from := filepath.Join(claim, fmt.Sprint(i))
 		if _, err := os.Lstat(from); err != nil {
 			continue
 		}
-		if err := linkTree(from, p.host); err != nil {
+		if err := os.RemoveAll(p.host); err != nil {
+			return "", fmt.Errorf("cache %s: restore: %w", c.key, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(p.host), 0o755); err != nil {
+			return "", fmt.Errorf("cache %s: restore: %w", c.key, err)
+		}
+		if err := os.Rename(from, p.host); err != nil {
 			return "", fmt.Errorf("cache %s: restore: %w", c.key, err)
 		}
 	}
 	return devopsv1alpha1.CacheHit, nil
+}
+
+// claim renames the current generation to to. Across file systems (a
+// CacheRoot elsewhere) it copies it instead, and the generation stays.
+func (c *cache) claim(to string) (bool, error) {
+	unlock, err := flock(filepath.Join(c.dir, "lock"), syscall.LOCK_SH)
+	if err != nil {
+		return false, fmt.Errorf("cache %s: %w", c.key, err)
+	}
+	defer unlock()
+	gen, err := os.Readlink(filepath.Join(c.dir, "current"))
+	if err != nil {
+		return false, nil
+	}
+	gen = filepath.Join(c.dir, gen)
+	err = os.Rename(gen, to)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil // claimed by another execution
+	case errors.Is(err, syscall.EXDEV):
+		if err := copyTree(gen, to); err != nil {
+			return false, fmt.Errorf("cache %s: restore: %w", c.key, err)
+		}
+		return true, nil
+	}
+	return false, fmt.Errorf("cache %s: restore: %w", c.key, err)
 }
 
 // save writes the paths as a new generation, makes it current, and
@@ -166,7 +199,7 @@ func (c *cache) save() error {
 		if _, err := os.Lstat(p.host); err != nil {
 			continue // the step made nothing there
 		}
-		if err := linkTree(p.host, filepath.Join(tmp, fmt.Sprint(i))); err != nil {
+		if err := copyTree(p.host, filepath.Join(tmp, fmt.Sprint(i))); err != nil {
 			return fmt.Errorf("cache %s: save: %w", c.key, err)
 		}
 	}
@@ -222,73 +255,18 @@ func flock(path string, how int) (func(), error) {
 	return func() { f.Close() }, nil
 }
 
-// linkTree makes to a copy of from (a directory, file or link) whose
-// files are hard links to from's, merged into what is already at to.
-// Across file systems, files are copied.
-func linkTree(from, to string) error {
+// copyTree copies from (a directory, file or link) to to, which must not
+// exist, with modes, times and links: GNU cp, which copies in the kernel
+// and clones blocks where the file system can.
+func copyTree(from, to string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
 	}
-	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, path)
-		target := filepath.Join(to, rel)
-		switch {
-		case d.IsDir():
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			if fi, err := os.Lstat(target); err == nil && !fi.IsDir() {
-				if err := os.RemoveAll(target); err != nil {
-					return err
-				}
-			}
-			if err := os.Mkdir(target, info.Mode().Perm()|0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-				return err
-			}
-			return nil
-		case d.Type()&fs.ModeSymlink != 0:
-			dest, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			_ = os.RemoveAll(target)
-			return os.Symlink(dest, target)
-		case d.Type().IsRegular():
-			_ = os.RemoveAll(target)
-			err := os.Link(path, target)
-			if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK) {
-				return copyFile(path, target)
-			}
-			return err
-		}
-		return nil // sockets, pipes, devices: nothing a cache keeps
-	})
-}
-
-// copyFile copies a regular file with its permissions.
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
+	out, err := exec.Command("cp", "-a", "--reflink=auto", "--", from, to).CombinedOutput()
 	if err != nil {
-		return err
+		return fmt.Errorf("copy %s: %w: %s", from, err, strings.TrimSpace(string(out)))
 	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return nil
 }
 
 // random is a short random string for unique names.

@@ -34,7 +34,7 @@ func (e *Engine) runScript(ctx context.Context, job *pipeline.Job, ws string, st
 		return res, nil
 	}
 	if c != nil {
-		result, err := c.restore()
+		result, err := c.restore(ws)
 		if err != nil {
 			return res, err
 		}
