@@ -138,9 +138,22 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 	}
 	args = append(args, resourceArgs(step)...)
 	stepEnv := e.stepEnv(ws, step.Env, true)
+	own := map[string]bool{}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		own[k] = true
+	}
+	var byName []string
 	for _, kv := range stepEnv {
 		k, _, _ := strings.Cut(kv, "=")
+		if own[k] {
+			// podman needs its own HOME and PATH: these (never
+			// secrets) go by value.
+			args = append(args, "--env", kv)
+			continue
+		}
 		args = append(args, "--env", k)
+		byName = append(byName, kv)
 	}
 	args = append(args, image, "-e", containerScript)
 
@@ -149,7 +162,7 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 	tail := &tailWriter{max: 4096}
 	end, err := e.run(ctx, proc{
 		argv:      args,
-		env:       append(stepEnv, env...),
+		env:       append(byName, env...),
 		out:       io.MultiWriter(log, tail),
 		record:    filepath.Join(ws, "run", id+".json"),
 		container: name,
