@@ -9,9 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,10 +27,15 @@ import (
 const systemCAs = "/etc/ssl/certs/ca-certificates.crt"
 
 // Prepare implements pipeline.Engine: it fetches the repository into its
-// mirror and checks job.Commit out into a fresh workspace. The checkout
-// is a clone sharing the mirror's objects (git clone --shared), so it
-// costs a few git processes and the files of one tree, whatever the
-// repository's history.
+// mirror and checks job.Commit out into a fresh workspace.
+//
+// The checkout borrows the mirror's objects (objects/info/alternates, as
+// git clone --shared does) and its .git is written by the engine itself,
+// origin's branches and the tags included, so it costs one git process
+// and the files of one tree, whatever the repository's history. That path
+// is what a trigger waits for before its first step, so when the mirror
+// already has job.Commit (a full id) the checkout runs while the mirror
+// fetches, and Prepare waits for both.
 //
 // The mirror is fetched before every execution, so that a token that no
 // longer reads the repository fails the execution rather than running a
@@ -61,60 +69,145 @@ func (e *Engine) Prepare(ctx context.Context, job *pipeline.Job, log io.Writer) 
 		return err
 	}
 	defer g.close()
-	mirror, err := e.fetch(ctx, job, g)
-	if err != nil {
-		return err
-	}
-	commit, err := resolve(ctx, g, mirror, job)
-	if err != nil {
-		return err
-	}
+	mirror := e.mirrorDir(job.RepositoryURL)
 	dir := src(ws)
-	if _, err := g.run(ctx, "", "clone", "--quiet", "--shared", "--no-checkout", mirror, dir); err != nil {
-		return fmt.Errorf("prepare: clone the mirror into the workspace: %w", err)
+	commit := ""
+	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil && isCommitID(job.Commit) {
+		fetched := make(chan error, 1)
+		go func() { fetched <- e.fetch(ctx, job, g, mirror) }()
+		if g.checkout(ctx, mirror, dir, job.Commit, job.RepositoryURL) == nil {
+			commit = job.Commit
+		}
+		if err := <-fetched; err != nil {
+			return err
+		}
+	} else if err := e.fetch(ctx, job, g, mirror); err != nil {
+		return err
 	}
-	// The workspace's origin is the repository, as a step running git
-	// remote or git describe expects; its mirror stays an alternate.
-	if _, err := g.run(ctx, dir, "remote", "set-url", "origin", job.RepositoryURL); err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	if _, err := g.run(ctx, dir, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit); err != nil {
-		return fmt.Errorf("prepare: check out %s: %w", commit, err)
+	if commit == "" {
+		// Not there before the fetch (or not a commit id): resolve it in
+		// the fetched mirror.
+		if commit, err = resolve(ctx, g, mirror, job); err != nil {
+			return err
+		}
+		if err := g.checkout(ctx, mirror, dir, commit, job.RepositoryURL); err != nil {
+			return fmt.Errorf("prepare: check out %s: %w", commit, err)
+		}
 	}
 	fmt.Fprintf(log, "Checked out %s at %s\n", job.RepositoryURL, commit)
 	return nil
 }
 
-// fetch brings the mirror of job's repository up to date (making it on
-// first use) and returns its directory. Fetches into one mirror take
-// turns; different repositories fetch side by side.
-func (e *Engine) fetch(ctx context.Context, job *pipeline.Job, g *gitEnv) (string, error) {
-	sum := sha256.Sum256([]byte(job.RepositoryURL))
-	mirror := filepath.Join(e.opts.Root, "mirrors", hex.EncodeToString(sum[:12]))
+// mirrorDir is the mirror of the repository at url.
+func (e *Engine) mirrorDir(url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return filepath.Join(e.opts.Root, "mirrors", hex.EncodeToString(sum[:12]))
+}
+
+// checkout makes dir a repository at commit (detached) whose objects are
+// mirror's and whose origin is url, with mirror's branches as origin's and
+// its tags (for git describe), and checks the tree out.
+func (g *gitEnv) checkout(ctx context.Context, mirror, dir, commit, url string) error {
+	_ = os.RemoveAll(dir)
+	gitDir := filepath.Join(dir, ".git")
+	for _, d := range []string{"objects/info", "refs/heads", "refs/tags", "info"} {
+		if err := os.MkdirAll(filepath.Join(gitDir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	refs, err := mirrorRefs(mirror)
+	if err != nil {
+		return err
+	}
+	config := fmt.Sprintf("[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n"+
+		"[remote \"origin\"]\n\turl = %s\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n", gitQuote(url))
+	for name, content := range map[string]string{
+		"HEAD":                    commit + "\n",
+		"config":                  config,
+		"objects/info/alternates": filepath.Join(mirror, "objects") + "\n",
+		"packed-refs":             refs,
+	} {
+		if err := os.WriteFile(filepath.Join(gitDir, name), []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+	_, err = g.run(ctx, dir, "reset", "--hard", "--quiet")
+	return err
+}
+
+// mirrorRefs are mirror's branches (as origin's) and tags, in
+// packed-refs' format: its packed-refs file, then its loose refs, which
+// are newer.
+func mirrorRefs(mirror string) (string, error) {
+	refs := map[string]string{}
+	if b, err := os.ReadFile(filepath.Join(mirror, "packed-refs")); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			id, name, ok := strings.Cut(line, " ")
+			if ok && isCommitID(id) {
+				refs[name] = id
+			}
+		}
+	}
+	for _, kind := range []string{"heads", "tags"} {
+		base := filepath.Join(mirror, "refs", kind)
+		_ = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if id := strings.TrimSpace(string(b)); err == nil && isCommitID(id) {
+				rel, _ := filepath.Rel(base, p)
+				refs["refs/"+kind+"/"+filepath.ToSlash(rel)] = id
+			}
+			return nil
+		})
+	}
+	var out strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(refs)) {
+		local := name
+		if rest, ok := strings.CutPrefix(name, "refs/heads/"); ok {
+			local = "refs/remotes/origin/" + rest
+		} else if !strings.HasPrefix(name, "refs/tags/") {
+			continue
+		}
+		fmt.Fprintf(&out, "%s %s\n", refs[name], local)
+	}
+	return out.String(), nil
+}
+
+// gitQuote quotes a value of git's configuration.
+func gitQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+// fetch brings mirror, the mirror of job's repository, up to date
+// (making it on first use). Fetches into one mirror take turns; different
+// repositories fetch side by side.
+func (e *Engine) fetch(ctx context.Context, job *pipeline.Job, g *gitEnv, mirror string) error {
 	mu, _ := e.mirrors.LoadOrStore(mirror, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
 
-	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err != nil {
-		// A new mirror is made aside and renamed into place once it is
-		// whole, so a failed first fetch leaves nothing half made.
-		tmp, err := os.MkdirTemp(filepath.Join(e.opts.Root, "tmp"), "mirror-")
-		if err != nil {
-			return "", fmt.Errorf("prepare: %w", err)
-		}
-		defer os.RemoveAll(tmp)
-		if _, err := g.run(ctx, "", "init", "--quiet", "--bare", tmp); err != nil {
-			return "", fmt.Errorf("prepare: make the mirror: %w", err)
-		}
-		if err := g.fetchRefs(ctx, tmp, job); err != nil {
-			return "", err
-		}
-		if err := os.Rename(tmp, mirror); err != nil {
-			return "", fmt.Errorf("prepare: %w", err)
-		}
-		return mirror, nil
+	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil {
+		return g.fetchRefs(ctx, mirror, job)
 	}
-	return mirror, g.fetchRefs(ctx, mirror, job)
+	// A new mirror is made aside and renamed into place once it is whole,
+	// so a failed first fetch leaves nothing half made.
+	tmp, err := os.MkdirTemp(filepath.Join(e.opts.Root, "tmp"), "mirror-")
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := g.run(ctx, "", "init", "--quiet", "--bare", tmp); err != nil {
+		return fmt.Errorf("prepare: make the mirror: %w", err)
+	}
+	if err := g.fetchRefs(ctx, tmp, job); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, mirror); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	return nil
 }
 
 // fetchRefs fetches the branches and tags of job's repository, and

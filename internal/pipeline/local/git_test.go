@@ -15,15 +15,18 @@ func TestPrepareChecksOutTheCommit(t *testing.T) {
 	first := r.commit
 	work := t.TempDir()
 	gitT(t, "", "clone", "--quiet", r.url, work)
+	gitT(t, work, "-c", "user.name=t", "-c", "user.email=t@example.com", "tag", "-a", "-m", "v1", "v1.0.0")
+	gitT(t, work, "push", "--quiet", r.url, "v1.0.0")
 	second := r.push(t, work, map[string]string{"README": "two\n"})
 
 	for _, tc := range []struct {
-		name, commit, ref, want string
+		name, commit, ref, want, wantCommit string
 	}{
-		{name: "old commit by id", commit: first, want: "one\n"},
-		{name: "new commit by id", commit: second, want: "two\n"},
-		{name: "branch name", commit: "main", want: "two\n"},
-		{name: "ref only", ref: "refs/heads/main", want: "two\n"},
+		{name: "old commit by id", commit: first, want: "one\n", wantCommit: first},
+		{name: "new commit by id", commit: second, want: "two\n", wantCommit: second},
+		{name: "branch name", commit: "main", want: "two\n", wantCommit: second},
+		{name: "ref only", ref: "refs/heads/main", want: "two\n", wantCommit: second},
+		{name: "tag name", commit: "v1.0.0", want: "one\n", wantCommit: first},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			job := jobFor(r, "run-"+strings.ReplaceAll(tc.name, " ", "-"))
@@ -43,6 +46,18 @@ func TestPrepareChecksOutTheCommit(t *testing.T) {
 			origin := gitT(t, src(ws), "remote", "get-url", "origin")
 			if strings.TrimSpace(origin) != r.url {
 				t.Errorf("origin = %q, want the repository's URL %q", origin, r.url)
+			}
+			if got := strings.TrimSpace(gitT(t, src(ws), "rev-parse", "HEAD")); got != tc.wantCommit {
+				t.Errorf("HEAD = %s, want %s", got, tc.wantCommit)
+			}
+			if d := gitT(t, src(ws), "describe", "--tags"); !strings.HasPrefix(d, "v1.0.0") {
+				t.Errorf("git describe --tags = %q, want v1.0.0...", d)
+			}
+			if b := gitT(t, src(ws), "branch", "-r"); !strings.Contains(b, "origin/main") {
+				t.Errorf("git branch -r = %q, want origin/main", b)
+			}
+			if st := gitT(t, src(ws), "status", "--porcelain"); st != "" {
+				t.Errorf("the checkout is not clean: %q", st)
 			}
 		})
 	}
@@ -132,9 +147,15 @@ func TestPrepareOverHTTPSendsTheTokenAsAHeaderOnly(t *testing.T) {
 			t.Errorf("the token is in %s", f)
 		}
 	}
-	// A warm mirror fetches again, with the header again.
+	// A warm mirror fetches again, with the header again; a token that no
+	// longer reads the repository fails though the mirror has the commit.
 	if err := e.Prepare(t.Context(), job, &log); err != nil {
 		t.Fatalf("prepare on a warm mirror: %v", err)
+	}
+	revoked := *job
+	revoked.Git.Token = "revoked-" + token
+	if err := e.Prepare(t.Context(), &revoked, &log); err == nil || !strings.Contains(err.Error(), "unauthorized") {
+		t.Errorf("prepare with a revoked token on a warm mirror: %v, want unauthorized", err)
 	}
 
 	for _, tc := range []struct{ name, user, token string }{
