@@ -17,6 +17,7 @@
 #   buildah          buildah                            pipeline tests (image builds)
 #   podman           podman                             pipeline tests (running steps)
 #   runc             runc                               podman's runtime (crun fails here)
+#   busybox-static   /bin/busybox                       pipeline tests (a base image that runs RUN lines and scripts)
 # web/ installs its own npm packages (npm ci); nothing npm-side here.
 set -euo pipefail
 
@@ -35,12 +36,13 @@ present() {
 	mariadb-server) has_program mariadbd && has_program mariadb-install-db ;;
 	apache2-utils) has_program htpasswd ;;
 	fonts-noto-cjk) compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK-*' >/dev/null ;;
+	busybox-static) [[ -x /bin/busybox ]] ;;
 	*) has_program "$1" ;;
 	esac
 }
 
 # fonts-noto-cjk: the console's screenshots in Chinese show characters, not boxes.
-PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc)
+PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc busybox-static)
 
 if [[ -n "${WHEELHOUSE_SKIP_TEST_DEPS:-}" ]]; then
 	exit 0
