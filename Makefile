@@ -21,7 +21,7 @@ help: ## Show this help
 
 .PHONY: tools
 tools: ## Build the sandbox toolchain into $(TOOLS_CACHE) (only what is missing)
-	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null
+	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null && hack/tools/versitygw/build.sh "$$dir" >/dev/null
 
 .PHONY: build
 build: ## Build bin/wheelhouse
