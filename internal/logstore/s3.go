@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -221,13 +222,15 @@ func (s *S3) openObject(ctx context.Context, key Key, offset int64) (io.ReadClos
 		// that a missing log or an unreachable server is told here.
 		_, err = obj.Stat()
 	}
-	switch code := minio.ToErrorResponse(err).Code; {
+	switch resp := minio.ToErrorResponse(err); {
 	case err == nil:
 		return obj, nil
-	case code == minio.NoSuchKey:
+	case resp.Code == minio.NoSuchKey:
 		_ = obj.Close()
 		return nil, fmt.Errorf("log %s: %w", keyName(key), ErrNotFound)
-	case code == minio.InvalidRange:
+	// An offset at or past the end. Servers answer 416 with or without
+	// the InvalidRange body (versitygw sends none).
+	case resp.Code == minio.InvalidRange || resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
 		_ = obj.Close()
 		return io.NopCloser(strings.NewReader("")), nil
 	default:

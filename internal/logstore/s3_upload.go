@@ -150,7 +150,8 @@ func (s *S3) describe(err error, doing string) error {
 		switch resp.Code {
 		case minio.NoSuchBucket:
 			return fmt.Errorf("%s: bucket %q does not exist at %s (setting pipeline-log-s3-bucket)", doing, s.bucket, s.endpoint)
-		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch":
+		// versitygw answers an unknown access key with XAdminUserNotFound.
+		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "XAdminUserNotFound":
 			return fmt.Errorf("%s: S3 at %s refused access key %q: %s (settings pipeline-log-s3-access-key-id, pipeline-log-s3-secret-access-key)",
 				doing, s.endpoint, s.accessID, resp.Message)
 		}
