@@ -20,8 +20,8 @@ help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: tools
-tools: ## Build the sandbox toolchain and Gitea into $(TOOLS_CACHE) (only what is missing)
-	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null && hack/tools/gitea/build.sh "$$dir" >/dev/null
+tools: ## Build the sandbox toolchain, Gitea and versitygw into $(TOOLS_CACHE) (only what is missing)
+	@dir=$$(hack/tools/build.sh) && hack/tools/metrics-server/build.sh "$$dir" >/dev/null && hack/tools/helm/build.sh "$$dir" >/dev/null && hack/tools/gitea/build.sh "$$dir" >/dev/null && hack/tools/versitygw/build.sh "$$dir" >/dev/null
 
 .PHONY: build
 build: ## Build bin/wheelhouse

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log/slog"
 	"path/filepath"
 
 	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"

@@ -25,6 +25,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusters"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/host"
+	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
+
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
@@ -29,9 +31,13 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
+	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
+	"github.com/wheelhouse-dev/wheelhouse/internal/registry"
 	"github.com/wheelhouse-dev/wheelhouse/internal/secrets"
 	"github.com/wheelhouse-dev/wheelhouse/internal/server"
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
