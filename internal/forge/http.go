@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,12 +102,12 @@ func (c *caller) send(ctx context.Context, what, method, url string, in, out any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(what, errors.New(redact(err.Error(), c.token)))
+		return nil, transportError(what, err, c.token)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, transportError(what, errors.New(redact(err.Error(), c.token)))
+		return nil, transportError(what, err, c.token)
 	}
 	if len(data) > maxBodyBytes {
 		return nil, newError(ErrUnreachable, "%s: the answer is larger than %d bytes", what, maxBodyBytes)

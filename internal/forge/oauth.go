@@ -3,7 +3,6 @@ package forge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -106,12 +105,12 @@ func (o *OAuth) Exchange(ctx context.Context, clientID, clientSecret, code, redi
 	clean := func(s string) string { return redact(redact(s, clientSecret), code) }
 	resp, err := o.ep.http.Do(req)
 	if err != nil {
-		return "", transportError(what, errors.New(clean(err.Error())))
+		return "", transportError(what, err, clientSecret)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", transportError(what, errors.New(clean(err.Error())))
+		return "", transportError(what, err, clientSecret)
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
