@@ -17,6 +17,7 @@
 #   buildah          buildah                            pipeline tests (image builds)
 #   podman           podman                             pipeline tests (running steps)
 #   runc             runc                               podman's runtime (crun fails here)
+#   gcc              gcc                                make tools: Gitea's build (cgo, SQLite) for internal/forge
 # web/ installs its own npm packages (npm ci); nothing npm-side here.
 set -euo pipefail
 
@@ -40,7 +41,7 @@ present() {
 }
 
 # fonts-noto-cjk: the console's screenshots in Chinese show characters, not boxes.
-PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc)
+PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc gcc)
 
 if [[ -n "${WHEELHOUSE_SKIP_TEST_DEPS:-}" ]]; then
 	exit 0

@@ -64,7 +64,7 @@ func (p *hubPush) event(forge, delivery string) (*Event, error) {
 	e.Commit = p.After
 	if c := p.HeadCommit; c != nil {
 		e.Commit = firstNonEmpty(c.ID, p.After)
-		e.Message = c.Message
+		e.Message = message(c.Message)
 		e.Author = firstNonEmpty(c.Author.Username, c.Author.Name)
 	}
 	if e.Author == "" {
