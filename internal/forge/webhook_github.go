@@ -19,7 +19,7 @@ type hubRepo struct {
 }
 
 func (r hubRepo) event() EventRepository {
-	return EventRepository{FullName: r.FullName, CloneURL: r.CloneURL, SSHURL: r.SSHURL, HTMLURL: r.HTMLURL}
+	return EventRepository(r)
 }
 
 type hubUser struct {
