@@ -132,9 +132,8 @@ func (o *OAuth) Exchange(ctx context.Context, clientID, clientSecret, code, redi
 		}
 		sentinel := ErrUnauthorized
 		switch tok.Error {
-		case "invalid_request", "unsupported_grant_type", "invalid_scope":
-			sentinel = ErrInvalid
-		case "redirect_uri_mismatch":
+		case "invalid_request", "unsupported_grant_type", "invalid_scope", "redirect_uri_mismatch":
+			// The provider's OAuth settings, not the user's code.
 			sentinel = ErrInvalid
 		}
 		e := statusError(what, resp.StatusCode, clean(strings.Trim(detail, ": ")))
