@@ -57,7 +57,10 @@ type giteaRepo struct {
 func (c *giteaClient) Repositories(ctx context.Context) ([]Repository, error) {
 	var out []Repository
 	// /user/repos is every repository the user owns, or reaches through
-	// an organization or as a collaborator.
+	// an organization's team or as a collaborator. Gitea records no
+	// access for a read-only collaborator of a public repository (anyone
+	// may read it), so such a repository is not listed; with write access
+	// it is.
 	first := c.api.apiURL("/user/repos", url.Values{"limit": {"50"}, "page": {"1"}})
 	err := listAll(ctx, c.api, "list repositories", first, func(page []giteaRepo) {
 		for _, r := range page {

@@ -255,8 +255,10 @@ func (s *Server) start() error {
 	cmd.Dir = s.dir
 	cmd.Env = s.env
 	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group: a stop reaches the git processes it runs.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that a stop reaches the git processes it
+	// runs; and killed with the test binary (a test timeout), so that no
+	// Gitea outlives its test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		out.Close()
 		return fmt.Errorf("start %s: %w", s.bin, err)
