@@ -57,8 +57,11 @@ type Event struct {
 	// Commit is the full commit id to build (for a tag, the commit it
 	// points at; for a pull request, its head).
 	Commit string
-	// Author is who wrote the commit (the forge login when it knows it,
-	// else the name), or who opened the pull request.
+	// Author is a forge login where the forge gives one: the commit's
+	// author when GitHub or Gitea links it to an account (else the
+	// author's name, else the pusher), the pusher on GitLab (whose push
+	// events name commit authors only by name); for a pull request, who
+	// opened it.
 	Author string
 	// Message is the commit's message, or the pull request's title.
 	Message string
