@@ -4,7 +4,6 @@ package giteatest
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -95,6 +94,3 @@ func (s *Server) Authorize(t testing.TB, authorizeURL string) url.Values {
 	}
 	return loc.Query()
 }
-
-// String names the server for logs.
-func (s *Server) String() string { return fmt.Sprintf("gitea at %s", s.URL) }
