@@ -53,6 +53,7 @@ func newFakeGitHub(t *testing.T) (*fakeGitHub, *httptest.Server) {
 	mux.HandleFunc("GET /api/v3/repos/octo-org/octo-repo/branches/{branch}", f.branch)
 	mux.HandleFunc("GET /api/v3/repos/octo-org/octo-repo/contents/{path...}", f.getContent)
 	mux.HandleFunc("PUT /api/v3/repos/octo-org/octo-repo/contents/{path...}", f.putContent)
+	mux.HandleFunc("GET /api/v3/repos/octo-org/octo-repo/git/blobs/{sha}", f.blob)
 	mux.HandleFunc("POST /api/v3/repos/octo-org/octo-repo/hooks", f.createHook)
 	mux.HandleFunc("DELETE /api/v3/repos/octo-org/octo-repo/hooks/{id}", f.deleteHook)
 	mux.HandleFunc("POST /login/oauth/access_token", f.accessToken)
@@ -163,6 +164,14 @@ func (f *fakeGitHub) getContent(w http.ResponseWriter, r *http.Request) {
 		githubError(w, http.StatusNotFound, "Not Found")
 		return
 	}
+	if len(content) > largeFile {
+		// Files of 1 to 100 MB: no content, encoding "none".
+		writeJSON(w, http.StatusOK, map[string]any{
+			"type": "file", "encoding": "none", "size": len(content), "name": path, "path": path,
+			"content": "", "sha": blobSHA(content),
+		})
+		return
+	}
 	enc := base64.StdEncoding.EncodeToString(content)
 	// GitHub wraps base64 content at 60 characters.
 	var wrapped strings.Builder
@@ -177,6 +186,26 @@ func (f *fakeGitHub) getContent(w http.ResponseWriter, r *http.Request) {
 		"url":      "https://api.github.com/repos/octo-org/octo-repo/contents/" + path,
 		"html_url": "https://github.com/octo-org/octo-repo/blob/main/" + path,
 	})
+}
+
+// largeFile stands for GitHub's 1 MB limit of content in the contents API.
+const largeFile = 1000
+
+// https://docs.github.com/en/rest/git/blobs#get-a-blob
+func (f *fakeGitHub) blob(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, content := range f.files {
+		if blobSHA(content) == r.PathValue("sha") {
+			writeJSON(w, http.StatusOK, map[string]any{
+				"content": base64.StdEncoding.EncodeToString(content), "encoding": "base64",
+				"url": "https://api.github.com/repos/octo-org/octo-repo/git/blobs/" + blobSHA(content),
+				"sha": blobSHA(content), "size": len(content), "node_id": "Q29udGVudCBvZiBibG9i",
+			})
+			return
+		}
+	}
+	githubError(w, http.StatusNotFound, "Not Found")
 }
 
 // https://docs.github.com/en/rest/repos/contents#create-or-update-file-contents
@@ -380,6 +409,14 @@ func TestGitHubClient(t *testing.T) {
 		}
 		if string(fake.files["ci/new file.yml"]) != "a: 1\n" {
 			t.Errorf("files: %v", fake.files)
+		}
+		// Past the contents API's size limit, the blob is read.
+		big := []byte(strings.Repeat("x", largeFile+1))
+		fake.mu.Lock()
+		fake.files["big.txt"] = big
+		fake.mu.Unlock()
+		if got, sha, err := c.ReadFile(ctx, "octo-org/octo-repo", "main", "big.txt"); err != nil || string(got) != string(big) || sha != blobSHA(big) {
+			t.Fatalf("large file: %d bytes, %q, %v", len(got), sha, err)
 		}
 	})
 
