@@ -18,6 +18,7 @@
 #   podman           podman                             pipeline tests (running steps)
 #   runc             runc                               podman's runtime (crun fails here)
 #   busybox-static   /bin/busybox                       pipeline tests (a base image that runs RUN lines and scripts)
+#   gcc              gcc                                make tools: Gitea's build (cgo, SQLite) for internal/forge
 # web/ installs its own npm packages (npm ci); nothing npm-side here.
 set -euo pipefail
 
@@ -42,7 +43,7 @@ present() {
 }
 
 # fonts-noto-cjk: the console's screenshots in Chinese show characters, not boxes.
-PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc busybox-static)
+PACKAGES=(postgresql mariadb-server chromium fonts-noto-cjk git docker-registry apache2-utils buildah podman runc busybox-static gcc)
 
 if [[ -n "${WHEELHOUSE_SKIP_TEST_DEPS:-}" ]]; then
 	exit 0

@@ -239,5 +239,5 @@ func hookEvents(events []string) (push, tag, pr bool, err error) {
 	return push, tag, pr, nil
 }
 
-// what names a call on a repository for messages.
-func what(verb, repo string) string { return fmt.Sprintf("%s %s", verb, repo) }
+// onRepo names a call on a repository for messages.
+func onRepo(verb, repo string) string { return fmt.Sprintf("%s %s", verb, repo) }

@@ -27,10 +27,13 @@
 //
 // Every error wraps one of the sentinels (ErrNotFound, ErrUnauthorized,
 // ErrForbidden, ErrConflict, ErrInvalid, ErrUnreachable, ErrSignature,
-// ErrIgnored) for errors.Is, names the call that failed with the forge's
-// own explanation, and never contains the token, the OAuth client secret
-// or an OAuth code. A token only goes to the forge's own API host, also
-// when following pagination links.
+// ErrIgnored) for errors.Is, or, when the caller's context ended, its
+// context.Canceled or DeadlineExceeded; it names the call that failed with
+// the forge's own explanation, and never contains the token, the OAuth
+// client secret or an OAuth code. A token only goes to the forge's own
+// API host, also when following pagination links. Clients with the same
+// TLS settings share one connection pool, so making a Client per call is
+// cheap.
 //
 // Kind git (a plain git server) has no API here: New and NewOAuth refuse
 // it with ErrInvalid.

@@ -97,10 +97,11 @@ func statusError(what string, status int, detail string) *Error {
 
 // transportError wraps a failure to reach the forge at all. A certificate
 // the forge's TLS settings do not trust says so, since that is what the
-// user must change (caCertificates).
-func transportError(what string, err error) error {
+// user must change (caCertificates). secret is cut out of the message
+// (a URL in it may carry one).
+func transportError(what string, err error, secret string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, contextError{err: err, msg: redact(err.Error(), secret)})
 	}
 	var (
 		verify    *tls.CertificateVerificationError
@@ -108,10 +109,20 @@ func transportError(what string, err error) error {
 		hostname  x509.HostnameError
 	)
 	if errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) {
-		return newError(ErrUnreachable, "%s: the forge's certificate is not trusted (set tls.caCertificates): %v", what, err)
+		return newError(ErrUnreachable, "%s: the forge's certificate is not trusted (set tls.caCertificates): %s", what, redact(err.Error(), secret))
 	}
-	return newError(ErrUnreachable, "%s: %v", what, err)
+	return newError(ErrUnreachable, "%s: %s", what, redact(err.Error(), secret))
 }
+
+// contextError keeps a cancelled call's context error for errors.Is with
+// a message that went through redact.
+type contextError struct {
+	err error
+	msg string
+}
+
+func (e contextError) Error() string { return e.msg }
+func (e contextError) Unwrap() error { return e.err }
 
 // redact cuts every occurrence of secret out of s. Forges echo request
 // URLs and, in OAuth errors, submitted values; a message built from their

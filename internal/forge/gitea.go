@@ -57,7 +57,10 @@ type giteaRepo struct {
 func (c *giteaClient) Repositories(ctx context.Context) ([]Repository, error) {
 	var out []Repository
 	// /user/repos is every repository the user owns, or reaches through
-	// an organization or as a collaborator.
+	// an organization's team or as a collaborator. Gitea records no
+	// access for a read-only collaborator of a public repository (anyone
+	// may read it), so such a repository is not listed; with write access
+	// it is.
 	first := c.api.apiURL("/user/repos", url.Values{"limit": {"50"}, "page": {"1"}})
 	err := listAll(ctx, c.api, "list repositories", first, func(page []giteaRepo) {
 		for _, r := range page {
@@ -87,7 +90,7 @@ func (c *giteaClient) Branch(ctx context.Context, repo, branch string) (string, 
 			ID string `json:"id"`
 		} `json:"commit"`
 	}
-	w := what("get branch "+branch+" of", repo)
+	w := onRepo("get branch "+branch+" of", repo)
 	if _, err := c.api.send(ctx, w, http.MethodGet, c.api.apiURL("/repos/"+p+"/branches/"+url.PathEscape(branch), nil), nil, &b); err != nil {
 		return "", err
 	}
@@ -111,7 +114,7 @@ func (c *giteaClient) ReadFile(ctx context.Context, repo, ref, path string) ([]b
 	if err != nil {
 		return nil, "", err
 	}
-	w := what("read "+path+" at "+ref+" of", repo)
+	w := onRepo("read "+path+" at "+ref+" of", repo)
 	var q url.Values
 	if ref != "" {
 		q = url.Values{"ref": {ref}}
@@ -143,7 +146,7 @@ func (c *giteaClient) SaveFile(ctx context.Context, repo, branch, path string, c
 	if err != nil {
 		return "", err
 	}
-	w := what("save "+path+" on "+branch+" of", repo)
+	w := onRepo("save "+path+" on "+branch+" of", repo)
 	req := map[string]string{
 		"branch":  branch,
 		"content": base64.StdEncoding.EncodeToString(content),
@@ -209,7 +212,7 @@ func (c *giteaClient) CreateWebhook(ctx context.Context, repo, hookURL, secret s
 	var hook struct {
 		ID int64 `json:"id"`
 	}
-	if _, err := c.api.send(ctx, what("create a webhook on", repo), http.MethodPost, c.api.apiURL("/repos/"+p+"/hooks", nil), req, &hook); err != nil {
+	if _, err := c.api.send(ctx, onRepo("create a webhook on", repo), http.MethodPost, c.api.apiURL("/repos/"+p+"/hooks", nil), req, &hook); err != nil {
 		return "", err
 	}
 	return strconv.FormatInt(hook.ID, 10), nil
@@ -220,7 +223,7 @@ func (c *giteaClient) DeleteWebhook(ctx context.Context, repo, id string) error 
 	if err != nil {
 		return err
 	}
-	_, err = c.api.send(ctx, what("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/repos/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
+	_, err = c.api.send(ctx, onRepo("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/repos/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

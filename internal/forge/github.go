@@ -85,7 +85,7 @@ func (c *githubClient) Branch(ctx context.Context, repo, branch string) (string,
 			SHA string `json:"sha"`
 		} `json:"commit"`
 	}
-	w := what("get branch "+branch+" of", repo)
+	w := onRepo("get branch "+branch+" of", repo)
 	if _, err := c.api.send(ctx, w, http.MethodGet, c.api.apiURL("/repos/"+p+"/branches/"+url.PathEscape(branch), nil), nil, &b); err != nil {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func (c *githubClient) ReadFile(ctx context.Context, repo, ref, path string) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	w := what("read "+path+" at "+ref+" of", repo)
+	w := onRepo("read "+path+" at "+ref+" of", repo)
 	var q url.Values
 	if ref != "" {
 		q = url.Values{"ref": {ref}}
@@ -142,7 +142,7 @@ func (c *githubClient) SaveFile(ctx context.Context, repo, branch, path string, 
 			SHA string `json:"sha"`
 		} `json:"commit"`
 	}
-	_, err = c.api.send(ctx, what("save "+path+" on "+branch+" of", repo), http.MethodPut, c.api.apiURL("/repos/"+p+"/contents/"+escapePath(path), nil), req, &resp)
+	_, err = c.api.send(ctx, onRepo("save "+path+" on "+branch+" of", repo), http.MethodPut, c.api.apiURL("/repos/"+p+"/contents/"+escapePath(path), nil), req, &resp)
 	var fe *Error
 	if errors.As(err, &fe) && fe.Status == http.StatusUnprocessableEntity && blobSHA == "" && strings.Contains(fe.Message, `"sha"`) {
 		fe.Err = ErrConflict
@@ -180,7 +180,7 @@ func (c *githubClient) CreateWebhook(ctx context.Context, repo, hookURL, secret 
 	var hook struct {
 		ID int64 `json:"id"`
 	}
-	if _, err := c.api.send(ctx, what("create a webhook on", repo), http.MethodPost, c.api.apiURL("/repos/"+p+"/hooks", nil), req, &hook); err != nil {
+	if _, err := c.api.send(ctx, onRepo("create a webhook on", repo), http.MethodPost, c.api.apiURL("/repos/"+p+"/hooks", nil), req, &hook); err != nil {
 		return "", err
 	}
 	return strconv.FormatInt(hook.ID, 10), nil
@@ -192,7 +192,7 @@ func (c *githubClient) DeleteWebhook(ctx context.Context, repo, id string) error
 	if err != nil {
 		return err
 	}
-	_, err = c.api.send(ctx, what("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/repos/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
+	_, err = c.api.send(ctx, onRepo("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/repos/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

@@ -109,7 +109,7 @@ func (c *gitlabClient) Branch(ctx context.Context, repo, branch string) (string,
 			ID string `json:"id"`
 		} `json:"commit"`
 	}
-	w := what("get branch "+branch+" of", repo)
+	w := onRepo("get branch "+branch+" of", repo)
 	if _, err := c.api.send(ctx, w, http.MethodGet, c.api.apiURL("/projects/"+p+"/repository/branches/"+url.PathEscape(branch), nil), nil, &b); err != nil {
 		return "", err
 	}
@@ -133,7 +133,7 @@ func (c *gitlabClient) file(ctx context.Context, repo, ref, path string) (*gitla
 	}
 	var f gitlabFile
 	u := c.api.apiURL("/projects/"+p+"/repository/files/"+url.PathEscape(strings.Trim(path, "/")), url.Values{"ref": {ref}})
-	if _, err := c.api.send(ctx, what("read "+path+" at "+ref+" of", repo), http.MethodGet, u, nil, &f); err != nil {
+	if _, err := c.api.send(ctx, onRepo("read "+path+" at "+ref+" of", repo), http.MethodGet, u, nil, &f); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -150,7 +150,7 @@ func (c *gitlabClient) ReadFile(ctx context.Context, repo, ref, path string) ([]
 		return nil, "", err
 	}
 	enc := f.Encoding
-	return decodeContent(what("read "+path+" at "+ref+" of", repo), "file", &enc, &f.Content, f.BlobID)
+	return decodeContent(onRepo("read "+path+" at "+ref+" of", repo), "file", &enc, &f.Content, f.BlobID)
 }
 
 // SaveFile commits through the commits API
@@ -165,7 +165,7 @@ func (c *gitlabClient) SaveFile(ctx context.Context, repo, branch, path string, 
 	if err != nil {
 		return "", err
 	}
-	w := what("save "+path+" on "+branch+" of", repo)
+	w := onRepo("save "+path+" on "+branch+" of", repo)
 	action := map[string]string{
 		"action":    "create",
 		"file_path": strings.Trim(path, "/"),
@@ -232,7 +232,7 @@ func (c *gitlabClient) CreateWebhook(ctx context.Context, repo, hookURL, secret 
 	var hook struct {
 		ID int64 `json:"id"`
 	}
-	if _, err := c.api.send(ctx, what("create a webhook on", repo), http.MethodPost, c.api.apiURL("/projects/"+p+"/hooks", nil), req, &hook); err != nil {
+	if _, err := c.api.send(ctx, onRepo("create a webhook on", repo), http.MethodPost, c.api.apiURL("/projects/"+p+"/hooks", nil), req, &hook); err != nil {
 		return "", err
 	}
 	return strconv.FormatInt(hook.ID, 10), nil
@@ -244,7 +244,7 @@ func (c *gitlabClient) DeleteWebhook(ctx context.Context, repo, id string) error
 	if err != nil {
 		return err
 	}
-	_, err = c.api.send(ctx, what("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/projects/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
+	_, err = c.api.send(ctx, onRepo("delete webhook "+id+" of", repo), http.MethodDelete, c.api.apiURL("/projects/"+p+"/hooks/"+url.PathEscape(id), nil), nil, nil)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

@@ -3,15 +3,18 @@ package forge
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
@@ -35,16 +38,46 @@ type httpDoer interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
+// transports are shared by every client with the same TLS settings, so
+// that the many short-lived Clients the controllers and the API make (one
+// per account and call) reuse connections instead of each leaving a pool
+// of idle ones behind. Keyed by tlsKey; the distinct settings are few
+// (one per provider at most).
+var (
+	transportsMu sync.Mutex
+	transports   = map[string]*http.Transport{}
+)
+
+// tlsKey identifies a TLS setting: the system's roots, no verification, or
+// the system's roots plus one CA bundle.
+func tlsKey(cfg *devopsv1alpha1.ProviderTLS) string {
+	switch {
+	case cfg == nil:
+		return "system"
+	case cfg.InsecureSkipVerify:
+		return "insecure"
+	case cfg.CACertificates != "":
+		sum := sha256.Sum256([]byte(cfg.CACertificates))
+		return "ca:" + hex.EncodeToString(sum[:])
+	}
+	return "system"
+}
+
 // newHTTPClient is a client that trusts the system's roots plus the
 // provider's CA certificates, or nothing when told to skip verification.
 func newHTTPClient(cfg *devopsv1alpha1.ProviderTLS) (*http.Client, error) {
+	key := tlsKey(cfg)
+	transportsMu.Lock()
+	defer transportsMu.Unlock()
+	if tr, ok := transports[key]; ok {
+		return &http.Client{Transport: tr, Timeout: requestTimeout}, nil
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if cfg != nil {
+	if key != "system" {
 		tc := &tls.Config{MinVersion: tls.VersionTLS12}
-		switch {
-		case cfg.InsecureSkipVerify:
+		if cfg.InsecureSkipVerify {
 			tc.InsecureSkipVerify = true //nolint:gosec // the provider's owner asked for it (tls.insecureSkipVerify)
-		case cfg.CACertificates != "":
+		} else {
 			pool, err := x509.SystemCertPool()
 			if err != nil || pool == nil {
 				pool = x509.NewCertPool()
@@ -56,6 +89,7 @@ func newHTTPClient(cfg *devopsv1alpha1.ProviderTLS) (*http.Client, error) {
 		}
 		tr.TLSClientConfig = tc
 	}
+	transports[key] = tr
 	return &http.Client{Transport: tr, Timeout: requestTimeout}, nil
 }
 
@@ -103,12 +137,12 @@ func (c *caller) send(ctx context.Context, what, method, url string, in, out any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(what, errors.New(redact(err.Error(), c.token)))
+		return nil, transportError(what, err, c.token)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, transportError(what, errors.New(redact(err.Error(), c.token)))
+		return nil, transportError(what, err, c.token)
 	}
 	if len(data) > maxBodyBytes {
 		return nil, newError(ErrUnreachable, "%s: the answer is larger than %d bytes", what, maxBodyBytes)
@@ -168,31 +202,40 @@ func nextPage(h http.Header) string {
 	return ""
 }
 
-// listAll reads every page of a listing that starts at url, appending
+// listAll reads every page of a listing that starts at first, appending
 // each page's items with add.
-func listAll[T any](ctx context.Context, c *caller, what, url string, add func([]T)) error {
-	for page := 0; url != ""; page++ {
+//
+// Only the query of a next link is followed, on the first page's own
+// address: forges write links with their configured external URL
+// (Gitea's ROOT_URL, GitLab's external_url), which need not be the
+// address Wheelhouse reaches them at, and the token must never go to a
+// host the provider does not name.
+func listAll[T any](ctx context.Context, c *caller, what, first string, add func([]T)) error {
+	base, err := url.Parse(first)
+	if err != nil {
+		return newError(ErrInvalid, "%s: %v", what, err)
+	}
+	next := first
+	for page := 0; next != ""; page++ {
 		if page == maxPages {
 			return newError(ErrUnreachable, "%s: more than %d pages", what, maxPages)
 		}
 		var items []T
-		h, err := c.send(ctx, what, http.MethodGet, url, nil, &items)
+		h, err := c.send(ctx, what, http.MethodGet, next, nil, &items)
 		if err != nil {
 			return err
 		}
 		add(items)
-		next := nextPage(h)
-		if next != "" && !c.sameOrigin(next) {
-			return newError(ErrUnreachable, "%s: the next page is on another host (%s)", what, next)
+		next = ""
+		if link := nextPage(h); link != "" {
+			l, err := url.Parse(link)
+			if err != nil {
+				return newError(ErrUnreachable, "%s: the next page's link is not a URL: %v", what, err)
+			}
+			u := *base
+			u.RawQuery = l.RawQuery
+			next = u.String()
 		}
-		url = next
 	}
 	return nil
-}
-
-// sameOrigin says whether a URL the forge returned (a next page) points
-// at its own API, so the token never goes elsewhere.
-func (e *endpoint) sameOrigin(u string) bool {
-	prefix := e.api.Scheme + "://" + e.api.Host + "/"
-	return strings.HasPrefix(u, prefix)
 }

@@ -3,7 +3,6 @@ package forge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -106,12 +105,12 @@ func (o *OAuth) Exchange(ctx context.Context, clientID, clientSecret, code, redi
 	clean := func(s string) string { return redact(redact(s, clientSecret), code) }
 	resp, err := o.ep.http.Do(req)
 	if err != nil {
-		return "", transportError(what, errors.New(clean(err.Error())))
+		return "", transportError(what, err, clientSecret)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", transportError(what, errors.New(clean(err.Error())))
+		return "", transportError(what, err, clientSecret)
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -133,9 +132,8 @@ func (o *OAuth) Exchange(ctx context.Context, clientID, clientSecret, code, redi
 		}
 		sentinel := ErrUnauthorized
 		switch tok.Error {
-		case "invalid_request", "unsupported_grant_type", "invalid_scope":
-			sentinel = ErrInvalid
-		case "redirect_uri_mismatch":
+		case "invalid_request", "unsupported_grant_type", "invalid_scope", "redirect_uri_mismatch":
+			// The provider's OAuth settings, not the user's code.
 			sentinel = ErrInvalid
 		}
 		e := statusError(what, resp.StatusCode, clean(strings.Trim(detail, ": ")))

@@ -57,8 +57,11 @@ type Event struct {
 	// Commit is the full commit id to build (for a tag, the commit it
 	// points at; for a pull request, its head).
 	Commit string
-	// Author is who wrote the commit (the forge login when it knows it,
-	// else the name), or who opened the pull request.
+	// Author is a forge login where the forge gives one: the commit's
+	// author when GitHub or Gitea links it to an account (else the
+	// author's name, else the pusher), the pusher on GitLab (whose push
+	// events name commit authors only by name); for a pull request, who
+	// opened it.
 	Author string
 	// Message is the commit's message, or the pull request's title.
 	Message string
@@ -117,12 +120,13 @@ func ParseWebhook(kind devopsv1alpha1.SourceCodeProviderType, secret []byte, h h
 	}
 	switch kind {
 	case devopsv1alpha1.ProviderGitHub:
-		if !validHMAC(secret, body, strings.TrimPrefix(h.Get("X-Hub-Signature-256"), "sha256="), strings.HasPrefix(h.Get("X-Hub-Signature-256"), "sha256=")) {
+		sig, prefixed := strings.CutPrefix(h.Get("X-Hub-Signature-256"), "sha256=")
+		if !prefixed || !validHMAC(secret, body, sig) {
 			return nil, newError(ErrSignature, "github webhook: X-Hub-Signature-256 is missing or does not match")
 		}
 		return parseGitHub(h, body)
 	case devopsv1alpha1.ProviderGitea:
-		if !validHMAC(secret, body, h.Get("X-Gitea-Signature"), true) {
+		if !validHMAC(secret, body, h.Get("X-Gitea-Signature")) {
 			return nil, newError(ErrSignature, "gitea webhook: X-Gitea-Signature is missing or does not match")
 		}
 		return parseGitea(h, body)
@@ -136,17 +140,15 @@ func ParseWebhook(kind devopsv1alpha1.SourceCodeProviderType, secret []byte, h h
 }
 
 // validHMAC compares a hex HMAC-SHA256 of body under secret with got, in
-// constant time (hmac.Equal). wellFormed false (a GitHub header without
-// its sha256= prefix) fails after the same work.
-func validHMAC(secret, body []byte, got string, wellFormed bool) bool {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	want := mac.Sum(nil)
+// constant time (hmac.Equal).
+func validHMAC(secret, body []byte, got string) bool {
 	sig, err := hex.DecodeString(got)
-	if err != nil || got == "" {
+	if err != nil || len(sig) != sha256.Size {
 		return false
 	}
-	return hmac.Equal(sig, want) && wellFormed
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	return hmac.Equal(sig, mac.Sum(nil))
 }
 
 // validToken compares GitLab's token with the secret in constant time.
@@ -188,6 +190,9 @@ func (e *Event) fromRef(forge, ref string) error {
 	}
 	return nil
 }
+
+// message is a commit message without the newline git ends it with.
+func message(s string) string { return strings.TrimRight(s, "\n") }
 
 // firstNonEmpty is the first of its arguments that is not empty.
 func firstNonEmpty(s ...string) string {

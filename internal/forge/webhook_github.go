@@ -19,7 +19,7 @@ type hubRepo struct {
 }
 
 func (r hubRepo) event() EventRepository {
-	return EventRepository{FullName: r.FullName, CloneURL: r.CloneURL, SSHURL: r.SSHURL, HTMLURL: r.HTMLURL}
+	return EventRepository(r)
 }
 
 type hubUser struct {
@@ -64,7 +64,7 @@ func (p *hubPush) event(forge, delivery string) (*Event, error) {
 	e.Commit = p.After
 	if c := p.HeadCommit; c != nil {
 		e.Commit = firstNonEmpty(c.ID, p.After)
-		e.Message = c.Message
+		e.Message = message(c.Message)
 		e.Author = firstNonEmpty(c.Author.Username, c.Author.Name)
 	}
 	if e.Author == "" {

@@ -108,11 +108,11 @@ func (p *labPush) event(delivery string) (*Event, error) {
 	e.Author = firstNonEmpty(p.UserUsername, p.UserName)
 	for _, c := range p.Commits {
 		if c.ID == e.Commit {
-			e.Message = c.Message
+			e.Message = message(c.Message)
 		}
 	}
 	if e.Message == "" && p.Message != nil {
-		e.Message = *p.Message
+		e.Message = message(*p.Message)
 	}
 	return e, nil
 }

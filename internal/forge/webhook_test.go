@@ -218,3 +218,40 @@ func TestParseWebhookSignatures(t *testing.T) {
 		}
 	})
 }
+
+// TestParseWebhookGiteaShapes covers what a Gitea test run does not
+// deliver (it registers no delete events): the delete payload of Gitea's
+// modules/structs/hook.go (DeletePayload), and a closed pull request.
+func TestParseWebhookGiteaShapes(t *testing.T) {
+	sign := func(event string, body []byte) http.Header {
+		h := http.Header{}
+		h.Set("X-Gitea-Event", event)
+		h.Set("X-Gitea-Delivery", "0b1ee4b0-8d7e-4f0c-9bbf-3f6b5a0c7a11")
+		h.Set("X-Gitea-Signature", hmacHex(hookSecret, body))
+		return h
+	}
+	repo := `{"full_name":"org/app","clone_url":"http://gitea.example.com/org/app.git","ssh_url":"git@gitea.example.com:org/app.git","html_url":"http://gitea.example.com/org/app"}`
+	body := []byte(`{"ref":"feature","ref_type":"branch","pusher_type":"user","repository":` + repo + `,"sender":{"login":"alice"}}`)
+	e, err := forge.ParseWebhook(devopsv1alpha1.ProviderGitea, []byte(hookSecret), sign("delete", body), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &forge.Event{
+		Kind: devopsv1alpha1.EventPush, DeliveryID: "0b1ee4b0-8d7e-4f0c-9bbf-3f6b5a0c7a11", Deleted: true,
+		Ref: "refs/heads/feature", Branch: "feature",
+		Repository: forge.EventRepository{FullName: "org/app", CloneURL: "http://gitea.example.com/org/app.git",
+			SSHURL: "git@gitea.example.com:org/app.git", HTMLURL: "http://gitea.example.com/org/app"},
+	}
+	if diff := cmp.Diff(want, e); diff != "" {
+		t.Errorf("delete (-want +got):\n%s", diff)
+	}
+
+	body = []byte(`{"action":"closed","number":3,"pull_request":{"number":3,"title":"x","head":{"ref":"f","sha":"` + hmacHex("x", nil)[:40] + `"},"base":{"ref":"main"}},"repository":` + repo + `}`)
+	if _, err := forge.ParseWebhook(devopsv1alpha1.ProviderGitea, []byte(hookSecret), sign("pull_request", body), body); !errors.Is(err, forge.ErrIgnored) {
+		t.Errorf("closed pull request: err %v, want ErrIgnored", err)
+	}
+	body = []byte(`{"action":"created","issue":{"number":1}}`)
+	if _, err := forge.ParseWebhook(devopsv1alpha1.ProviderGitea, []byte(hookSecret), sign("issue_comment", body), body); !errors.Is(err, forge.ErrIgnored) {
+		t.Errorf("issue comment: err %v, want ErrIgnored", err)
+	}
+}

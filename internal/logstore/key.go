@@ -34,8 +34,8 @@ func validateKey(key Key) error {
 	if err := validateExecution(key.Namespace, key.Execution); err != nil {
 		return err
 	}
-	if key.Stage < 0 || key.Step < 0 {
-		return fmt.Errorf("%w: stage %d, step %d: indexes must not be negative", ErrInvalidKey, key.Stage, key.Step)
+	if (key.Stage < 0 || key.Step < 0) && key != prepareKey(key) {
+		return fmt.Errorf("%w: stage %d, step %d: indexes must not be negative (but for the preparation's, stage %d step 0)", ErrInvalidKey, key.Stage, key.Step, PrepareStage)
 	}
 	return nil
 }
@@ -54,8 +54,23 @@ func keyName(key Key) string {
 	return key.Namespace + "/" + key.Execution + "/" + stepName(key)
 }
 
-// stepName is a log's name within its execution: stage-step.
+// PrepareStage is the stage index of an execution's preparation log (the
+// checkout before its first stage); its step is 0.
+const PrepareStage = -1
+
+// prepareName is the preparation log's name within its execution.
+const prepareName = "prepare"
+
+// prepareKey is the preparation log's key of key's execution.
+func prepareKey(key Key) Key {
+	return Key{Namespace: key.Namespace, Execution: key.Execution, Stage: PrepareStage}
+}
+
+// stepName is a log's name within its execution: stage-step, or prepare.
 func stepName(key Key) string {
+	if key.Stage == PrepareStage {
+		return prepareName
+	}
 	return strconv.Itoa(key.Stage) + "-" + strconv.Itoa(key.Step)
 }
 
@@ -68,6 +83,9 @@ func parseLogName(name string) (stage, step int, ok bool) {
 	base, found := strings.CutSuffix(name, logSuffix)
 	if !found {
 		return 0, 0, false
+	}
+	if base == prepareName {
+		return PrepareStage, 0, true
 	}
 	a, b, found := strings.Cut(base, "-")
 	if !found {

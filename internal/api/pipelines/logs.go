@@ -15,7 +15,6 @@ import (
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
-	ctl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 )
 
@@ -114,7 +113,7 @@ func (h *handlers) follow(ctx context.Context, sse *operation.SSE, key logstore.
 
 // stepExists is a 404 for a stage or step the execution does not have.
 func stepExists(e *devopsv1alpha1.PipelineExecution, stage, step int) error {
-	if stage == ctl.PrepareStage {
+	if stage == logstore.PrepareStage {
 		return nil
 	}
 	stages := e.Spec.Config.Stages

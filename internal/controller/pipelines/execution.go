@@ -65,8 +65,18 @@ func (r *ExecutionReconciler) queuedOf(ctx context.Context, obj client.Object) [
 	return out
 }
 
-// Reconcile implements reconcile.Reconciler.
+// Reconcile implements reconcile.Reconciler. A write that lost a race with
+// another writer (the runner, a user's abort) is retried at once, not
+// reported: the next pass reads the newer object.
 func (r *ExecutionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	res, err := r.reconcile(ctx, req)
+	if apierrors.IsConflict(err) {
+		return ctrl.Result{Requeue: true}, nil
+	}
+	return res, err
+}
+
+func (r *ExecutionReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var e devopsv1alpha1.PipelineExecution
 	if err := r.client.Get(ctx, req.NamespacedName, &e); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)

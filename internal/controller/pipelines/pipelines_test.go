@@ -247,6 +247,32 @@ func (e *env) waitState(t *testing.T, key client.ObjectKey, state devopsv1alpha1
 	return &x
 }
 
+// waitStep waits until the execution's first step is in state.
+func (e *env) waitStep(t *testing.T, key client.ObjectKey, state devopsv1alpha1.StepState) {
+	t.Helper()
+	eventually(t, func() (devopsv1alpha1.StepState, error) {
+		var x devopsv1alpha1.PipelineExecution
+		err := e.c.Get(context.Background(), key, &x)
+		if len(x.Status.Stages) == 0 || len(x.Status.Stages[0].Steps) == 0 {
+			return "", err
+		}
+		return x.Status.Stages[0].Steps[0].State, err
+	}).Should(gomega.Equal(state), "first step of %s", key)
+}
+
+// abort asks for the execution's abort, as the API does.
+func (e *env) abort(t *testing.T, key client.ObjectKey) {
+	t.Helper()
+	eventually(t, func() error {
+		var x devopsv1alpha1.PipelineExecution
+		if err := e.c.Get(context.Background(), key, &x); err != nil {
+			return err
+		}
+		x.Spec.Abort = true
+		return e.c.Update(context.Background(), &x)
+	}).Should(gomega.Succeed())
+}
+
 // logOf reads one step's log whole.
 func (e *env) logOf(t *testing.T, key client.ObjectKey, stage, step int) string {
 	t.Helper()
@@ -354,15 +380,8 @@ func TestPipelines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.waitState(t, key, devopsv1alpha1.StateBuilding)
-		var x devopsv1alpha1.PipelineExecution
-		if err := e.c.Get(t.Context(), key, &x); err != nil {
-			t.Fatal(err)
-		}
-		x.Spec.Abort = true
-		if err := e.c.Update(t.Context(), &x); err != nil {
-			t.Fatal(err)
-		}
+		e.waitStep(t, key, devopsv1alpha1.StepBuilding)
+		e.abort(t, key)
 		got := e.waitState(t, key, devopsv1alpha1.StateAborted)
 		if st := got.Status.Stages[0].Steps[0].State; st != devopsv1alpha1.StepAborted {
 			t.Errorf("aborted step: %s", st)
@@ -394,14 +413,7 @@ func TestPipelines(t *testing.T) {
 		}
 		// Abort the running one: the next takes its executor, never two.
 		for i, key := range keys {
-			var y devopsv1alpha1.PipelineExecution
-			if err := e.c.Get(t.Context(), key, &y); err != nil {
-				t.Fatal(err)
-			}
-			y.Spec.Abort = true
-			if err := e.c.Update(t.Context(), &y); err != nil {
-				t.Fatal(err)
-			}
+			e.abort(t, key)
 			e.waitState(t, key, devopsv1alpha1.StateAborted)
 			if i+1 < len(keys) {
 				e.waitState(t, keys[i+1], devopsv1alpha1.StateBuilding)
@@ -463,20 +475,21 @@ func TestPipelines(t *testing.T) {
 
 	t.Run("Cron", func(t *testing.T) {
 		e.project(t, "p-cron", 2, "ok.yml")
-		var p devopsv1alpha1.Pipeline
-		if err := e.c.Get(t.Context(), client.ObjectKey{Namespace: "p-cron", Name: "ok"}, &p); err != nil {
-			t.Fatal(err)
-		}
-		p.Spec.Triggers.Cron = &devopsv1alpha1.CronTrigger{Schedule: "* * * * *"}
-		if err := e.c.Update(t.Context(), &p); err != nil {
-			t.Fatal(err)
-		}
-		// Pretend the last tick was long ago: the next pass runs one now.
-		last := metav1.NewTime(time.Now().Add(-time.Hour))
-		p.Status.LastCronTime = &last
-		if err := e.c.Status().Update(t.Context(), &p); err != nil {
-			t.Fatal(err)
-		}
+		key := client.ObjectKey{Namespace: "p-cron", Name: "ok"}
+		eventually(t, func() error {
+			var p devopsv1alpha1.Pipeline
+			if err := e.c.Get(context.Background(), key, &p); err != nil {
+				return err
+			}
+			// The last tick was long ago: the next pass runs one now.
+			last := metav1.NewTime(time.Now().Add(-time.Hour))
+			p.Status.LastCronTime = &last
+			if err := e.c.Status().Update(context.Background(), &p); err != nil {
+				return err
+			}
+			p.Spec.Triggers.Cron = &devopsv1alpha1.CronTrigger{Schedule: "* * * * *"}
+			return e.c.Update(context.Background(), &p)
+		}).Should(gomega.Succeed())
 		x := e.waitState(t, client.ObjectKey{Namespace: "p-cron", Name: "ok-1"}, devopsv1alpha1.StateSuccess)
 		if x.Spec.Trigger != devopsv1alpha1.TriggerCron || x.Spec.Branch != "main" {
 			t.Errorf("cron execution: trigger %s, branch %q", x.Spec.Trigger, x.Spec.Branch)

@@ -19,11 +19,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
-// PrepareStage is the stage index of the log of an execution's preparation
-// (the repository checked out into its workspace), which comes before its
-// first stage.
-const PrepareStage = -1
-
 // stages prepares the workspace and runs the stages in order, the steps of
 // a stage side by side; a failed stage skips the stages after it.
 func (r *Runner) stages(ctx context.Context, rn *run, e *devopsv1alpha1.PipelineExecution, job *pipeline.Job) outcome {
@@ -112,7 +107,7 @@ func (r *Runner) skipStage(ctx context.Context, rn *run, i int, why string) {
 // prepare asks the engine for the workspace, with its output in the
 // preparation's log.
 func (r *Runner) prepare(ctx context.Context, e *devopsv1alpha1.PipelineExecution, job *pipeline.Job) error {
-	w, err := r.logs.Create(ctx, logstore.Key{Namespace: e.Namespace, Execution: e.Name, Stage: PrepareStage})
+	w, err := r.logs.Create(ctx, logstore.Key{Namespace: e.Namespace, Execution: e.Name, Stage: logstore.PrepareStage})
 	if err != nil {
 		return fmt.Errorf("create its log: %w", err)
 	}

@@ -70,6 +70,9 @@ type Server struct {
 	log  string
 }
 
+// String names the server for logs.
+func (s *Server) String() string { return "gitea at " + s.URL }
+
 // Binary is where the tests look for Gitea, and the share directory its
 // templates are in.
 func Binary() (bin, share string) {
@@ -132,7 +135,7 @@ func Start(t testing.TB) *Server {
 			t.Logf("gitea's log (%s):\n%s", s.log, tail(s.log, 60))
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	ctx, cancel := context.WithTimeout(t.Context(), startTimeout)
 	defer cancel()
 	if err := s.waitReady(ctx); err != nil {
 		t.Fatalf("gitea did not become ready at %s: %v\n%s", s.URL, err, tail(s.log, 40))
@@ -255,8 +258,10 @@ func (s *Server) start() error {
 	cmd.Dir = s.dir
 	cmd.Env = s.env
 	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group: a stop reaches the git processes it runs.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that a stop reaches the git processes it
+	// runs; and killed with the test binary (a test timeout), so that no
+	// Gitea outlives its test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		out.Close()
 		return fmt.Errorf("start %s: %w", s.bin, err)

@@ -4,7 +4,6 @@ package giteatest
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -19,8 +18,7 @@ type OAuthApp struct {
 }
 
 // CreateOAuthApp registers a confidential OAuth2 application of the
-// administrator redirecting to redirectURI. It skips Gitea's consent page
-// (skip_secondary_authorization), so Authorize needs no form.
+// administrator redirecting to redirectURI.
 func (s *Server) CreateOAuthApp(t testing.TB, name, redirectURI string) OAuthApp {
 	t.Helper()
 	var app struct {
@@ -28,10 +26,9 @@ func (s *Server) CreateOAuthApp(t testing.TB, name, redirectURI string) OAuthApp
 		ClientSecret string `json:"client_secret"`
 	}
 	s.API(t, http.MethodPost, "/user/applications/oauth2", map[string]any{
-		"name":                         name,
-		"redirect_uris":                []string{redirectURI},
-		"confidential_client":          true,
-		"skip_secondary_authorization": true,
+		"name":                name,
+		"redirect_uris":       []string{redirectURI},
+		"confidential_client": true,
 	}, &app)
 	return OAuthApp{ClientID: app.ClientID, ClientSecret: app.ClientSecret}
 }
@@ -39,7 +36,8 @@ func (s *Server) CreateOAuthApp(t testing.TB, name, redirectURI string) OAuthApp
 // Authorize plays the user's browser: it signs in to Gitea's web UI as
 // the administrator, opens authorizeURL and returns the query of the
 // redirect Gitea answers with (code and state on success, error
-// otherwise), without following it.
+// otherwise), without following it. The first time, Gitea asks the user
+// to grant the application access, and Authorize grants it.
 func (s *Server) Authorize(t testing.TB, authorizeURL string) url.Values {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -71,6 +69,22 @@ func (s *Server) Authorize(t testing.TB, authorizeURL string) url.Values {
 		t.Fatalf("gitea: authorize: %v", err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		// Gitea's consent page, shown until the user has granted the
+		// application once: click "Authorize" (its form's fields are the
+		// authorize request's).
+		q, _ := url.Parse(authorizeURL)
+		grant := url.Values{"granted": {"true"}}
+		for _, k := range []string{"client_id", "redirect_uri", "state", "scope", "nonce"} {
+			grant.Set(k, q.Query().Get(k))
+		}
+		req, _ = http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/login/oauth/grant", strings.NewReader(grant.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, err = client.Do(req); err != nil {
+			t.Fatalf("gitea: grant: %v", err)
+		}
+		resp.Body.Close()
+	}
 	loc, err := resp.Location()
 	if err != nil {
 		t.Fatalf("gitea: authorize answered %s without a redirect: %v", resp.Status, err)
@@ -80,6 +94,3 @@ func (s *Server) Authorize(t testing.TB, authorizeURL string) url.Values {
 	}
 	return loc.Query()
 }
-
-// String names the server for logs.
-func (s *Server) String() string { return fmt.Sprintf("gitea at %s", s.URL) }
