@@ -143,7 +143,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	if externalURL == "" {
 		externalURL = scheme(tlsConfig) + "://" + ln.Addr().String()
 	}
-	pipelineHost, err := newPipelineHost(cfg, st, creds, pipelineLogs, pipelinectl.Options{Events: bus, Keyring: keyring, ExternalURL: externalURL, Logger: logger})
+	pipelineHost, err := newPipelineHost(cfg, st, manager, creds, pipelineLogs, pipelinectl.Options{Events: bus, Keyring: keyring, ExternalURL: externalURL, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -185,6 +185,14 @@ type planned struct {
 }
 
 func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyParams, body []byte) (*ApplyOutput, error) {
+	return execute(ctx, d, clusterName, namespace, p, body, func(ctx context.Context, pl *planned) error {
+		return d.authorize(ctx, clusterName, pl)
+	})
+}
+
+// execute applies body's documents to a cluster, each allowed by
+// authorize first: all of them dry-run before any is written.
+func execute(ctx context.Context, d Deps, clusterName, namespace string, p ApplyParams, body []byte, authorize func(context.Context, *planned) error) (*ApplyOutput, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.Limits.Timeout)
 	defer cancel()
 	docs, err := parseDocuments(body, d.Limits.MaxDocuments)
@@ -199,7 +207,7 @@ func run(ctx context.Context, d Deps, clusterName, namespace string, p ApplyPara
 	for i, doc := range docs {
 		pl, err := prepare(ctx, c, doc, namespace, docs[:i])
 		if err == nil {
-			err = d.authorize(ctx, clusterName, pl)
+			err = authorize(ctx, pl)
 		}
 		if err != nil {
 			return nil, stopped(ctx, d, err, nil)

@@ -30,7 +30,7 @@ type Registries interface {
 // the way the server's own apply does: every document checked in a dry run
 // first, so that nothing is half-applied.
 type Applier interface {
-	Apply(ctx context.Context, cluster, namespace string, manifests []byte) (summary string, err error)
+	Apply(ctx context.Context, project store.Scope, cluster, namespace string, manifests []byte) (summary string, err error)
 }
 
 // Source reads the repositories pipelines build (*gitsource.Source).

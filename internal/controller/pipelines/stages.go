@@ -267,9 +267,13 @@ func (r *Runner) applyYaml(ctx context.Context, e *devopsv1alpha1.PipelineExecut
 	if cluster == "" {
 		return pipeline.StepResult{ExitCode: 1, Message: "applyYaml: no cluster: name one in the step or the pipeline's targetCluster"}, nil
 	}
+	project, err := projectOf(ctx, r.reader, e.Namespace)
+	if err != nil {
+		return pipeline.StepResult{}, fmt.Errorf("applyYaml: the project of namespace %s: %w", e.Namespace, err)
+	}
 	manifests := pipeline.Substitute(string(content), env)
 	fmt.Fprintf(log, "[wheelhouse] applying to cluster %s, namespace %q\n", cluster, step.Namespace)
-	summary, err := r.applier.Apply(ctx, cluster, step.Namespace, []byte(manifests))
+	summary, err := r.applier.Apply(ctx, project, cluster, step.Namespace, []byte(manifests))
 	if err != nil {
 		return pipeline.StepResult{ExitCode: 1, Message: "applyYaml: " + err.Error()}, nil
 	}

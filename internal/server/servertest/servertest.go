@@ -22,6 +22,7 @@ import (
 	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
+	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/chartrepo"
 	"github.com/wheelhouse-dev/wheelhouse/internal/clusterrbac"
@@ -187,7 +188,8 @@ func New(t testing.TB, opts Options) *Harness {
 	}
 	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: source,
 		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger,
-		Events: bus, Keyring: keyring, ExternalURL: "https://" + ts.Listener.Addr().String()})
+		Events: bus, Keyring: keyring, ExternalURL: "https://" + ts.Listener.Addr().String(),
+		Applier: apply.NewPipelineApplier(apply.Deps{Kit: operation.Kit{Clusters: manager, Logger: logger}, Limits: opts.Apply})})
 	if err != nil {
 		t.Fatal(err)
 	}
