@@ -7,10 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/cgi"
-	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,6 +24,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gittest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
 )
@@ -100,44 +97,7 @@ func startEnv(t *testing.T, holder string) *env {
 			t.Errorf("manager: %v", err)
 		}
 	})
-	return &env{c: c, ctl: ctl, logs: logs, repo: gitRepo(t, root)}
-}
-
-// gitRepo makes a bare repository with one commit on main holding the
-// files of pipelineFiles, and returns its URL over HTTP.
-func gitRepo(t *testing.T, root string) string {
-	t.Helper()
-	bare := filepath.Join(root, "repo.git")
-	work := filepath.Join(root, "work")
-	git := func(dir string, args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git(root, "init", "-q", "--bare", "-b", "main", bare)
-	git(work, "init", "-q", "-b", "main")
-	for name, content := range pipelineFiles {
-		if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git(work, "add", ".")
-	git(work, "commit", "-q", "-m", "first")
-	git(work, "push", "-q", "file://"+bare, "main")
-	// Served over HTTP by git's own http-backend, as a forge would.
-	srv := httptest.NewServer(&cgi.Handler{
-		Path: "/usr/lib/git-core/git-http-backend",
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
-	})
-	t.Cleanup(srv.Close)
-	return srv.URL + "/repo.git"
+	return &env{c: c, ctl: ctl, logs: logs, repo: gittest.New(t, "app", pipelineFiles, gittest.Options{}).URL}
 }
 
 // pipelineFiles are the test repository's files: one pipeline file per
