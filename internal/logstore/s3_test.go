@@ -177,6 +177,13 @@ func TestS3Unreachable(t *testing.T) {
 	cancel()
 	g.Expect(<-ran).To(gomega.Succeed())
 	expectRead(t, up, keyAt(1, 0), 5, "given up\n")
+
+	// Delete while S3 is unreachable says so; again, once it answers,
+	// it removes the objects.
+	g.Expect(down.Delete(t.Context(), key.Namespace, key.Execution)).To(gomega.MatchError(logstore.ErrUnreachable))
+	g.Expect(up.Delete(t.Context(), key.Namespace, key.Execution)).To(gomega.Succeed())
+	_, err = up.Open(t.Context(), keyAt(1, 0), 0)
+	g.Expect(err).To(gomega.MatchError(logstore.ErrNotFound))
 }
 
 // TestS3RefusedCredentials checks that wrong credentials and a missing
