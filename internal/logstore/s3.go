@@ -217,26 +217,23 @@ func (s *S3) openObject(ctx context.Context, key Key, offset int64) (io.ReadClos
 		}
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, s.objectName(key), opts)
-	if err == nil {
-		// GetObject sends nothing until asked; Stat sends the request, so
-		// that a missing log or an unreachable server is told here.
-		_, err = obj.Stat()
+	if err != nil {
+		return nil, s.describe(err, "read log "+keyName(key))
 	}
-	switch resp := minio.ToErrorResponse(err); {
-	case err == nil:
+	// GetObject sends nothing until asked; Stat sends the request, so that
+	// a missing log or an unreachable server is told here.
+	if _, err = obj.Stat(); err == nil {
 		return obj, nil
+	}
+	_ = obj.Close()
+	switch resp := minio.ToErrorResponse(err); {
 	case resp.Code == minio.NoSuchKey:
-		_ = obj.Close()
 		return nil, fmt.Errorf("log %s: %w", keyName(key), ErrNotFound)
 	// An offset at or past the end. Servers answer 416 with or without
 	// the InvalidRange body (versitygw sends none).
 	case resp.Code == minio.InvalidRange || resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		_ = obj.Close()
 		return io.NopCloser(strings.NewReader("")), nil
 	default:
-		if obj != nil {
-			_ = obj.Close()
-		}
 		return nil, s.describe(err, "read log "+keyName(key))
 	}
 }
