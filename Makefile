@@ -98,6 +98,6 @@ lint: ## gofmt check, go vet and staticcheck (CI runs it before the tests)
 
 .PHONY: verify
 verify: ## Check that go.mod is tidy and the README's configuration table is current
-	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy) && (cd hack/tools/gitea && $(GO) mod tidy)
+	$(GO) mod tidy && (cd hack/tools && $(GO) mod tidy) && (cd hack/tools/metrics-server && $(GO) mod tidy) && (cd hack/tools/gitea && $(GO) mod tidy) && (cd hack/tools/versitygw && $(GO) mod tidy)
 	hack/gen-readme-config.sh
 	git diff --exit-code

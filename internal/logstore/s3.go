@@ -217,26 +217,23 @@ func (s *S3) openObject(ctx context.Context, key Key, offset int64) (io.ReadClos
 		}
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, s.objectName(key), opts)
-	if err == nil {
-		// GetObject sends nothing until asked; Stat sends the request, so
-		// that a missing log or an unreachable server is told here.
-		_, err = obj.Stat()
+	if err != nil {
+		return nil, s.describe(err, "read log "+keyName(key))
 	}
-	switch resp := minio.ToErrorResponse(err); {
-	case err == nil:
+	// GetObject sends nothing until asked; Stat sends the request, so that
+	// a missing log or an unreachable server is told here.
+	if _, err = obj.Stat(); err == nil {
 		return obj, nil
+	}
+	_ = obj.Close()
+	switch resp := minio.ToErrorResponse(err); {
 	case resp.Code == minio.NoSuchKey:
-		_ = obj.Close()
 		return nil, fmt.Errorf("log %s: %w", keyName(key), ErrNotFound)
 	// An offset at or past the end. Servers answer 416 with or without
 	// the InvalidRange body (versitygw sends none).
 	case resp.Code == minio.InvalidRange || resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		_ = obj.Close()
 		return io.NopCloser(strings.NewReader("")), nil
 	default:
-		if obj != nil {
-			_ = obj.Close()
-		}
 		return nil, s.describe(err, "read log "+keyName(key))
 	}
 }
@@ -300,15 +297,18 @@ func sendAll(r io.Reader, send func([]byte) error) error {
 // sealed log of the execution still held locally. The logs are sealed (and
 // their followers end) even when an upload fails; the error names it.
 func (s *S3) Seal(ctx context.Context, namespace, execution, line string) error {
-	if err := s.local.Seal(ctx, namespace, execution, line); err != nil {
+	if err := validateExecution(namespace, execution); err != nil {
 		return err
 	}
-	return s.uploadExecution(ctx, namespace, execution)
+	sealErr := s.local.Seal(ctx, namespace, execution, line)
+	return errors.Join(sealErr, s.uploadExecution(ctx, namespace, execution))
 }
 
 // Delete removes the execution's logs from the local directory and from
 // the bucket. It waits for uploads in progress, so none of them puts a log
-// back afterwards.
+// back afterwards. When the bucket cannot be reached the local logs are
+// gone already and the error says why the objects are not; calling Delete
+// again finishes the job.
 func (s *S3) Delete(ctx context.Context, namespace, execution string) error {
 	if err := validateExecution(namespace, execution); err != nil {
 		return err
@@ -318,32 +318,30 @@ func (s *S3) Delete(ctx context.Context, namespace, execution string) error {
 	if err := s.local.Delete(ctx, namespace, execution); err != nil {
 		return err
 	}
-	objects := s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.executionPrefix(namespace, execution), Recursive: true})
-	var listErr error
-	names := make(chan minio.ObjectInfo)
-	go func() {
-		defer close(names)
-		for obj := range objects {
-			if obj.Err != nil {
-				listErr = obj.Err
-				return
-			}
-			select {
-			case names <- obj:
-			case <-ctx.Done():
-				return
-			}
+	doing := fmt.Sprintf("delete logs of %s/%s", namespace, execution)
+	// The names are listed first, then removed: an execution has a log per
+	// step, a short list, and listing to the end before removing keeps the
+	// two requests' goroutines apart.
+	listCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var objects []minio.ObjectInfo
+	for obj := range s.client.ListObjects(listCtx, s.bucket, minio.ListObjectsOptions{Prefix: s.executionPrefix(namespace, execution), Recursive: true}) {
+		if obj.Err != nil {
+			return s.describe(obj.Err, doing)
 		}
-	}()
+		objects = append(objects, obj)
+	}
+	names := make(chan minio.ObjectInfo, len(objects))
+	for _, obj := range objects {
+		names <- obj
+	}
+	close(names)
 	var errs []error
 	for rerr := range s.client.RemoveObjects(ctx, s.bucket, names, minio.RemoveObjectsOptions{}) {
-		errs = append(errs, rerr.Err)
-	}
-	if listErr != nil { // read after names closed and RemoveObjects drained it
-		errs = append(errs, listErr)
+		errs = append(errs, fmt.Errorf("%s: %w", rerr.ObjectName, rerr.Err))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return s.describe(err, fmt.Sprintf("delete logs of %s/%s", namespace, execution))
+		return s.describe(err, doing)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore/s3test"
+	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
 )
 
 func TestMain(m *testing.M) { s3test.Main(m) }
@@ -176,6 +177,13 @@ func TestS3Unreachable(t *testing.T) {
 	cancel()
 	g.Expect(<-ran).To(gomega.Succeed())
 	expectRead(t, up, keyAt(1, 0), 5, "given up\n")
+
+	// Delete while S3 is unreachable says so; again, once it answers,
+	// it removes the objects.
+	g.Expect(down.Delete(t.Context(), key.Namespace, key.Execution)).To(gomega.MatchError(logstore.ErrUnreachable))
+	g.Expect(up.Delete(t.Context(), key.Namespace, key.Execution)).To(gomega.Succeed())
+	_, err = up.Open(t.Context(), keyAt(1, 0), 0)
+	g.Expect(err).To(gomega.MatchError(logstore.ErrNotFound))
 }
 
 // TestS3RefusedCredentials checks that wrong credentials and a missing
@@ -234,4 +242,31 @@ func TestNewS3Validates(t *testing.T) {
 	if _, err := logstore.NewS3(base); err != nil {
 		t.Errorf("NewS3: %v", err)
 	}
+}
+
+// TestS3FromSettings opens the store as the server will, from its
+// settings (the secret in a file), and checks a sealed log lands in the
+// bucket under the configured prefix.
+func TestS3FromSettings(t *testing.T) {
+	srv := s3test.Start(t)
+	cfg := s3Settings(t, srv.SecretAccessKey+"\n")
+	cfg.PipelineLogs.S3 = settings.PipelineLogsS3{
+		Endpoint: srv.Endpoint, Bucket: srv.Bucket, Prefix: "ci/logs", Region: s3test.Region, AccessKeyID: srv.AccessKeyID,
+		SecretAccessKeyFile: cfg.PipelineLogs.S3.SecretAccessKeyFile, Insecure: true,
+	}
+	store, run, err := logstore.FromSettings(cfg, nil)
+	if err != nil {
+		t.Fatalf("FromSettings: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	ran := make(chan error, 1)
+	go func() { ran <- run(ctx) }()
+	w := create(t, store, key)
+	write(t, w, "from settings\n")
+	closeLog(t, w)
+	g := gomega.NewWithT(t)
+	g.Expect(objectText(t, srv, "ci/logs/team-a/build-7/0-1.log")).To(gomega.Equal("from settings\n"))
+	g.Expect(filepath.Join(cfg.DataDir, "pipeline-logs", "team-a", "build-7", "0-1.log")).NotTo(gomega.BeAnExistingFile())
+	cancel()
+	g.Expect(<-ran).To(gomega.Succeed())
 }

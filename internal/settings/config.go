@@ -68,6 +68,8 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+	// PipelineLogs are the settings of the pipeline log store.
+	PipelineLogs PipelineLogs
 }
 
 // Error is a configuration error that names the setting at fault. Commands
@@ -181,7 +183,7 @@ func (c *Config) Validate() error {
 	default:
 		return &Error{Setting: "log-format", Reason: fmt.Sprintf("%q is not one of text, json", c.LogFormat)}
 	}
-	return nil
+	return c.validatePipelineLogs()
 }
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)

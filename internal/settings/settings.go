@@ -55,7 +55,7 @@ func (s Setting) FileKey() string {
 
 // acronyms are written in capitals in file keys (sessionTTL), as Go and
 // Kubernetes write them.
-var acronyms = map[string]bool{"ttl": true}
+var acronyms = map[string]bool{"ttl": true, "id": true, "ca": true}
 
 // Default is the setting's built-in default as text.
 func (s Setting) Default() string { return s.def() }
@@ -63,7 +63,7 @@ func (s Setting) Default() string { return s.def() }
 func constant(v string) func() string { return func() string { return v } }
 
 // Settings is the table of every setting, in documentation order.
-var Settings = []Setting{
+var Settings = append([]Setting{
 	{Name: "listen", Scope: Serve, Usage: "HTTP listen address", def: constant("127.0.0.1:8080"),
 		set: func(c *Config, v string) error { c.Listen = v; return nil }},
 	{Name: "data-dir", Scope: Global, Usage: "directory for the SQLite database, generated keys and sandbox clusters", def: defaultDataDir,
@@ -139,7 +139,7 @@ var Settings = []Setting{
 		set: func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{Name: "log-format", Scope: Global, Usage: "text or json", def: constant("text"),
 		set: func(c *Config, v string) error { c.LogFormat = v; return nil }},
-}
+}, pipelineLogSettings...)
 
 func splitList(v string) []string {
 	var out []string
