@@ -16,11 +16,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/store"
 )
 
-// pipelineLogStore is the executions' log store the settings choose.
-func pipelineLogStore(cfg *settings.Config) (logstore.Store, error) {
-	return logstore.NewFS(filepath.Join(cfg.PipelinesDir(), "logs"))
-}
-
 // newPipelineHost makes the pipeline controllers' host: the local engine,
 // the repository mirrors, the platform's registries for publishImage, all
 // under the data directory; opts brings the rest.

@@ -30,6 +30,7 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/drain"
 	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
+	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
@@ -134,7 +135,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	releases := helm.NewUnlocker(helm.UnlockerConfig{Logger: logger})
 	manager.Register(workloads, &clusterrbac.Syncer{Logger: logger}, drains, keeper, releases)
 	charts := chartrepo.New(chartrepo.Config{Store: st, Credentials: creds, Logger: logger})
-	pipelineLogs, err := pipelineLogStore(cfg)
+	pipelineLogs, uploadLogs, err := logstore.FromSettings(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -162,6 +163,7 @@ func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 		runner{"cluster service", clusterSvc.Run},
 		runner{"token sweeper", func(ctx context.Context) error { return collectTokens(ctx, authn, logger) }},
 		runner{"chart repository refresher", charts.Run},
+		runner{"pipeline log uploads", uploadLogs},
 		runner{"http server", func(ctx context.Context) error { return srv.Serve(ctx, ln, tlsConfig) }},
 	)
 	if err != nil {
