@@ -359,6 +359,8 @@ func gitError(op, stderr string, err error) error {
 		strings.Contains(s, "could not read password"), strings.Contains(s, "the requested url returned error: 401"),
 		strings.Contains(s, "the requested url returned error: 403"):
 		return errors.New("unauthorized: the repository refused the credentials (or needs some)")
+	case strings.Contains(s, "couldn't find remote ref"):
+		return fmt.Errorf("ref not found: %s", lastLine(stderr))
 	case strings.Contains(s, "repository not found"), strings.Contains(s, "does not appear to be a git repository"),
 		strings.Contains(s, "the requested url returned error: 404"), strings.Contains(s, "not found"):
 		return errors.New("repository not found")

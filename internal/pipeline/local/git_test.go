@@ -84,15 +84,19 @@ func TestPrepareErrorsSayWhatFailed(t *testing.T) {
 	root := t.TempDir()
 	r := newRepo(t, root, "app.git", map[string]string{"README": "one\n"})
 	for _, tc := range []struct {
-		name, url, commit, want string
+		name, url, commit, ref, want string
 	}{
 		{name: "no repository", url: "file://" + filepath.Join(root, "missing.git"), commit: r.commit, want: "repository not found"},
 		{name: "no commit", url: r.url, commit: strings.Repeat("ab", 20), want: "commit " + strings.Repeat("ab", 20) + " not found"},
 		{name: "no branch", url: r.url, commit: "nosuchbranch", want: `"nosuchbranch" not found`},
+		{name: "no pull request ref", url: r.url, ref: "refs/pull/9/head", want: "ref not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			job := jobFor(r, "run-1")
 			job.RepositoryURL, job.Commit = tc.url, tc.commit
+			if tc.ref != "" {
+				job.Ref = tc.ref
+			}
 			err := e.Prepare(t.Context(), job, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want one saying %q", err, tc.want)

@@ -151,7 +151,9 @@ func (e *Engine) stopGroup(pgid int, start uint64, leader <-chan error) {
 
 // killLeftovers kills the steps a previous server on this Root recorded as
 // running and never saw end (it was killed itself): their process groups
-// and podman containers.
+// and podman containers. It also removes what that server's
+// publishImage and Prepare had in Root/tmp (a registry's auth file among
+// them) and buildah's working containers.
 func (e *Engine) killLeftovers() error {
 	runs, err := filepath.Glob(filepath.Join(e.opts.Root, "workspaces", "*", "*", "run"))
 	if err != nil {
@@ -159,6 +161,20 @@ func (e *Engine) killLeftovers() error {
 	}
 	for _, dir := range runs {
 		e.killRecorded(context.Background(), dir)
+	}
+	tmp, _ := os.ReadDir(filepath.Join(e.opts.Root, "tmp"))
+	for _, t := range tmp {
+		if t.Name() != "git-home" {
+			if err := os.RemoveAll(filepath.Join(e.opts.Root, "tmp", t.Name())); err != nil {
+				return fmt.Errorf("local engine: remove leftovers: %w", err)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.opts.Root, "buildah", "root")); err == nil {
+		args := append(e.buildahGlobal()[1:], "rm", "--all")
+		if out, err := exec.Command("buildah", args...).CombinedOutput(); err != nil {
+			e.opts.Logger.Warn("Could not remove buildah's working containers", "error", err, "output", strings.TrimSpace(string(out)))
+		}
 	}
 	return nil
 }

@@ -62,8 +62,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 	if err := os.WriteFile(authFile, b, 0o600); err != nil {
 		return res, fmt.Errorf("write the registry's auth file: %w", err)
 	}
-	storage := filepath.Join(e.opts.Root, "buildah")
-	global := []string{"buildah", "--root", filepath.Join(storage, "root"), "--runroot", filepath.Join(storage, "run"), "--storage-driver", "vfs"}
+	global := e.buildahGlobal()
 	tls := "--tls-verify=true"
 	if reg != nil && reg.Insecure {
 		tls = "--tls-verify=false"
@@ -79,7 +78,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 		what string
 		args []string
 	}{
-		{"build", []string{"bud", "--isolation", "chroot", "--authfile", authFile, tls, "--layers=false", "-f", dockerfile, "-t", image, context_}},
+		{"build", []string{"bud", "--isolation", "chroot", "--authfile", authFile, tls, "--layers=false", "--force-rm", "-f", dockerfile, "-t", image, context_}},
 	}
 	if reg != nil && p.PushRemote {
 		steps = append(steps, struct {
@@ -121,6 +120,12 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 		fmt.Fprintf(log, "Pushed %s\n", image)
 	}
 	return res, nil
+}
+
+// buildahGlobal is buildah's command with the engine's own storage.
+func (e *Engine) buildahGlobal() []string {
+	storage := filepath.Join(e.opts.Root, "buildah")
+	return []string{"buildah", "--root", filepath.Join(storage, "root"), "--runroot", filepath.Join(storage, "run"), "--storage-driver", "vfs"}
 }
 
 // inside is rel (relative to dir, without `..` leading out or a symbolic

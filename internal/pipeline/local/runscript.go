@@ -22,6 +22,14 @@ import (
 // failing command. Variables are not substituted in the script: the shell
 // expands ${VAR} from the step's environment, which holds the same values,
 // and secrets stay out of files and command lines.
+//
+// Resources: with Podman isolation, cpuLimit and memoryLimit are enforced
+// by the container's cgroup (see runPodman). With Process isolation only
+// the priority is: the step runs niced (stepNice) under the server. Its
+// memory is not limited: RLIMIT_AS, the one limit a process can be given
+// without cgroups, counts address space, not memory, and fails Go and JVM
+// builds far below their real use; a step that needs limits runs with
+// Podman isolation.
 func (e *Engine) runScript(ctx context.Context, job *pipeline.Job, ws string, step *pipeline.StepJob, log io.Writer) (pipeline.StepResult, error) {
 	res := pipeline.StepResult{Node: e.opts.Host}
 	podman := isolation(job) == devopsv1alpha1.IsolationPodman
