@@ -7,7 +7,8 @@
 //	                                before each execution
 //	workspaces/<ns>/<name>/src      the execution's checkout (a clone sharing
 //	                                the mirror's objects), where steps run
-//	workspaces/<ns>/<name>/home     the steps' HOME; tmp/ their TMPDIR
+//	workspaces/<ns>/<name>/home     the steps' HOME; tmp/ their TMPDIR;
+//	                                mounts/ absolute cache paths (Podman)
 //	workspaces/<ns>/<name>/run/     one file per running step naming its
 //	                                process group (or container), so that
 //	                                New kills what a killed server left

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -97,7 +96,7 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 	image := pipeline.Substitute(step.Step.RunScript.Image, step.Env)
 	id := stepID(step)
 	global := e.podmanGlobal()
-	if err := exec.CommandContext(ctx, "podman", append(slices.Clone(global), "image", "exists", image)...).Run(); err != nil {
+	if err := e.podman(ctx, "image", "exists", image).Run(); err != nil {
 		if _, lookErr := exec.LookPath("podman"); lookErr != nil {
 			return ended{}, false, fmt.Errorf("podman isolation needs podman: %w", lookErr)
 		}
@@ -167,16 +166,14 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 		record:    filepath.Join(ws, "run", id+".json"),
 		container: name,
 		stop: func() {
-			stop := append(slices.Clone(global), "stop", "--ignore", "--time", strconv.Itoa(int(e.opts.KillGrace.Seconds())), name)
-			_ = exec.Command("podman", stop...).Run()
+			_ = e.podman(context.Background(), "stop", "--ignore", "--time", strconv.Itoa(int(e.opts.KillGrace.Seconds())), name).Run()
 		},
 	})
 	if err != nil {
 		return ended{}, false, err
 	}
 	if end.ctxEnded != nil {
-		rm := append(slices.Clone(global), "rm", "--force", "--ignore", "--time", "0", name)
-		_ = exec.Command("podman", rm...).Run()
+		_ = e.podman(context.Background(), "rm", "--force", "--ignore", "--time", "0", name).Run()
 		return end, true, nil
 	}
 	// 125: podman failed; 126, 127: the image's /bin/sh cannot be run. A
@@ -186,6 +183,14 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 		return end, false, nil
 	}
 	return end, true, nil
+}
+
+// podman is a podman command of the engine's storage and configuration,
+// for the short ones (the step's own goes through run).
+func (e *Engine) podman(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "podman", append(e.podmanGlobal(), args...)...)
+	cmd.Env, _ = e.podmanEnv()
+	return cmd
 }
 
 // resourceArgs are podman's options for step's resources.

@@ -77,9 +77,6 @@ func (e *Engine) run(ctx context.Context, p proc) (ended, error) {
 	pgid := cmd.Process.Pid
 	_ = syscall.Setpriority(syscall.PRIO_PGRP, pgid, stepNice)
 	rec := record{PGID: pgid, Boot: e.bootID, Start: startTime(pgid), Container: p.container}
-	if p.container != "" {
-		rec.Podman = e.podmanGlobal()
-	}
 	if b, err := json.Marshal(rec); err == nil && p.record != "" {
 		if err := os.WriteFile(p.record, b, 0o600); err != nil {
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
@@ -171,8 +168,7 @@ func (e *Engine) killLeftovers() error {
 		}
 	}
 	if _, err := os.Stat(filepath.Join(e.opts.Root, "buildah", "root")); err == nil {
-		args := append(e.buildahGlobal()[1:], "rm", "--all")
-		if out, err := exec.Command("buildah", args...).CombinedOutput(); err != nil {
+		if out, err := e.buildah("rm", "--all").CombinedOutput(); err != nil {
 			e.opts.Logger.Warn("Could not remove buildah's working containers", "error", err, "output", strings.TrimSpace(string(out)))
 		}
 	}
@@ -187,8 +183,7 @@ func (e *Engine) killRecorded(ctx context.Context, dir string) {
 		var rec record
 		if err == nil && json.Unmarshal(b, &rec) == nil {
 			if rec.Container != "" {
-				args := append(append([]string{}, rec.Podman...), "rm", "--force", "--time", "0", rec.Container)
-				_ = exec.CommandContext(ctx, "podman", args...).Run()
+				_ = e.podman(ctx, "rm", "--force", "--ignore", "--time", "0", rec.Container).Run()
 			}
 			if rec.Boot == e.bootID && rec.PGID > 1 && len(groupMembers(rec.PGID, rec.Start)) > 0 {
 				e.opts.Logger.Info("Killing a step left running by a previous server", "pgid", rec.PGID, "record", f)

@@ -89,8 +89,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 	defer func() {
 		// The image built is in the registry now (or failed); keep
 		// nothing of it but the base layers.
-		rm := append(slices.Clone(global[1:]), "rmi", "--force", image)
-		_ = exec.Command("buildah", rm...).Run()
+		_ = e.buildah("rmi", "--force", image).Run()
 	}()
 	for _, s := range steps {
 		fmt.Fprintf(log, "buildah %s %s\n", s.what, image)
@@ -126,6 +125,14 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 func (e *Engine) buildahGlobal() []string {
 	storage := filepath.Join(e.opts.Root, "buildah")
 	return []string{"buildah", "--root", filepath.Join(storage, "root"), "--runroot", filepath.Join(storage, "run"), "--storage-driver", "vfs"}
+}
+
+// buildah is a short buildah command of the engine's storage.
+func (e *Engine) buildah(args ...string) *exec.Cmd {
+	g := e.buildahGlobal()
+	cmd := exec.Command(g[0], append(g[1:], args...)...)
+	cmd.Env = []string{"PATH=" + e.opts.Path, "HOME=" + filepath.Join(e.opts.Root, "tmp", "git-home")}
+	return cmd
 }
 
 // inside is rel (relative to dir, without `..` leading out or a symbolic
