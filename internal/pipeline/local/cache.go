@@ -239,6 +239,13 @@ func (c *cache) collect(keep string) {
 			os.RemoveAll(filepath.Join(c.dir, "gens", g.Name()))
 		}
 	}
+	// Generations a killed server was writing (no copy takes a day).
+	tmp, _ := os.ReadDir(filepath.Join(c.dir, "tmp"))
+	for _, t := range tmp {
+		if info, err := t.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+			os.RemoveAll(filepath.Join(c.dir, "tmp", t.Name()))
+		}
+	}
 }
 
 // flock locks path (made if missing) how says, until the returned

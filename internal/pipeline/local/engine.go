@@ -165,6 +165,13 @@ func (e *Engine) RunStep(ctx context.Context, job *pipeline.Job, step *pipeline.
 	if _, err := os.Stat(src(ws)); err != nil {
 		return pipeline.StepResult{}, fmt.Errorf("execution %s/%s has no workspace (Prepare it first): %w", job.Namespace, job.Name, err)
 	}
+	if step.Timeout > 0 {
+		// The runner ends ctx at the timeout too; holding to it here
+		// keeps the engine's promise whoever calls it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, step.Timeout)
+		defer cancel()
+	}
 	s := &step.Step
 	switch {
 	case s.RunScript != nil:

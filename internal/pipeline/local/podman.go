@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
@@ -38,11 +39,28 @@ runtime = "runc"
 // podmanGlobal are the options before podman's command: the engine's own
 // storage (vfs: works on any file system, in any container).
 func (e *Engine) podmanGlobal() []string {
-	dir := filepath.Join(e.opts.Root, "podman")
 	return []string{
-		"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "run"),
+		"--root", filepath.Join(e.opts.Root, "podman", "root"), "--runroot", e.podmanRunRoot(),
 		"--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--runtime", "runc",
 	}
+}
+
+// podmanRunRoot is podman's directory of transient state (locks,
+// sockets). podman refuses one longer than 50 characters, which a Root of
+// any depth gives, so it is a short one named after Root: in /run (a
+// tmpfs, where such state belongs) or else the temporary directory.
+func (e *Engine) podmanRunRoot() string {
+	sum := sha256.Sum256([]byte(e.opts.Root))
+	name := "wheelhouse-podman-" + hex.EncodeToString(sum[:6])
+	if unix := "/run"; writable(unix) {
+		return filepath.Join(unix, name)
+	}
+	return filepath.Join(os.TempDir(), name)
+}
+
+// writable says whether the engine may make directories in dir.
+func writable(dir string) bool {
+	return syscall.Access(dir, 2 /* W_OK */) == nil
 }
 
 // podmanEnv is podman's own environment: its configuration files, written
