@@ -2,11 +2,14 @@ package local
 
 import (
 	"bytes"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
 func TestPrepareChecksOutTheCommit(t *testing.T) {
@@ -181,5 +184,39 @@ func TestPrepareOverHTTPSendsTheTokenAsAHeaderOnly(t *testing.T) {
 	}
 	if strings.Contains(log.String(), token) {
 		t.Errorf("the token is in the log: %s", log.String())
+	}
+}
+
+// Over HTTPS, the repository's certificate is checked against the
+// system's CAs and the job's own; InsecureSkipVerify turns the check off.
+func TestPrepareOverHTTPSTrustsTheJobsCAs(t *testing.T) {
+	root := t.TempDir()
+	r := newRepo(t, root, "app.git", map[string]string{"README": "over https\n"})
+	srv := startGitServer(t, root, "ci", "t0ken", nil, true)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	for _, tc := range []struct {
+		name   string
+		access pipeline.GitAccess
+		want   string
+	}{
+		{name: "untrusted", access: pipeline.GitAccess{Username: "ci", Token: "t0ken"}, want: "not trusted"},
+		{name: "the job's CA", access: pipeline.GitAccess{Username: "ci", Token: "t0ken", CACertificates: caPEM}},
+		{name: "no verification", access: pipeline.GitAccess{Username: "ci", Token: "t0ken", InsecureSkipVerify: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEngine(t)
+			job := jobFor(r, "run-1")
+			job.RepositoryURL, job.Git = srv.URL+"/app.git", tc.access
+			err := e.Prepare(t.Context(), job, &bytes.Buffer{})
+			if tc.want == "" && err != nil {
+				t.Fatalf("prepare: %v", err)
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("error = %v, want one saying %q", err, tc.want)
+			}
+			if left, _ := filepath.Glob(filepath.Join(e.opts.Root, "tmp", "git-ca-*")); len(left) > 0 {
+				t.Errorf("CA files left: %v", left)
+			}
+		})
 	}
 }

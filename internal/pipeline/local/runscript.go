@@ -64,7 +64,8 @@ func (e *Engine) runScript(ctx context.Context, job *pipeline.Job, ws string, st
 		}
 		if !ok {
 			res.ExitCode = int32(end.code)
-			res.Message = fmt.Sprintf("image %s cannot run here (podman exited %d; its error is in the log)", step.Step.RunScript.Image, end.code)
+			image := pipeline.Substitute(step.Step.RunScript.Image, step.Env)
+			res.Message = fmt.Sprintf("image %s cannot run here (podman exited %d; its error is in the log)", image, end.code)
 			return res, nil
 		}
 	} else {
