@@ -3,6 +3,7 @@ package local
 import (
 	"bytes"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,5 +219,29 @@ func TestPrepareOverHTTPSTrustsTheJobsCAs(t *testing.T) {
 				t.Errorf("CA files left: %v", left)
 			}
 		})
+	}
+}
+
+// Executions of one repository prepare side by side: the first makes the
+// mirror, the others fetch into it in turn.
+func TestPrepareConcurrently(t *testing.T) {
+	e := newEngine(t)
+	r := newRepo(t, t.TempDir(), "app.git", map[string]string{"README": "x\n"})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			job := jobFor(r, fmt.Sprintf("run-%d", i))
+			if err := e.Prepare(t.Context(), job, &bytes.Buffer{}); err != nil {
+				t.Errorf("prepare %s: %v", job.Name, err)
+				return
+			}
+			if b, err := e.ReadFile(t.Context(), job, "README"); err != nil || string(b) != "x\n" {
+				t.Errorf("%s: README = %q, %v", job.Name, b, err)
+			}
+		})
+	}
+	wg.Wait()
+	if mirrors, _ := os.ReadDir(filepath.Join(e.opts.Root, "mirrors")); len(mirrors) != 1 {
+		t.Errorf("%d mirrors, want 1", len(mirrors))
 	}
 }

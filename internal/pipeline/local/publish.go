@@ -113,9 +113,12 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 			return res, nil
 		}
 	}
-	if reg == nil || !p.PushRemote {
+	switch {
+	case reg == nil:
 		fmt.Fprintf(log, "Built %s; not pushed (no registry to push to)\n", image)
-	} else {
+	case !p.PushRemote:
+		fmt.Fprintf(log, "Built %s; not pushed (pushRemote is false)\n", image)
+	default:
 		fmt.Fprintf(log, "Pushed %s\n", image)
 	}
 	return res, nil
