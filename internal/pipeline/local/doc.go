@@ -19,10 +19,10 @@
 // runScript steps run as `sh -e <script file>` either as a process group
 // on the host (Process isolation: the step's image is not used) or in the
 // step's image with podman (Podman isolation). Process isolation is no
-// sandbox: the step runs as the server's user, sees the host's files and
-// is limited only in priority; it keeps steps from each other's
-// environments and leaves nothing running, which is what a trusted
-// team's builds need. Untrusted code (pull requests from forks) belongs in
+// sandbox: the step runs as the server's user and sees the host's files,
+// limited in priority and (with cgroup v1) in CPU and memory; it keeps
+// steps from each other's environments and leaves nothing running, which
+// is what a trusted team's builds need. Untrusted code (pull requests from forks) belongs in
 // Podman isolation or the Kubernetes engine. publishImage builds with
 // buildah and pushes. applyYaml and applyApp are the execution runner's
 // own: the engine only offers ReadFile.

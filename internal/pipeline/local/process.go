@@ -33,6 +33,8 @@ type proc struct {
 	container string
 	// stop, when set, is called once when ctx ends, beside the signals.
 	stop func()
+	// cgroups the command runs in (limits), recorded too.
+	cgroups []string
 }
 
 // ended is how a proc ended: its exit code (128+signal when killed, as
@@ -50,7 +52,7 @@ type record struct {
 	Boot      string   `json:"boot"`
 	Start     uint64   `json:"start"`
 	Container string   `json:"container,omitempty"`
-	Podman    []string `json:"podman,omitempty"`
+	Cgroups   []string `json:"cgroups,omitempty"`
 }
 
 // run runs p to its end. Its processes form one group, niced, with
@@ -76,7 +78,7 @@ func (e *Engine) run(ctx context.Context, p proc) (ended, error) {
 	}
 	pgid := cmd.Process.Pid
 	_ = syscall.Setpriority(syscall.PRIO_PGRP, pgid, stepNice)
-	rec := record{PGID: pgid, Boot: e.bootID, Start: startTime(pgid), Container: p.container}
+	rec := record{PGID: pgid, Boot: e.bootID, Start: startTime(pgid), Container: p.container, Cgroups: p.cgroups}
 	if b, err := json.Marshal(rec); err == nil && p.record != "" {
 		if err := os.WriteFile(p.record, b, 0o600); err != nil {
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
@@ -190,6 +192,7 @@ func (e *Engine) killRecorded(ctx context.Context, dir string) {
 				_ = syscall.Kill(-rec.PGID, syscall.SIGKILL)
 				waitGone(rec.PGID, rec.Start, 5*time.Second)
 			}
+			removeCgroups(rec.Cgroups)
 		}
 		os.Remove(f)
 	}
