@@ -117,29 +117,6 @@ func safeName(s string) bool {
 // src is the checkout of the workspace ws, where steps run.
 func src(ws string) string { return filepath.Join(ws, "src") }
 
-// ReadFile implements pipeline.Engine: path is relative to the checkout,
-// and neither `..` nor a symbolic link may lead out of it.
-func (e *Engine) ReadFile(_ context.Context, job *pipeline.Job, path string) ([]byte, error) {
-	ws, err := e.workspace(job)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := relPath(path)
-	if err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(src(ws))
-	if err != nil {
-		return nil, fmt.Errorf("workspace of %s/%s: %w", job.Namespace, job.Name, err)
-	}
-	defer root.Close()
-	b, err := root.ReadFile(rel)
-	if err != nil {
-		return nil, fmt.Errorf("read %s of the workspace: %w", path, err)
-	}
-	return b, nil
-}
-
 // relPath checks that p names something inside a directory: relative,
 // without `..`. Symbolic links are the opener's to refuse (os.Root).
 func relPath(p string) (string, error) {
