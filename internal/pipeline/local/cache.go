@@ -53,6 +53,10 @@ type cachePath struct {
 	// relative path; for an absolute one (Podman isolation), a directory
 	// of the workspace mounted at container.
 	host, container string
+	// checkout and rel are a relative path's, checked again before a
+	// save: the step may have made a symbolic link of a directory on
+	// the way.
+	checkout, rel string
 }
 
 var unsafeKey = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -89,7 +93,7 @@ func (e *Engine) cacheFor(job *pipeline.Job, ws string, step *pipeline.StepJob, 
 		if linked(checkout, rel) {
 			return nil, fmt.Sprintf("cache path %s: goes through a symbolic link", p), nil
 		}
-		c.paths = append(c.paths, cachePath{host: filepath.Join(checkout, rel)})
+		c.paths = append(c.paths, cachePath{host: filepath.Join(checkout, rel), checkout: checkout, rel: rel})
 	}
 	return c, "", nil
 }
@@ -199,6 +203,9 @@ func (c *cache) save() error {
 		if _, err := os.Lstat(p.host); err != nil {
 			continue // the step made nothing there
 		}
+		if p.rel != "" && linked(p.checkout, filepath.Dir(p.rel)) {
+			continue // not the workspace's any more: nothing to keep
+		}
 		if err := copyTree(p.host, filepath.Join(tmp, fmt.Sprint(i))); err != nil {
 			return fmt.Errorf("cache %s: save: %w", c.key, err)
 		}
@@ -237,6 +244,13 @@ func (c *cache) collect(keep string) {
 	for _, g := range gens {
 		if g.Name() < keep {
 			os.RemoveAll(filepath.Join(c.dir, "gens", g.Name()))
+		}
+	}
+	// Generations a killed server was writing (no copy takes a day).
+	tmp, _ := os.ReadDir(filepath.Join(c.dir, "tmp"))
+	for _, t := range tmp {
+		if info, err := t.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+			os.RemoveAll(filepath.Join(c.dir, "tmp", t.Name()))
 		}
 	}
 }

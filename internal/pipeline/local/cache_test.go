@@ -141,3 +141,20 @@ func TestSanitizeKey(t *testing.T) {
 		seen[s] = k
 	}
 }
+
+// A step that makes a directory on a cached path's way a symbolic link
+// (to the host's /etc) gets nothing of it saved.
+func TestCacheSavesNothingThroughALink(t *testing.T) {
+	e := newEngine(t)
+	r := newRepo(t, t.TempDir(), "app.git", map[string]string{"README": "x\n"})
+	job := prepared(t, e, r, "run-1")
+	res, err := e.RunStep(t.Context(), job, cachedStep("ln -s /etc out", "k", nil, "out/ssl"), &bytes.Buffer{})
+	if err != nil || res.ExitCode != 0 {
+		t.Fatalf("step: %+v, %v", res, err)
+	}
+	job = prepared(t, e, r, "run-2")
+	res, err = e.RunStep(t.Context(), job, cachedStep("test ! -e out", "k", nil, "out/ssl"), &bytes.Buffer{})
+	if err != nil || res.ExitCode != 0 {
+		t.Errorf("the host's /etc/ssl came back from the cache: %+v, %v", res, err)
+	}
+}

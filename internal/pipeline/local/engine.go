@@ -117,29 +117,6 @@ func safeName(s string) bool {
 // src is the checkout of the workspace ws, where steps run.
 func src(ws string) string { return filepath.Join(ws, "src") }
 
-// ReadFile implements pipeline.Engine: path is relative to the checkout,
-// and neither `..` nor a symbolic link may lead out of it.
-func (e *Engine) ReadFile(_ context.Context, job *pipeline.Job, path string) ([]byte, error) {
-	ws, err := e.workspace(job)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := relPath(path)
-	if err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(src(ws))
-	if err != nil {
-		return nil, fmt.Errorf("workspace of %s/%s: %w", job.Namespace, job.Name, err)
-	}
-	defer root.Close()
-	b, err := root.ReadFile(rel)
-	if err != nil {
-		return nil, fmt.Errorf("read %s of the workspace: %w", path, err)
-	}
-	return b, nil
-}
-
 // relPath checks that p names something inside a directory: relative,
 // without `..`. Symbolic links are the opener's to refuse (os.Root).
 func relPath(p string) (string, error) {
@@ -164,6 +141,13 @@ func (e *Engine) RunStep(ctx context.Context, job *pipeline.Job, step *pipeline.
 	}
 	if _, err := os.Stat(src(ws)); err != nil {
 		return pipeline.StepResult{}, fmt.Errorf("execution %s/%s has no workspace (Prepare it first): %w", job.Namespace, job.Name, err)
+	}
+	if step.Timeout > 0 {
+		// The runner ends ctx at the timeout too; holding to it here
+		// keeps the engine's promise whoever calls it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, step.Timeout)
+		defer cancel()
 	}
 	s := &step.Step
 	switch {

@@ -275,7 +275,7 @@ type gitEnv struct {
 // an http.<url>.extraHeader given through GIT_CONFIG_COUNT/KEY/VALUE:
 // never in the URL (which git prints and stores), argv (which every user
 // of the host can read in /proc) or a file; and scoped to the
-// repository's URL, so a redirect to another host does not carry it.
+// repository's URL (curl drops it on a redirect to another host).
 func (e *Engine) gitEnv(job *pipeline.Job) (*gitEnv, error) {
 	home := filepath.Join(e.opts.Root, "tmp", "git-home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
@@ -288,6 +288,7 @@ func (e *Engine) gitEnv(job *pipeline.Job) (*gitEnv, error) {
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_ASKPASS=",
 		"SSH_ASKPASS=",
+		"GIT_SSH_COMMAND=ssh -o BatchMode=yes",
 		"LC_ALL=C",
 	}}
 	var config [][2]string
@@ -359,6 +360,8 @@ func gitError(op, stderr string, err error) error {
 		strings.Contains(s, "could not read password"), strings.Contains(s, "the requested url returned error: 401"),
 		strings.Contains(s, "the requested url returned error: 403"):
 		return errors.New("unauthorized: the repository refused the credentials (or needs some)")
+	case strings.Contains(s, "couldn't find remote ref"):
+		return fmt.Errorf("ref not found: %s", lastLine(stderr))
 	case strings.Contains(s, "repository not found"), strings.Contains(s, "does not appear to be a git repository"),
 		strings.Contains(s, "the requested url returned error: 404"), strings.Contains(s, "not found"):
 		return errors.New("repository not found")

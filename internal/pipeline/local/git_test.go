@@ -2,11 +2,15 @@ package local
 
 import (
 	"bytes"
+	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
 func TestPrepareChecksOutTheCommit(t *testing.T) {
@@ -84,15 +88,19 @@ func TestPrepareErrorsSayWhatFailed(t *testing.T) {
 	root := t.TempDir()
 	r := newRepo(t, root, "app.git", map[string]string{"README": "one\n"})
 	for _, tc := range []struct {
-		name, url, commit, want string
+		name, url, commit, ref, want string
 	}{
 		{name: "no repository", url: "file://" + filepath.Join(root, "missing.git"), commit: r.commit, want: "repository not found"},
 		{name: "no commit", url: r.url, commit: strings.Repeat("ab", 20), want: "commit " + strings.Repeat("ab", 20) + " not found"},
 		{name: "no branch", url: r.url, commit: "nosuchbranch", want: `"nosuchbranch" not found`},
+		{name: "no pull request ref", url: r.url, ref: "refs/pull/9/head", want: "ref not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			job := jobFor(r, "run-1")
 			job.RepositoryURL, job.Commit = tc.url, tc.commit
+			if tc.ref != "" {
+				job.Ref = tc.ref
+			}
 			err := e.Prepare(t.Context(), job, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want one saying %q", err, tc.want)
@@ -177,5 +185,63 @@ func TestPrepareOverHTTPSendsTheTokenAsAHeaderOnly(t *testing.T) {
 	}
 	if strings.Contains(log.String(), token) {
 		t.Errorf("the token is in the log: %s", log.String())
+	}
+}
+
+// Over HTTPS, the repository's certificate is checked against the
+// system's CAs and the job's own; InsecureSkipVerify turns the check off.
+func TestPrepareOverHTTPSTrustsTheJobsCAs(t *testing.T) {
+	root := t.TempDir()
+	r := newRepo(t, root, "app.git", map[string]string{"README": "over https\n"})
+	srv := startGitServer(t, root, "ci", "t0ken", nil, true)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	for _, tc := range []struct {
+		name   string
+		access pipeline.GitAccess
+		want   string
+	}{
+		{name: "untrusted", access: pipeline.GitAccess{Username: "ci", Token: "t0ken"}, want: "not trusted"},
+		{name: "the job's CA", access: pipeline.GitAccess{Username: "ci", Token: "t0ken", CACertificates: caPEM}},
+		{name: "no verification", access: pipeline.GitAccess{Username: "ci", Token: "t0ken", InsecureSkipVerify: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEngine(t)
+			job := jobFor(r, "run-1")
+			job.RepositoryURL, job.Git = srv.URL+"/app.git", tc.access
+			err := e.Prepare(t.Context(), job, &bytes.Buffer{})
+			if tc.want == "" && err != nil {
+				t.Fatalf("prepare: %v", err)
+			}
+			if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("error = %v, want one saying %q", err, tc.want)
+			}
+			if left, _ := filepath.Glob(filepath.Join(e.opts.Root, "tmp", "git-ca-*")); len(left) > 0 {
+				t.Errorf("CA files left: %v", left)
+			}
+		})
+	}
+}
+
+// Executions of one repository prepare side by side: the first makes the
+// mirror, the others fetch into it in turn.
+func TestPrepareConcurrently(t *testing.T) {
+	e := newEngine(t)
+	r := newRepo(t, t.TempDir(), "app.git", map[string]string{"README": "x\n"})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			job := jobFor(r, fmt.Sprintf("run-%d", i))
+			if err := e.Prepare(t.Context(), job, &bytes.Buffer{}); err != nil {
+				t.Errorf("prepare %s: %v", job.Name, err)
+				return
+			}
+			if b, err := e.ReadFile(t.Context(), job, "README"); err != nil || string(b) != "x\n" {
+				t.Errorf("%s: README = %q, %v", job.Name, b, err)
+			}
+		})
+	}
+	wg.Wait()
+	if mirrors, _ := os.ReadDir(filepath.Join(e.opts.Root, "mirrors")); len(mirrors) != 1 {
+		t.Errorf("%d mirrors, want 1", len(mirrors))
 	}
 }

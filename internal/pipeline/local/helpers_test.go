@@ -84,6 +84,13 @@ func gitT(t *testing.T, dir string, args ...string) string {
 // is set. during, when set, runs while each request is being served.
 func gitServer(t *testing.T, root, user, token string, during func()) string {
 	t.Helper()
+	return startGitServer(t, root, user, token, during, false).URL
+}
+
+// startGitServer is gitServer, over TLS (a certificate of httptest's
+// own) when tls is set.
+func startGitServer(t *testing.T, root, user, token string, during func(), tls bool) *httptest.Server {
+	t.Helper()
 	if _, err := os.Stat(httpBackend); err != nil {
 		t.Fatalf("git's http-backend is needed (Debian's git package): %v", err)
 	}
@@ -92,7 +99,7 @@ func gitServer(t *testing.T, root, user, token string, during func()) string {
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "REMOTE_USER=test"},
 	}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+token))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if during != nil {
 			during()
 		}
@@ -103,8 +110,13 @@ func gitServer(t *testing.T, root, user, token string, during func()) string {
 		}
 		backend.ServeHTTP(w, r)
 	}))
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv
 }
 
 // newEngine makes an engine on a new root with a short kill grace.

@@ -1,13 +1,13 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -23,25 +23,34 @@ const previousServerEnv = "LOCAL_ENGINE_TEST_PREVIOUS_SERVER"
 
 func TestMain(m *testing.M) {
 	if root := os.Getenv(previousServerEnv); root != "" {
-		os.Exit(previousServer(root, os.Getenv("LOCAL_ENGINE_TEST_REPO")))
+		os.Exit(previousServer(root, os.Getenv("LOCAL_ENGINE_TEST_REPO"), os.Getenv("LOCAL_ENGINE_TEST_IMAGE")))
 	}
 	os.Exit(m.Run())
 }
 
 // previousServer prepares an execution and runs `sleep 1000 & sleep 1000`
-// in it until it is killed.
-func previousServer(root, repoURL string) int {
-	e, err := New(Options{Root: root, Host: "node-1"})
+// in it until it is killed: as a process, or in image with Podman
+// isolation (its registry taken as insecure).
+func previousServer(root, repoURL, image string) int {
+	opts := Options{Root: root, Host: "node-1"}
+	job := &pipeline.Job{Namespace: "team", Name: "run-1", Pipeline: "app", RepositoryURL: repoURL, Commit: "main", Isolation: devopsv1alpha1.IsolationProcess}
+	step := scriptStep("sleep 1000 & sleep 1000", nil)
+	if image != "" {
+		host, _, _ := strings.Cut(image, "/")
+		opts.InsecureRegistries = []string{host}
+		job.Isolation = devopsv1alpha1.IsolationPodman
+		step.Step.RunScript.Image = image
+	}
+	e, err := New(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	job := &pipeline.Job{Namespace: "team", Name: "run-1", Pipeline: "app", RepositoryURL: repoURL, Commit: "main", Isolation: devopsv1alpha1.IsolationProcess}
 	if err := e.Prepare(context.Background(), job, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	_, err = e.RunStep(context.Background(), job, scriptStep("sleep 1000 & sleep 1000", nil), os.Stderr)
+	_, err = e.RunStep(context.Background(), job, step, os.Stderr)
 	fmt.Fprintln(os.Stderr, "the step ended:", err)
 	return 1
 }
@@ -52,29 +61,7 @@ func previousServer(root, repoURL string) int {
 func TestNewKillsWhatAKilledServerLeft(t *testing.T) {
 	root := t.TempDir()
 	r := newRepo(t, t.TempDir(), "app.git", map[string]string{"README": "x\n"})
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), previousServerEnv+"="+root, "LOCAL_ENGINE_TEST_REPO="+r.url)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var rec record
-	recordFile := filepath.Join(root, "workspaces", "team", "run-1", "run", "step-0-0.json")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		b, err := os.ReadFile(recordFile)
-		if err == nil && json.Unmarshal(b, &rec) == nil && len(groupMembers(rec.PGID, rec.Start)) >= 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the previous server ran no step: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	_ = cmd.Wait()
+	rec, recordFile := killedServer(t, root, r.url, "", func(rec record) bool { return len(groupMembers(rec.PGID, rec.Start)) >= 2 })
 	waitGone(rec.PGID, rec.Start, time.Second) // the shell's death signal
 	if len(groupMembers(rec.PGID, rec.Start)) == 0 {
 		t.Fatalf("nothing of the step survived its server: the test proves nothing")
@@ -90,4 +77,41 @@ func TestNewKillsWhatAKilledServerLeft(t *testing.T) {
 	if _, err := os.Stat(recordFile); !os.IsNotExist(err) {
 		t.Errorf("the record %s is still there: %v", recordFile, err)
 	}
+}
+
+// killedServer runs a previous server (the test binary) on root, waits
+// until ready says its step's record shows it running, and kills the
+// server with SIGKILL. It returns the step's record and its file.
+func killedServer(t *testing.T, root, repoURL, image string, ready func(record) bool) (record, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), previousServerEnv+"="+root, "LOCAL_ENGINE_TEST_REPO="+repoURL, "LOCAL_ENGINE_TEST_IMAGE="+image)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var rec record
+	recordFile := filepath.Join(root, "workspaces", "team", "run-1", "run", "step-0-0.json")
+	deadline := time.After(60 * time.Second)
+	for {
+		b, err := os.ReadFile(recordFile)
+		if err == nil && json.Unmarshal(b, &rec) == nil && ready(rec) {
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the previous server ended by itself (%v): %s", err, stderr.String())
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Fatalf("the previous server ran no step: %s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	<-exited
+	return rec, recordFile
 }

@@ -10,9 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
@@ -39,11 +39,28 @@ runtime = "runc"
 // podmanGlobal are the options before podman's command: the engine's own
 // storage (vfs: works on any file system, in any container).
 func (e *Engine) podmanGlobal() []string {
-	dir := filepath.Join(e.opts.Root, "podman")
 	return []string{
-		"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "run"),
+		"--root", filepath.Join(e.opts.Root, "podman", "root"), "--runroot", e.podmanRunRoot(),
 		"--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--runtime", "runc",
 	}
+}
+
+// podmanRunRoot is podman's directory of transient state (locks,
+// sockets). podman refuses one longer than 50 characters, which a Root of
+// any depth gives, so it is a short one named after Root: in /run (a
+// tmpfs, where such state belongs) or else the temporary directory.
+func (e *Engine) podmanRunRoot() string {
+	sum := sha256.Sum256([]byte(e.opts.Root))
+	name := "wheelhouse-podman-" + hex.EncodeToString(sum[:6])
+	if unix := "/run"; writable(unix) {
+		return filepath.Join(unix, name)
+	}
+	return filepath.Join(os.TempDir(), name)
+}
+
+// writable says whether the engine may make directories in dir.
+func writable(dir string) bool {
+	return syscall.Access(dir, 2 /* W_OK */) == nil
 }
 
 // podmanEnv is podman's own environment: its configuration files, written
@@ -97,7 +114,7 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 	image := pipeline.Substitute(step.Step.RunScript.Image, step.Env)
 	id := stepID(step)
 	global := e.podmanGlobal()
-	if err := exec.CommandContext(ctx, "podman", append(slices.Clone(global), "image", "exists", image)...).Run(); err != nil {
+	if err := e.podman(ctx, "image", "exists", image).Run(); err != nil {
 		if _, lookErr := exec.LookPath("podman"); lookErr != nil {
 			return ended{}, false, fmt.Errorf("podman isolation needs podman: %w", lookErr)
 		}
@@ -167,16 +184,14 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 		record:    filepath.Join(ws, "run", id+".json"),
 		container: name,
 		stop: func() {
-			stop := append(slices.Clone(global), "stop", "--ignore", "--time", strconv.Itoa(int(e.opts.KillGrace.Seconds())), name)
-			_ = exec.Command("podman", stop...).Run()
+			_ = e.podman(context.Background(), "stop", "--ignore", "--time", strconv.Itoa(int(e.opts.KillGrace.Seconds())), name).Run()
 		},
 	})
 	if err != nil {
 		return ended{}, false, err
 	}
 	if end.ctxEnded != nil {
-		rm := append(slices.Clone(global), "rm", "--force", "--ignore", "--time", "0", name)
-		_ = exec.Command("podman", rm...).Run()
+		_ = e.podman(context.Background(), "rm", "--force", "--ignore", "--time", "0", name).Run()
 		return end, true, nil
 	}
 	// 125: podman failed; 126, 127: the image's /bin/sh cannot be run. A
@@ -186,6 +201,14 @@ func (e *Engine) runPodman(ctx context.Context, job *pipeline.Job, ws string, st
 		return end, false, nil
 	}
 	return end, true, nil
+}
+
+// podman is a podman command of the engine's storage and configuration,
+// for the short ones (the step's own goes through run).
+func (e *Engine) podman(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "podman", append(e.podmanGlobal(), args...)...)
+	cmd.Env, _ = e.podmanEnv()
+	return cmd
 }
 
 // resourceArgs are podman's options for step's resources.

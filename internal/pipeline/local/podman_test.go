@@ -5,6 +5,7 @@ package local
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -36,6 +37,7 @@ func TestRunScriptPodman(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { os.RemoveAll(e.podmanRunRoot()) })
 	job := prepared(t, e, r, "run-1")
 	access := &pipeline.RegistryAccess{Host: reg.Host, Insecure: true}
 	for _, img := range []struct{ dockerfile, context, tag string }{
@@ -131,4 +133,35 @@ func TestRunScriptPodman(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A server killed with SIGKILL leaves its step's container running
+// (conmon is not its child); the next New on its root removes it.
+func TestNewRemovesTheContainerOfAKilledServer(t *testing.T) {
+	reg := startRegistry(t, "", "")
+	r := busyboxRepo(t, nil)
+	root := t.TempDir()
+	e, err := New(Options{Root: root, Host: "node-1", InsecureRegistries: []string{reg.Host}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(e.podmanRunRoot()) })
+	job := prepared(t, e, r, "build")
+	if res, log := publish(t, e, job, &pipeline.RegistryAccess{Host: reg.Host, Insecure: true}, "base/Dockerfile", "base", "busybox:1"); res.ExitCode != 0 {
+		t.Fatalf("publish: %+v\n%s", res, log)
+	}
+	running := func() string {
+		out, _ := e.podman(t.Context(), "ps", "--all", "--quiet").Output()
+		return strings.TrimSpace(string(out))
+	}
+	killedServer(t, root, r.url, reg.Host+"/busybox:1", func(rec record) bool { return rec.Container != "" && running() != "" })
+	if running() == "" {
+		t.Fatal("the container did not outlive its server: the test proves nothing")
+	}
+	if _, err := New(Options{Root: root}); err != nil {
+		t.Fatal(err)
+	}
+	if left := running(); left != "" {
+		t.Errorf("New left the killed server's container: %s", left)
+	}
 }

@@ -33,6 +33,8 @@ type proc struct {
 	container string
 	// stop, when set, is called once when ctx ends, beside the signals.
 	stop func()
+	// cgroups the command runs in (limits), recorded too.
+	cgroups []string
 }
 
 // ended is how a proc ended: its exit code (128+signal when killed, as
@@ -50,7 +52,7 @@ type record struct {
 	Boot      string   `json:"boot"`
 	Start     uint64   `json:"start"`
 	Container string   `json:"container,omitempty"`
-	Podman    []string `json:"podman,omitempty"`
+	Cgroups   []string `json:"cgroups,omitempty"`
 }
 
 // run runs p to its end. Its processes form one group, niced, with
@@ -76,10 +78,7 @@ func (e *Engine) run(ctx context.Context, p proc) (ended, error) {
 	}
 	pgid := cmd.Process.Pid
 	_ = syscall.Setpriority(syscall.PRIO_PGRP, pgid, stepNice)
-	rec := record{PGID: pgid, Boot: e.bootID, Start: startTime(pgid), Container: p.container}
-	if p.container != "" {
-		rec.Podman = e.podmanGlobal()
-	}
+	rec := record{PGID: pgid, Boot: e.bootID, Start: startTime(pgid), Container: p.container, Cgroups: p.cgroups}
 	if b, err := json.Marshal(rec); err == nil && p.record != "" {
 		if err := os.WriteFile(p.record, b, 0o600); err != nil {
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
@@ -151,7 +150,9 @@ func (e *Engine) stopGroup(pgid int, start uint64, leader <-chan error) {
 
 // killLeftovers kills the steps a previous server on this Root recorded as
 // running and never saw end (it was killed itself): their process groups
-// and podman containers.
+// and podman containers. It also removes what that server's
+// publishImage and Prepare had in Root/tmp (a registry's auth file among
+// them) and buildah's working containers.
 func (e *Engine) killLeftovers() error {
 	runs, err := filepath.Glob(filepath.Join(e.opts.Root, "workspaces", "*", "*", "run"))
 	if err != nil {
@@ -159,6 +160,19 @@ func (e *Engine) killLeftovers() error {
 	}
 	for _, dir := range runs {
 		e.killRecorded(context.Background(), dir)
+	}
+	tmp, _ := os.ReadDir(filepath.Join(e.opts.Root, "tmp"))
+	for _, t := range tmp {
+		if t.Name() != "git-home" {
+			if err := os.RemoveAll(filepath.Join(e.opts.Root, "tmp", t.Name())); err != nil {
+				return fmt.Errorf("local engine: remove leftovers: %w", err)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.opts.Root, "buildah", "root")); err == nil {
+		if out, err := e.buildah("rm", "--all").CombinedOutput(); err != nil {
+			e.opts.Logger.Warn("Could not remove buildah's working containers", "error", err, "output", strings.TrimSpace(string(out)))
+		}
 	}
 	return nil
 }
@@ -171,14 +185,14 @@ func (e *Engine) killRecorded(ctx context.Context, dir string) {
 		var rec record
 		if err == nil && json.Unmarshal(b, &rec) == nil {
 			if rec.Container != "" {
-				args := append(append([]string{}, rec.Podman...), "rm", "--force", "--time", "0", rec.Container)
-				_ = exec.CommandContext(ctx, "podman", args...).Run()
+				_ = e.podman(ctx, "rm", "--force", "--ignore", "--time", "0", rec.Container).Run()
 			}
 			if rec.Boot == e.bootID && rec.PGID > 1 && len(groupMembers(rec.PGID, rec.Start)) > 0 {
 				e.opts.Logger.Info("Killing a step left running by a previous server", "pgid", rec.PGID, "record", f)
 				_ = syscall.Kill(-rec.PGID, syscall.SIGKILL)
 				waitGone(rec.PGID, rec.Start, 5*time.Second)
 			}
+			removeCgroups(rec.Cgroups)
 		}
 		os.Remove(f)
 	}

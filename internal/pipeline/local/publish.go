@@ -62,8 +62,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 	if err := os.WriteFile(authFile, b, 0o600); err != nil {
 		return res, fmt.Errorf("write the registry's auth file: %w", err)
 	}
-	storage := filepath.Join(e.opts.Root, "buildah")
-	global := []string{"buildah", "--root", filepath.Join(storage, "root"), "--runroot", filepath.Join(storage, "run"), "--storage-driver", "vfs"}
+	global := e.buildahGlobal()
 	tls := "--tls-verify=true"
 	if reg != nil && reg.Insecure {
 		tls = "--tls-verify=false"
@@ -79,7 +78,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 		what string
 		args []string
 	}{
-		{"build", []string{"bud", "--isolation", "chroot", "--authfile", authFile, tls, "--layers=false", "-f", dockerfile, "-t", image, context_}},
+		{"build", []string{"bud", "--isolation", "chroot", "--authfile", authFile, tls, "--layers=false", "--force-rm", "-f", dockerfile, "-t", image, context_}},
 	}
 	if reg != nil && p.PushRemote {
 		steps = append(steps, struct {
@@ -90,8 +89,7 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 	defer func() {
 		// The image built is in the registry now (or failed); keep
 		// nothing of it but the base layers.
-		rm := append(slices.Clone(global[1:]), "rmi", "--force", image)
-		_ = exec.Command("buildah", rm...).Run()
+		_ = e.buildah("rmi", "--force", image).Run()
 	}()
 	for _, s := range steps {
 		fmt.Fprintf(log, "buildah %s %s\n", s.what, image)
@@ -115,12 +113,29 @@ func (e *Engine) publishImage(ctx context.Context, job *pipeline.Job, ws string,
 			return res, nil
 		}
 	}
-	if reg == nil || !p.PushRemote {
+	switch {
+	case reg == nil:
 		fmt.Fprintf(log, "Built %s; not pushed (no registry to push to)\n", image)
-	} else {
+	case !p.PushRemote:
+		fmt.Fprintf(log, "Built %s; not pushed (pushRemote is false)\n", image)
+	default:
 		fmt.Fprintf(log, "Pushed %s\n", image)
 	}
 	return res, nil
+}
+
+// buildahGlobal is buildah's command with the engine's own storage.
+func (e *Engine) buildahGlobal() []string {
+	storage := filepath.Join(e.opts.Root, "buildah")
+	return []string{"buildah", "--root", filepath.Join(storage, "root"), "--runroot", filepath.Join(storage, "run"), "--storage-driver", "vfs"}
+}
+
+// buildah is a short buildah command of the engine's storage.
+func (e *Engine) buildah(args ...string) *exec.Cmd {
+	g := e.buildahGlobal()
+	cmd := exec.Command(g[0], append(g[1:], args...)...)
+	cmd.Env = []string{"PATH=" + e.opts.Path, "HOME=" + filepath.Join(e.opts.Root, "tmp", "git-home")}
+	return cmd
 }
 
 // inside is rel (relative to dir, without `..` leading out or a symbolic

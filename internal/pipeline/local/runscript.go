@@ -2,6 +2,8 @@ package local
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
@@ -22,6 +24,15 @@ import (
 // failing command. Variables are not substituted in the script: the shell
 // expands ${VAR} from the step's environment, which holds the same values,
 // and secrets stay out of files and command lines.
+//
+// Resources: with Podman isolation, the container's cgroup enforces them
+// (see runPodman). With Process isolation, the step runs niced (stepNice)
+// under the server, and its CPU and memory limits and requests are
+// enforced by cgroups of its own where the host has cgroup v1 controllers
+// the server may write (see limits); elsewhere its log says they are not.
+// RLIMIT_AS, the one memory limit a process can have without cgroups, is
+// not used: it counts address space, not memory, and fails Go and JVM
+// builds far below their real use.
 func (e *Engine) runScript(ctx context.Context, job *pipeline.Job, ws string, step *pipeline.StepJob, log io.Writer) (pipeline.StepResult, error) {
 	res := pipeline.StepResult{Node: e.opts.Host}
 	podman := isolation(job) == devopsv1alpha1.IsolationPodman
@@ -56,19 +67,37 @@ func (e *Engine) runScript(ctx context.Context, job *pipeline.Job, ws string, st
 		}
 		if !ok {
 			res.ExitCode = int32(end.code)
-			res.Message = fmt.Sprintf("image %s cannot run here (podman exited %d; its error is in the log)", step.Step.RunScript.Image, end.code)
+			image := pipeline.Substitute(step.Step.RunScript.Image, step.Env)
+			res.Message = fmt.Sprintf("image %s cannot run here (podman exited %d; its error is in the log)", image, end.code)
 			return res, nil
 		}
 	} else {
-		end, err = e.run(ctx, proc{
-			argv:   []string{"/bin/sh", "-e", script},
+		sum := sha256.Sum256([]byte(ws))
+		l, note, err := limitsFor("wheelhouse-"+hex.EncodeToString(sum[:6])+"-"+id, step.Step.Resources)
+		if err != nil {
+			return res, err
+		}
+		if note != "" {
+			fmt.Fprintln(log, note)
+		}
+		defer l.remove()
+		p := proc{
+			argv:   l.wrap([]string{"/bin/sh", "-e", script}),
 			env:    e.stepEnv(ws, step.Env, false),
 			dir:    src(ws),
 			out:    log,
 			record: filepath.Join(ws, "run", id+".json"),
-		})
-		if err != nil {
+		}
+		if l != nil {
+			p.cgroups = l.dirs
+		}
+		if end, err = e.run(ctx, p); err != nil {
 			return res, err
+		}
+		if end.code != 0 && end.ctxEnded == nil && l.oomKilled() {
+			res.ExitCode = int32(end.code)
+			res.Message = "killed for going beyond its memoryLimit of " + step.Step.Resources.MemoryLimit.String()
+			return res, nil
 		}
 	}
 	return e.finish(res, end, step, c, log)

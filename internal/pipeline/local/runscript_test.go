@@ -156,6 +156,11 @@ func TestReadFileStaysInTheWorkspace(t *testing.T) {
 	e := newEngine(t)
 	r := newRepo(t, t.TempDir(), "app.git", map[string]string{
 		"deploy/app.yaml": "kind: ConfigMap\n",
+		"k8s/b.yml":       "kind: Service",
+		"k8s/a.json":      `{"kind": "Deployment"}` + "\n",
+		"k8s/notes.txt":   "not a manifest\n",
+		"k8s/sub/c.yaml":  "kind: Secret\n",
+		"k8s/z.yaml":      "symlink:/etc/hostname",
 		"passwd":          "symlink:/etc/passwd",
 		"etc":             "symlink:/etc",
 		"inner":           "symlink:deploy/app.yaml",
@@ -174,13 +179,15 @@ func TestReadFileStaysInTheWorkspace(t *testing.T) {
 		{path: "passwd"},
 		{path: "etc/hostname"},
 		{path: ""},
+		{path: "k8s"}, // z.yaml leads out
+		{path: "deploy/", ok: true},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			b, err := e.ReadFile(t.Context(), job, tc.path)
 			if tc.ok != (err == nil) {
 				t.Fatalf("ReadFile(%q) = %q, %v; want ok=%v", tc.path, b, err, tc.ok)
 			}
-			if tc.ok && string(b) != "kind: ConfigMap\n" {
+			if tc.ok && strings.TrimPrefix(string(b), "---\n") != "kind: ConfigMap\n" {
 				t.Errorf("ReadFile(%q) = %q", tc.path, b)
 			}
 		})
@@ -197,5 +204,29 @@ func TestCleanupRemovesTheWorkspace(t *testing.T) {
 	}
 	if _, err := os.Stat(ws); !os.IsNotExist(err) {
 		t.Errorf("workspace %s is still there: %v", ws, err)
+	}
+}
+
+// A directory reads as the YAML stream of its manifests, as kubectl
+// apply -f reads one.
+func TestReadFileOfADirectory(t *testing.T) {
+	e := newEngine(t)
+	r := newRepo(t, t.TempDir(), "app.git", map[string]string{
+		"k8s/b.yml":      "kind: Service",
+		"k8s/a.json":     `{"kind": "Deployment"}` + "\n",
+		"k8s/notes.txt":  "not a manifest\n",
+		"k8s/sub/c.yaml": "kind: Secret\n",
+		"empty/x.txt":    "x\n",
+	})
+	job := prepared(t, e, r, "run-1")
+	b, err := e.ReadFile(t.Context(), job, "k8s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "---\n{\"kind\": \"Deployment\"}\n---\nkind: Service\n"; string(b) != want {
+		t.Errorf("ReadFile(k8s) = %q, want %q", b, want)
+	}
+	if _, err := e.ReadFile(t.Context(), job, "empty"); err == nil || !strings.Contains(err.Error(), "without .yaml") {
+		t.Errorf("ReadFile(empty) error = %v", err)
 	}
 }
