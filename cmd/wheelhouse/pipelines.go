@@ -9,7 +9,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/credentials"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
 	"github.com/wheelhouse-dev/wheelhouse/internal/registry"
 	"github.com/wheelhouse-dev/wheelhouse/internal/settings"
@@ -24,11 +23,7 @@ func newPipelineHost(cfg *settings.Config, st *store.Store, clusters *multiclust
 	if err != nil {
 		return nil, err
 	}
-	source, err := gitsource.New(filepath.Join(cfg.PipelinesDir(), "sources"))
-	if err != nil {
-		return nil, err
-	}
-	opts.Cluster, opts.Engine, opts.Logs, opts.Source, opts.Credentials = cfg.Management(), engine, logs, source, creds
+	opts.Cluster, opts.Engine, opts.Logs, opts.Source, opts.Credentials = cfg.Management(), engine, logs, engine.Source(), creds
 	opts.Registries = &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}
 	opts.Applier = apply.NewPipelineApplier(apply.Deps{Kit: operation.Kit{Clusters: clusters, Logger: opts.Logger},
 		Limits: apply.Limits{MaxDocuments: cfg.ApplyMaxDocuments, Timeout: cfg.ApplyTimeout}})

@@ -23,7 +23,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
-	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gittest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
@@ -80,11 +79,7 @@ func startEnv(t *testing.T, holder string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	source, err := gitsource.New(filepath.Join(root, "mirrors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctl, err := Setup(mgr, Options{Cluster: "local", Engine: engine, Logs: logs, Source: source, Logger: logger, LeaseDuration: 3 * time.Second}, holder)
+	ctl, err := Setup(mgr, Options{Cluster: "local", Engine: engine, Logs: logs, Source: engine.Source(), Logger: logger, LeaseDuration: 3 * time.Second}, holder)
 	if err != nil {
 		t.Fatal(err)
 	}

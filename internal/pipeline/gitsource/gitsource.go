@@ -1,13 +1,14 @@
 // Package gitsource reads the repositories pipelines build, with the git
 // binary, through a bare mirror per repository kept between uses: a
 // trigger resolves a branch to its commit and reads the pipeline file at
-// that commit, and an engine checks the commit out from the same mirror,
-// so one execution fetches the repository once and a warm mirror fetches
-// only what is new.
+// that commit, and the local engine checks the commit out from the same
+// mirror, so one execution fetches its repository once and a warm mirror
+// fetches only what is new.
 //
-// Credentials go to git as an HTTP authorization header through its
-// environment (GIT_CONFIG_COUNT), never in a URL, an argument or a log, and
-// git never prompts.
+// git runs with an environment of its own (nothing of the server's): the
+// credentials as configuration given through GIT_CONFIG_COUNT (never in a
+// URL, an argument or a log), scoped to the repository's URL, and never a
+// prompt.
 package gitsource
 
 import (
@@ -21,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,121 +29,85 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
-// Errors a Source's methods wrap.
+// Errors the Source's errors wrap.
 var (
-	// ErrNotFound: the repository, the reference or the file does not
-	// exist (or the credentials may not see it).
+	// ErrNotFound: the repository, the reference, the commit or the file
+	// does not exist (or the credentials may not see it).
 	ErrNotFound = errors.New("not found")
-	// ErrUnauthorized: the forge refused the credentials.
+	// ErrUnauthorized: the repository refused the credentials.
 	ErrUnauthorized = errors.New("unauthorized")
 )
 
-// systemCAs is Debian's bundle; a repository's own CA certificates are
-// trusted in addition to it.
+// systemCAs is Debian's bundle of the system's certificates, which a
+// GIT_SSL_CAINFO file must repeat (git then trusts that file alone).
 const systemCAs = "/etc/ssl/certs/ca-certificates.crt"
+
+// DefaultPath is the PATH git runs with.
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // Source keeps one bare mirror per repository URL under its root.
 type Source struct {
 	root string
-
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	// mirrors serializes the fetches into each mirror (by directory).
+	mirrors sync.Map // string -> *sync.Mutex
 }
 
 // New returns a Source whose mirrors live under root.
 func New(root string) (*Source, error) {
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		return nil, fmt.Errorf("git mirrors: %w", err)
+	for _, d := range []string{root, filepath.Join(root, "tmp")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("git mirrors: %w", err)
+		}
 	}
-	return &Source{root: root, locks: map[string]*sync.Mutex{}}, nil
+	return &Source{root: root}, nil
 }
 
-// Mirror returns the directory of url's bare mirror and locks it until
-// unlock is called; the mirror exists (perhaps empty) when it returns.
-func (s *Source) Mirror(ctx context.Context, url string) (dir string, unlock func(), err error) {
+// MirrorDir is the mirror of the repository at url.
+func (s *Source) MirrorDir(url string) string {
 	sum := sha256.Sum256([]byte(url))
-	dir = filepath.Join(s.root, hex.EncodeToString(sum[:12])+".git")
-	s.mu.Lock()
-	l := s.locks[dir]
-	if l == nil {
-		l = &sync.Mutex{}
-		s.locks[dir] = l
-	}
-	s.mu.Unlock()
-	l.Lock()
-	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
-		tmp, err := os.MkdirTemp(s.root, "new-")
-		if err == nil {
-			_, err = run(ctx, tmp, pipeline.GitAccess{}, "init", "--bare", "-q")
-		}
-		if err == nil {
-			_, err = run(ctx, tmp, pipeline.GitAccess{}, "config", "remote.origin.url", url)
-		}
-		if err == nil {
-			err = os.Rename(tmp, dir)
-		}
-		if err != nil {
-			os.RemoveAll(tmp)
-			l.Unlock()
-			return "", nil, fmt.Errorf("create the mirror of %s: %w", url, err)
-		}
-	}
-	return dir, l.Unlock, nil
+	return filepath.Join(s.root, hex.EncodeToString(sum[:12]))
 }
 
-// refspecs are what a fetch of the mirror brings: branches and tags as
-// they are at the forge (pull request heads are fetched one by one).
-var refspecs = []string{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
-
-var fullCommit = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
-
-// Resolve returns the commit ref names in url's repository: a commit id
-// (when the mirror has it, nothing is fetched), a branch, a tag, or a full
-// reference such as refs/pull/4/head.
+// Resolve returns the commit ref names in url's repository (a branch, a
+// tag, a full reference such as refs/pull/4/head, or a commit id or
+// prefix), fetching the mirror first unless it already holds a full commit
+// id.
 func (s *Source) Resolve(ctx context.Context, url string, access pipeline.GitAccess, ref string) (string, error) {
 	if ref == "" {
 		return "", fmt.Errorf("resolve: no branch, tag or commit named: %w", ErrNotFound)
 	}
-	dir, unlock, err := s.Mirror(ctx, url)
+	g, err := s.Env(url, access)
 	if err != nil {
 		return "", err
 	}
-	defer unlock()
-	if fullCommit.MatchString(ref) {
-		if _, err := run(ctx, dir, access, "cat-file", "-e", ref+"^{commit}"); err == nil {
+	defer g.Close()
+	mirror := s.MirrorDir(url)
+	if IsCommitID(ref) {
+		if _, err := g.Run(ctx, mirror, "cat-file", "-e", ref+"^{commit}"); err == nil {
 			return ref, nil
 		}
 	}
-	args := append([]string{"fetch", "--prune", "--quiet", "origin"}, refspecs...)
-	if strings.HasPrefix(ref, "refs/") && !strings.HasPrefix(ref, "refs/heads/") && !strings.HasPrefix(ref, "refs/tags/") {
-		args = append(args, "+"+ref+":"+ref)
+	fetchRef := ""
+	if strings.HasPrefix(ref, "refs/") {
+		fetchRef = ref
 	}
-	if _, err := run(ctx, dir, access, args...); err != nil {
-		return "", fmt.Errorf("fetch %s: %w", url, err)
+	if err := s.Fetch(ctx, g, url, fetchRef); err != nil {
+		return "", err
 	}
-	candidates := []string{ref}
-	if !strings.HasPrefix(ref, "refs/") {
-		candidates = []string{"refs/heads/" + ref, "refs/tags/" + ref, ref}
-	}
-	for _, c := range candidates {
-		out, err := run(ctx, dir, access, "rev-parse", "--verify", "--quiet", c+"^{commit}")
-		if err == nil {
-			return strings.TrimSpace(out), nil
-		}
-	}
-	return "", fmt.Errorf("%s has no branch, tag or commit %q: %w", url, ref, ErrNotFound)
+	return s.ResolveIn(ctx, g, url, ref)
 }
 
-// ReadFile returns the file at path in commit (which Resolve fetched).
+// ReadFile returns the file at path in commit, which Resolve fetched.
 func (s *Source) ReadFile(ctx context.Context, url string, access pipeline.GitAccess, commit, path string) ([]byte, error) {
-	dir, unlock, err := s.Mirror(ctx, url)
+	g, err := s.Env(url, access)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	out, err := run(ctx, dir, access, "cat-file", "blob", commit+":"+strings.TrimPrefix(path, "/"))
+	defer g.Close()
+	mirror := s.MirrorDir(url)
+	out, err := g.Run(ctx, mirror, "cat-file", "blob", commit+":"+strings.TrimPrefix(path, "/"))
 	if err != nil {
-		if _, verr := run(ctx, dir, access, "cat-file", "-e", commit+"^{commit}"); verr != nil {
+		if _, cerr := g.Run(ctx, mirror, "cat-file", "-e", commit+"^{commit}"); cerr != nil {
 			return nil, fmt.Errorf("commit %s of %s: %w", commit, url, ErrNotFound)
 		}
 		return nil, fmt.Errorf("%s at %.7s: %w", path, commit, ErrNotFound)
@@ -151,93 +115,205 @@ func (s *Source) ReadFile(ctx context.Context, url string, access pipeline.GitAc
 	return []byte(out), nil
 }
 
-// Env is the environment git runs with to reach a repository with access:
-// the process's own, git's prompts off, and the credentials and CA
-// certificates as configuration entries. The returned cleanup removes the
-// CA bundle it may have written.
-func Env(access pipeline.GitAccess) (env []string, cleanup func(), err error) {
-	env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=/bin/false", "SSH_ASKPASS=/bin/false")
-	var config [][2]string
-	if access.Username != "" || access.Token != "" {
-		user := access.Username
-		if user == "" {
-			user = "oauth2"
-		}
-		basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + access.Token))
-		config = append(config, [2]string{"http.extraHeader", "Authorization: Basic " + basic})
+// Fetch brings the mirror of url up to date (making it on first use):
+// its branches and tags, and ref when it is elsewhere (a pull request's
+// refs/pull/N/head). Fetches into one mirror take turns; different
+// repositories fetch side by side.
+func (s *Source) Fetch(ctx context.Context, g *Env, url, ref string) error {
+	mirror := s.MirrorDir(url)
+	mu, _ := s.mirrors.LoadOrStore(mirror, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
+	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil {
+		return g.fetchRefs(ctx, mirror, url, ref)
 	}
-	cleanup = func() {}
-	switch {
-	case access.InsecureSkipVerify:
+	// A new mirror is made aside and renamed into place once it is whole,
+	// so a failed first fetch leaves nothing half made.
+	tmp, err := os.MkdirTemp(filepath.Join(s.root, "tmp"), "mirror-")
+	if err != nil {
+		return fmt.Errorf("%w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := g.Run(ctx, "", "init", "--quiet", "--bare", tmp); err != nil {
+		return fmt.Errorf("make the mirror: %w", err)
+	}
+	if err := g.fetchRefs(ctx, tmp, url, ref); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, mirror); err != nil {
+		return fmt.Errorf("%w", err)
+	}
+	return nil
+}
+
+// fetchRefs fetches the branches and tags of url's repository, and ref
+// when it is elsewhere (a pull request's refs/pull/N/head).
+func (g *Env) fetchRefs(ctx context.Context, mirror, url, ref string) error {
+	specs := []string{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
+	if r := ref; strings.HasPrefix(r, "refs/") && !strings.HasPrefix(r, "refs/heads/") && !strings.HasPrefix(r, "refs/tags/") {
+		specs = append(specs, "+"+r+":"+r)
+	}
+	args := append([]string{"fetch", "--quiet", "--prune", "--no-write-fetch-head", url}, specs...)
+	if _, err := g.Run(ctx, mirror, args...); err != nil {
+		return fmt.Errorf("fetch %s: %w", url, err)
+	}
+	return nil
+}
+
+// ResolveIn is the full id of the commit want names (a full id, a
+// branch, a tag, a full reference, or a prefix git resolves) in the
+// fetched mirror of url. A full id the fetched refs do not reach is
+// fetched by itself, which servers allow for reachable commits.
+func (s *Source) ResolveIn(ctx context.Context, g *Env, url, want string) (string, error) {
+	mirror := s.MirrorDir(url)
+	var candidates []string
+	if IsCommitID(want) {
+		candidates = []string{want}
+	} else {
+		candidates = []string{want, "refs/heads/" + want, "refs/tags/" + want}
+	}
+	for _, c := range candidates {
+		if out, err := g.Run(ctx, mirror, "rev-parse", "--verify", "--quiet", c+"^{commit}"); err == nil {
+			return strings.TrimSpace(out), nil
+		}
+	}
+	if IsCommitID(want) {
+		if _, err := g.Run(ctx, mirror, "fetch", "--quiet", "--no-write-fetch-head", url, want); err == nil {
+			if out, err := g.Run(ctx, mirror, "rev-parse", "--verify", "--quiet", want+"^{commit}"); err == nil {
+				return strings.TrimSpace(out), nil
+			}
+		}
+		return "", fmt.Errorf("commit %s %w in %s", want, ErrNotFound, url)
+	}
+	return "", fmt.Errorf("branch, tag or ref %q %w in %s", want, ErrNotFound, url)
+}
+
+// IsCommitID is a full SHA-1 or SHA-256 object id.
+func IsCommitID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// Env runs git for one repository: its own environment (nothing of the
+// server's), the credentials as configuration in that environment, and
+// the repository's certificates in a temporary file. Close it.
+type Env struct {
+	env    []string
+	caFile string
+}
+
+// Env builds the environment git runs with for the repository at url
+// with access. The token goes in
+// an http.<url>.extraHeader given through GIT_CONFIG_COUNT/KEY/VALUE:
+// never in the URL (which git prints and stores), argv (which every user
+// of the host can read in /proc) or a file; and scoped to the
+// repository's URL (curl drops it on a redirect to another host).
+func (s *Source) Env(url string, a pipeline.GitAccess) (*Env, error) {
+	home := filepath.Join(s.root, "tmp", "git-home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("git: %w", err)
+	}
+	g := &Env{env: []string{
+		"PATH=" + DefaultPath,
+		"HOME=" + home,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_TERMINAL_PROMPT=0",
+		"GIT_ASKPASS=",
+		"SSH_ASKPASS=",
+		"GIT_SSH_COMMAND=ssh -o BatchMode=yes",
+		"LC_ALL=C",
+	}}
+	var config [][2]string
+	if a.Token != "" {
+		user := a.Username
+		if user == "" {
+			user = "x-access-token"
+		}
+		auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + a.Token))
+		config = append(config, [2]string{"http." + url + ".extraHeader", "Authorization: Basic " + auth})
+	}
+	if a.InsecureSkipVerify {
 		config = append(config, [2]string{"http.sslVerify", "false"})
-	case access.CACertificates != "":
-		bundle, rerr := os.ReadFile(systemCAs)
-		if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-			return nil, nil, rerr
+	} else if a.CACertificates != "" {
+		f, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "git-ca-")
+		if err != nil {
+			return nil, fmt.Errorf("git: %w", err)
 		}
-		f, ferr := os.CreateTemp("", "wheelhouse-git-ca-*.pem")
-		if ferr != nil {
-			return nil, nil, ferr
-		}
-		_, werr := f.Write(append(append(bundle, '\n'), access.CACertificates...))
+		g.caFile = f.Name()
+		system, _ := os.ReadFile(systemCAs) // none: the job's alone
+		_, werr := f.Write(append(append(system, '\n'), a.CACertificates...))
 		if cerr := f.Close(); werr == nil {
 			werr = cerr
 		}
 		if werr != nil {
-			os.Remove(f.Name())
-			return nil, nil, werr
+			g.Close()
+			return nil, fmt.Errorf("write the CA certificates: %w", werr)
 		}
-		cleanup = func() { os.Remove(f.Name()) }
-		config = append(config, [2]string{"http.sslCAInfo", f.Name()})
+		g.env = append(g.env, "GIT_SSL_CAINFO="+g.caFile)
 	}
-	env = append(env, "GIT_CONFIG_COUNT="+strconv.Itoa(len(config)))
+	g.env = append(g.env, "GIT_CONFIG_COUNT="+strconv.Itoa(len(config)))
 	for i, kv := range config {
-		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
+		g.env = append(g.env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
 	}
-	return env, cleanup, nil
+	return g, nil
 }
 
-// run runs git in dir and returns its output; a failure says what git
-// said, with the credentials taken out, and wraps ErrNotFound or
-// ErrUnauthorized when git's words say so.
-func run(ctx context.Context, dir string, access pipeline.GitAccess, args ...string) (string, error) {
-	env, cleanup, err := Env(access)
-	if err != nil {
-		return "", err
+// Close removes the certificates file.
+func (g *Env) Close() {
+	if g.caFile != "" {
+		os.Remove(g.caFile)
 	}
-	defer cleanup()
+}
+
+// Run runs git in dir (none: the current directory) and returns its
+// standard output; its error says what git said went wrong, in words a
+// user acts on.
+func (g *Env) Run(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
-	cmd.Env = env
+	cmd.Env = g.env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if access.Token != "" {
-			msg = strings.ReplaceAll(msg, access.Token, "(hidden)")
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", classify(fmt.Errorf("git %s: %s", args[0], msg))
+		return "", gitError(args[0], stderr.String(), err)
 	}
 	return stdout.String(), nil
 }
 
-// classify wraps err with ErrUnauthorized or ErrNotFound when git's
-// message says so.
-func classify(err error) error {
-	msg := strings.ToLower(err.Error())
+// gitError classifies what git printed on failure: the repository not
+// found, unauthorized, unreachable, or git's own last line.
+func gitError(op, stderr string, err error) error {
+	s := strings.ToLower(stderr)
 	switch {
-	case strings.Contains(msg, "authentication failed"), strings.Contains(msg, "could not read username"),
-		strings.Contains(msg, "403"), strings.Contains(msg, "401"):
-		return fmt.Errorf("%w: %w", ErrUnauthorized, err)
-	case strings.Contains(msg, "not found"), strings.Contains(msg, "does not appear to be a git repository"),
-		strings.Contains(msg, "couldn't find remote ref"), strings.Contains(msg, "does not exist"):
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	case strings.Contains(s, "authentication failed"), strings.Contains(s, "could not read username"),
+		strings.Contains(s, "could not read password"), strings.Contains(s, "the requested url returned error: 401"),
+		strings.Contains(s, "the requested url returned error: 403"):
+		return fmt.Errorf("%w: the repository refused the credentials (or needs some)", ErrUnauthorized)
+	case strings.Contains(s, "couldn't find remote ref"):
+		return fmt.Errorf("ref %w: %s", ErrNotFound, lastLine(stderr))
+	case strings.Contains(s, "repository not found"), strings.Contains(s, "does not appear to be a git repository"),
+		strings.Contains(s, "the requested url returned error: 404"), strings.Contains(s, "not found"):
+		return fmt.Errorf("repository %w", ErrNotFound)
+	case strings.Contains(s, "ssl certificate problem"), strings.Contains(s, "server certificate verification failed"):
+		return fmt.Errorf("the repository's certificate is not trusted (add its CA, or skip verification): %s", lastLine(stderr))
+	case strings.Contains(s, "could not resolve host"), strings.Contains(s, "failed to connect"), strings.Contains(s, "connection refused"):
+		return fmt.Errorf("repository unreachable: %s", lastLine(stderr))
 	}
-	return err
+	if l := lastLine(stderr); l != "" {
+		return fmt.Errorf("git %s: %s", op, l)
+	}
+	return fmt.Errorf("git %s: %w", op, err)
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }

@@ -14,6 +14,7 @@ import (
 
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
 )
 
 // Name is the local engine's name in status and logs.
@@ -40,6 +41,10 @@ type Options struct {
 	// Logger receives what the engine does on its own (leftovers it
 	// kills); default slog.Default().
 	Logger *slog.Logger
+	// Source keeps the repositories' mirrors, shared with the triggers
+	// (which resolve commits and read pipeline files from them); default
+	// one under Root/mirrors.
+	Source *gitsource.Source
 }
 
 // Engine is the local engine. It is safe for concurrent use by many
@@ -48,8 +53,8 @@ type Engine struct {
 	opts   Options
 	bootID string
 
-	// mirrors serializes the fetches into each mirror (by directory).
-	mirrors sync.Map // string -> *sync.Mutex
+	// source holds the mirrors.
+	source *gitsource.Source
 
 	podmanOnce sync.Once
 	podmanEnvs []string
@@ -89,12 +94,20 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("local engine: %w", err)
 		}
 	}
-	e := &Engine{opts: opts, bootID: bootID()}
+	e := &Engine{opts: opts, bootID: bootID(), source: opts.Source}
+	if e.source == nil {
+		if e.source, err = gitsource.New(filepath.Join(root, "mirrors")); err != nil {
+			return nil, fmt.Errorf("local engine: %w", err)
+		}
+	}
 	if err := e.killLeftovers(); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
+
+// Source is the engine's repository mirrors, for the triggers to share.
+func (e *Engine) Source() *gitsource.Source { return e.source }
 
 // Name implements pipeline.Engine.
 func (e *Engine) Name() string { return Name }

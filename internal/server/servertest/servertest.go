@@ -34,7 +34,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/helm"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
-	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
 	"github.com/wheelhouse-dev/wheelhouse/internal/provider"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pullsecrets"
@@ -182,11 +181,7 @@ func New(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	source, err := gitsource.New(filepath.Join(pipelineDir, "sources"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: source,
+	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: engine.Source(),
 		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger,
 		Events: bus, Keyring: keyring, ExternalURL: "https://" + ts.Listener.Addr().String(),
 		Applier: apply.NewPipelineApplier(apply.Deps{Kit: operation.Kit{Clusters: manager, Logger: logger}, Limits: opts.Apply})})
