@@ -143,6 +143,26 @@ stages:
       sourceKey: token
       targetKey: TOKEN
 `,
+	// As Rancher 2.x wrote it: read unchanged when no Wheelhouse file is
+	// there (the pipeline names no configPath).
+	".rancher-pipeline.yml": `stages:
+- name: clone
+  steps:
+  - sourceCodeConfig: {}
+- name: test
+  steps:
+  - runScriptConfig:
+      image: golang:1.26
+      shellScript: echo "rancher $CICD_GIT_BRANCH $GREETING"
+    env:
+      GREETING: unchanged
+  - runScriptConfig:
+      image: busybox
+      shellScript: echo never
+    when:
+      branch: release-*
+timeout: 60
+`,
 	"bad.yml": `stages:
 - name: build
   steps:
@@ -167,8 +187,12 @@ func (e *env) project(t *testing.T, ns string, quota int32, files ...string) {
 			Spec: devopsv1alpha1.PipelineSettingSpec{ExecutorQuota: quota}},
 	}
 	for _, f := range files {
-		objs = append(objs, &devopsv1alpha1.Pipeline{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: strings.TrimSuffix(f, ".yml")},
-			Spec: devopsv1alpha1.PipelineSpec{Repository: "app", ConfigPath: f}})
+		p := &devopsv1alpha1.Pipeline{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: strings.TrimSuffix(f, ".yml")},
+			Spec: devopsv1alpha1.PipelineSpec{Repository: "app", ConfigPath: f}}
+		if f == ".rancher-pipeline.yml" {
+			p.Name, p.Spec.ConfigPath = "rancher", ""
+		}
+		objs = append(objs, p)
 	}
 	for _, o := range objs {
 		if err := e.c.Create(ctx, o); err != nil {
@@ -288,6 +312,24 @@ func TestPipelines(t *testing.T) {
 			t.Fatalf("second run: %v %v", key2, err)
 		}
 		e.waitState(t, key2, devopsv1alpha1.StateSuccess)
+	})
+
+	t.Run("RancherFileRunsUnchanged", func(t *testing.T) {
+		e.project(t, "p-rancher", 2, ".rancher-pipeline.yml")
+		key, err := e.run(t, "p-rancher", "rancher")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := e.waitState(t, key, devopsv1alpha1.StateSuccess)
+		if n := len(x.Spec.Config.Stages); n != 1 {
+			t.Errorf("%d stages, want the test stage alone (the clone stage is the engine's checkout)", n)
+		}
+		if st := x.Status.Stages[0].Steps[1].State; st != devopsv1alpha1.StepSkipped {
+			t.Errorf("the step for release-* branches: %s", st)
+		}
+		if got := e.logOf(t, key, 0, 0); !strings.Contains(got, "rancher main unchanged") {
+			t.Errorf("log %q", got)
+		}
 	})
 
 	t.Run("FailingStepSkipsLaterStages", func(t *testing.T) {
