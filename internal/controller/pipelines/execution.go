@@ -20,7 +20,8 @@ import (
 )
 
 // ExecutionReconciler moves executions through the states no runner holds:
-// new → Queueing → Pending (under the quota) → dispatched to the runner;
+// new → Pending at once when the quota has room (else Queueing until it
+// has) → dispatched to the runner;
 // a lease that lapsed → Failed; an abort before the runner took it →
 // Aborted; a finished one → its notification and its pipeline's summary.
 type ExecutionReconciler struct {
@@ -82,9 +83,7 @@ func (r *ExecutionReconciler) reconcile(ctx context.Context, req ctrl.Request) (
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	switch e.Status.State {
-	case "":
-		return ctrl.Result{}, r.setState(ctx, &e, devopsv1alpha1.StateQueueing, "", "")
-	case devopsv1alpha1.StateQueueing:
+	case "", devopsv1alpha1.StateQueueing:
 		if e.Spec.Abort {
 			return ctrl.Result{}, r.end(ctx, &e, devopsv1alpha1.StateAborted, devopsv1alpha1.ReasonAborted, "aborted by a user before it ran")
 		}
@@ -132,9 +131,9 @@ func (r *ExecutionReconciler) admit(ctx context.Context, e *devopsv1alpha1.Pipel
 	position := slices.IndexFunc(queue, func(x devopsv1alpha1.PipelineExecution) bool { return x.Name == e.Name })
 	if free <= 0 || position < 0 || position >= free {
 		msg := fmt.Sprintf("waiting for an executor: %d of %d running", running, quota)
-		if e.Status.Message != msg {
+		if e.Status.Message != msg || e.Status.State != devopsv1alpha1.StateQueueing {
 			ctrlkit.MarkReconciling(e, devopsv1alpha1.ReasonQuotaExceeded, msg)
-			return ctrl.Result{}, r.writeStatus(ctx, e, func() { e.Status.Message = msg })
+			return ctrl.Result{}, r.writeStatus(ctx, e, func() { e.Status.State, e.Status.Message = devopsv1alpha1.StateQueueing, msg })
 		}
 		return ctrl.Result{}, nil
 	}

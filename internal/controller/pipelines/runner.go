@@ -215,7 +215,7 @@ func (r *Runner) execute(ctx context.Context, rn *run) {
 	if e.Status.State != devopsv1alpha1.StatePending || e.Status.Lease != nil {
 		return
 	}
-	setting, err := readSetting(ctx, r.reader, e.Namespace)
+	setting, err := readSetting(ctx, r.client, e.Namespace)
 	if err != nil {
 		r.logger.Warn("read the pipeline setting", "namespace", e.Namespace, "error", err)
 	}
@@ -269,9 +269,10 @@ func (r *Runner) job(ctx context.Context, e *devopsv1alpha1.PipelineExecution, s
 		}
 		job.CacheRoot = setting.Spec.CacheRoot
 	}
+	// Cached reads: the trigger read the same objects a moment ago.
 	var p devopsv1alpha1.Pipeline
-	if err := r.reader.Get(ctx, client.ObjectKey{Namespace: e.Namespace, Name: e.Spec.Pipeline}, &p); err == nil {
-		if repo, err := readRepository(ctx, r.reader, r.creds, e.Namespace, p.Spec.Repository); err == nil {
+	if err := r.client.Get(ctx, client.ObjectKey{Namespace: e.Namespace, Name: e.Spec.Pipeline}, &p); err == nil {
+		if repo, err := readRepository(ctx, r.client, r.creds, e.Namespace, p.Spec.Repository); err == nil {
 			job.Git = repo.access
 		}
 	}

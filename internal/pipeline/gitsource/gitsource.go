@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
@@ -50,6 +51,24 @@ type Source struct {
 	root string
 	// mirrors serializes the fetches into each mirror (by directory).
 	mirrors sync.Map // string -> *sync.Mutex
+	// fetched is when each mirror was last fetched with each credential
+	// (by a digest of it), for Fresh.
+	fetched sync.Map // string -> time.Time
+}
+
+// Fresh reports whether the mirror of url was fetched with access's
+// credentials within the last within. An execution that follows its
+// trigger by a moment then need not fetch again: the trigger's fetch
+// already proved the credentials read the repository.
+func (s *Source) Fresh(url string, access pipeline.GitAccess, within time.Duration) bool {
+	at, ok := s.fetched.Load(fetchKey(s.MirrorDir(url), access))
+	return ok && time.Since(at.(time.Time)) < within
+}
+
+// fetchKey names a mirror fetched with a credential.
+func fetchKey(mirror string, access pipeline.GitAccess) string {
+	sum := sha256.Sum256([]byte(access.Username + "\x00" + access.Token))
+	return mirror + "\x00" + hex.EncodeToString(sum[:])
 }
 
 // New returns a Source whose mirrors live under root.
@@ -124,9 +143,13 @@ func (s *Source) Fetch(ctx context.Context, g *Env, url, ref string) error {
 	mu, _ := s.mirrors.LoadOrStore(mirror, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-
+	started := time.Now()
 	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil {
-		return g.fetchRefs(ctx, mirror, url, ref)
+		if err := g.fetchRefs(ctx, mirror, url, ref); err != nil {
+			return err
+		}
+		s.fetched.Store(fetchKey(mirror, g.access), started)
+		return nil
 	}
 	// A new mirror is made aside and renamed into place once it is whole,
 	// so a failed first fetch leaves nothing half made.
@@ -144,6 +167,7 @@ func (s *Source) Fetch(ctx context.Context, g *Env, url, ref string) error {
 	if err := os.Rename(tmp, mirror); err != nil {
 		return fmt.Errorf("%w", err)
 	}
+	s.fetched.Store(fetchKey(mirror, g.access), started)
 	return nil
 }
 
@@ -204,6 +228,7 @@ func IsCommitID(s string) bool {
 type Env struct {
 	env    []string
 	caFile string
+	access pipeline.GitAccess
 }
 
 // Env builds the environment git runs with for the repository at url
@@ -217,7 +242,7 @@ func (s *Source) Env(url string, a pipeline.GitAccess) (*Env, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return nil, fmt.Errorf("git: %w", err)
 	}
-	g := &Env{env: []string{
+	g := &Env{access: a, env: []string{
 		"PATH=" + DefaultPath,
 		"HOME=" + home,
 		"GIT_CONFIG_NOSYSTEM=1",

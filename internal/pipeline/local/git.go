@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gitsource"
@@ -29,7 +30,9 @@ import (
 //
 // The mirror is fetched before every execution, so that a token that no
 // longer reads the repository fails the execution rather than running a
-// commit the mirror kept. The mirror's objects are pruned only by git's
+// commit the mirror kept; only a fetch with the same credentials in the
+// last freshFetch (the execution's own trigger, a moment before) spares
+// it. The mirror's objects are pruned only by git's
 // own gc (unreachable objects older than two weeks), longer than any
 // execution keeps a workspace that borrows them.
 func (e *Engine) Prepare(ctx context.Context, job *pipeline.Job, log io.Writer) error {
@@ -62,7 +65,10 @@ func (e *Engine) Prepare(ctx context.Context, job *pipeline.Job, log io.Writer) 
 	mirror := e.source.MirrorDir(job.RepositoryURL)
 	dir := src(ws)
 	commit := ""
-	if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil && isCommitID(job.Commit) {
+	if isCommitID(job.Commit) && e.source.Fresh(job.RepositoryURL, job.Git, freshFetch) && checkout(ctx, g, mirror, dir, job.Commit, job.RepositoryURL) == nil {
+		// The trigger fetched it a moment ago with these credentials.
+		commit = job.Commit
+	} else if _, err := os.Stat(filepath.Join(mirror, "HEAD")); err == nil && isCommitID(job.Commit) {
 		fetched := make(chan error, 1)
 		go func() { fetched <- e.source.Fetch(ctx, g, job.RepositoryURL, job.Ref) }()
 		if checkout(ctx, g, mirror, dir, job.Commit, job.RepositoryURL) == nil {
@@ -167,6 +173,10 @@ func mirrorRefs(mirror string) (string, error) {
 func gitQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }
+
+// freshFetch is how recent a fetch of the mirror with the job's
+// credentials spares Prepare its own.
+const freshFetch = 30 * time.Second
 
 // isCommitID is a full SHA-1 or SHA-256 object id.
 func isCommitID(s string) bool { return gitsource.IsCommitID(s) }
