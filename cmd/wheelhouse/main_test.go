@@ -71,7 +71,7 @@ func cleanEnv() []string {
 }
 
 // freePort returns a 127.0.0.1 address nothing listens on.
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,7 +146,7 @@ type process struct {
 	client *http.Client
 }
 
-func startServer(t *testing.T, data string, env ...string) *process {
+func startServer(t testing.TB, data string, env ...string) *process {
 	t.Helper()
 	addr := freePort(t)
 	cmd := exec.Command(binary, "serve", "--data-dir", data, "--listen", addr)
@@ -200,13 +200,13 @@ func trustingClient(caFile string) *http.Client {
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 }
 
-func (s *process) post(t *testing.T, path, token string, body any) (int, map[string]any) {
+func (s *process) post(t testing.TB, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	return s.do(t, http.MethodPost, path, token, body)
 }
 
 // do sends a request with a JSON body; status 0 when the server is gone.
-func (s *process) do(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+func (s *process) do(t testing.TB, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	raw, _ := json.Marshal(body)
 	req, _ := http.NewRequest(method, s.url+path, bytes.NewReader(raw))
@@ -224,7 +224,7 @@ func (s *process) do(t *testing.T, method, path, token string, body any) (int, m
 	return resp.StatusCode, out
 }
 
-func (s *process) login(t *testing.T, password string) string {
+func (s *process) login(t testing.TB, password string) string {
 	t.Helper()
 	code, body := s.post(t, "/api/v1/login", "", map[string]string{"username": "admin", "password": password})
 	if code != 200 {

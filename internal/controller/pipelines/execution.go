@@ -166,6 +166,11 @@ func (r *ExecutionReconciler) running(ctx context.Context, e *devopsv1alpha1.Pip
 		}
 		return ctrl.Result{RequeueAfter: time.Duration(lease.DurationSeconds) * time.Second}, nil
 	}
+	if r.runner.SameHostEarlierInstance(lease.Holder) {
+		// This host's engine started again: its New killed what the
+		// holder ran, so there is nothing to wait for.
+		return ctrl.Result{}, r.lapsed(ctx, e, fmt.Sprintf("the engine %s on this host stopped (the server restarted)", lease.Holder))
+	}
 	expires := lease.RenewTime.Add(time.Duration(lease.DurationSeconds) * time.Second)
 	now := r.now()
 	if now.After(expires) {

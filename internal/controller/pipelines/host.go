@@ -107,10 +107,17 @@ func NewHost(opts Options) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
+	// The holder is engine/identity/instance: an engine that can say
+	// where it runs (the local engine: its host and root) lets the next
+	// instance in the same place give up the last one's executions at
+	// once (Runner.SameHostEarlierInstance).
+	place, _ := os.Hostname()
+	if id, ok := opts.Engine.(interface{ Identity() string }); ok {
+		place = id.Identity()
+	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	holder := fmt.Sprintf("%s/%s/%s", opts.Engine.Name(), host, hex.EncodeToString(b[:]))
+	holder := fmt.Sprintf("%s/%s/%s", opts.Engine.Name(), place, hex.EncodeToString(b[:]))
 	return &Host{opts: opts, holder: holder, scheme: scheme, changed: make(chan struct{})}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,6 +64,16 @@ type run struct {
 
 // Holder is the lease holder of this runner.
 func (r *Runner) Holder() string { return r.holder }
+
+// SameHostEarlierInstance reports whether holder is another instance of
+// this runner's engine in the same place ("engine/place/instance", the
+// place naming the host and, for the local engine, its root): one that
+// ran before this server started, since an engine kills what an earlier
+// instance in its place left running when it starts.
+func (r *Runner) SameHostEarlierInstance(holder string) bool {
+	i := strings.LastIndexByte(r.holder, '/')
+	return i > 0 && holder != r.holder && strings.HasPrefix(holder, r.holder[:i+1])
+}
 
 // Start implements manager.Runnable: executions may be dispatched once it
 // runs; it returns when ctx ends and every run has ended.

@@ -2,6 +2,8 @@ package local
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -104,6 +106,15 @@ func New(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// Identity names this engine's place, its host and root directory: an
+// engine started again with the same identity kills what the one before
+// left running (New), so a lease held by an earlier instance of the same
+// identity is known to be dead.
+func (e *Engine) Identity() string {
+	sum := sha256.Sum256([]byte(e.opts.Root))
+	return e.opts.Host + ":" + hex.EncodeToString(sum[:4])
 }
 
 // Source is the engine's repository mirrors, for the triggers to share.
