@@ -245,6 +245,10 @@ func Setup(mgr ctrl.Manager, opts Options, holder string) (*Controllers, error) 
 	return &Controllers{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Trigger: trigger, Runner: runner}, nil
 }
 
+// conflictRetry is how soon a pass that lost a write race runs again (the
+// winner's write also wakes it).
+const conflictRetry = 20 * time.Millisecond
+
 // controllerOptions are both controllers' options: one worker each, so that
 // admissions under the quota never race within the process.
 func controllerOptions() controller.Options {

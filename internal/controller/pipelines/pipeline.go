@@ -53,7 +53,7 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 func (r *PipelineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	res, err := r.reconcile(ctx, req)
 	if apierrors.IsConflict(err) {
-		return ctrl.Result{Requeue: true}, nil
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil
 	}
 	return res, err
 }
@@ -73,7 +73,9 @@ func (r *PipelineReconciler) reconcile(ctx context.Context, req ctrl.Request) (c
 		if perr := helper.Patch(ctx, &p); perr != nil {
 			return ctrl.Result{}, perr
 		}
-		return ctrl.Result{Requeue: true}, nil
+		// The patch's own watch event brings the next pass; this one is
+		// in case it was missed.
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil
 	}
 	if err == nil {
 		err = werr
