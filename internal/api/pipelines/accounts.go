@@ -121,7 +121,7 @@ func (h *handlers) provider(ctx context.Context, in NameInput) (string, *devopsv
 	}
 	var p devopsv1alpha1.SourceCodeProviderConfig
 	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return "", nil, nil, notFound(err, kinds[0], in.Name)
+		return "", nil, nil, notFound(err, providerKind, in.Name)
 	}
 	if p.Spec.Type == devopsv1alpha1.ProviderGit {
 		return "", nil, nil, huma.Error409Conflict(fmt.Sprintf("provider %q is a plain git server: it has no accounts; give repositories a credential instead", p.Name))
@@ -176,7 +176,7 @@ func (h *handlers) connectToken(ctx context.Context, pp ProjectParam, ns string,
 			if err := c.Client.Update(ctx, &existing); err != nil {
 				return nil, operation.ClusterError(err)
 			}
-			tidy(&existing, kinds[1])
+			tidy(&existing, credentialKind)
 			return jsonOut(http.StatusOK, &existing)
 		}
 	}
@@ -206,7 +206,7 @@ func (h *handlers) connectToken(ctx context.Context, pp ProjectParam, ns string,
 	if err != nil {
 		return nil, operation.ClusterError(err)
 	}
-	tidy(cred, kinds[1])
+	tidy(cred, credentialKind)
 	return jsonOut(http.StatusCreated, cred)
 }
 
@@ -285,14 +285,14 @@ func (h *handlers) repositories(ctx context.Context, in *NameInput) (*Repositori
 func (h *handlers) accountClient(ctx context.Context, c *ctl.Controllers, ns, name string) (forge.Client, *devopsv1alpha1.SourceCodeProviderConfig, error) {
 	var cred devopsv1alpha1.SourceCodeCredential
 	if err := c.Client.Get(ctx, objectKey(ns, name), &cred); err != nil {
-		return nil, nil, notFound(err, kinds[1], name)
+		return nil, nil, notFound(err, credentialKind, name)
 	}
 	if cred.Spec.UserName != auth.PrincipalFrom(ctx).Username {
 		return nil, nil, huma.Error403Forbidden(fmt.Sprintf("the credential %q is %s's account; use your own", name, cred.Spec.UserName))
 	}
 	var p devopsv1alpha1.SourceCodeProviderConfig
 	if err := c.Client.Get(ctx, objectKey(ns, cred.Spec.Provider), &p); err != nil {
-		return nil, nil, notFound(err, kinds[0], cred.Spec.Provider)
+		return nil, nil, notFound(err, providerKind, cred.Spec.Provider)
 	}
 	opened, err := h.Credentials.Resolve(ctx, uint64(cred.Spec.Token.ID))
 	if err != nil {

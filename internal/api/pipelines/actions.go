@@ -50,8 +50,6 @@ func (h *handlers) registerActions(api huma.API) {
 	huma.Register(api, rerun, h.rerun)
 }
 
-var executionKind = kinds[len(kinds)-1]
-
 func (h *handlers) run(ctx context.Context, in *RunInput) (*JSONOutput, error) {
 	ns, c, err := h.project(ctx, in.ProjectParam)
 	if err != nil {
@@ -59,7 +57,7 @@ func (h *handlers) run(ctx context.Context, in *RunInput) (*JSONOutput, error) {
 	}
 	var p devopsv1alpha1.Pipeline
 	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return nil, notFound(err, kinds[4], in.Name)
+		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	if m := p.Spec.Triggers.Manual; m != nil && !*m {
 		return nil, huma.Error409Conflict(fmt.Sprintf("pipeline %q does not allow manual runs (spec.triggers.manual is false)", p.Name))

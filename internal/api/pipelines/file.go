@@ -100,7 +100,7 @@ func (h *handlers) target(ctx context.Context, in NameInput, branch string) (*fi
 	}
 	var p devopsv1alpha1.Pipeline
 	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return nil, notFound(err, kinds[4], in.Name)
+		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	var repo devopsv1alpha1.SourceCodeRepository
 	if err := c.Client.Get(ctx, objectKey(ns, p.Spec.Repository), &repo); err != nil {

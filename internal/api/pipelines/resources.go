@@ -43,8 +43,8 @@ type credentialRef struct {
 	wantType string
 }
 
-var kinds = []kind{
-	{
+var (
+	providerKind = kind{
 		path: "source-code-providers", singular: "source-code-provider", name: "SourceCodeProviderConfig",
 		newObj:  func() client.Object { return &devopsv1alpha1.SourceCodeProviderConfig{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.SourceCodeProviderConfigList{} },
@@ -55,8 +55,8 @@ var kinds = []kind{
 			}
 			return []credentialRef{{field: "spec.oauth.clientSecret.id", id: p.Spec.OAuth.ClientSecret.ID, wantType: credentials.TypeGitToken}}
 		},
-	},
-	{
+	}
+	credentialKind = kind{
 		path: "source-code-credentials", singular: "source-code-credential", name: "SourceCodeCredential",
 		newObj:  func() client.Object { return &devopsv1alpha1.SourceCodeCredential{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.SourceCodeCredentialList{} },
@@ -67,28 +67,32 @@ var kinds = []kind{
 		own: func(ctx context.Context, o client.Object) {
 			o.(*devopsv1alpha1.SourceCodeCredential).Spec.UserName = auth.PrincipalFrom(ctx).Username
 		},
-	},
-	{
+	}
+	repositoryKind = kind{
 		path: "source-code-repositories", singular: "source-code-repository", name: "SourceCodeRepository",
 		newObj:  func() client.Object { return &devopsv1alpha1.SourceCodeRepository{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.SourceCodeRepositoryList{} },
-	},
-	{
+	}
+	settingKind = kind{
 		path: "pipeline-settings", singular: "pipeline-setting", name: "PipelineSetting",
 		newObj:  func() client.Object { return &devopsv1alpha1.PipelineSetting{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.PipelineSettingList{} },
-	},
-	{
+	}
+	pipelineKind = kind{
 		path: "pipelines", singular: "pipeline", name: "Pipeline",
 		newObj:  func() client.Object { return &devopsv1alpha1.Pipeline{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.PipelineList{} },
-	},
-	{
+	}
+	executionKind = kind{
 		path: "pipeline-executions", singular: "pipeline-execution", name: "PipelineExecution", readOnly: true,
 		newObj:  func() client.Object { return &devopsv1alpha1.PipelineExecution{} },
 		newList: func() client.ObjectList { return &devopsv1alpha1.PipelineExecutionList{} },
-	},
-}
+	}
+)
+
+// kinds are the pipeline resources, in the order their routes are
+// registered.
+var kinds = []kind{providerKind, credentialKind, repositoryKind, settingKind, pipelineKind, executionKind}
 
 // ListInput lists one kind.
 type ListInput struct {
