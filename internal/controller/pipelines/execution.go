@@ -35,20 +35,22 @@ type ExecutionReconciler struct {
 }
 
 // SetupWithManager watches executions; a change of one wakes the queued
-// executions of its namespace too, since an execution that ends frees an
-// executor.
+// executions of its namespace too (an execution that ends frees an
+// executor), and the ended ones of its pipeline that still have their logs
+// (one more execution that ended may put them past the log retention).
 func (r *ExecutionReconciler) SetupWithManager(mgr ctrl.Manager, cluster string) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("pipelineexecution-"+cluster).
 		For(&devopsv1alpha1.PipelineExecution{}).
-		Watches(&devopsv1alpha1.PipelineExecution{}, handler.EnqueueRequestsFromMapFunc(r.queuedOf)).
+		Watches(&devopsv1alpha1.PipelineExecution{}, handler.EnqueueRequestsFromMapFunc(r.related)).
 		WithOptions(controllerOptions()).
 		Complete(r)
 }
 
-// queuedOf maps an execution that ended or left the queue to the queued
-// executions of its namespace.
-func (r *ExecutionReconciler) queuedOf(ctx context.Context, obj client.Object) []reconcile.Request {
+// related maps an execution that ended (or is new) to the queued
+// executions of its namespace and the ended ones of its pipeline whose
+// logs are kept.
+func (r *ExecutionReconciler) related(ctx context.Context, obj client.Object) []reconcile.Request {
 	e, ok := obj.(*devopsv1alpha1.PipelineExecution)
 	if !ok || (!e.Status.State.Finished() && e.Status.State != "") {
 		return nil
@@ -58,9 +60,12 @@ func (r *ExecutionReconciler) queuedOf(ctx context.Context, obj client.Object) [
 		return nil
 	}
 	var out []reconcile.Request
-	for _, q := range list.Items {
-		if q.Status.State == devopsv1alpha1.StateQueueing {
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&q)})
+	for _, x := range list.Items {
+		queued := x.Status.State == devopsv1alpha1.StateQueueing
+		retained := e.Status.State.Finished() && x.Spec.Pipeline == e.Spec.Pipeline && x.Name != e.Name &&
+			x.Status.State.Finished() && x.Annotations[AnnotationLogsDeleted] == ""
+		if queued || retained {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&x)})
 		}
 	}
 	return out
@@ -94,7 +99,10 @@ func (r *ExecutionReconciler) reconcile(ctx context.Context, req ctrl.Request) (
 		}
 		return r.running(ctx, &e)
 	}
-	return ctrl.Result{}, r.ended(ctx, &e)
+	if err := r.ended(ctx, &e); err != nil {
+		return ctrl.Result{}, err
+	}
+	return r.retain(ctx, &e)
 }
 
 // admit moves e to Pending when the project has an executor free for it:

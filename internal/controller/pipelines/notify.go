@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline"
 )
 
 // AnnotationNotified marks an execution whose end was notified (or needed
@@ -102,7 +103,7 @@ func (r *ExecutionReconciler) notification(ctx context.Context, e *devopsv1alpha
 	if !want {
 		return nil, nil
 	}
-	msg := spec.Message
+	msg := pipeline.Substitute(spec.Message, pipeline.Variables(e, pipeline.Context{}))
 	if msg == "" {
 		msg = fmt.Sprintf("Pipeline %s run #%d: %s", e.Spec.Pipeline, e.Spec.RunNumber, state)
 		if e.Status.Message != "" {

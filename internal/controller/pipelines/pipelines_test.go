@@ -4,9 +4,12 @@ package pipelines
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,6 +38,7 @@ type env struct {
 	ctl  *Controllers
 	logs logstore.Store
 	repo string
+	git  *gittest.Repo
 }
 
 // eventually is the package's one way to wait.
@@ -92,7 +96,8 @@ func startEnv(t *testing.T, holder string) *env {
 			t.Errorf("manager: %v", err)
 		}
 	})
-	return &env{c: c, ctl: ctl, logs: logs, repo: gittest.New(t, "app", pipelineFiles, gittest.Options{}).URL}
+	git := gittest.New(t, "app", pipelineFiles, gittest.Options{})
+	return &env{c: c, ctl: ctl, logs: logs, repo: git.URL, git: git}
 }
 
 // pipelineFiles are the test repository's files: one pipeline file per
@@ -458,6 +463,77 @@ func TestPipelines(t *testing.T) {
 		}
 		// The log is readable and ends: no reader waits for a writer gone.
 		e.logOf(t, key, 0, 0)
+	})
+
+	t.Run("NotifiesAndKeepsTheLastLogs", func(t *testing.T) {
+		got := make(chan Notification, 4)
+		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			var n Notification
+			if err := json.NewDecoder(req.Body).Decode(&n); err != nil {
+				t.Errorf("notification body: %v", err)
+			}
+			got <- n
+		}))
+		defer hook.Close()
+		e.git.Push("main", map[string]string{"notify.yml": `notification:
+  webhooks: [` + hook.URL + `]
+  message: run ${CICD_EXECUTION_SEQUENCE} of ${CICD_PIPELINE_ID}
+stages:
+- name: build
+  steps:
+  - name: boom
+    runScript: {image: busybox, shellScript: 'echo failing; exit 1'}
+`})
+		e.project(t, "p-notify", 2, "notify.yml")
+		keep := int32(1)
+		eventually(t, func() error {
+			var s devopsv1alpha1.PipelineSetting
+			if err := e.c.Get(context.Background(), client.ObjectKey{Namespace: "p-notify", Name: "default"}, &s); err != nil {
+				return err
+			}
+			s.Spec.LogRetention.MaxExecutions = &keep
+			return e.c.Update(context.Background(), &s)
+		}).Should(gomega.Succeed())
+		first, err := e.run(t, "p-notify", "notify")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.waitState(t, first, devopsv1alpha1.StateFailed)
+		select {
+		case n := <-got:
+			if n.State != devopsv1alpha1.StateFailed || n.Message != "run 1 of notify" || n.Execution != "notify-1" {
+				t.Errorf("notification %+v", n)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("no notification of the failed execution")
+		}
+		second, err := e.run(t, "p-notify", "notify")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.waitState(t, second, devopsv1alpha1.StateFailed)
+		// One execution's logs are kept: the first's go.
+		eventually(t, func() error {
+			rc, err := e.logs.Open(context.Background(), logstore.Key{Namespace: "p-notify", Execution: first.Name}, 0)
+			if err == nil {
+				rc.Close()
+				return errors.New("the first execution's log is still there")
+			}
+			return nil
+		}).Should(gomega.Succeed())
+		if _, err := e.logs.Open(context.Background(), logstore.Key{Namespace: "p-notify", Execution: second.Name}, 0); err != nil {
+			t.Errorf("the last execution's log: %v", err)
+		}
+		// A second failure is told too (the default conditions are Failed
+		// and Changed), with the state before it.
+		select {
+		case n := <-got:
+			if n.Execution != "notify-2" || n.PreviousState != devopsv1alpha1.StateFailed {
+				t.Errorf("second notification %+v", n)
+			}
+		case <-time.After(time.Minute):
+			t.Error("the second failure was not notified")
+		}
 	})
 
 	t.Run("Cron", func(t *testing.T) {

@@ -56,6 +56,10 @@ type run struct {
 	key    types.NamespacedName
 	cancel context.CancelCauseFunc
 
+	// setting is the project's PipelineSetting as the run started (nil:
+	// the defaults).
+	setting *devopsv1alpha1.PipelineSetting
+
 	// mu guards exec: the execution as last written, whose status is this
 	// run's to write while it holds the lease.
 	mu   sync.Mutex
@@ -230,6 +234,7 @@ func (r *Runner) execute(ctx context.Context, rn *run) {
 	if err != nil {
 		r.logger.Warn("read the pipeline setting", "namespace", e.Namespace, "error", err)
 	}
+	rn.setting = setting
 	now := metav1.NewTime(r.now())
 	err = r.write(ctx, rn, func(s *devopsv1alpha1.PipelineExecutionStatus) {
 		s.State = devopsv1alpha1.StateBuilding

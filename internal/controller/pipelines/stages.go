@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -125,6 +126,9 @@ func (r *Runner) prepare(ctx context.Context, e *devopsv1alpha1.PipelineExecutio
 func (r *Runner) step(ctx context.Context, rn *run, e *devopsv1alpha1.PipelineExecution, job *pipeline.Job, i, j int) string {
 	stage := &e.Spec.Config.Stages[i]
 	step := pipeline.ResolveStep(stage, &stage.Steps[j])
+	if rn.setting != nil {
+		executorDefaults(&step, rn.setting.Spec.Executor)
+	}
 	if !pipeline.Matches(step.When, e.Spec.Branch, e.Spec.Event) {
 		r.update(ctx, rn, func(s *devopsv1alpha1.PipelineExecutionStatus) {
 			s.Stages[i].Steps[j].State = devopsv1alpha1.StepSkipped
@@ -287,4 +291,27 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// executorDefaults gives step the project's executor resources it does not
+// set itself (a step's own, or its stage's, win).
+func executorDefaults(step *devopsv1alpha1.Step, ex devopsv1alpha1.ExecutorResources) {
+	if ex.CPURequest == nil && ex.CPULimit == nil && ex.MemoryRequest == nil && ex.MemoryLimit == nil {
+		return
+	}
+	if step.Resources == nil {
+		step.Resources = &devopsv1alpha1.StepResources{}
+	}
+	r := step.Resources
+	for _, f := range []struct {
+		dst **resource.Quantity
+		src *resource.Quantity
+	}{
+		{&r.CPURequest, ex.CPURequest}, {&r.CPULimit, ex.CPULimit}, {&r.MemoryRequest, ex.MemoryRequest}, {&r.MemoryLimit, ex.MemoryLimit},
+	} {
+		if *f.dst == nil && f.src != nil {
+			q := f.src.DeepCopy()
+			*f.dst = &q
+		}
+	}
 }
