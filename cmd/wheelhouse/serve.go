@@ -14,6 +14,10 @@ import (
 	"strconv"
 	"time"
 
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 	"k8s.io/klog/v2"
@@ -67,6 +71,9 @@ func newServeCommand() *cobra.Command {
 
 func serve(ctx context.Context, cfg *settings.Config, out io.Writer) error {
 	logger := newLogger(cfg, os.Stderr)
+	// controller-runtime's own parts (the caches of the controllers the
+	// server hosts) log through its global logger: this one.
+	ctrl.SetLogger(ctrlkit.Logr(logger, ""))
 	// Claim the port first: a port in use must fail before anything is
 	// written to the data directory or the database.
 	var lc net.ListenConfig

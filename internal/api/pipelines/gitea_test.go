@@ -3,10 +3,16 @@
 package pipelines_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -78,7 +84,13 @@ func TestGiteaEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(reg.Stop)
-	h, conn := servertest.WithSandbox(t, servertest.Options{ManagementCluster: "local"}, "local", 0, "team-apps")
+	// Gitea delivers through a recorder, so that a delivery can be sent
+	// again exactly as Gitea signed it.
+	rec := &recorder{}
+	proxy := httptest.NewServer(rec)
+	t.Cleanup(proxy.Close)
+	h, conn := servertest.WithSandbox(t, servertest.Options{ManagementCluster: "local", ExternalURL: proxy.URL}, "local", 0, "team-apps")
+	rec.h = h
 	base := "/api/v1/clusters/local/projects/team"
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/local/projects", h.Admin, map[string]any{"name": "team"})
 	h.AddToProject(t, "local", "team", "team-apps")
@@ -175,6 +187,19 @@ func TestGiteaEndToEnd(t *testing.T) {
 		t.Errorf("second run's cache: %v", c)
 	}
 
+	// The same delivery again (a forge's retry) starts nothing.
+	delivery := rec.last(t, "push")
+	status, out := delivery.send(t, h)
+	if status != http.StatusOK || out["outcome"] != "duplicate" {
+		t.Errorf("a delivery sent again: %d %v", status, out)
+	}
+	var all struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := h.GetJSON(base+"/pipeline-executions?pipeline=app", &all); err != nil || len(all.Items) != 2 {
+		t.Errorf("%d executions after the replay, want 2 (%v)", len(all.Items), err)
+	}
+
 	// A delivery with a wrong signature starts nothing.
 	hookURL := "/api/v1/hooks/pipelines/" + first["metadata"].(map[string]any)["namespace"].(string) + "/app"
 	req, _ := http.NewRequest(http.MethodPost, h.URL+hookURL, strings.NewReader(`{"ref":"refs/heads/main"}`))
@@ -189,6 +214,10 @@ func TestGiteaEndToEnd(t *testing.T) {
 		t.Errorf("a wrong signature answered %d", resp.StatusCode)
 	}
 }
+
+// buildTimeout bounds an execution of goApp: a cold Go build of its
+// standard library takes a minute or more on 2 busy cores.
+const buildTimeout = 6 * time.Minute
 
 // waitExecution waits for the execution of commit to reach state.
 func waitExecution(t *testing.T, h *servertest.Harness, base, commit, state string) map[string]any {
@@ -213,7 +242,7 @@ func waitExecution(t *testing.T, h *servertest.Harness, base, commit, state stri
 			return fmt.Errorf("execution of %.7s: %v %v", commit, status["state"], status["message"])
 		}
 		return fmt.Errorf("no execution of %.7s yet", commit)
-	}).Should(gomega.Succeed())
+	}).WithTimeout(buildTimeout).Should(gomega.Succeed())
 	return found
 }
 
@@ -227,4 +256,70 @@ func stepsOf(x map[string]any) map[string]map[string]any {
 		}
 	}
 	return out
+}
+
+// recorder forwards the deliveries Gitea sends to the server and keeps
+// them.
+type recorder struct {
+	h  *servertest.Harness
+	mu sync.Mutex
+	in []recorded
+}
+
+// recorded is one delivery as Gitea sent it.
+type recorded struct {
+	path   string
+	header http.Header
+	body   []byte
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	d := recorded{path: req.URL.Path, header: req.Header.Clone(), body: body}
+	r.mu.Lock()
+	r.in = append(r.in, d)
+	r.mu.Unlock()
+	status, out := d.send(nil, r.h)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// last is the last delivery of event.
+func (r *recorder) last(t *testing.T, event string) recorded {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.in) - 1; i >= 0; i-- {
+		if r.in[i].header.Get("X-Gitea-Event") == event {
+			return r.in[i]
+		}
+	}
+	t.Fatalf("no %s delivery recorded", event)
+	return recorded{}
+}
+
+// send posts the delivery to the server as it came.
+func (d recorded) send(t *testing.T, h *servertest.Harness) (int, map[string]any) {
+	req, err := http.NewRequest(http.MethodPost, h.URL+d.path, bytes.NewReader(d.body))
+	if err != nil {
+		if t != nil {
+			t.Fatal(err)
+		}
+		return http.StatusBadGateway, nil
+	}
+	for k, v := range d.header {
+		req.Header[k] = v
+	}
+	resp, err := h.Client.Do(req)
+	if err != nil {
+		if t != nil {
+			t.Fatal(err)
+		}
+		return http.StatusBadGateway, nil
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
 }

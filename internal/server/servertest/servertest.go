@@ -19,6 +19,10 @@ import (
 	"testing"
 	"time"
 
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+
 	pipelinectl "github.com/wheelhouse-dev/wheelhouse/internal/controller/pipelines"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/apply"
@@ -64,6 +68,9 @@ type Options struct {
 	// on, once it is imported; empty: they run nowhere (the pipeline
 	// routes answer 503).
 	ManagementCluster string
+	// ExternalURL is where forges deliver pipeline webhooks; default the
+	// server's own URL (a test puts a recorder in between).
+	ExternalURL string
 }
 
 // Harness is a real server on a fresh SQLite database, reached over HTTP.
@@ -149,6 +156,7 @@ func New(t testing.TB, opts Options) *Harness {
 	}
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
+	ctrl.SetLogger(ctrlkit.Logr(logger, ""))
 	keyring, err := secrets.NewKeyring(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -181,9 +189,13 @@ func New(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	externalURL := opts.ExternalURL
+	if externalURL == "" {
+		externalURL = "https://" + ts.Listener.Addr().String()
+	}
 	pipelineHost, err := pipelinectl.NewHost(pipelinectl.Options{Cluster: opts.ManagementCluster, Engine: engine, Logs: pipelineLogs, Source: engine.Source(),
 		Credentials: creds, Registries: &pipelinectl.StoreRegistries{Store: st, Opener: &registry.Opener{Credentials: creds}}, Logger: logger,
-		Events: bus, Keyring: keyring, ExternalURL: "https://" + ts.Listener.Addr().String(),
+		Events: bus, Keyring: keyring, ExternalURL: externalURL,
 		Applier: apply.NewPipelineApplier(apply.Deps{Kit: operation.Kit{Clusters: manager, Logger: logger}, Limits: opts.Apply})})
 	if err != nil {
 		t.Fatal(err)
