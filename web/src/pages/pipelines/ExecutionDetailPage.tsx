@@ -21,7 +21,10 @@ interface Selected {
   step: number;
 }
 
-/** firstInterest is the step to show first: a failed one, else a running one, else the preparation. */
+/**
+ * firstInterest is the step to show until the reader picks one: a failed
+ * one, else a running one, else the first (the preparation while it runs).
+ */
 function firstInterest(x: PipelineExecution): Selected {
   const stages = x.status?.stages ?? [];
   for (const state of ['Failed', 'Building']) {
@@ -30,6 +33,7 @@ function firstInterest(x: PipelineExecution): Selected {
       if (k >= 0) return { stage: i, step: k };
     }
   }
+  if (finished(x.status?.state) && stages[0]?.steps?.length) return { stage: 0, step: 0 };
   return { stage: -1, step: 0 };
 }
 
@@ -48,6 +52,8 @@ export default function ExecutionDetailPage() {
     refetchInterval: (query) => (finished(query.state.data?.status?.state) ? false : 1500),
   });
   const x = q.data;
+  // Another execution (a rerun opened): its own first step.
+  useEffect(() => setSelected(undefined), [name]);
   const live = !!x && !finished(x.status?.state);
   // Running durations count up between polls.
   useEffect(() => {
@@ -55,9 +61,6 @@ export default function ExecutionDetailPage() {
     const id = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(id);
   }, [live]);
-  useEffect(() => {
-    if (x && !selected && (x.status?.stages?.length || finished(x.status?.state))) setSelected(firstInterest(x));
-  }, [x, selected]);
   const abort = useMutation({
     mutationFn: () => api(paths.abort(name), { method: 'POST' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['pipeline-execution', cluster, project, name] }),
@@ -72,7 +75,7 @@ export default function ExecutionDetailPage() {
     onError: (e) => void message.error(errorMessage(e)),
   });
   const stages = x?.status?.stages ?? [];
-  const sel = selected ?? { stage: -1, step: 0 };
+  const sel = selected ?? (x ? firstInterest(x) : { stage: -1, step: 0 });
   const selTitle = sel.stage < 0 ? t('pipelines.preparation') : `${stages[sel.stage]?.name ?? ''} › ${stages[sel.stage]?.steps?.[sel.step]?.name ?? ''}`;
   return (
     <>
@@ -226,8 +229,11 @@ function StepCardButton({ step, active, onClick }: { step: StepStatus; active: b
         font: 'inherit',
         color: token.colorText,
         background: token.colorBgContainer,
-        border: `1px solid ${active ? token.colorPrimary : token.colorBorderSecondary}`,
-        borderInlineStart: `4px solid ${color}`,
+        // Longhands only: React updating a shorthand would reset the state bar.
+        borderTop: `1px solid ${active ? token.colorPrimary : token.colorBorderSecondary}`,
+        borderRight: `1px solid ${active ? token.colorPrimary : token.colorBorderSecondary}`,
+        borderBottom: `1px solid ${active ? token.colorPrimary : token.colorBorderSecondary}`,
+        borderLeft: `4px solid ${color}`,
         borderRadius: 6,
         padding: '6px 8px',
         boxShadow: active ? `0 0 0 2px ${token.colorPrimaryBg}` : undefined,

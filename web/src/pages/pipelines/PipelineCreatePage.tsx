@@ -64,17 +64,13 @@ export default function PipelineCreatePage() {
   const [busy, setBusy] = useState(false);
   const providers = useQuery({ queryKey: ['scm-providers', cluster, project], queryFn: () => api<KList<SourceCodeProvider>>(paths.providers) });
   const credentials = useQuery({ queryKey: ['scm-credentials', cluster, project], queryFn: () => api<KList<SourceCodeCredential>>(paths.credentials) });
-  const mode = Form.useWatch('providerMode', form) ?? 'existing';
-  const newType = Form.useWatch('newType', form);
-  const providerName = Form.useWatch('provider', form);
-  const provider = providers.data?.items.find((p) => p.metadata.name === providerName);
-  const account = credentials.data?.items.find((c) => c.spec.provider === providerName && c.spec.userName === me.data?.username);
-  const plain = provider?.spec.type === 'git';
-  const remotes = useQuery({
-    queryKey: ['scm-remote-repos', cluster, project, account?.metadata.name],
-    enabled: step === 1 && !!account && !plain,
-    queryFn: () => api<{ items: RemoteRepository[] }>(paths.remoteRepos(account!.metadata.name)),
-  });
+  const mode = Form.useWatch('providerMode', { form, preserve: true }) ?? 'existing';
+  const newType = Form.useWatch('newType', { form, preserve: true });
+  const providerName = Form.useWatch<string>('provider', { form, preserve: true });
+  // The list is read from the server's cache, which may not hold a
+  // provider just created yet.
+  const [created, setCreated] = useState<SourceCodeProvider>();
+  const provider = providers.data?.items.find((p) => p.metadata.name === providerName) ?? (created?.metadata.name === providerName ? created : undefined);
   const connect = useMutation({
     mutationFn: (token: string) => api<SourceCodeCredential>(paths.connect(providerName!), { method: 'POST', body: { token } }),
     onSuccess: () => {
@@ -82,6 +78,15 @@ export default function PipelineCreatePage() {
       void qc.invalidateQueries({ queryKey: ['scm-credentials', cluster, project] });
     },
     onError: (e) => setErrors(showProblem(form, e)),
+  });
+  const account =
+    credentials.data?.items.find((c) => c.spec.provider === providerName && c.spec.userName === me.data?.username) ??
+    (connect.data?.spec.provider === providerName ? connect.data : undefined);
+  const plain = provider?.spec.type === 'git';
+  const remotes = useQuery({
+    queryKey: ['scm-remote-repos', cluster, project, account?.metadata.name],
+    enabled: step === 1 && !!account && !plain,
+    queryFn: () => api<{ items: RemoteRepository[] }>(paths.remoteRepos(account!.metadata.name)),
   });
 
   const attempt = async (work: () => Promise<void>) => {
@@ -112,7 +117,8 @@ export default function PipelineCreatePage() {
           }
           throw e;
         });
-        await qc.invalidateQueries({ queryKey: ['scm-providers', cluster, project] });
+        setCreated(created);
+        void qc.invalidateQueries({ queryKey: ['scm-providers', cluster, project] });
         form.setFieldsValue({ providerMode: 'existing', provider: created.metadata.name });
       }
       if (step === 1 && !form.getFieldValue('name')) {
@@ -185,7 +191,7 @@ export default function PipelineCreatePage() {
                 <Form.Item name="provider" label={t('pipelines.provider')} rules={[{ required: true, message: t('form.required') }]}>
                   <FormSelect
                     loading={providers.isLoading}
-                    options={(providers.data?.items ?? []).map((p) => ({
+                    options={[...(providers.data?.items ?? []), ...(created && !providers.data?.items.some((p) => p.metadata.name === created.metadata.name) ? [created] : [])].map((p) => ({
                       value: p.metadata.name,
                       label: `${p.metadata.name} (${t(`pipelines.provider_${p.spec.type}`)}${p.spec.host ? ` · ${p.spec.host}` : ''})`,
                     }))}

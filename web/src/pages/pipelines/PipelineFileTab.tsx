@@ -276,7 +276,6 @@ function WhenFields({ owner, label, onChange, readOnly }: { owner: Obj; label: s
         <Select
           mode="tags"
           aria-label={`${label}: ${t('pipelines.whenBranch')}`}
-          placeholder={t('pipelines.whenBranch')}
           style={{ width: '100%' }}
           disabled={readOnly}
           open={false}
@@ -289,7 +288,6 @@ function WhenFields({ owner, label, onChange, readOnly }: { owner: Obj; label: s
         <Select
           mode="multiple"
           aria-label={`${label}: ${t('pipelines.whenEvent')}`}
-          placeholder={t('pipelines.whenEvent')}
           style={{ width: '100%' }}
           disabled={readOnly}
           value={conditionValues(when.event)}

@@ -77,7 +77,7 @@ export default function PipelineSettingsPage() {
         <Card style={{ maxWidth: 720 }}>
           {q.data === null ? <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('pipelines.settingsDefaults')} /> : null}
           {q.data?.status ? (
-            <Descriptions size="small" column={2} style={{ marginBottom: 12 }}>
+            <Descriptions bordered size="small" column={2} style={{ marginBottom: 12 }}>
               <Descriptions.Item label={t('pipelines.building')}>{q.data.status.building ?? 0}</Descriptions.Item>
               <Descriptions.Item label={t('pipelines.queueing')}>{q.data.status.queueing ?? 0}</Descriptions.Item>
             </Descriptions>

@@ -165,7 +165,7 @@ export function StepLog({ cluster, project, execution, stage, step, title, live 
               <span aria-hidden="true" style={{ display: 'inline-block', width: 44, color: token.colorTextSecondary, userSelect: 'none' }}>
                 {row.index + 1}
               </span>
-              {lines[row.index]}
+              <span>{lines[row.index]}</span>
             </div>
           ))}
         </div>

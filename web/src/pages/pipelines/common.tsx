@@ -96,11 +96,11 @@ export function RunDialog({ cluster, project, pipeline, defaultBranch, onClose }
         />
       </Form.Item>
       {by === 'branch' ? (
-        <Form.Item name="branch" label={t('pipelines.branch')} extra={t('pipelines.branchHelp')}>
+        <Form.Item name="branch" label={t('pipelines.branchName')} extra={t('pipelines.branchHelp')}>
           <Input placeholder={defaultBranch || 'main'} />
         </Form.Item>
       ) : (
-        <Form.Item name="commit" label={t('pipelines.commit')} rules={[{ required: true, message: t('form.required') }]}>
+        <Form.Item name="commit" label={t('pipelines.commitId')} rules={[{ required: true, message: t('form.required') }]}>
           <Input placeholder="0123abcd" style={{ fontFamily: 'monospace' }} />
         </Form.Item>
       )}

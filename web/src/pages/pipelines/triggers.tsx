@@ -132,12 +132,12 @@ export function TriggerFields({ webhooks = true }: { webhooks?: boolean }) {
       <Row gutter={8}>
         <Col span={12}>
           <Form.Item name="include" label={t('pipelines.branchInclude')} extra={t('pipelines.branchFilterHelp')}>
-            <Select mode="tags" aria-label={t('pipelines.branchInclude')} placeholder="main, release-*" open={false} suffixIcon={null} />
+            <Select mode="tags" aria-label={t('pipelines.branchInclude')} open={false} suffixIcon={null} />
           </Form.Item>
         </Col>
         <Col span={12}>
           <Form.Item name="exclude" label={t('pipelines.branchExclude')}>
-            <Select mode="tags" aria-label={t('pipelines.branchExclude')} placeholder="wip-*" open={false} suffixIcon={null} />
+            <Select mode="tags" aria-label={t('pipelines.branchExclude')} open={false} suffixIcon={null} />
           </Form.Item>
         </Col>
       </Row>
