@@ -20,6 +20,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/onsi/gomega"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/forge/giteatest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
@@ -49,6 +50,7 @@ func TestConsole(t *testing.T) {
 	viewerPassword := f.viewer()
 	reg := f.registry()
 	gitURL := gitRepo(t)
+	gitea := giteaRepo(t)
 
 	args := append([]string{filepath.Join(here, "run.cjs")}, scenarioFilter()...)
 	cmd := exec.CommandContext(t.Context(), "node", args...)
@@ -73,6 +75,9 @@ func TestConsole(t *testing.T) {
 		"WH_REGISTRY_USER="+registryUser,
 		"WH_REGISTRY_PASSWORD="+registryPassword,
 		"WH_GIT_URL="+gitURL,
+		"WH_GITEA_URL="+gitea.URL,
+		"WH_GITEA_USER="+gitea.Admin,
+		"WH_GITEA_TOKEN="+gitea.Token,
 	)
 	cmd.Stdout = t.Output()
 	cmd.Stderr = t.Output()
@@ -334,3 +339,14 @@ const (
     runScript: {image: busybox, shellScript: 'echo sleeping; sleep 300'}
 `
 )
+
+// giteaRepo starts a real Gitea holding the repository "web" of its
+// administrator, with the succeeding pipeline file on main: the forge
+// whose account the pipelines scenario connects, and whose file it edits.
+func giteaRepo(t *testing.T) *giteatest.Server {
+	t.Helper()
+	g := giteatest.Start(t)
+	repo := g.CreateRepo(t, "web")
+	g.Push(t, repo, "main", map[string]string{".wheelhouse-pipeline.yml": pipelineOK}, "pipeline")
+	return g
+}

@@ -58,6 +58,96 @@ const waitState = async (page, state, timeout = 120000) => {
   }
 };
 
+/** giteaFile reads the pipeline file of the Gitea repository (its content and sha). */
+const giteaFile = async () => {
+  const url = `${process.env.WH_GITEA_URL}/api/v1/repos/${process.env.WH_GITEA_USER}/web/contents/.wheelhouse-pipeline.yml?ref=main`;
+  const r = await fetch(url, { headers: { Authorization: `token ${process.env.WH_GITEA_TOKEN}` } });
+  assert(r.ok, `gitea: ${r.status}`);
+  const j = await r.json();
+  return { sha: j.sha, content: Buffer.from(j.content, 'base64').toString('utf8') };
+};
+
+/** giteaCommit commits content as the pipeline file, as someone else would meanwhile. */
+const giteaCommit = async (content, sha) => {
+  const url = `${process.env.WH_GITEA_URL}/api/v1/repos/${process.env.WH_GITEA_USER}/web/contents/.wheelhouse-pipeline.yml`;
+  const r = await fetch(url, {
+    method: 'PUT',
+    headers: { Authorization: `token ${process.env.WH_GITEA_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ content: Buffer.from(content).toString('base64'), sha, branch: 'main', message: 'meanwhile' }),
+  });
+  assert(r.ok, `gitea commit: ${r.status} ${await r.text()}`);
+};
+
+const forgePipeline = async (page, list) => {
+  const user = process.env.WH_GITEA_USER;
+  await go(page, list);
+  await page.getByRole('button', { name: 'Create pipeline' }).click();
+  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
+  await page.getByLabel('Add a provider').check();
+  await page.getByLabel('Name', { exact: true }).fill('gitea');
+  await choose(page, 'Type', 'Gitea');
+  await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
+  await page.getByRole('button', { name: 'Next' }).click();
+  // No account yet: connect one with a token; a wrong one is refused.
+  await page.getByLabel('Access token').fill('not-a-token');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText('the forge refused the token').first().waitFor();
+  await page.getByLabel('Access token').fill(process.env.WH_GITEA_TOKEN);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText(`Connected as ${user} at gitea`).waitFor();
+  await choose(page, 'Repository', `${user}/web`);
+  await shoot(page, 'pipelines-wizard-forge-light', 'wizard: forge repository');
+  await page.getByRole('button', { name: 'Next' }).click();
+  assert((await page.getByLabel('Pipeline name').inputValue()) === 'web', 'the pipeline is not named after the repository');
+  await page.getByLabel('Push', { exact: true }).uncheck();
+  await page.getByRole('button', { name: 'Create pipeline' }).click();
+  await page.getByRole('heading', { name: 'web', level: 1 }).waitFor();
+
+  // The file as a form: the stages and steps of main.
+  await page.getByRole('tab', { name: 'Pipeline file' }).click();
+  const form = page.getByTestId('file-form');
+  await form.waitFor();
+  assert((await form.getByLabel('Stage 1 name').inputValue()) === 'build', 'stage 1 is not build');
+  assert((await form.getByLabel('Stage 1 step 2: Image').inputValue()) === 'busybox', 'the image of build/side is not shown');
+  await form.getByRole('button', { name: 'Add stage' }).click();
+  await form.getByLabel('Stage 3 name').fill('publish');
+  await form.getByLabel('Stage 3 step 1: Name').fill('report');
+  await form.getByLabel('Stage 3 step 1: Script').fill('echo from the form');
+  // An image left empty is a problem the server finds, by line.
+  await form.getByLabel('Stage 3 step 1: Image').fill('');
+  await shoot(page, 'pipelines-file-form-light', 'file: form');
+  // The same model as YAML.
+  await page.getByText('YAML', { exact: true }).click();
+  const lines = page.locator('.monaco-editor .view-lines');
+  await lines.getByText('echo from the form').waitFor();
+  await lines.getByText('name: publish').waitFor();
+  await shoot(page, 'pipelines-file-yaml-light', 'file: YAML');
+  await page.getByRole('button', { name: 'Commit' }).click();
+  const problems = page.getByTestId('file-problems');
+  await problems.getByText(/^Line \d+/).first().waitFor();
+  await problems.getByText(/image/).first().waitFor();
+  await shoot(page, 'pipelines-file-problems-light', 'file: problems');
+  // Back in the form, the image filled in: saved as a commit.
+  await page.getByText('Form', { exact: true }).click();
+  await form.getByLabel('Stage 3 step 1: Image').fill('alpine');
+  await page.getByLabel('Commit message').fill('Report from the console');
+  await page.getByRole('button', { name: 'Commit' }).click();
+  await page.getByText(/^Committed [0-9a-f]{8} to main$/).waitFor();
+  const saved = await giteaFile();
+  assert(saved.content.includes('echo from the form') && saved.content.includes('image: alpine'), `the commit does not hold the change:\n${saved.content}`);
+
+  // Someone commits meanwhile: saving is refused, and says so.
+  await giteaCommit(saved.content.replace('echo bye', 'echo bye meanwhile'), saved.sha);
+  await form.getByLabel('Stage 3 step 1: Script').fill('echo from the form, again');
+  await page.getByRole('button', { name: 'Commit' }).click();
+  await page.getByText('Someone changed the file since you loaded it').waitFor();
+  await shoot(page, 'pipelines-file-conflict-light', 'file: conflict');
+  await page.getByRole('button', { name: 'Load the latest' }).click();
+  await page.getByText('Someone changed the file since you loaded it').waitFor({ state: 'detached' });
+  await page.getByText('Form', { exact: true }).click();
+  assert((await form.getByLabel('Stage 3 step 1: Script').inputValue()) === 'echo from the form', 'the latest file was not loaded');
+};
+
 exports.run = async (browser) => {
   const c = config.cluster();
   const gitURL = process.env.WH_GIT_URL;
@@ -196,6 +286,10 @@ exports.run = async (browser) => {
   await page.getByRole('tab', { name: 'Pipeline file' }).click();
   await page.getByTestId('file-unavailable').getByText('needs a provider of type GitHub, GitLab or Gitea').waitFor();
   await shoot(page, 'pipelines-detail-file-light', 'pipeline: file');
+
+  // A Gitea: connect the account with a token, pick the repository from
+  // its list, and edit the pipeline file as a form and as YAML.
+  await forgePipeline(page, list);
 
   // The list: the last run.
   await go(page, list);

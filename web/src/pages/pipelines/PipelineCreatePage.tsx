@@ -12,7 +12,7 @@ import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import type { KList, Pipeline, ProviderType, RemoteRepository, SourceCodeCredential, SourceCodeProvider, SourceCodeRepository } from '../../api/pipelines';
 import { useMe } from '../../auth/useMe';
-import { ErrorView } from '../../components/ErrorView';
+import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { FormSelect } from '../../components/FormSelect';
 import { PageHeader } from '../../components/PageHeader';
 import { showProblem } from '../../components/formErrors';
@@ -77,7 +77,8 @@ export default function PipelineCreatePage() {
       form.setFieldValue('token', undefined);
       void qc.invalidateQueries({ queryKey: ['scm-credentials', cluster, project] });
     },
-    onError: (e) => setErrors(showProblem(form, e)),
+    // The token field is the connect card's, without room for a message.
+    onError: (e) => setErrors([errorMessage(e)]),
   });
   const account =
     credentials.data?.items.find((c) => c.spec.provider === providerName && c.spec.userName === me.data?.username) ??
