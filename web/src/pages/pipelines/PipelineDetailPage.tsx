@@ -66,7 +66,7 @@ export default function PipelineDetailPage() {
                   {ready.message ? ` — ${ready.message}` : ''}
                 </Typography.Text>
               ) : (
-                '-'
+                <Typography.Text type={p.spec.suspend ? 'warning' : undefined}>{t(p.spec.suspend ? 'pipelines.suspended' : 'pipelines.active')}</Typography.Text>
               )}
             </Descriptions.Item>
           </Descriptions>

@@ -19,7 +19,7 @@ import {
   newStep,
   parseEnv,
   parseFile,
-  problemLine,
+  problemOf,
   serialize,
   setSetting,
   setWhen,
@@ -86,7 +86,7 @@ export function PipelineFileTab({ cluster, project, pipeline, defaultBranch, can
       await file.refetch();
     } catch (e) {
       if (e instanceof ApiError && e.status === 422) {
-        setServerProblems((e.problem.errors ?? []).map((d) => ({ line: problemLine(d.message ?? ''), message: d.message ?? '' })));
+        setServerProblems((e.problem.errors ?? []).map((d) => problemOf(d.message ?? '')));
       } else setSaveError(e);
     } finally {
       setSaving(false);
@@ -156,7 +156,7 @@ export function PipelineFileTab({ cluster, project, pipeline, defaultBranch, can
             <ul style={{ margin: 0, paddingInlineStart: 18 }}>
               {problems.map((p, i) => (
                 <li key={i}>
-                  {p.line ? <Typography.Text strong>{t('pipelines.lineN', { line: p.line })}: </Typography.Text> : null}
+                  {p.line ? <Typography.Text strong>{p.column ? t('pipelines.lineColumn', { line: p.line, column: p.column }) : t('pipelines.lineN', { line: p.line })}: </Typography.Text> : null}
                   {p.field ? <Typography.Text code>{p.field}</Typography.Text> : null} {p.message}
                 </li>
               ))}
@@ -225,11 +225,12 @@ function FileForm({ model, onChange, readOnly }: { model: FileModel; onChange: (
             style={{ marginBottom: 12 }}
             title={
               <Input
+                addonBefore={t('pipelines.stageN', { n })}
                 aria-label={t('pipelines.stageName', { n })}
                 value={String(stage.name ?? '')}
                 disabled={readOnly}
                 onChange={(e) => setStage(i, { ...stage, name: e.target.value })}
-                style={{ maxWidth: 320 }}
+                style={{ maxWidth: 360 }}
               />
             }
             extra={
@@ -273,6 +274,9 @@ function WhenFields({ owner, label, onChange, readOnly }: { owner: Obj; label: s
   return (
     <Row gutter={8} style={{ marginBottom: 8 }}>
       <Col span={12}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('pipelines.whenBranch')}
+        </Typography.Text>
         <Select
           mode="tags"
           aria-label={`${label}: ${t('pipelines.whenBranch')}`}
@@ -285,6 +289,9 @@ function WhenFields({ owner, label, onChange, readOnly }: { owner: Obj; label: s
         />
       </Col>
       <Col span={12}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('pipelines.whenEvent')}
+        </Typography.Text>
         <Select
           mode="multiple"
           aria-label={`${label}: ${t('pipelines.whenEvent')}`}

@@ -10,7 +10,7 @@ import { logChunk, pipelinePaths } from '../../api/pipelines';
 import { ApiError } from '../../api/problem';
 import { readSSE } from '../../api/sse';
 import { errorMessage } from '../../components/ErrorView';
-import { appendLines } from '../pods/logBuffer';
+import { LogLines } from './logLines';
 
 interface Props {
   cluster: string;
@@ -21,22 +21,6 @@ interface Props {
   title: string;
   /** live: the execution still runs, so the log is followed. */
   live: boolean;
-}
-
-/** LogLines keeps a log as lines, the last one possibly still being written. */
-class LogLines {
-  lines: string[] = [];
-  private open = false;
-  add(text: string) {
-    const parts = text.replace(/\r\n/g, '\n').split('\n');
-    const endsOpen = !text.endsWith('\n');
-    if (!endsOpen) parts.pop();
-    if (this.open && this.lines.length && parts.length) {
-      this.lines[this.lines.length - 1] += parts.shift();
-    }
-    this.lines = appendLines(this.lines, parts);
-    this.open = endsOpen && (parts.length > 0 || this.open);
-  }
 }
 
 export function StepLog({ cluster, project, execution, stage, step, title, live }: Props) {

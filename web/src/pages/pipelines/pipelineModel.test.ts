@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionValues, parseFile, serialize, setSetting, setWhen, stepKind, withKind, parseEnv, envText, problemLine } from './pipelineModel';
+import { conditionValues, parseFile, serialize, setSetting, setWhen, stepKind, withKind, parseEnv, envText, problemLine, problemOf } from './pipelineModel';
 
 const rancher = `stages:
 - name: Build
@@ -57,5 +57,8 @@ describe('pipeline file model', () => {
   it('finds the line of a server problem', () => {
     expect(problemLine('line 4, column 3, stages[0].name: required')).toBe(4);
     expect(problemLine('stages: required')).toBeUndefined();
+    expect(problemOf('line 21, column 9, stages[2].steps[0].runScript.image: required')).toEqual({ line: 21, column: 9, field: 'stages[2].steps[0].runScript.image', message: 'required' });
+    expect(problemOf('line 3: not a mapping')).toEqual({ line: 3, column: undefined, field: undefined, message: 'not a mapping' });
+    expect(problemOf('no stages')).toEqual({ message: 'no stages' });
   });
 });

@@ -130,8 +130,15 @@ export function newStep(n: number): Obj {
   return { name: `step-${n}`, runScript: { image: 'busybox', shellScript: 'echo hello' } };
 }
 
-/** problemLines reads "line 4, column 3, stages[0].name: …" messages of the server into lines. */
+/** problemLine reads the line of a "line 4, column 3, stages[0].name: …" message of the server. */
 export function problemLine(message: string): number | undefined {
   const m = /^line (\d+)/.exec(message);
   return m ? Number(m[1]) : undefined;
+}
+
+/** problemOf splits a server's problem message into its line, column, field and message. */
+export function problemOf(message: string): { line?: number; column?: number; field?: string; message: string } {
+  const m = /^line (\d+)(?:, column (\d+))?(?:, ([^:]+))?: (.*)$/s.exec(message);
+  if (!m) return { message };
+  return { line: Number(m[1]), column: m[2] ? Number(m[2]) : undefined, field: m[3], message: m[4] };
 }
