@@ -74,6 +74,7 @@ export default function PipelineCreatePage() {
   const connect = useMutation({
     mutationFn: (token: string) => api<SourceCodeCredential>(paths.connect(providerName!), { method: 'POST', body: { token } }),
     onSuccess: () => {
+      setErrors([]);
       form.setFieldValue('token', undefined);
       void qc.invalidateQueries({ queryKey: ['scm-credentials', cluster, project] });
     },
