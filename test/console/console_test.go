@@ -5,6 +5,8 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/onsi/gomega"
 
+	"github.com/wheelhouse-dev/wheelhouse/internal/forge/giteatest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
@@ -39,12 +42,15 @@ func TestConsole(t *testing.T) {
 	requirePrerequisites(t, webDir)
 
 	kubeconfig := sandboxtest.StartWith(t, 2, sandboxtest.Options{Exec: true})
-	h := servertest.New(t, servertest.Options{})
+	// The sandbox is also the management cluster: pipelines run there.
+	h := servertest.New(t, servertest.Options{ManagementCluster: cluster})
 	h.ImportCluster(cluster, kubeconfig)
 	f := newFixtures(t, h)
 	execPod, drainNode := f.workloads()
 	viewerPassword := f.viewer()
 	reg := f.registry()
+	gitURL := gitRepo(t)
+	gitea := giteaRepo(t)
 
 	args := append([]string{filepath.Join(here, "run.cjs")}, scenarioFilter()...)
 	cmd := exec.CommandContext(t.Context(), "node", args...)
@@ -68,6 +74,10 @@ func TestConsole(t *testing.T) {
 		"WH_REGISTRY_CA="+reg.CAFile,
 		"WH_REGISTRY_USER="+registryUser,
 		"WH_REGISTRY_PASSWORD="+registryPassword,
+		"WH_GIT_URL="+gitURL,
+		"WH_GITEA_URL="+gitea.URL,
+		"WH_GITEA_USER="+gitea.Admin,
+		"WH_GITEA_TOKEN="+gitea.Token,
 	)
 	cmd.Stdout = t.Output()
 	cmd.Stderr = t.Output()
@@ -250,4 +260,93 @@ func (f *fixtures) registryRecords(r *registrytest.Registry) {
 	})
 	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/pullsecrets", f.h.Admin, map[string]any{"cluster": cluster, "namespace": namespace})
 	f.h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/registries/fixture/webhooks", f.h.Admin, map[string]any{"name": "fixture-push", "source": "distribution"})
+}
+
+// gitRepo serves a bare git repository over HTTP with git's own
+// http-backend, as a plain git server would, and returns its clone URL.
+// Its branches hold the pipeline file the pipelines scenario runs: main
+// succeeds, fail fails in its first stage, slow sleeps until aborted.
+func gitRepo(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	bare := filepath.Join(root, "app.git")
+	work := filepath.Join(root, "work")
+	git := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=e2e", "GIT_AUTHOR_EMAIL=e2e@example.com", "GIT_COMMITTER_NAME=e2e", "GIT_COMMITTER_EMAIL=e2e@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(root, "init", "-q", "--bare", "-b", "main", bare)
+	git(work, "init", "-q", "-b", "main")
+	for _, b := range []struct{ branch, file string }{
+		{"main", pipelineOK},
+		{"fail", pipelineFail},
+		{"slow", pipelineSlow},
+	} {
+		if b.branch != "main" {
+			git(work, "checkout", "-q", "-b", b.branch, "main")
+		}
+		if err := os.WriteFile(filepath.Join(work, ".wheelhouse-pipeline.yml"), []byte(b.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git(work, "add", ".")
+		git(work, "commit", "-q", "-m", "pipeline of "+b.branch)
+		git(work, "push", "-q", "file://"+bare, b.branch)
+	}
+	srv := httptest.NewServer(&cgi.Handler{
+		Path: "/usr/lib/git-core/git-http-backend",
+		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
+	})
+	t.Cleanup(srv.Close)
+	return srv.URL + "/app.git"
+}
+
+// The pipeline files of the scenario repository's branches.
+const (
+	pipelineOK = `stages:
+- name: build
+  steps:
+  - name: hello
+    runScript: {image: busybox, shellScript: 'echo hello from $CICD_GIT_BRANCH; for i in $(seq 1 300); do echo line $i; done'}
+  - name: side
+    runScript: {image: busybox, shellScript: 'echo side'}
+- name: deploy
+  steps:
+  - name: bye
+    runScript: {image: busybox, shellScript: 'echo bye'}
+`
+	pipelineFail = `stages:
+- name: build
+  steps:
+  - name: boom
+    runScript: {image: busybox, shellScript: 'echo failing on purpose; exit 3'}
+- name: deploy
+  steps:
+  - name: never
+    runScript: {image: busybox, shellScript: 'echo never'}
+`
+	pipelineSlow = `stages:
+- name: build
+  steps:
+  - name: sleep
+    runScript: {image: busybox, shellScript: 'echo sleeping; sleep 300'}
+`
+)
+
+// giteaRepo starts a real Gitea holding the repository "web" of its
+// administrator, with the succeeding pipeline file on main: the forge
+// whose account the pipelines scenario connects, and whose file it edits.
+func giteaRepo(t *testing.T) *giteatest.Server {
+	t.Helper()
+	g := giteatest.Start(t)
+	repo := g.CreateRepo(t, "web")
+	g.Push(t, repo, "main", map[string]string{".wheelhouse-pipeline.yml": pipelineOK}, "pipeline")
+	return g
 }

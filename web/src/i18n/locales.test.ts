@@ -67,6 +67,14 @@ describe('locales', () => {
       'webhooks.source_': ['distribution', 'harbor', 'acr', 'tcr', 'ecr', 'dockerhub'],
       'webhooks.how_': ['distribution', 'harbor', 'acr', 'tcr', 'ecr', 'dockerhub'],
       'webhooks.outcome_': ['accepted', 'duplicate', 'ignored', 'rejected'],
+      'pipelines.state_': ['Queueing', 'Pending', 'Building', 'Success', 'Failed', 'Aborted', 'Denied', 'Waiting', 'Skipped'],
+      'pipelines.trigger_': ['push', 'pullRequest', 'tag', 'manual', 'cron', 'imagePush'],
+      'pipelines.triggerType_': ['Push', 'PullRequest', 'Tag', 'Cron', 'Manual', 'ImagePush'],
+      'pipelines.provider_': ['github', 'gitlab', 'gitea', 'git'],
+      'pipelines.kind_': ['runScript', 'publishImage', 'applyYaml', 'applyApp'],
+      'pipelines.field_': ['image', 'shellScript', 'dockerfilePath', 'buildContext', 'tag', 'registry', 'path', 'namespace', 'cluster', 'catalogTemplate', 'version', 'name', 'targetNamespace'],
+      'pipelines.isolation_': ['Process', 'Podman'],
+      'pipelines.cache': ['Hit', 'Miss'],
       'kind.': ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'workloadcrs', 'pods', 'configmaps', 'secrets', 'services', 'ingresses', 'persistentvolumeclaims', 'events', 'persistentvolumes', 'storageclasses'],
     };
     const missing = Object.entries(families).flatMap(([p, vs]) => vs.map((v) => p + v)).filter((k) => !enKeys.has(k));

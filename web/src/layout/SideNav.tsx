@@ -100,17 +100,12 @@ export function SideNav() {
     ],
   });
   const platform: ItemType[] = [{ key: links.tokens(), label: t('nav.tokens') }];
+  // Pipelines are a project's: everyone's; the platform's own image
+  // registries and credentials are an admin's.
+  const devops: ItemType[] = [{ key: '/pipelines', label: t('nav.pipelines') }];
+  if (me.data?.role === 'admin') devops.push({ key: links.registries(), label: t('nav.registries') }, { key: links.credentials(), label: t('nav.credentials') });
+  items.push({ type: 'group', key: 'devops', label: t('nav.devops'), children: devops });
   if (me.data?.role === 'admin') {
-    // The platform's own image registries and credentials: an admin's.
-    items.push({
-      type: 'group',
-      key: 'devops',
-      label: t('nav.devops'),
-      children: [
-        { key: links.registries(), label: t('nav.registries') },
-        { key: links.credentials(), label: t('nav.credentials') },
-      ],
-    });
     platform.unshift({ key: links.users(), label: t('nav.users') }, { key: links.audit(), label: t('nav.audit') });
   }
   items.push({ type: 'group', key: 'platform', label: t('nav.platform'), children: platform });
@@ -123,7 +118,11 @@ export function SideNav() {
     });
   walk(items);
   const here = decodeURIComponent(loc.pathname);
-  const selected = /^\/clusters\/[^/]+\/(ns\/[^/]+\/)?releases(\/|$)/.test(here) ? releasesKey : keys.filter((k) => here === decodeURIComponent(k) || here.startsWith(decodeURIComponent(k) + '/')).sort((a, b) => b.length - a.length)[0];
+  const selected = /^\/clusters\/[^/]+\/(ns\/[^/]+\/)?releases(\/|$)/.test(here)
+    ? releasesKey
+    : /^\/clusters\/[^/]+\/projects\/[^/]+\/pipeline/.test(here)
+      ? '/pipelines'
+      : keys.filter((k) => here === decodeURIComponent(k) || here.startsWith(decodeURIComponent(k) + '/')).sort((a, b) => b.length - a.length)[0];
   return (
     <nav aria-label={t('nav.main')}>
       <Typography.Title level={2} style={{ fontSize: 18, padding: '14px 20px 6px', margin: 0 }}>

@@ -39,6 +39,12 @@ export const links = {
   chartRepos: (scope: { cluster?: string; project?: string } = {}) => `/chart-repositories${qs(scope)}`,
   chartRepo: (name: string, scope: { cluster?: string; project?: string } = {}) => `/chart-repositories/${e(name)}${qs(scope)}`,
   releases: (c: string) => `/clusters/${e(c)}/releases`,
+  /** A project's pipelines (its scope in the query, like the catalog's). */
+  pipelines: (scope: { cluster?: string; project?: string } = {}) => `/pipelines${qs(scope)}`,
+  pipelineNew: (c: string, p: string) => `/clusters/${e(c)}/projects/${e(p)}/pipelines/-/new`,
+  pipeline: (c: string, p: string, name: string, tab?: string) => `/clusters/${e(c)}/projects/${e(p)}/pipelines/${e(name)}${qs({ tab })}`,
+  pipelineExecution: (c: string, p: string, name: string) => `/clusters/${e(c)}/projects/${e(p)}/pipeline-executions/${e(name)}`,
+  pipelineSettings: (c: string, p: string) => `/clusters/${e(c)}/projects/${e(p)}/pipeline-settings`,
   release: (c: string, ns: string, r: string) => `/clusters/${e(c)}/ns/${e(ns)}/releases/${e(r)}`,
 };
 
@@ -62,3 +68,4 @@ export const namespacedKinds = [
   'persistentvolumeclaims',
   'events',
 ] as const;
+

@@ -23,7 +23,7 @@ export default function YamlEditor({ value, onChange, readOnly, height = 420, la
         value={value}
         theme={mode === 'dark' ? 'vs-dark' : 'vs'}
         onChange={(v) => onChange?.(v ?? '')}
-        options={{ readOnly, minimap: { enabled: false }, scrollBeyondLastLine: false, fontSize: 13, tabSize: 2, ariaLabel: label ?? t('editor.yaml') }}
+        options={{ readOnly, minimap: { enabled: false }, scrollBeyondLastLine: false, renderFinalNewline: 'on', fontSize: 13, tabSize: 2, ariaLabel: label ?? t('editor.yaml') }}
       />
     </div>
   );

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Tag, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
 import type { Project } from '../../api/types';
 import { usePermissions } from '../../auth/usePermissions';
@@ -15,6 +15,7 @@ export default function ProjectDetailPage() {
   const { cluster = '', project = '' } = useParams();
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const nav = useNavigate();
   const can = usePermissions({ cluster, project });
   const qc = useQueryClient();
   const path = `${apiCluster(cluster)}/projects/${encodeURIComponent(project)}`;
@@ -34,7 +35,13 @@ export default function ProjectDetailPage() {
   const owner = can('update', 'projects');
   return (
     <>
-      <PageHeader title={p?.displayName || project} sub={p?.description} />
+      <PageHeader
+        title={p?.displayName || project}
+        sub={p?.description}
+        extra={
+<Button onClick={() => nav(links.pipelines({ cluster, project }))}>{t('nav.pipelines')}</Button>
+        }
+      />
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}
       {q.isLoading ? <Spin style={{ display: 'block', margin: 24 }} /> : null}
       {p ? (
