@@ -120,7 +120,7 @@ func (h *handlers) provider(ctx context.Context, in NameInput) (string, *devopsv
 		return "", nil, nil, err
 	}
 	var p devopsv1alpha1.SourceCodeProviderConfig
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
 		return "", nil, nil, notFound(err, providerKind, in.Name)
 	}
 	if p.Spec.Type == devopsv1alpha1.ProviderGit {
@@ -157,7 +157,7 @@ func (h *handlers) connectToken(ctx context.Context, pp ProjectParam, ns string,
 	fields := map[string]string{"username": account.Login, "token": token}
 	var existing devopsv1alpha1.SourceCodeCredential
 	found := false
-	switch err := c.Client.Get(ctx, objectKey(ns, name), &existing); {
+	switch err := c.Reader.Get(ctx, objectKey(ns, name), &existing); {
 	case err == nil:
 		found = true
 		if existing.Spec.UserName != user {
@@ -284,14 +284,14 @@ func (h *handlers) repositories(ctx context.Context, in *NameInput) (*Repositori
 // be the caller's own.
 func (h *handlers) accountClient(ctx context.Context, c *ctl.Controllers, ns, name string) (forge.Client, *devopsv1alpha1.SourceCodeProviderConfig, error) {
 	var cred devopsv1alpha1.SourceCodeCredential
-	if err := c.Client.Get(ctx, objectKey(ns, name), &cred); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, name), &cred); err != nil {
 		return nil, nil, notFound(err, credentialKind, name)
 	}
 	if cred.Spec.UserName != auth.PrincipalFrom(ctx).Username {
 		return nil, nil, huma.Error403Forbidden(fmt.Sprintf("the credential %q is %s's account; use your own", name, cred.Spec.UserName))
 	}
 	var p devopsv1alpha1.SourceCodeProviderConfig
-	if err := c.Client.Get(ctx, objectKey(ns, cred.Spec.Provider), &p); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, cred.Spec.Provider), &p); err != nil {
 		return nil, nil, notFound(err, providerKind, cred.Spec.Provider)
 	}
 	opened, err := h.Credentials.Resolve(ctx, uint64(cred.Spec.Token.ID))

@@ -56,7 +56,7 @@ func (h *handlers) run(ctx context.Context, in *RunInput) (*JSONOutput, error) {
 		return nil, err
 	}
 	var p devopsv1alpha1.Pipeline
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
 		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	if m := p.Spec.Triggers.Manual; m != nil && !*m {
@@ -79,7 +79,7 @@ func (h *handlers) abort(ctx context.Context, in *NameInput) (*JSONOutput, error
 		return nil, err
 	}
 	var e devopsv1alpha1.PipelineExecution
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
 		return nil, notFound(err, executionKind, in.Name)
 	}
 	if e.Status.State.Finished() {
@@ -100,11 +100,11 @@ func (h *handlers) rerun(ctx context.Context, in *NameInput) (*JSONOutput, error
 		return nil, err
 	}
 	var e devopsv1alpha1.PipelineExecution
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
 		return nil, notFound(err, executionKind, in.Name)
 	}
 	var p devopsv1alpha1.Pipeline
-	if err := c.Client.Get(ctx, objectKey(ns, e.Spec.Pipeline), &p); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, e.Spec.Pipeline), &p); err != nil {
 		return nil, huma.Error409Conflict(fmt.Sprintf("the pipeline %q of execution %q is gone", e.Spec.Pipeline, e.Name))
 	}
 	config := e.Spec.Config

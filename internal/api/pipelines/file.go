@@ -99,15 +99,15 @@ func (h *handlers) target(ctx context.Context, in NameInput, branch string) (*fi
 		return nil, err
 	}
 	var p devopsv1alpha1.Pipeline
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
 		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	var repo devopsv1alpha1.SourceCodeRepository
-	if err := c.Client.Get(ctx, objectKey(ns, p.Spec.Repository), &repo); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, p.Spec.Repository), &repo); err != nil {
 		return nil, huma.Error409Conflict(fmt.Sprintf("the repository %q of pipeline %q is gone", p.Spec.Repository, p.Name))
 	}
 	var creds devopsv1alpha1.SourceCodeCredentialList
-	if err := c.Client.List(ctx, &creds, client.InNamespace(ns)); err != nil {
+	if err := c.Reader.List(ctx, &creds, client.InNamespace(ns)); err != nil {
 		return nil, err
 	}
 	user := auth.PrincipalFrom(ctx).Username

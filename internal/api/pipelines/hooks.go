@@ -95,7 +95,7 @@ func (h *handlers) receive(ctx context.Context, in *HookInput) (*HookOutput, err
 		return nil, huma.ErrorWithHeaders(huma.Error503ServiceUnavailable("pipelines are not running here now"), http.Header{"Retry-After": {"10"}})
 	}
 	var p devopsv1alpha1.Pipeline
-	if err := c.Client.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, &p); err != nil {
+	if err := c.Reader.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, &p); err != nil {
 		return nil, huma.Error404NotFound(fmt.Sprintf("no pipeline %s/%s", in.Namespace, in.Name))
 	}
 	secret, ok, err := ctl.WebhookSecret(h.Keyring, &p)
@@ -169,11 +169,11 @@ func (h *handlers) receive(ctx context.Context, in *HookInput) (*HookOutput, err
 // providerKind is the kind of forge the pipeline's repository is at.
 func (h *handlers) providerKind(ctx context.Context, c *ctl.Controllers, p *devopsv1alpha1.Pipeline) (devopsv1alpha1.SourceCodeProviderType, error) {
 	var repo devopsv1alpha1.SourceCodeRepository
-	if err := c.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.Repository}, &repo); err != nil {
+	if err := c.Reader.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.Repository}, &repo); err != nil {
 		return "", fmt.Errorf("pipeline %s has no repository %q", p.Name, p.Spec.Repository)
 	}
 	var provider devopsv1alpha1.SourceCodeProviderConfig
-	if err := c.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: repo.Spec.Provider}, &provider); err != nil {
+	if err := c.Reader.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: repo.Spec.Provider}, &provider); err != nil {
 		return "", fmt.Errorf("repository %s has no provider %q", repo.Name, repo.Spec.Provider)
 	}
 	return provider.Spec.Type, nil

@@ -49,7 +49,7 @@ func (h *handlers) log(ctx context.Context, in *LogInput) (*huma.StreamResponse,
 		return nil, err
 	}
 	var e devopsv1alpha1.PipelineExecution
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
 		return nil, notFound(err, executionKind, in.Name)
 	}
 	if err := stepExists(&e, in.Stage, in.Step); err != nil {

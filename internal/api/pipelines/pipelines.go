@@ -115,7 +115,7 @@ func (h *handlers) project(ctx context.Context, p ProjectParam) (namespace strin
 // when it is not there yet.
 func ensureNamespace(ctx context.Context, c *ctl.Controllers, namespace string, p ProjectParam) error {
 	var ns corev1.Namespace
-	err := c.Client.Get(ctx, objectKey("", namespace), &ns)
+	err := c.Reader.Get(ctx, objectKey("", namespace), &ns)
 	if err == nil {
 		return nil
 	}

@@ -168,7 +168,7 @@ func (h *handlers) list(ctx context.Context, k kind, in *ListInput) (*JSONOutput
 	if in.Pipeline != "" {
 		opts = append(opts, client.MatchingLabels{devopsv1alpha1.LabelPipeline: in.Pipeline})
 	}
-	if err := c.Client.List(ctx, list, opts...); err != nil {
+	if err := c.Reader.List(ctx, list, opts...); err != nil {
 		return nil, operation.ClusterError(err)
 	}
 	items, err := meta.ExtractList(list)
@@ -197,7 +197,7 @@ func (h *handlers) get(ctx context.Context, k kind, in *NameInput) (*JSONOutput,
 		return nil, err
 	}
 	obj := k.newObj()
-	if err := c.Client.Get(ctx, objectKey(ns, in.Name), obj); err != nil {
+	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), obj); err != nil {
 		return nil, notFound(err, k, in.Name)
 	}
 	tidy(obj, k)

@@ -86,7 +86,8 @@ type Controllers struct {
 	// Client reads from the controllers' cache and writes to the
 	// management cluster.
 	Client client.Client
-	// Reader reads from the API server.
+	// Reader reads from the API server: what a user just wrote is there
+	// (the cache may not have it yet), so the API reads through it.
 	Reader  client.Reader
 	Trigger *Trigger
 	Runner  *Runner
