@@ -5,8 +5,6 @@ package console
 import (
 	"fmt"
 	"net/http"
-	"net/http/cgi"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +19,7 @@ import (
 	"github.com/onsi/gomega"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/forge/giteatest"
+	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gittest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/registry/registrytest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox"
 	"github.com/wheelhouse-dev/wheelhouse/internal/sandbox/sandboxtest"
@@ -268,44 +267,10 @@ func (f *fixtures) registryRecords(r *registrytest.Registry) {
 // succeeds, fail fails in its first stage, slow sleeps until aborted.
 func gitRepo(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	bare := filepath.Join(root, "app.git")
-	work := filepath.Join(root, "work")
-	git := func(dir string, args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=e2e", "GIT_AUTHOR_EMAIL=e2e@example.com", "GIT_COMMITTER_NAME=e2e", "GIT_COMMITTER_EMAIL=e2e@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git(root, "init", "-q", "--bare", "-b", "main", bare)
-	git(work, "init", "-q", "-b", "main")
-	for _, b := range []struct{ branch, file string }{
-		{"main", pipelineOK},
-		{"fail", pipelineFail},
-		{"slow", pipelineSlow},
-	} {
-		if b.branch != "main" {
-			git(work, "checkout", "-q", "-b", b.branch, "main")
-		}
-		if err := os.WriteFile(filepath.Join(work, ".wheelhouse-pipeline.yml"), []byte(b.file), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		git(work, "add", ".")
-		git(work, "commit", "-q", "-m", "pipeline of "+b.branch)
-		git(work, "push", "-q", "file://"+bare, b.branch)
-	}
-	srv := httptest.NewServer(&cgi.Handler{
-		Path: "/usr/lib/git-core/git-http-backend",
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
-	})
-	t.Cleanup(srv.Close)
-	return srv.URL + "/app.git"
+	r := gittest.New(t, "app", map[string]string{".wheelhouse-pipeline.yml": pipelineOK}, gittest.Options{})
+	r.Push("fail", map[string]string{".wheelhouse-pipeline.yml": pipelineFail})
+	r.Push("slow", map[string]string{".wheelhouse-pipeline.yml": pipelineSlow})
+	return r.URL
 }
 
 // The pipeline files of the scenario repository's branches.

@@ -115,13 +115,10 @@ func (h *handlers) registerAccounts(api huma.API) {
 }
 
 func (h *handlers) provider(ctx context.Context, in NameInput) (string, *devopsv1alpha1.SourceCodeProviderConfig, *ctl.Controllers, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var p devopsv1alpha1.SourceCodeProviderConfig
+	ns, c, err := h.read(ctx, in.ProjectParam, providerKind, in.Name, &p)
 	if err != nil {
 		return "", nil, nil, err
-	}
-	var p devopsv1alpha1.SourceCodeProviderConfig
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return "", nil, nil, notFound(err, providerKind, in.Name)
 	}
 	if p.Spec.Type == devopsv1alpha1.ProviderGit {
 		return "", nil, nil, huma.Error409Conflict(fmt.Sprintf("provider %q is a plain git server: it has no accounts; give repositories a credential instead", p.Name))

@@ -51,13 +51,10 @@ func (h *handlers) registerActions(api huma.API) {
 }
 
 func (h *handlers) run(ctx context.Context, in *RunInput) (*JSONOutput, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var p devopsv1alpha1.Pipeline
+	_, c, err := h.read(ctx, in.ProjectParam, pipelineKind, in.Name, &p)
 	if err != nil {
 		return nil, err
-	}
-	var p devopsv1alpha1.Pipeline
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	if m := p.Spec.Triggers.Manual; m != nil && !*m {
 		return nil, huma.Error409Conflict(fmt.Sprintf("pipeline %q does not allow manual runs (spec.triggers.manual is false)", p.Name))
@@ -74,13 +71,10 @@ func (h *handlers) run(ctx context.Context, in *RunInput) (*JSONOutput, error) {
 }
 
 func (h *handlers) abort(ctx context.Context, in *NameInput) (*JSONOutput, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var e devopsv1alpha1.PipelineExecution
+	_, c, err := h.read(ctx, in.ProjectParam, executionKind, in.Name, &e)
 	if err != nil {
 		return nil, err
-	}
-	var e devopsv1alpha1.PipelineExecution
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
-		return nil, notFound(err, executionKind, in.Name)
 	}
 	if e.Status.State.Finished() {
 		return nil, huma.Error409Conflict(fmt.Sprintf("execution %q has ended (%s)", e.Name, e.Status.State))
@@ -95,13 +89,10 @@ func (h *handlers) abort(ctx context.Context, in *NameInput) (*JSONOutput, error
 }
 
 func (h *handlers) rerun(ctx context.Context, in *NameInput) (*JSONOutput, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var e devopsv1alpha1.PipelineExecution
+	ns, c, err := h.read(ctx, in.ProjectParam, executionKind, in.Name, &e)
 	if err != nil {
 		return nil, err
-	}
-	var e devopsv1alpha1.PipelineExecution
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
-		return nil, notFound(err, executionKind, in.Name)
 	}
 	var p devopsv1alpha1.Pipeline
 	if err := c.Reader.Get(ctx, objectKey(ns, e.Spec.Pipeline), &p); err != nil {

@@ -94,13 +94,10 @@ type fileTarget struct {
 // target finds the pipeline's repository, the caller's account at its
 // forge, the file's path and the branch.
 func (h *handlers) target(ctx context.Context, in NameInput, branch string) (*fileTarget, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var p devopsv1alpha1.Pipeline
+	ns, c, err := h.read(ctx, in.ProjectParam, pipelineKind, in.Name, &p)
 	if err != nil {
 		return nil, err
-	}
-	var p devopsv1alpha1.Pipeline
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &p); err != nil {
-		return nil, notFound(err, pipelineKind, in.Name)
 	}
 	var repo devopsv1alpha1.SourceCodeRepository
 	if err := c.Reader.Get(ctx, objectKey(ns, p.Spec.Repository), &repo); err != nil {

@@ -44,13 +44,10 @@ func (h *handlers) registerLogs(api huma.API) {
 }
 
 func (h *handlers) log(ctx context.Context, in *LogInput) (*huma.StreamResponse, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
+	var e devopsv1alpha1.PipelineExecution
+	ns, _, err := h.read(ctx, in.ProjectParam, executionKind, in.Name, &e)
 	if err != nil {
 		return nil, err
-	}
-	var e devopsv1alpha1.PipelineExecution
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), &e); err != nil {
-		return nil, notFound(err, executionKind, in.Name)
 	}
 	if err := stepExists(&e, in.Stage, in.Step); err != nil {
 		return nil, err

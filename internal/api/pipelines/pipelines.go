@@ -23,6 +23,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
@@ -109,6 +110,20 @@ func (h *handlers) project(ctx context.Context, p ProjectParam) (namespace strin
 			http.Header{"Retry-After": {"5"}})
 	}
 	return Namespace(rec.ID), c, nil
+}
+
+// read reads the object name of the project's namespace into obj (a 404
+// naming it when it is not there) and returns the namespace and the
+// controllers.
+func (h *handlers) read(ctx context.Context, p ProjectParam, k kind, name string, obj client.Object) (string, *ctl.Controllers, error) {
+	ns, c, err := h.project(ctx, p)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := c.Reader.Get(ctx, objectKey(ns, name), obj); err != nil {
+		return "", nil, notFound(err, k, name)
+	}
+	return ns, c, nil
 }
 
 // ensureNamespace makes the project's namespace in the management cluster

@@ -192,13 +192,9 @@ func (h *handlers) list(ctx context.Context, k kind, in *ListInput) (*JSONOutput
 }
 
 func (h *handlers) get(ctx context.Context, k kind, in *NameInput) (*JSONOutput, error) {
-	ns, c, err := h.project(ctx, in.ProjectParam)
-	if err != nil {
-		return nil, err
-	}
 	obj := k.newObj()
-	if err := c.Reader.Get(ctx, objectKey(ns, in.Name), obj); err != nil {
-		return nil, notFound(err, k, in.Name)
+	if _, _, err := h.read(ctx, in.ProjectParam, k, in.Name, obj); err != nil {
+		return nil, err
 	}
 	tidy(obj, k)
 	return jsonOut(http.StatusOK, obj)

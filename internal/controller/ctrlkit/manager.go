@@ -1,8 +1,11 @@
 package ctrlkit
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/go-logr/logr"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -122,4 +125,25 @@ func Logr(logger *slog.Logger, cluster string) logr.Logger {
 		logger = logger.With("cluster", cluster)
 	}
 	return logr.FromSlogHandler(logger.Handler())
+}
+
+// RunSynced runs mgr until ctx ends or it fails, calling ready once its
+// caches are in sync (within syncTimeout; past it, the manager is stopped
+// and the error says so): what a host does before it hands out clients of
+// the manager's cache.
+func RunSynced(ctx context.Context, mgr ctrl.Manager, syncTimeout time.Duration, ready func()) error {
+	mctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- mgr.Start(mctx) }()
+	syncCtx, cancelSync := context.WithTimeout(ctx, syncTimeout)
+	synced := mgr.GetCache().WaitForCacheSync(syncCtx)
+	cancelSync()
+	if !synced {
+		cancel()
+		<-errc
+		return errors.New("the controllers' caches did not sync")
+	}
+	ready()
+	return <-errc
 }

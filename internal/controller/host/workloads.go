@@ -182,21 +182,10 @@ func (w *Workloads) runController(ctx context.Context, c *multicluster.Cluster) 
 	if _, err := workload.Setup(mgr, workload.Options{Cluster: c.Name()}); err != nil {
 		return err
 	}
-	mctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 1)
-	go func() { errc <- mgr.Start(mctx) }()
-	syncCtx, cancelSync := context.WithTimeout(ctx, cacheSyncTimeout)
-	synced := mgr.GetCache().WaitForCacheSync(syncCtx)
-	cancelSync()
-	if !synced {
-		cancel()
-		<-errc
-		return errors.New("the controller's caches did not sync")
-	}
-	w.set(c, mgr.GetClient(), nil)
-	w.logger.Info("Workload controller running", "cluster", c.Name())
-	return <-errc
+	return ctrlkit.RunSynced(ctx, mgr, cacheSyncTimeout, func() {
+		w.set(c, mgr.GetClient(), nil)
+		w.logger.Info("Workload controller running", "cluster", c.Name())
+	})
 }
 
 // forget drops the state of a connection that closed, unless a newer

@@ -191,21 +191,10 @@ func (h *Host) run(ctx context.Context, c *multicluster.Cluster) error {
 	if err != nil {
 		return err
 	}
-	mctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 1)
-	go func() { errc <- mgr.Start(mctx) }()
-	syncCtx, cancelSync := context.WithTimeout(ctx, cacheSyncTimeout)
-	synced := mgr.GetCache().WaitForCacheSync(syncCtx)
-	cancelSync()
-	if !synced {
-		cancel()
-		<-errc
-		return errors.New("the controllers' caches did not sync")
-	}
-	h.set(running)
-	h.opts.Logger.Info("pipeline controllers running", "cluster", c.Name(), "holder", h.holder)
-	return <-errc
+	return ctrlkit.RunSynced(ctx, mgr, cacheSyncTimeout, func() {
+		h.set(running)
+		h.opts.Logger.Info("pipeline controllers running", "cluster", c.Name(), "holder", h.holder)
+	})
 }
 
 // Setup adds the pipeline controllers and the runner to mgr, the runner
