@@ -21,13 +21,13 @@ import (
 var memberWritable = []string{
 	"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "workloads",
 	"services", "ingresses", "configmaps", "secrets", "persistentvolumeclaims", "events", auth.ResourceKubernetes,
-	auth.ResourceRegistries, auth.ResourceReleases,
+	auth.ResourceRegistries, auth.ResourceReleases, auth.ResourcePipelines,
 }
 
 // walked are resources whose operations the walk must meet, so that an
 // area that is not registered fails the test rather than escaping it.
 // Chart repositories are not member-writable: a project's are its owners'.
-var walked = []string{auth.ResourceRegistries, auth.ResourceChartRepositories}
+var walked = []string{auth.ResourceRegistries, auth.ResourceChartRepositories, auth.ResourcePipelines}
 
 // listedPerProject are the cluster-wide lists a project's members may call
 // too, seeing only their projects' part.
@@ -92,7 +92,7 @@ func fillPath(p string) string {
 // kind of caller and checks the authorization outcome: 403 exactly when the
 // policy says no.
 func TestEveryRouteWithEveryRole(t *testing.T) {
-	h := servertest.New(t, servertest.Options{})
+	h := servertest.New(t, servertest.Options{ManagementCluster: "c1"})
 	conn := h.ImportCluster("c1", sandboxtest.Start(t, 1))
 	servertest.CreateNamespaces(t, conn, "ns1")
 	h.Expect(http.StatusCreated, http.MethodPost, "/api/v1/clusters/c1/projects", h.Admin, map[string]any{"name": "p1"})

@@ -131,6 +131,9 @@ func (h *Host) Cluster() string { return h.opts.Cluster }
 // Controllers returns the running controllers, waiting up to ctx's end
 // for them to start.
 func (h *Host) Controllers(ctx context.Context) (*Controllers, error) {
+	if h.opts.Cluster == "" {
+		return nil, fmt.Errorf("%w: no management cluster is configured (management-cluster)", ErrNotRunning)
+	}
 	for {
 		h.mu.Lock()
 		running, changed := h.running, h.changed
