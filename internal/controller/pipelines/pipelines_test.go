@@ -25,6 +25,7 @@ import (
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/config/crd"
 	"github.com/wheelhouse-dev/wheelhouse/internal/controller/ctrlkit"
+	"github.com/wheelhouse-dev/wheelhouse/internal/events"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gittest"
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/local"
@@ -39,6 +40,7 @@ type env struct {
 	logs logstore.Store
 	repo string
 	git  *gittest.Repo
+	bus  *events.Bus
 }
 
 // eventually is the package's one way to wait.
@@ -83,7 +85,8 @@ func startEnv(t *testing.T, holder string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctl, err := Setup(mgr, Options{Cluster: "local", Engine: engine, Logs: logs, Source: engine.Source(), Logger: logger, LeaseDuration: 3 * time.Second}, holder)
+	bus := events.New()
+	ctl, err := Setup(mgr, Options{Cluster: "local", Engine: engine, Logs: logs, Source: engine.Source(), Logger: logger, LeaseDuration: 3 * time.Second, Events: bus}, holder)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +100,7 @@ func startEnv(t *testing.T, holder string) *env {
 		}
 	})
 	git := gittest.New(t, "app", pipelineFiles, gittest.Options{})
-	return &env{c: c, ctl: ctl, logs: logs, repo: git.URL, git: git}
+	return &env{c: c, ctl: ctl, logs: logs, repo: git.URL, git: git, bus: bus}
 }
 
 // pipelineFiles are the test repository's files: one pipeline file per
@@ -534,6 +537,37 @@ stages:
 		case <-time.After(time.Minute):
 			t.Error("the second failure was not notified")
 		}
+	})
+
+	t.Run("ImagePush", func(t *testing.T) {
+		e.project(t, "p-image", 2, "ok.yml")
+		eventually(t, func() error {
+			var p devopsv1alpha1.Pipeline
+			if err := e.c.Get(context.Background(), client.ObjectKey{Namespace: "p-image", Name: "ok"}, &p); err != nil {
+				return err
+			}
+			p.Spec.Triggers.ImagePush = &devopsv1alpha1.ImagePushTrigger{Registry: "hub", Repository: "team/base", Tag: "v*"}
+			return e.c.Update(context.Background(), &p)
+		}).Should(gomega.Succeed())
+		// A tag the trigger does not match, then one it does; the bus may
+		// be read before the controllers' cache has the change, so the
+		// matching push is sent until an execution comes.
+		e.bus.Publish(events.ImagePushed{Registry: "hub", Repository: "team/base", Tag: "latest", Digest: "sha256:aa"})
+		eventually(t, func() error {
+			var list devopsv1alpha1.PipelineExecutionList
+			if err := e.c.List(context.Background(), &list, client.InNamespace("p-image")); err != nil {
+				return err
+			}
+			if len(list.Items) == 0 {
+				e.bus.Publish(events.ImagePushed{Registry: "hub", Repository: "team/base", Tag: "v2", Digest: "sha256:bb"})
+				return errors.New("no execution yet")
+			}
+			x := list.Items[0]
+			if x.Spec.Trigger != devopsv1alpha1.TriggerImagePush || x.Spec.Event != devopsv1alpha1.EventImagePush || !strings.Contains(x.Spec.TriggeredBy, "team/base:v2") {
+				return fmt.Errorf("execution %s: trigger %s, event %s, by %q", x.Name, x.Spec.Trigger, x.Spec.Event, x.Spec.TriggeredBy)
+			}
+			return nil
+		}).Should(gomega.Succeed())
 	})
 
 	t.Run("Cron", func(t *testing.T) {
