@@ -43,3 +43,13 @@ func (s *PipelineSetting) Timeout(config *PipelineConfig) time.Duration {
 	}
 	return DefaultTimeout
 }
+
+// ConfigPaths are the files a pipeline's file is looked for at, in order:
+// configPath when the Pipeline names one, else DefaultConfigPath and then
+// Rancher's.
+func (p *Pipeline) ConfigPaths() []string {
+	if p.Spec.ConfigPath != "" {
+		return []string{p.Spec.ConfigPath}
+	}
+	return append([]string{DefaultConfigPath}, RancherConfigPaths...)
+}

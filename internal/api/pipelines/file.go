@@ -139,10 +139,7 @@ func (h *handlers) readFile(ctx context.Context, in *FileInput) (*FileOutput, er
 	if err != nil {
 		return nil, err
 	}
-	paths := []string{t.path}
-	if t.path == "" {
-		paths = append([]string{devopsv1alpha1.DefaultConfigPath}, devopsv1alpha1.RancherConfigPaths...)
-	}
+	paths := t.pipeline.ConfigPaths()
 	out := &FileOutput{Body: FileView{Path: paths[0], Branch: t.branch}}
 	for _, path := range paths {
 		content, sha, err := t.fc.ReadFile(ctx, t.repo, t.branch, path)

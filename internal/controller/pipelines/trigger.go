@@ -182,10 +182,7 @@ func (t *Trigger) create(ctx context.Context, p *devopsv1alpha1.Pipeline, e *dev
 // readConfig reads the pipeline's file at commit: spec.configPath, or
 // .wheelhouse-pipeline.yml, or Rancher's file when only that exists.
 func (t *Trigger) readConfig(ctx context.Context, p *devopsv1alpha1.Pipeline, repo *repository, commit string) (*devopsv1alpha1.PipelineConfig, error) {
-	paths := []string{p.Spec.ConfigPath}
-	if p.Spec.ConfigPath == "" {
-		paths = append([]string{devopsv1alpha1.DefaultConfigPath}, devopsv1alpha1.RancherConfigPaths...)
-	}
+	paths := p.ConfigPaths()
 	for _, path := range paths {
 		data, err := t.Source.ReadFile(ctx, repo.spec.URL, repo.access, commit, path)
 		if err != nil {
