@@ -77,6 +77,7 @@ func TestConsole(t *testing.T) {
 		"WH_GITEA_URL="+gitea.URL,
 		"WH_GITEA_USER="+gitea.Admin,
 		"WH_GITEA_TOKEN="+gitea.Token,
+		"WH_GITEA_PASSWORD="+gitea.Password,
 	)
 	cmd.Stdout = t.Output()
 	cmd.Stderr = t.Output()

@@ -20,6 +20,7 @@ function page(load: () => Promise<{ default: ComponentType }>) {
 
 export const router = createBrowserRouter([
   { path: '/login', element: page(() => import('./pages/LoginPage')) },
+  { path: '/oauth/callback', element: page(() => import('./pages/OAuthCallbackPage')) },
   {
     element: (
       <RequireAuth>

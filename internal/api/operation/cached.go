@@ -161,7 +161,7 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 	if err != nil {
 		return nil, err
 	}
-	release, err := k.Streams.acquire(ctx)
+	release, err := k.Streams.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}

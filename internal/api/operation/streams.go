@@ -24,9 +24,9 @@ type StreamLimiter struct {
 	open map[uint64]int
 }
 
-// acquire takes one stream of the caller's; release gives it back. Over
+// Acquire takes one stream of the caller's; release gives it back. Over
 // the bound it is a 429.
-func (l *StreamLimiter) acquire(ctx context.Context) (release func(), err error) {
+func (l *StreamLimiter) Acquire(ctx context.Context) (release func(), err error) {
 	p := auth.PrincipalFrom(ctx)
 	if l == nil || p == nil {
 		return func() {}, nil

@@ -3,11 +3,7 @@
 package operation_test
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,56 +13,6 @@ import (
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
-
-// streamEvent is one event of a watch stream as a client reads it.
-type streamEvent struct {
-	ID     string
-	Type   string         `json:"type"`
-	Object map[string]any `json:"object"`
-}
-
-// openWatch opens a watch stream and returns its events and status.
-func openWatch(t *testing.T, h *servertest.Harness, path, token string) (<-chan streamEvent, int) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := h.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(chan streamEvent, 64)
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		close(out)
-		return out, resp.StatusCode
-	}
-	go func() {
-		defer close(out)
-		defer resp.Body.Close()
-		sc := bufio.NewScanner(resp.Body)
-		var ev streamEvent
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "id: "):
-				ev.ID = strings.TrimPrefix(line, "id: ")
-			case strings.HasPrefix(line, "data: "):
-				if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev); err != nil {
-					t.Errorf("event data %q: %v", line, err)
-				}
-			case line == "" && ev.Type != "":
-				out <- ev
-				ev = streamEvent{}
-			}
-		}
-	}()
-	return out, resp.StatusCode
-}
 
 // TestWatchStreams: a list's watch stream starts where the list left off,
 // follows selectors (an object that stops matching is DELETED), is
@@ -91,10 +37,10 @@ func TestWatchStreams(t *testing.T) {
 	// A change made after the list, before the watch opens, is not missed.
 	create("between", map[string]string{"app": "web"})
 	watch := "/api/v1/clusters/c1/watch/namespaces/default/configmaps?labelSelector=app%3Dweb&since=" + cursor
-	events, status := openWatch(t, h, watch, h.Admin)
+	events, status := h.OpenWatch(t, watch, h.Admin)
 	g.Expect(status).To(Equal(http.StatusOK))
-	next := func() streamEvent {
-		var ev streamEvent
+	next := func() servertest.WatchEvent {
+		var ev servertest.WatchEvent
 		g.Eventually(events).WithTimeout(30 * time.Second).Should(Receive(&ev))
 		return ev
 	}
@@ -114,12 +60,12 @@ func TestWatchStreams(t *testing.T) {
 	g.Expect(ev.Object).To(HaveKeyWithValue("name", "after"))
 
 	// Reconnecting with the last id replays what came after it.
-	events, _ = openWatch(t, h, "/api/v1/clusters/c1/watch/namespaces/default/configmaps?labelSelector=app%3Dweb&since="+last, h.Admin)
+	events, _ = h.OpenWatch(t, "/api/v1/clusters/c1/watch/namespaces/default/configmaps?labelSelector=app%3Dweb&since="+last, h.Admin)
 	ev = next()
 	g.Expect(ev.Type).To(Equal("DELETED"))
 
 	// A cursor it cannot resume: RESET, list again.
-	events, status = openWatch(t, h, "/api/v1/clusters/c1/watch/namespaces/default/configmaps?since=nope.1", h.Admin)
+	events, status = h.OpenWatch(t, "/api/v1/clusters/c1/watch/namespaces/default/configmaps?since=nope.1", h.Admin)
 	g.Expect(status).To(Equal(http.StatusOK))
 	g.Expect(next().Type).To(Equal("RESET"))
 
@@ -127,11 +73,11 @@ func TestWatchStreams(t *testing.T) {
 	// may not; a bad selector is the list's 400.
 	viewer := h.CreateUser("viewer", "user")
 	h.Expect(http.StatusOK, http.MethodPut, "/api/v1/clusters/c1/members/viewer", h.Admin, map[string]string{"role": "viewer"})
-	_, status = openWatch(t, h, "/api/v1/clusters/c1/watch/nodes", viewer)
+	_, status = h.OpenWatch(t, "/api/v1/clusters/c1/watch/nodes", viewer)
 	g.Expect(status).To(Equal(http.StatusOK))
-	_, status = openWatch(t, h, "/api/v1/clusters/c1/watch/nodes", h.CreateUser("stranger", "user"))
+	_, status = h.OpenWatch(t, "/api/v1/clusters/c1/watch/nodes", h.CreateUser("stranger", "user"))
 	g.Expect(status).To(Equal(http.StatusForbidden))
-	_, status = openWatch(t, h, "/api/v1/clusters/c1/watch/pods?fieldSelector=spec.nope%3Dx", h.Admin)
+	_, status = h.OpenWatch(t, "/api/v1/clusters/c1/watch/pods?fieldSelector=spec.nope%3Dx", h.Admin)
 	g.Expect(status).To(Equal(http.StatusBadRequest))
 
 	// What the caller may do, for a console to offer only that.

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/forge/giteatest"
@@ -38,7 +39,7 @@ metadata:
   name: app-release
 data:
   image: ${CICD_REGISTRY}/team/app:${CICD_EXECUTION_SEQUENCE}
-  commit: ${CICD_GIT_COMMIT}
+  commit: "${CICD_GIT_COMMIT}"
 `,
 	".wheelhouse-pipeline.yml": `stages:
 - name: test
@@ -130,7 +131,7 @@ func TestGiteaEndToEnd(t *testing.T) {
 	h.Expect(http.StatusCreated, http.MethodPost, base+"/source-code-repositories", h.Admin, obj("app", map[string]any{
 		"url": repo.CloneURL, "provider": "gitea", "credential": credName, "defaultBranch": "main"}))
 	h.Expect(http.StatusCreated, http.MethodPost, base+"/pipelines", h.Admin, obj("app", map[string]any{
-		"repository": "app", "targetCluster": "local", "triggers": map[string]any{"push": true, "tag": true}}))
+		"repository": "app", "targetCluster": "local", "triggers": map[string]any{"push": true, "tag": true, "pullRequest": true}}))
 
 	// Wheelhouse registers the webhook in Gitea.
 	servertest.WaitFor(t, h, base+"/pipelines/app", func(p map[string]any) error {
@@ -213,14 +214,62 @@ func TestGiteaEndToEnd(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a wrong signature answered %d", resp.StatusCode)
 	}
+
+	// A branch pushed, then a pull request of it: the push's run gets the
+	// project's secret (masked in its log), the pull request's run of the
+	// same commit, from Gitea's pull_request delivery, does not.
+	ns := first["metadata"].(map[string]any)["namespace"].(string)
+	if _, err := conn.Kube.CoreV1().Secrets(ns).Create(t.Context(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "app-secrets"},
+		StringData: map[string]string{"token": "s3cret-token-value"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	feature := gitea.Push(t, repo, "feature", map[string]string{".wheelhouse-pipeline.yml": secretFile}, "a feature")
+	pushed := waitEvent(t, h, base, feature, "push", "Success")
+	if _, body := get(t, h, logOf(base, pushed)); !strings.Contains(body, "event=push token=****") || strings.Contains(body, "s3cret-token-value") {
+		t.Errorf("the push run's log: %q", body)
+	}
+	var pr map[string]any
+	gitea.API(t, http.MethodPost, "/repos/"+repo.FullName+"/pulls", map[string]any{"head": "feature", "base": "main", "title": "A feature"}, &pr)
+	pulled := waitEvent(t, h, base, feature, "pull_request", "Success")
+	if _, body := get(t, h, logOf(base, pulled)); !strings.Contains(body, "event=pull_request token=none") {
+		t.Errorf("the pull request run's log: %q", body)
+	}
+}
+
+// secretFile is a pipeline that says which event ran it and prints the
+// project's secret it is given (never on a pull request).
+const secretFile = `stages:
+- name: check
+  steps:
+  - name: event
+    runScript:
+      image: busybox
+      shellScript: echo "event=$CICD_EVENT token=${TOKEN:-none}"
+    envFrom:
+    - {sourceName: app-secrets, sourceKey: token, targetKey: TOKEN}
+`
+
+// logOf is the path of the first step's log of execution x.
+func logOf(base string, x map[string]any) string {
+	return base + "/pipeline-executions/" + x["metadata"].(map[string]any)["name"].(string) + "/logs?stage=0&step=0"
 }
 
 // buildTimeout bounds an execution of goApp: a cold Go build of its
 // standard library takes a minute or more on 2 busy cores.
 const buildTimeout = 6 * time.Minute
 
+// finalStates are the states an execution does not leave.
+var finalStates = map[string]bool{"Success": true, "Failed": true, "Aborted": true, "Denied": true}
+
 // waitExecution waits for the execution of commit to reach state.
 func waitExecution(t *testing.T, h *servertest.Harness, base, commit, state string) map[string]any {
+	t.Helper()
+	return waitEvent(t, h, base, commit, "", state)
+}
+
+// waitEvent waits for the execution of commit run by event (any when
+// empty) to reach state.
+func waitEvent(t *testing.T, h *servertest.Harness, base, commit, event, state string) map[string]any {
 	t.Helper()
 	var found map[string]any
 	servertest.Eventually(t, func() error {
@@ -231,7 +280,8 @@ func waitExecution(t *testing.T, h *servertest.Harness, base, commit, state stri
 			return err
 		}
 		for _, x := range list.Items {
-			if x["spec"].(map[string]any)["commit"] != commit {
+			spec := x["spec"].(map[string]any)
+			if spec["commit"] != commit || (event != "" && spec["event"] != event) {
 				continue
 			}
 			status, _ := x["status"].(map[string]any)
@@ -239,9 +289,13 @@ func waitExecution(t *testing.T, h *servertest.Harness, base, commit, state stri
 				found = x
 				return nil
 			}
-			return fmt.Errorf("execution of %.7s: %v %v", commit, status["state"], status["message"])
+			err := fmt.Errorf("execution of %.7s (%s): %v %v", commit, spec["event"], status["state"], status["message"])
+			if finalStates[fmt.Sprint(status["state"])] {
+				return gomega.StopTrying(err.Error()) // it will not change
+			}
+			return err
 		}
-		return fmt.Errorf("no execution of %.7s yet", commit)
+		return fmt.Errorf("no execution of %.7s %s yet", commit, event)
 	}).WithTimeout(buildTimeout).Should(gomega.Succeed())
 	return found
 }

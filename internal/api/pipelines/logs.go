@@ -69,7 +69,12 @@ func (h *handlers) log(ctx context.Context, in *LogInput) (*huma.StreamResponse,
 			_, _ = io.Copy(w, rc)
 		}}, nil
 	}
+	release, err := h.Streams.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		defer release()
 		_, w := humago.Unwrap(hctx)
 		sse, err := operation.StartSSE(w)
 		if err != nil {
@@ -80,7 +85,9 @@ func (h *handlers) log(ctx context.Context, in *LogInput) (*huma.StreamResponse,
 }
 
 // follow streams the log at key from offset as 'log' events, with a
-// heartbeat while nothing is written, and ends with an 'end' event.
+// heartbeat while nothing is written, and ends with an 'end' event (or,
+// without one, when the server stops: the client reconnects from its
+// offset).
 func (h *handlers) follow(ctx context.Context, sse *operation.SSE, key logstore.Key, offset int64) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -90,6 +97,9 @@ func (h *handlers) follow(ctx context.Context, sse *operation.SSE, key logstore.
 		for {
 			select {
 			case <-ctx.Done():
+				return
+			case <-h.Shutdown:
+				cancel(errors.New("the server stops"))
 				return
 			case <-t.C:
 				if err := sse.Comment("heartbeat"); err != nil {

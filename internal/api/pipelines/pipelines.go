@@ -88,6 +88,7 @@ func Register(api huma.API, d Deps) {
 	h.registerResources(api)
 	h.registerActions(api)
 	h.registerLogs(api)
+	h.registerWatches(api)
 }
 
 // project resolves the path's project to its namespace in the management

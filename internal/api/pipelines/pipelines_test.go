@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/pipeline/gittest"
@@ -38,7 +40,7 @@ var files = map[string]string{
         metadata:
           name: built-${CICD_EXECUTION_SEQUENCE}
         data:
-          commit: ${CICD_GIT_COMMIT}
+          commit: "${CICD_GIT_COMMIT}"
 `,
 	"bad.yml": "stages:\n- name: x\n  steps:\n  - name: y\n    runScript: {image: busybox}\n    nope: 1\n",
 	"escape.yml": `stages:
@@ -164,6 +166,56 @@ func TestPipelinesAPI(t *testing.T) {
 		if x["spec"].(map[string]any)["triggeredBy"] != "dev" {
 			t.Errorf("triggered by %v", x["spec"].(map[string]any)["triggeredBy"])
 		}
+	})
+
+	// The console follows executions through their watch: what changes
+	// after the list's resourceVersion arrives as events, up to the end.
+	t.Run("WatchFollowsAnExecution", func(t *testing.T) {
+		g := NewWithT(t)
+		watchBase := "/api/v1/clusters/local/watch/projects/team"
+		list := h.Expect(http.StatusOK, http.MethodGet, base+"/pipeline-executions?pipeline=app", h.Admin, nil)
+		since := list["metadata"].(map[string]any)["resourceVersion"].(string)
+		events, status := h.OpenWatch(t, watchBase+"/pipeline-executions?pipeline=app&since="+since, h.Admin)
+		g.Expect(status).To(Equal(http.StatusOK))
+		name := h.Expect(http.StatusCreated, http.MethodPost, base+"/pipelines/app/run", h.Admin, map[string]any{})["metadata"].(map[string]any)["name"]
+		// Its own events, in order: created, then each status write.
+		var types, states []any
+		g.Eventually(func() []any {
+			for {
+				select {
+				case ev := <-events:
+					if ev.Object["metadata"].(map[string]any)["name"] != name {
+						continue // the run the Roles test started
+					}
+					types = append(types, ev.Type)
+					if status, ok := ev.Object["status"].(map[string]any); ok {
+						states = append(states, status["state"])
+					}
+				default:
+					return states
+				}
+			}
+		}).WithTimeout(time.Minute).Should(ContainElements("Building", "Success"))
+		g.Expect(types[0]).To(Equal("ADDED"))
+
+		// Without since, the stream begins with the object as it is.
+		one, _ := h.OpenWatch(t, watchBase+"/pipeline-executions?fieldSelector=metadata.name%3D"+name.(string), h.Admin)
+		var ev servertest.WatchEvent
+		g.Eventually(one).WithTimeout(30 * time.Second).Should(Receive(&ev))
+		g.Expect(ev.Type).To(Equal("ADDED"))
+		g.Expect(ev.Object["status"]).To(HaveKeyWithValue("state", "Success"))
+
+		// A cursor the API server cannot resume: RESET, list again.
+		for _, since := range []string{"1", "nope"} {
+			reset, status := h.OpenWatch(t, watchBase+"/pipeline-executions?since="+since, h.Admin)
+			g.Expect(status).To(Equal(http.StatusOK))
+			g.Eventually(reset).WithTimeout(30*time.Second).Should(Receive(HaveField("Type", "RESET")), "since=%s", since)
+		}
+		h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, watchBase+"/pipeline-executions?fieldSelector=spec.branch%3Dmain", h.Admin, nil, "query.fieldSelector")
+		h.ExpectProblem(t, http.StatusBadRequest, http.MethodGet, watchBase+"/pipelines?pipeline=app", h.Admin, nil, "query.pipeline")
+		// Authorized as the list.
+		_, status = h.OpenWatch(t, watchBase+"/pipelines", h.CreateUser("stranger", "user"))
+		g.Expect(status).To(Equal(http.StatusForbidden))
 	})
 }
 

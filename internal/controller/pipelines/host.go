@@ -13,6 +13,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -86,11 +87,18 @@ type Controllers struct {
 	// Client reads from the controllers' cache and writes to the
 	// management cluster.
 	Client client.Client
-	// Reader reads from the API server: what a user just wrote is there
-	// (the cache may not have it yet), so the API reads through it.
-	Reader  client.Reader
+	// Reader reads and watches the API server itself: what a user just
+	// wrote is there (the cache may not have it yet), so the API reads
+	// through it, and the console follows its watches.
+	Reader  DirectReader
 	Trigger *Trigger
 	Runner  *Runner
+}
+
+// DirectReader reads and watches the API server itself, not a cache.
+type DirectReader interface {
+	client.Reader
+	Watch(ctx context.Context, list client.ObjectList, opts ...client.ListOption) (watch.Interface, error)
 }
 
 // NewHost returns the pipeline controllers' host.
@@ -235,7 +243,11 @@ func Setup(mgr ctrl.Manager, opts Options, holder string) (*Controllers, error) 
 			return nil, fmt.Errorf("add the image push trigger: %w", err)
 		}
 	}
-	return &Controllers{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Trigger: trigger, Runner: runner}, nil
+	direct, err := client.NewWithWatch(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return nil, fmt.Errorf("the API server's client: %w", err)
+	}
+	return &Controllers{Client: mgr.GetClient(), Reader: direct, Trigger: trigger, Runner: runner}, nil
 }
 
 // conflictRetry is how soon a pass that lost a write race runs again (the

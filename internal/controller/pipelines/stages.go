@@ -143,12 +143,18 @@ func (r *Runner) step(ctx context.Context, rn *run, e *devopsv1alpha1.PipelineEx
 	log, err := r.logs.Create(ctx, logstore.Key{Namespace: e.Namespace, Execution: e.Name, Stage: i, Step: j})
 	var result pipeline.StepResult
 	if err == nil {
-		result, err = r.runStep(ctx, e, job, i, j, step, log)
+		// The step's secrets are masked in its log and in what its status
+		// says.
+		masked := pipeline.NewMasker(log)
+		result, err = r.runStep(ctx, e, job, i, j, step, masked)
 		if err != nil {
-			fmt.Fprintf(log, "[wheelhouse] %v\n", err)
+			err = errors.New(masked.MaskString(err.Error()))
+			fmt.Fprintf(masked, "[wheelhouse] %v\n", err)
 		} else if result.Message != "" {
-			fmt.Fprintf(log, "[wheelhouse] %s\n", result.Message)
+			result.Message = masked.MaskString(result.Message)
+			fmt.Fprintf(masked, "[wheelhouse] %s\n", result.Message)
 		}
+		_ = masked.Flush()
 		log.Close()
 	}
 	ended := metav1.NewTime(r.now())
@@ -180,15 +186,16 @@ func (r *Runner) step(ctx context.Context, rn *run, e *devopsv1alpha1.PipelineEx
 	return fmt.Sprintf("step %q: %s", step.Name, message)
 }
 
-// runStep runs one step: its environment (the envFrom secrets read now),
-// its timeout, and the engine (runScript, publishImage) or the applier
-// (applyYaml).
-func (r *Runner) runStep(ctx context.Context, e *devopsv1alpha1.PipelineExecution, job *pipeline.Job, i, j int, step devopsv1alpha1.Step, log io.Writer) (pipeline.StepResult, error) {
+// runStep runs one step: its environment (the envFrom secrets read now,
+// and masked in log from then on), its timeout, and the engine (runScript,
+// publishImage) or the applier (applyYaml).
+func (r *Runner) runStep(ctx context.Context, e *devopsv1alpha1.PipelineExecution, job *pipeline.Job, i, j int, step devopsv1alpha1.Step, log *pipeline.Masker) (pipeline.StepResult, error) {
 	env := pipeline.StepEnvironment(e, pipeline.Context{}, i, j)
 	values, err := r.envFrom(ctx, e.Namespace, env.EnvFrom)
 	if err != nil {
 		return pipeline.StepResult{}, err
 	}
+	log.Add(values)
 	for k, v := range values {
 		env.Env[k] = v
 	}

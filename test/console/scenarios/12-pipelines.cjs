@@ -3,6 +3,8 @@
 // the wizard, run it and watch it reach Success with its logs (the
 // preparation's too), run the failing branch and see the failed step and the
 // skipped stage, abort a slow run while its log is followed, rerun a run,
+// see a run started through the API appear and end on the open page (the
+// executions' watch stream),
 // change the triggers in the settings tab, and see that the file editor
 // explains it needs a connected forge account (a plain git server has no API
 // to commit through). Every page is checked by axe and shot in the light
@@ -43,6 +45,11 @@ const runOn = async (page, branch) => {
   const d = page.getByRole('dialog');
   await d.getByLabel('Branch name').fill(branch);
   await d.getByRole('button', { name: 'Run' }).click();
+  // The dialog closes once the run is created (CI once saw it stay open,
+  // nothing sent: say what it showed).
+  await d.waitFor({ state: 'detached', timeout: 15000 }).catch(async (e) => {
+    throw new Error(`the run dialog stayed open: ${await d.innerText().catch(() => '?')}\n${e.message}`);
+  });
   await page.waitForURL(/\/pipeline-executions\//);
   return new URL(page.url()).pathname;
 };
@@ -76,6 +83,62 @@ const giteaCommit = async (content, sha) => {
     body: JSON.stringify({ content: Buffer.from(content).toString('base64'), sha, branch: 'main', message: 'meanwhile' }),
   });
   assert(r.ok, `gitea commit: ${r.status} ${await r.text()}`);
+};
+
+/** whAPI calls the server's API as the signed-in user of page. */
+const whAPI = (page, method, path, body) =>
+  page.evaluate(
+    async ([method, path, body]) => {
+      const token = sessionStorage.getItem('wheelhouse.token') ?? localStorage.getItem('wheelhouse.token');
+      const r = await fetch(path, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    [method, path, body],
+  );
+
+/**
+ * oauthAccount connects the account through Gitea's OAuth sign-in: a
+ * provider with Gitea's OAuth application (made through Gitea's API), then
+ * the wizard's "Connect with Gitea", Gitea's own sign-in and consent pages
+ * in the pop-up, and the wizard connected, where it was.
+ */
+const oauthAccount = async (page, list) => {
+  const c = config.cluster();
+  const base = `/api/v1/clusters/${c}/projects/${project}`;
+  const origin = new URL(page.url()).origin;
+  const r = await fetch(`${process.env.WH_GITEA_URL}/api/v1/user/applications/oauth2`, {
+    method: 'POST',
+    headers: { Authorization: `token ${process.env.WH_GITEA_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'wheelhouse-console', redirect_uris: [`${origin}/oauth/callback`], confidential_client: true }),
+  });
+  assert(r.ok, `gitea oauth app: ${r.status} ${await r.text()}`);
+  const app = await r.json();
+  const secret = await whAPI(page, 'POST', `${base}/credentials`, { name: 'gitea-sso-secret', type: 'git-token', fields: { token: app.client_secret } });
+  await whAPI(page, 'POST', `${base}/source-code-providers`, {
+    metadata: { name: 'gitea-sso' },
+    spec: { type: 'gitea', host: process.env.WH_GITEA_URL, oauth: { clientID: app.client_id, clientSecret: { id: secret.id } } },
+  });
+
+  await go(page, list);
+  await page.getByRole('button', { name: 'Create pipeline' }).click();
+  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
+  await choose(page, 'Source code provider', 'gitea-sso');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const signIn = page.getByRole('button', { name: 'Connect with Gitea' });
+  await signIn.waitFor();
+  await shoot(page, 'pipelines-wizard-oauth-light', 'wizard: connect with Gitea');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), signIn.click()]);
+  // Gitea's sign-in page, then its consent page, in the pop-up.
+  await popup.locator('#user_name').fill(process.env.WH_GITEA_USER);
+  await popup.locator('#password').fill(process.env.WH_GITEA_PASSWORD);
+  await popup.locator('#password').press('Enter');
+  await popup.getByRole('button', { name: /Authorize Application/i }).click();
+  await popup.waitForEvent('close', { timeout: 30000 });
+  await page.getByText(`Connected as ${process.env.WH_GITEA_USER} at gitea-sso`).waitFor();
+  await choose(page, 'Repository', `${process.env.WH_GITEA_USER}/web`);
+  await shoot(page, 'pipelines-wizard-oauth-connected-light', 'wizard: connected through Gitea');
 };
 
 const forgePipeline = async (page, list) => {
@@ -126,6 +189,8 @@ const forgePipeline = async (page, list) => {
   const problems = page.getByTestId('file-problems');
   await problems.getByText(/^Line \d+/).first().waitFor();
   await problems.getByText(/image/).first().waitFor();
+  // The same problem is marked in the text, under its line.
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor();
   await shoot(page, 'pipelines-file-problems-light', 'file: problems');
   // Back in the form, the image filled in: saved as a commit.
   await page.getByText('Form', { exact: true }).click();
@@ -194,7 +259,7 @@ exports.run = async (browser) => {
   await page.getByText('A plain git server sends no webhooks').waitFor();
   await shoot(page, 'pipelines-wizard-triggers-light', 'wizard: triggers');
   await page.getByRole('button', { name: 'Create pipeline' }).click();
-  await page.getByRole('heading', { name: 'app', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'app', exact: true, level: 1 }).waitFor();
   const pipelinePath = new URL(page.url()).pathname;
   await page.getByText('No executions yet').waitFor();
 
@@ -221,7 +286,7 @@ exports.run = async (browser) => {
 
   // A run that fails: the failed step, its exit code, the skipped stage.
   await go(page, pipelinePath);
-  await page.getByRole('heading', { name: 'app', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'app', exact: true, level: 1 }).waitFor();
   await runOn(page, 'fail');
   await waitState(page, 'Failed');
   const boom = page.getByTestId('step-boom');
@@ -236,7 +301,7 @@ exports.run = async (browser) => {
 
   // A slow run, followed live, then aborted.
   await go(page, pipelinePath);
-  await page.getByRole('heading', { name: 'app', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'app', exact: true, level: 1 }).waitFor();
   await runOn(page, 'slow');
   await page.getByTestId('step-sleep').and(page.locator('[data-state="Building"]')).waitFor({ timeout: 60000 });
   await page.getByTestId('step-sleep').click();
@@ -263,7 +328,8 @@ exports.run = async (browser) => {
   await page.getByText('rerun of').waitFor();
   await waitState(page, 'Success');
 
-  // The history, newest first.
+  // The history, newest first, followed through the executions' watch.
+  const watching = page.waitForRequest((r) => /\/watch\/projects\/[^/]+\/pipeline-executions\?/.test(r.url()));
   await go(page, pipelinePath);
   await page.getByTestId('run-4').waitFor();
   for (const [n, s] of [['1', 'Success'], ['2', 'Failed'], ['3', 'Aborted'], ['4', 'Success']]) {
@@ -271,6 +337,11 @@ exports.run = async (browser) => {
   }
   const order = await page.locator('[data-testid^="run-"]:not([data-testid^="run-state"])').evaluateAll((els) => els.map((e) => e.textContent));
   assert(order.join(',') === '#4,#3,#2,#1', `executions are not newest first: ${order}`);
+  // A run started elsewhere (here, the API) shows up and runs to its end on
+  // the open page, without a reload.
+  await watching;
+  await whAPI(page, 'POST', `/api/v1/clusters/${c}/projects/${project}/pipelines/app/run`, { branch: 'main' });
+  await page.getByTestId('run-state-5').getByText('Success').waitFor({ timeout: 120000 });
   await shoot(page, 'pipelines-detail-light', 'pipeline: executions');
 
   // Settings: add the cron trigger.
@@ -290,6 +361,7 @@ exports.run = async (browser) => {
   // A Gitea: connect the account with a token, pick the repository from
   // its list, and edit the pipeline file as a form and as YAML.
   await forgePipeline(page, list);
+  await oauthAccount(page, list);
 
   // The list: the last run.
   await go(page, list);

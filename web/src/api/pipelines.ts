@@ -22,13 +22,22 @@ export interface KCondition {
 
 export interface KList<T> {
   items: T[];
+  /** resourceVersion: where the list's watch begins. */
+  metadata?: { resourceVersion?: string };
 }
 
 export type ProviderType = 'github' | 'gitlab' | 'gitea' | 'git';
 
 export interface SourceCodeProvider {
   metadata: ObjectMeta;
-  spec: { type: ProviderType; host?: string; enabled?: boolean; tls?: { insecureSkipVerify?: boolean; caCertificates?: string } };
+  spec: {
+    type: ProviderType;
+    host?: string;
+    enabled?: boolean;
+    tls?: { insecureSkipVerify?: boolean; caCertificates?: string };
+    /** The forge's OAuth application: accounts connect by signing in there. */
+    oauth?: { clientID: string; clientSecret: { id: number }; scopes?: string[] };
+  };
   status?: { conditions?: KCondition[] };
 }
 
@@ -168,6 +177,8 @@ export function pipelinePaths(cluster: string, project: string) {
     providers: `${base}/source-code-providers`,
     provider: (n: string) => `${base}/source-code-providers/${e(n)}`,
     connect: (n: string) => `${base}/source-code-providers/${e(n)}/connect`,
+    authorize: (n: string, redirectURI: string) => `${base}/source-code-providers/${e(n)}/authorize${query({ redirectURI })}`,
+    oauthCallback: (n: string) => `${base}/source-code-providers/${e(n)}/oauth-callback`,
     credentials: `${base}/source-code-credentials`,
     remoteRepos: (credential: string) => `${base}/source-code-credentials/${e(credential)}/repositories`,
     repositories: `${base}/source-code-repositories`,
@@ -185,6 +196,14 @@ export function pipelinePaths(cluster: string, project: string) {
     log: (n: string, stage: number, step: number, opts: { follow?: boolean; offset?: number } = {}) =>
       `${base}/pipeline-executions/${e(n)}/logs${query({ stage, step, follow: opts.follow || undefined, offset: opts.offset || undefined })}`,
   };
+}
+
+/** newestFirst orders executions as the server lists them: newest first. */
+export function newestFirst(a: PipelineExecution, b: PipelineExecution): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  if (ta !== tb) return ta < tb ? 1 : -1;
+  return b.spec.runNumber - a.spec.runNumber;
 }
 
 /** finished reports whether an execution state is final. */

@@ -1,8 +1,8 @@
 // One execution: its stages as columns of step cards (state, duration, exit
-// code, cache), refreshed every 1.5 s until it ends, with Abort while it
+// code, cache), kept current by its watch stream, with Abort while it
 // runs, Rerun once it has ended, and the log of the step chosen (the
 // preparation's too).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Descriptions, Flex, Popconfirm, Space, Spin, Tag, Typography, theme } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { api } from '../../api/client';
 import { duration, finished, shortCommit, stateColor, type PipelineExecution, type StageStatus, type StepStatus } from '../../api/pipelines';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { PageHeader } from '../../components/PageHeader';
+import { useLiveKObject } from '../../live/useLiveKube';
 import { links } from '../../nav/links';
 import { StateTag, useCanPipelines, useProjectParams } from './common';
 import { StepLog } from './StepLog';
@@ -46,16 +47,12 @@ export default function ExecutionDetailPage() {
   const can = useCanPipelines(cluster, project);
   const [selected, setSelected] = useState<Selected>();
   const [, tick] = useState(0);
-  const q = useQuery({
-    queryKey: ['pipeline-execution', cluster, project, name],
-    queryFn: () => api<PipelineExecution>(paths.execution(name)),
-    refetchInterval: (query) => (finished(query.state.data?.status?.state) ? false : 1500),
-  });
+  const q = useLiveKObject<PipelineExecution>(['pipeline-execution', cluster, project, name], paths.executions(), name, paths.execution(name));
   const x = q.data;
   // Another execution (a rerun opened): its own first step.
   useEffect(() => setSelected(undefined), [name]);
   const live = !!x && !finished(x.status?.state);
-  // Running durations count up between polls.
+  // Running durations count up between events.
   useEffect(() => {
     if (!live) return;
     const id = setInterval(() => tick((n) => n + 1), 1000);

@@ -6,11 +6,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, Radio, Space, Steps, Typography } from 'antd';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
-import type { KList, Pipeline, ProviderType, RemoteRepository, SourceCodeCredential, SourceCodeProvider, SourceCodeRepository } from '../../api/pipelines';
+import { awaitAnswer, OAuthClosed, oauthChannel, oauthRedirectURI } from '../../api/oauth';
+import type { KList, Pipeline, pipelinePaths, ProviderType, RemoteRepository, SourceCodeCredential, SourceCodeProvider, SourceCodeRepository } from '../../api/pipelines';
 import { useMe } from '../../auth/useMe';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
 import { FormSelect } from '../../components/FormSelect';
@@ -19,6 +21,28 @@ import { showProblem } from '../../components/formErrors';
 import { links } from '../../nav/links';
 import { useProjectParams } from './common';
 import { applyTriggers, TriggerFields, triggerValues, type TriggerValues } from './triggers';
+
+/**
+ * signIn connects the caller's account at provider through the forge's
+ * OAuth application, in a pop-up (api/oauth.ts), and returns the account.
+ */
+async function signIn(paths: ReturnType<typeof pipelinePaths>, provider: string, forge: string, t: TFunction): Promise<SourceCodeCredential> {
+  // Opened before any await: a pop-up opened later than the click is blocked.
+  const popup = window.open('', oauthChannel, 'popup,width=760,height=820');
+  if (!popup) throw new Error(t('pipelines.popupBlocked'));
+  try {
+    const redirectURI = oauthRedirectURI();
+    const { url, state } = await api<{ url: string; state: string }>(paths.authorize(provider, redirectURI));
+    popup.location.href = url;
+    const answer = await awaitAnswer(popup, state);
+    if (answer.error || !answer.code) throw new Error(t('pipelines.oauthDenied', { forge, reason: answer.errorDescription || answer.error || '?' }));
+    return await api<SourceCodeCredential>(paths.oauthCallback(provider), { method: 'POST', body: { code: answer.code, state, redirectURI } });
+  } catch (e) {
+    throw e instanceof OAuthClosed ? new Error(t('pipelines.oauthClosed')) : e;
+  } finally {
+    if (!popup.closed) popup.close();
+  }
+}
 
 /** objectName turns text (a repository's name) into a Kubernetes object name. */
 export function objectName(s: string): string {
@@ -71,8 +95,13 @@ export default function PipelineCreatePage() {
   // provider just created yet.
   const [created, setCreated] = useState<SourceCodeProvider>();
   const provider = providers.data?.items.find((p) => p.metadata.name === providerName) ?? (created?.metadata.name === providerName ? created : undefined);
+  const forge = provider ? t(`pipelines.provider_${provider.spec.type}`) : '';
   const connect = useMutation({
-    mutationFn: (token: string) => api<SourceCodeCredential>(paths.connect(providerName!), { method: 'POST', body: { token } }),
+    // A token pasted, or (undefined) a sign-in at the forge.
+    mutationFn: (token: string | undefined) =>
+      token === undefined
+        ? signIn(paths, providerName!, forge, t)
+        : api<SourceCodeCredential>(paths.connect(providerName!), { method: 'POST', body: { token } }),
     onSuccess: () => {
       setErrors([]);
       form.setFieldValue('token', undefined);
@@ -241,12 +270,22 @@ export default function PipelineCreatePage() {
                   />
                 ) : (
                   <Card size="small" title={t('pipelines.connectAccount')} style={{ marginBottom: 12 }}>
-                    <Typography.Paragraph type="secondary">{t('pipelines.connectHelp', { host: provider?.spec.host || provider?.spec.type })}</Typography.Paragraph>
+                    {provider?.spec.oauth ? (
+                      <>
+                        <Typography.Paragraph type="secondary">{t('pipelines.connectWithHelp', { host: provider.spec.host || forge })}</Typography.Paragraph>
+                        <Button type="primary" loading={connect.isPending && connect.variables === undefined} onClick={() => connect.mutate(undefined)} style={{ marginBottom: 12 }}>
+                          {t('pipelines.connectWith', { forge })}
+                        </Button>
+                        <Typography.Paragraph type="secondary">{t('pipelines.orToken')}</Typography.Paragraph>
+                      </>
+                    ) : (
+                      <Typography.Paragraph type="secondary">{t('pipelines.connectHelp', { host: provider?.spec.host || provider?.spec.type })}</Typography.Paragraph>
+                    )}
                     <Space.Compact style={{ width: '100%' }}>
                       <Form.Item name="token" noStyle>
                         <Input.Password aria-label={t('pipelines.token')} placeholder={t('pipelines.token')} autoComplete="off" />
                       </Form.Item>
-                      <Button loading={connect.isPending} onClick={() => connect.mutate(form.getFieldValue('token') ?? '')}>
+                      <Button loading={connect.isPending && connect.variables !== undefined} onClick={() => connect.mutate(form.getFieldValue('token') ?? '')}>
                         {t('pipelines.connect')}
                       </Button>
                     </Space.Compact>

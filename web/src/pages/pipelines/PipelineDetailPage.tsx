@@ -6,11 +6,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
-import { duration, shortCommit, type KList, type Pipeline, type PipelineExecution, type SourceCodeRepository } from '../../api/pipelines';
+import { duration, newestFirst, shortCommit, type Pipeline, type PipelineExecution, type SourceCodeRepository } from '../../api/pipelines';
 import { Age } from '../../components/Age';
 import { EmptyText } from '../../components/EmptyText';
 import { ErrorView } from '../../components/ErrorView';
 import { PageHeader } from '../../components/PageHeader';
+import { useLiveKList, useLiveKObject } from '../../live/useLiveKube';
 import { showProblem } from '../../components/formErrors';
 import { links } from '../../nav/links';
 import { RunDialog, StateTag, triggerSummary, useCanPipelines, useProjectParams } from './common';
@@ -24,7 +25,7 @@ export default function PipelineDetailPage() {
   const tab = params.get('tab') ?? 'executions';
   const can = useCanPipelines(cluster, project);
   const [running, setRunning] = useState(false);
-  const q = useQuery({ queryKey: ['pipeline', cluster, project, name], refetchInterval: 3000, queryFn: () => api<Pipeline>(paths.pipeline(name)) });
+  const q = useLiveKObject<Pipeline>(['pipeline', cluster, project, name], paths.pipelines, name, paths.pipeline(name));
   const p = q.data;
   const repo = useQuery({
     queryKey: ['scm-repository', cluster, project, p?.spec.repository],
@@ -94,15 +95,11 @@ export default function PipelineDetailPage() {
   );
 }
 
-/** Executions is a pipeline's history, newest first, refreshed while any runs. */
+/** Executions is a pipeline's history, newest first, kept current by its watch. */
 function Executions({ cluster, project, pipeline }: { cluster: string; project: string; pipeline: string }) {
   const { t } = useTranslation();
   const { paths } = useProjectParams();
-  const q = useQuery({
-    queryKey: ['pipeline-executions', cluster, project, pipeline],
-    queryFn: () => api<KList<PipelineExecution>>(paths.executions(pipeline)),
-    refetchInterval: 2000,
-  });
+  const q = useLiveKList<PipelineExecution>(['pipeline-executions', cluster, project, pipeline], paths.executions(pipeline), newestFirst);
   return (
     <>
       {q.error ? <ErrorView error={q.error} cluster={cluster} /> : null}

@@ -183,7 +183,14 @@ export function PipelineFileTab({ cluster, project, pipeline, defaultBranch, can
       ) : null}
       {text !== undefined ? (
         view === 'yaml' || !parsed?.model ? (
-          <LazyYamlEditor value={text} onChange={canEdit ? setText : undefined} readOnly={!canEdit} height={460} label={t('pipelines.fileYaml')} />
+          <LazyYamlEditor
+            value={text}
+            onChange={canEdit ? setText : undefined}
+            readOnly={!canEdit}
+            height={460}
+            label={t('pipelines.fileYaml')}
+            markers={problems.flatMap((p) => (p.line ? [{ line: p.line, column: p.column, message: p.field ? `${p.field}: ${p.message}` : p.message }] : []))}
+          />
         ) : (
           <FileForm model={parsed.model} onChange={(m) => setText(serialize(m))} readOnly={!canEdit} />
         )

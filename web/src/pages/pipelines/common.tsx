@@ -1,14 +1,16 @@
 // Pieces the pipeline pages share: the project in view, the state tag and
 // the run dialog.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Form, Input, Radio, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client';
-import { pipelinePaths, stateColor, type KList, type Pipeline, type PipelineExecution } from '../../api/pipelines';
+import { pipelinePaths, stateColor, type Pipeline, type PipelineExecution } from '../../api/pipelines';
 import { usePermissions } from '../../auth/usePermissions';
 import { FormDialog } from '../../components/FormDialog';
+import { byName } from '../../live/kube';
+import { useLiveKList } from '../../live/useLiveKube';
 import { links } from '../../nav/links';
 
 /** The permissions resource of everything pipelines. */
@@ -39,12 +41,7 @@ export function StateTag({ state, testId }: { state?: string; testId?: string })
 
 export function usePipelines(cluster: string, project: string, enabled = true) {
   const paths = pipelinePaths(cluster, project);
-  return useQuery({
-    queryKey: ['pipelines', cluster, project],
-    enabled: enabled && !!cluster && !!project,
-    refetchInterval: 3000,
-    queryFn: () => api<KList<Pipeline>>(paths.pipelines),
-  });
+  return useLiveKList<Pipeline>(['pipelines', cluster, project], paths.pipelines, byName, enabled && !!cluster && !!project);
 }
 
 interface RunValues {

@@ -1,9 +1,14 @@
 // The triggers, branch filter and target cluster of a pipeline as form
 // fields, shared by the create wizard and the settings tab.
-import { Checkbox, Col, Form, Input, Row, Select } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { AutoComplete, Checkbox, Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { api, query } from '../../api/client';
 import type { Pipeline } from '../../api/pipelines';
+import { globalScope, recordPaths, type Registry } from '../../api/registries';
+import type { List } from '../../api/types';
 import { useClusterNames } from '../../nav/useClusterNames';
+import { useProjectParams } from './common';
 
 export interface TriggerValues {
   include?: string[];
@@ -72,12 +77,26 @@ export function applyTriggers(spec: Pipeline['spec'], v: TriggerValues): Pipelin
   };
 }
 
+/**
+ * useRegistryNames lists the registries an image push trigger can name, as
+ * a publishImage step finds them: the project's, then the platform's (left
+ * out when the caller may not list them).
+ */
+function useRegistryNames(enabled: boolean): string[] {
+  const { cluster, project } = useProjectParams();
+  const list = (path: string) => () => api<List<Registry>>(`${path}${query({ limit: 1000 })}`).then((l) => l.items.map((r) => r.name));
+  const own = useQuery({ queryKey: ['registry-names', cluster, project], enabled, queryFn: list(recordPaths({ cluster, project }).registries) });
+  const platform = useQuery({ queryKey: ['registry-names'], enabled, retry: false, queryFn: list(recordPaths(globalScope).registries) });
+  return [...new Set([...(own.data ?? []), ...(platform.data ?? [])])];
+}
+
 /** TriggerFields are the form items of TriggerValues. */
 export function TriggerFields({ webhooks = true }: { webhooks?: boolean }) {
   const { t } = useTranslation();
   const clusters = useClusterNames();
   const cron = Form.useWatch<boolean>('cron');
   const imagePush = Form.useWatch<boolean>('imagePush');
+  const registries = useRegistryNames(!!imagePush);
   return (
     <>
       <Form.Item label={t('pipelines.triggers')} extra={webhooks ? undefined : t('pipelines.noWebhooks')}>
@@ -114,7 +133,11 @@ export function TriggerFields({ webhooks = true }: { webhooks?: boolean }) {
         <Row gutter={8}>
           <Col span={8}>
             <Form.Item name="imageRegistry" label={t('pipelines.imageRegistry')} rules={[{ required: true, message: t('form.required') }]}>
-              <Input placeholder="harbor" />
+              <AutoComplete
+                options={registries.map((r) => ({ value: r }))}
+                placeholder="harbor"
+                filterOption={(input, o) => (o?.value ?? '').toLowerCase().includes(input.toLowerCase())}
+              />
             </Form.Item>
           </Col>
           <Col span={8}>
