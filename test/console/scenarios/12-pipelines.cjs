@@ -113,7 +113,7 @@ const oauthAccount = async (page, list) => {
     headers: { Authorization: `token ${process.env.WH_GITEA_TOKEN}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ name: 'wheelhouse-console', redirect_uris: [`${origin}/oauth/callback`], confidential_client: true }),
   });
-  assert(r.ok, `gitea oauth app: ${r.status} ${await r.text()}`);
+  if (!r.ok) throw new Error(`gitea oauth app: ${r.status} ${await r.text()}`);
   const app = await r.json();
   const secret = await whAPI(page, 'POST', `${base}/credentials`, { name: 'gitea-sso-secret', type: 'git-token', fields: { token: app.client_secret } });
   await whAPI(page, 'POST', `${base}/source-code-providers`, {
@@ -124,7 +124,8 @@ const oauthAccount = async (page, list) => {
   await go(page, list);
   await page.getByRole('button', { name: 'Create pipeline' }).click();
   await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
-  await choose(page, 'Source code provider', 'gitea-sso');
+  await page.locator('.ant-select', { has: page.getByLabel('Source code provider', { exact: true }) }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^gitea-sso / }).click();
   await page.getByRole('button', { name: 'Next' }).click();
   const signIn = page.getByRole('button', { name: 'Connect with Gitea' });
   await signIn.waitFor();
