@@ -99,9 +99,9 @@ const whAPI = (page, method, path, body) =>
   );
 
 /**
- * oauthAccount connects the account through Gitea's OAuth sign-in: a
- * provider with Gitea's OAuth application (made through Gitea's API), then
- * the wizard's "Connect with Gitea", Gitea's own sign-in and consent pages
+ * oauthAccount adds a provider with Gitea's OAuth application (made
+ * through Gitea's API) in the wizard, then connects the account through
+ * the wizard's "Connect with Gitea": Gitea's own sign-in and consent pages
  * in the pop-up, and the wizard connected, where it was.
  */
 const oauthAccount = async (page, list) => {
@@ -115,17 +115,24 @@ const oauthAccount = async (page, list) => {
   });
   if (!r.ok) throw new Error(`gitea oauth app: ${r.status} ${await r.text()}`);
   const app = await r.json();
-  const secret = await whAPI(page, 'POST', `${base}/credentials`, { name: 'gitea-sso-secret', type: 'git-token', fields: { token: app.client_secret } });
-  await whAPI(page, 'POST', `${base}/source-code-providers`, {
-    metadata: { name: 'gitea-sso' },
-    spec: { type: 'gitea', host: process.env.WH_GITEA_URL, oauth: { clientID: app.client_id, clientSecret: { id: secret.id } } },
-  });
 
   await go(page, list);
   await page.getByRole('button', { name: 'Create pipeline' }).click();
   await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
-  await page.locator('.ant-select', { has: page.getByLabel('Source code provider', { exact: true }) }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^gitea-sso / }).click();
+  await page.getByLabel('Add a provider').check();
+  await page.getByLabel('Name', { exact: true }).fill('gitea');
+  await choose(page, 'Type', 'Gitea');
+  await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
+  await page.getByText(`${origin}/oauth/callback`).waitFor();
+  await page.getByLabel('Client ID').fill(app.client_id);
+  await page.getByLabel('Client secret').fill(app.client_secret);
+  await shoot(page, 'pipelines-wizard-oauth-app-light', 'wizard: provider with an OAuth application');
+  // A name taken: refused, and the secret stored for it is gone again.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('alert').getByText(/already exists/).first().waitFor();
+  const creds = await whAPI(page, 'GET', `${base}/credentials`);
+  assert(!creds.items.some((x) => x.name === 'pipeline-oauth-gitea'), 'the refused provider left its OAuth secret behind');
+  await page.getByLabel('Name', { exact: true }).fill('gitea-sso');
   await page.getByRole('button', { name: 'Next' }).click();
   const signIn = page.getByRole('button', { name: 'Connect with Gitea' });
   await signIn.waitFor();

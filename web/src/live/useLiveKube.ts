@@ -4,7 +4,7 @@
 // execution does without reading it again. Where the server has no watch
 // for the list, the query is polled instead.
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { applyKubeEvent, type KubeList, type KubeObject } from './kube';
 import type { WatchEvent } from './merge';
@@ -12,6 +12,26 @@ import { runWatch } from './watchLoop';
 
 /** Without a watch stream, the data is read again this often. */
 const pollMs = 3000;
+
+/**
+ * useFreshest wraps a query's read so that it does not undo an event: when
+ * an event was applied while the read was on its way, the read may predate
+ * it (a refetch after an abort answered with the execution still Building,
+ * after the Aborted event), so the data held is kept; any later change comes
+ * as an event too. It returns the read and the function to call on each
+ * event applied.
+ */
+function useFreshest<D>(key: QueryKey, read: (signal: AbortSignal) => Promise<D>) {
+  const qc = useQueryClient();
+  const applied = useRef(0);
+  const queryFn = async ({ signal }: { signal: AbortSignal }) => {
+    const before = applied.current;
+    const fresh = await read(signal);
+    const held = qc.getQueryData<D>(key);
+    return applied.current !== before && held !== undefined ? held : fresh;
+  };
+  return { queryFn, applied: () => void (applied.current += 1) };
+}
 
 /**
  * useWatchInto follows listPath's watch from cursor once the data has
@@ -56,18 +76,17 @@ function useWatchInto<T>(
 export function useLiveKList<T extends KubeObject>(key: QueryKey, listPath: string | undefined, order: (a: T, b: T) => number, enabled = true) {
   const qc = useQueryClient();
   const [polling, setPolling] = useState(false);
-  const q = useQuery({
-    queryKey: key,
-    enabled: !!listPath && enabled,
-    refetchInterval: polling ? pollMs : false,
-    queryFn: ({ signal }) => api<KubeList<T>>(listPath!, { signal }),
-  });
+  const fresh = useFreshest(key, (signal) => api<KubeList<T>>(listPath!, { signal }));
+  const q = useQuery({ queryKey: key, enabled: !!listPath && enabled, refetchInterval: polling ? pollMs : false, queryFn: fresh.queryFn });
   const cursor = q.data ? (q.data.metadata?.resourceVersion ?? '') : undefined;
   useWatchInto<T>(
     enabled ? listPath : undefined,
     key,
     cursor,
-    (ev) => qc.setQueryData<KubeList<T>>(key, (old) => (old ? applyKubeEvent(old, ev, order) : old)),
+    (ev) => {
+      fresh.applied();
+      qc.setQueryData<KubeList<T>>(key, (old) => (old ? applyKubeEvent(old, ev, order) : old));
+    },
     setPolling,
   );
   return q;
@@ -80,7 +99,8 @@ export function useLiveKList<T extends KubeObject>(key: QueryKey, listPath: stri
 export function useLiveKObject<T extends KubeObject>(key: QueryKey, listPath: string, name: string, path: string) {
   const qc = useQueryClient();
   const [polling, setPolling] = useState(false);
-  const q = useQuery({ queryKey: key, refetchInterval: polling ? pollMs : false, queryFn: ({ signal }) => api<T>(path, { signal }) });
+  const fresh = useFreshest(key, (signal) => api<T>(path, { signal }));
+  const q = useQuery({ queryKey: key, refetchInterval: polling ? pollMs : false, queryFn: fresh.queryFn });
   const cursor = q.data ? (q.data.metadata.resourceVersion ?? '') : undefined;
   const sep = listPath.includes('?') ? '&' : '?';
   const watched = `${listPath}${sep}fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
@@ -90,7 +110,10 @@ export function useLiveKObject<T extends KubeObject>(key: QueryKey, listPath: st
     cursor,
     (ev) => {
       if (ev.type === 'DELETED') void qc.invalidateQueries({ queryKey: key, exact: true });
-      else if (ev.object) qc.setQueryData<T>(key, ev.object);
+      else if (ev.object) {
+        fresh.applied();
+        qc.setQueryData<T>(key, ev.object);
+      }
     },
     setPolling,
   );

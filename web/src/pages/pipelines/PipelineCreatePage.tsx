@@ -12,6 +12,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { awaitAnswer, OAuthClosed, oauthChannel, oauthRedirectURI } from '../../api/oauth';
+import { recordPaths } from '../../api/registries';
 import type { KList, Pipeline, pipelinePaths, ProviderType, RemoteRepository, SourceCodeCredential, SourceCodeProvider, SourceCodeRepository } from '../../api/pipelines';
 import { useMe } from '../../auth/useMe';
 import { ErrorView, errorMessage } from '../../components/ErrorView';
@@ -63,6 +64,9 @@ interface Values extends TriggerValues {
   newName?: string;
   newType?: ProviderType;
   newHost?: string;
+  /** The forge's OAuth application, so accounts connect by signing in. */
+  newClientID?: string;
+  newClientSecret?: string;
   token?: string;
   remote?: string;
   url?: string;
@@ -71,7 +75,7 @@ interface Values extends TriggerValues {
 }
 
 const stepFields: (keyof Values)[][] = [
-  ['providerMode', 'provider', 'newName', 'newType', 'newHost'],
+  ['providerMode', 'provider', 'newName', 'newType', 'newHost', 'newClientID', 'newClientSecret'],
   ['remote', 'url', 'defaultBranch'],
   ['name', 'cronSchedule', 'imageRegistry', 'imageRepository'],
 ];
@@ -137,13 +141,30 @@ export default function PipelineCreatePage() {
       await form.validateFields(stepFields[step]);
       const v = form.getFieldsValue(true) as Values;
       if (step === 0 && v.providerMode === 'new') {
-        const body = { metadata: { name: v.newName }, spec: { type: v.newType, host: v.newHost?.trim() || undefined } };
-        const created = await api<SourceCodeProvider>(paths.providers, { method: 'POST', body }).catch((e: unknown) => {
+        // The OAuth application's secret goes to the credential store first;
+        // it is removed again when the provider is refused.
+        const clientID = v.newType !== 'git' ? v.newClientID?.trim() : undefined;
+        const secret = clientID
+          ? await api<{ id: number }>(recordPaths({ cluster, project }).credentials, {
+              method: 'POST',
+              body: { name: `pipeline-oauth-${v.newName}`, type: 'git-token', fields: { token: v.newClientSecret ?? '' } },
+            }).catch((e: unknown) => {
+              if (e instanceof ApiError) e.problem.errors = e.problem.errors?.map((d) => ({ ...d, location: d.location?.replace(/^body\.fields\.token$/, 'body.newClientSecret') }));
+              throw e;
+            })
+          : undefined;
+        const spec = { type: v.newType, host: v.newHost?.trim() || undefined, oauth: secret ? { clientID, clientSecret: { id: secret.id } } : undefined };
+        const created = await api<SourceCodeProvider>(paths.providers, { method: 'POST', body: { metadata: { name: v.newName }, spec } }).catch(async (e: unknown) => {
+          if (secret) await api(recordPaths({ cluster, project }).credential(secret.id), { method: 'DELETE' }).catch(() => undefined);
           // The problem names spec fields; the form's are new*.
           if (e instanceof ApiError) {
             e.problem.errors = e.problem.errors?.map((d) => ({
               ...d,
-              location: d.location?.replace(/^body\.metadata\.name$/, 'body.newName').replace(/^body\.spec\.type$/, 'body.newType').replace(/^body\.spec\.host$/, 'body.newHost'),
+              location: d.location
+                ?.replace(/^body\.metadata\.name$/, 'body.newName')
+                .replace(/^body\.spec\.type$/, 'body.newType')
+                .replace(/^body\.spec\.host$/, 'body.newHost')
+                .replace(/^body\.spec\.oauth\.clientID$/, 'body.newClientID'),
             }));
           }
           throw e;
@@ -244,6 +265,27 @@ export default function PipelineCreatePage() {
                   >
                     <Input placeholder={newType === 'gitea' ? 'https://gitea.example.com' : newType === 'gitlab' ? 'gitlab.com' : newType === 'git' ? 'git.example.com' : 'github.com'} />
                   </Form.Item>
+                  {newType !== 'git' ? (
+                    <Card size="small" title={t('pipelines.oauthApp')} style={{ marginBottom: 12 }}>
+                      <Typography.Paragraph type="secondary">
+                        {t('pipelines.oauthAppHelp')} <Typography.Text copyable code>{oauthRedirectURI()}</Typography.Text>
+                      </Typography.Paragraph>
+                      <Flex gap={8}>
+                        <Form.Item name="newClientID" label={t('pipelines.clientID')} style={{ flex: 1, marginBottom: 0 }}>
+                          <Input autoComplete="off" />
+                        </Form.Item>
+                        <Form.Item
+                          name="newClientSecret"
+                          label={t('pipelines.clientSecret')}
+                          style={{ flex: 1, marginBottom: 0 }}
+                          dependencies={['newClientID']}
+                          rules={[({ getFieldValue }) => ({ required: !!getFieldValue('newClientID')?.trim(), message: t('form.required') })]}
+                        >
+                          <Input.Password autoComplete="new-password" />
+                        </Form.Item>
+                      </Flex>
+                    </Card>
+                  ) : null}
                 </>
               )}
             </>
