@@ -85,6 +85,17 @@ const giteaCommit = async (content, sha) => {
   assert(r.ok, `gitea commit: ${r.status} ${await r.text()}`);
 };
 
+/** newGiteaProvider opens the wizard and fills in a new provider "gitea" for the test's Gitea. */
+const newGiteaProvider = async (page, list) => {
+  await go(page, list);
+  await page.getByRole('button', { name: 'Create pipeline' }).click();
+  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
+  await page.getByLabel('Add a provider').check();
+  await page.getByLabel('Name', { exact: true }).fill('gitea');
+  await choose(page, 'Type', 'Gitea');
+  await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
+};
+
 /** whAPI calls the server's API as the signed-in user of page. */
 const whAPI = (page, method, path, body) =>
   page.evaluate(
@@ -116,13 +127,7 @@ const oauthAccount = async (page, list) => {
   if (!r.ok) throw new Error(`gitea oauth app: ${r.status} ${await r.text()}`);
   const app = await r.json();
 
-  await go(page, list);
-  await page.getByRole('button', { name: 'Create pipeline' }).click();
-  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
-  await page.getByLabel('Add a provider').check();
-  await page.getByLabel('Name', { exact: true }).fill('gitea');
-  await choose(page, 'Type', 'Gitea');
-  await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
+  await newGiteaProvider(page, list);
   await page.getByText(`${origin}/oauth/callback`).waitFor();
   await page.getByLabel('Client ID').fill(app.client_id);
   await page.getByLabel('Client secret').fill(app.client_secret);
@@ -151,13 +156,7 @@ const oauthAccount = async (page, list) => {
 
 const forgePipeline = async (page, list) => {
   const user = process.env.WH_GITEA_USER;
-  await go(page, list);
-  await page.getByRole('button', { name: 'Create pipeline' }).click();
-  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
-  await page.getByLabel('Add a provider').check();
-  await page.getByLabel('Name', { exact: true }).fill('gitea');
-  await choose(page, 'Type', 'Gitea');
-  await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
+  await newGiteaProvider(page, list);
   await page.getByRole('button', { name: 'Next' }).click();
   // No account yet: connect one with a token; a wrong one is refused.
   await page.getByLabel('Access token').fill('not-a-token');
@@ -404,6 +403,9 @@ exports.run = async (browser) => {
     await shoot(p, `pipelines-detail-settings-${suffix}`, `pipeline settings (${suffix})`);
     await go(p, `/clusters/${c}/projects/${project}/pipelines/-/new`);
     await p.getByRole('heading', { level: 1 }).waitFor();
+    // A new provider, with its OAuth application's fields.
+    await p.locator('input[type="radio"][value="new"]').check();
+    await p.locator('input[type="password"]').waitFor();
     await shoot(p, `pipelines-wizard-${suffix}`, `wizard (${suffix})`);
     await go(p, `/clusters/${c}/projects/${project}/pipeline-settings`);
     await p.locator('form').waitFor();
