@@ -4,6 +4,7 @@ package giteatest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,6 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onsi/gomega"
+
+	"github.com/wheelhouse-dev/wheelhouse/internal/server/servertest"
 )
 
 // gitTimeout bounds one git command of a helper.
@@ -68,7 +73,42 @@ func (s *Server) Push(t testing.TB, repo Repo, branch string, files map[string]s
 	}
 	s.git(t, dir, false, "commit", "--quiet", "-m", message)
 	s.git(t, dir, false, "push", "--quiet", "origin", "HEAD:refs/heads/"+branch)
-	return s.git(t, dir, false, "rev-parse", "HEAD")
+	commit = s.git(t, dir, false, "rev-parse", "HEAD")
+	s.waitPushed(t, repo, branch, commit)
+	return commit
+}
+
+// waitPushed waits until Gitea's API shows branch of repo at commit and
+// the repository with a default branch. Gitea takes a push in through a
+// queue: right after the first push to an empty repository its API still
+// answers with no default branch, and reading the branch panicked in
+// Gitea (a 500; CI saw both).
+func (s *Server) waitPushed(t testing.TB, repo Repo, branch, commit string) {
+	t.Helper()
+	servertest.Eventually(t, func() error {
+		var b struct {
+			Commit struct {
+				ID string `json:"id"`
+			} `json:"commit"`
+		}
+		if err := s.call(t, http.MethodGet, "/api/v1/repos/"+repo.FullName+"/branches/"+branch, "token "+s.Token, nil, &b); err != nil {
+			return err
+		}
+		if b.Commit.ID != commit {
+			return fmt.Errorf("branch %s of %s at %q, pushed %s", branch, repo.FullName, b.Commit.ID, commit)
+		}
+		var r struct {
+			DefaultBranch string `json:"default_branch"`
+			Empty         bool   `json:"empty"`
+		}
+		if err := s.call(t, http.MethodGet, "/api/v1/repos/"+repo.FullName, "token "+s.Token, nil, &r); err != nil {
+			return err
+		}
+		if r.Empty || r.DefaultBranch == "" {
+			return fmt.Errorf("%s is not yet shown with its commits (empty %v, default branch %q)", repo.FullName, r.Empty, r.DefaultBranch)
+		}
+		return nil
+	}).WithTimeout(requestTimeout).Should(gomega.Succeed())
 }
 
 // PushTag pushes an annotated tag of commit to repo.
