@@ -19,6 +19,7 @@ import (
 	devopsv1alpha1 "github.com/wheelhouse-dev/wheelhouse/api/devops/v1alpha1"
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
+	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
 
 // WatchInput selects the changes a watch stream of one kind sends.
@@ -36,9 +37,6 @@ type watchEvent struct {
 	Type   string        `json:"type"`
 	Object client.Object `json:"object,omitempty"`
 }
-
-// eventReset tells the client its cursor cannot be resumed: list again.
-const eventReset = "RESET"
 
 const watchDoc = "A live stream (text/event-stream) of the changes to the objects the list at the same path without " +
 	"`/watch` holds, from the management cluster's API server. Each event has `id:` (a cursor) and `data: " +
@@ -141,7 +139,7 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 			return err == nil && sse.Send(id, "", data) == nil
 		}
 		if reset {
-			send("", watchEvent{Type: eventReset})
+			send("", watchEvent{Type: multicluster.EventReset})
 			return
 		}
 		h.stream(hctx.Context(), sse, w, k, send)
@@ -171,7 +169,7 @@ func (h *handlers) stream(ctx context.Context, sse *operation.SSE, w watch.Inter
 			case watch.Error:
 				// A cursor the API server no longer has: the client lists again.
 				if err := apierrors.FromObject(ev.Object); apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
-					send("", watchEvent{Type: eventReset})
+					send("", watchEvent{Type: multicluster.EventReset})
 				}
 				return
 			case watch.Added, watch.Modified, watch.Deleted:
