@@ -30,7 +30,9 @@ async function launch() {
 
 /** newPage opens a page that fails the scenario on console errors it does not expect and on CSP violations. */
 async function newPage(browser, opts = {}) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light', locale: opts.locale || 'en-US' });
+  // reducedMotion: the console then turns antd's transitions off, so no button
+  // moves under a click while a form's message slides in or out.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light', locale: opts.locale || 'en-US', reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => {

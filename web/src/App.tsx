@@ -6,6 +6,7 @@ import { setUnauthorizedHandler } from './api/client';
 import { router } from './routes';
 import { ThemeProvider, useTheme } from './theme/theme';
 import { useAntdLocale } from './theme/useAntdLocale';
+import { useReducedMotion } from './theme/useReducedMotion';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -28,6 +29,7 @@ setUnauthorizedHandler(() => {
 function Themed() {
   const { mode } = useTheme();
   const locale = useAntdLocale();
+  const reducedMotion = useReducedMotion();
   return (
     <ConfigProvider
       locale={locale}
@@ -37,8 +39,9 @@ function Themed() {
         // contrast (4.5:1): the primary blue under white text and as link
         // text, status colours on their tags and danger buttons, and
         // secondary text.
-        token:
-          mode === 'dark'
+        token: {
+          motion: !reducedMotion,
+          ...(mode === 'dark'
             ? { colorPrimary: '#1668dc', colorLink: '#69b1ff', colorError: '#ff7875', colorTextSecondary: 'rgba(255,255,255,0.72)', colorTextDescription: 'rgba(255,255,255,0.72)' }
             : {
                 colorPrimary: '#0958d9',
@@ -61,7 +64,8 @@ function Themed() {
                 colorInfoBorder: '#91caff',
                 colorTextSecondary: 'rgba(0,0,0,0.65)',
                 colorTextDescription: 'rgba(0,0,0,0.65)',
-              },
+              }),
+        },
         // In the dark theme the selected menu item and tab would show the
         // primary blue as text on a dark blue: a lighter blue reads.
         components:

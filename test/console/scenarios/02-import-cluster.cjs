@@ -23,6 +23,9 @@ exports.run = async (browser) => {
   // The server's 422 names body.name: its message shows under the field.
   await dialog.locator('#name_help, .ant-form-item-has-error').first().waitFor();
   await dialog.getByLabel('Name', { exact: true }).fill('imported');
+  // The field's message goes once the new name passes its rule: click when
+  // the form stands still.
+  await dialog.locator('.ant-form-item-has-error').first().waitFor({ state: 'detached' });
   await submit.click();
   await page.waitForURL('**/clusters/imported');
   await page.getByText('Ready', { exact: true }).first().waitFor({ timeout: 60000 });

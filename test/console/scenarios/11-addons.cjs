@@ -17,13 +17,19 @@ const choose = async (scope, label, title) => {
   await scope.page().locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click();
 };
 
-/** waitOperation waits until the followed operation has succeeded (and fails on Failed). */
-const waitOperation = async (page, timeout = 240000) => {
-  const state = page.getByTestId('operation-state');
+/**
+ * waitOperation waits until the followed operation of action (its label:
+ * Install, Upgrade, Roll back) has succeeded, and fails on Failed. The
+ * action is named so that the last operation's end, still shown while the
+ * next one starts, is not taken for the next one's.
+ */
+const waitOperation = async (page, action, timeout = 240000) => {
+  const panel = page.getByTestId('operation').filter({ has: page.getByText(action, { exact: true }) });
+  const state = panel.getByTestId('operation-state');
   await state.getByText(/^(Succeeded|Failed|成功|失败)$/).waitFor({ timeout });
   const text = await state.innerText();
   if (!/Succeeded|成功/.test(text)) {
-    const why = await page.getByTestId('operation').innerText();
+    const why = await panel.innerText();
     throw new Error(`the operation failed: ${why}`);
   }
 };
@@ -84,7 +90,7 @@ exports.run = async (browser) => {
   await dialog.locator('button[type=submit]').click();
   await dialog.getByTestId('operation').waitFor();
   await screenshot(page, 'addons-install-progress-light');
-  await waitOperation(page);
+  await waitOperation(page, 'Install');
   await settle(page);
   await screenshot(page, 'addons-install-done-light');
   await dialog.getByRole('link', { name: 'Open the release' }).click();
@@ -117,7 +123,7 @@ exports.run = async (browser) => {
   await shoot(page, 'addons-upgrade-diff-light', 'upgrade diff');
   await up.getByRole('button', { name: 'Apply upgrade' }).click();
   await up.waitFor({ state: 'hidden' });
-  await waitOperation(page);
+  await waitOperation(page, 'Upgrade');
   await page.getByTestId('release-revision').getByText('2', { exact: true }).waitFor();
   await page.getByRole('tab', { name: 'Values' }).click();
   await page.locator('.monaco-editor .view-lines').getByText('type: NodePort').waitFor();
@@ -127,7 +133,7 @@ exports.run = async (browser) => {
   await page.getByRole('tab', { name: 'History' }).click();
   await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '1', exact: true }) }).getByRole('button', { name: 'Roll back' }).click();
   await confirm(page);
-  await waitOperation(page);
+  await waitOperation(page, 'Roll back');
   await page.getByTestId('release-revision').getByText('3', { exact: true }).waitFor();
   await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '3', exact: true }) }).getByText('Rollback to 1').waitFor();
   await shoot(page, 'addons-release-history-light', 'release history');
