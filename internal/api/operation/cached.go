@@ -6,19 +6,13 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/multicluster"
 )
-
-// watchHeartbeat is how often an idle watch stream sends a comment, which
-// keeps proxies from closing it and finds a client that left.
-const watchHeartbeat = 15 * time.Second
 
 // CachedList is a list an area serves from the cluster caches: one page
 // at a time, and, at the same path with /watch after the cluster, as a
@@ -161,7 +155,7 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 	if err != nil {
 		return nil, err
 	}
-	release, err := k.Streams.Acquire(ctx)
+	stream, err := k.OpenStream(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -177,17 +171,11 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 	reset := errors.Is(err, multicluster.ErrCursorGone)
 	if err != nil && !reset {
 		cancel()
-		release()
+		stream.Close()
 		return nil, ClusterError(err)
 	}
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer release()
+	return stream.Events(func(ctx context.Context, sse *SSE) {
 		defer cancel()
-		_, w := humago.Unwrap(hctx)
-		sse, err := StartSSE(w)
-		if err != nil {
-			return
-		}
 		send := func(id string, ev watchEvent[V]) bool {
 			data, err := json.Marshal(ev)
 			return err == nil && sse.Send(id, "", data) == nil
@@ -196,19 +184,10 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 			send("", watchEvent[V]{Type: multicluster.EventReset})
 			return
 		}
-		heartbeat := time.NewTicker(watchHeartbeat)
-		defer heartbeat.Stop()
-		done := hctx.Context().Done()
 		for {
 			select {
-			case <-done:
+			case <-ctx.Done():
 				return
-			case <-k.Shutdown:
-				return
-			case <-heartbeat.C:
-				if sse.Comment("ping") != nil {
-					return
-				}
 			case ev, ok := <-events:
 				if !ok {
 					return
@@ -227,7 +206,7 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 				}
 			}
 		}
-	}}, nil
+	}), nil
 }
 
 // Static is the Views of a kind whose objects show the same way in every

@@ -5,17 +5,20 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // SSE writes Server-Sent Events and flushes each one, so the client sees
-// it at once: pod logs, event streams and the watch streams of lists.
+// it at once: pod logs, event streams and the watch streams of lists. Its
+// writes are serialized: a stream's heartbeat writes beside its producer.
 type SSE struct {
+	mu sync.Mutex
 	w  http.ResponseWriter
 	rc *http.ResponseController
 }
 
-// StartSSE sends the headers of an event stream.
-func StartSSE(w http.ResponseWriter) (*SSE, error) {
+// startSSE sends the headers of an event stream.
+func startSSE(w http.ResponseWriter) (*SSE, error) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -54,6 +57,8 @@ func (s *SSE) Comment(text string) error {
 }
 
 func (s *SSE) write(b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("write event: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -17,10 +16,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 	"github.com/wheelhouse-dev/wheelhouse/internal/logstore"
 )
-
-// heartbeat is how often a followed log that has nothing new sends a
-// comment, so that proxies keep the stream and a gone client is noticed.
-const heartbeat = 15 * time.Second
 
 // LogInput names one step's log.
 type LogInput struct {
@@ -37,7 +32,7 @@ func (h *handlers) registerLogs(api huma.API) {
 	op.Description = "Without follow, the log as it is now, as text. With follow, Server-Sent Events: the log from offset, then " +
 		"what is written, until the step ends (also across a restart of the server: a log whose execution was given up ends " +
 		"with the reason). A step that has not started yet is waited for."
-	op.Errors = append(op.Errors, http.StatusNotFound)
+	op.Errors = append(op.Errors, http.StatusNotFound, http.StatusTooManyRequests)
 	op.Responses = map[string]*huma.Response{"200": {Description: "The log (text/plain), or its events (text/event-stream)",
 		Content: map[string]*huma.MediaType{"text/plain": {}, "text/event-stream": {}}}}
 	huma.Register(api, op, h.log)
@@ -69,46 +64,17 @@ func (h *handlers) log(ctx context.Context, in *LogInput) (*huma.StreamResponse,
 			_, _ = io.Copy(w, rc)
 		}}, nil
 	}
-	release, err := h.Streams.Acquire(ctx)
+	stream, err := h.OpenStream(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer release()
-		_, w := humago.Unwrap(hctx)
-		sse, err := operation.StartSSE(w)
-		if err != nil {
-			return
-		}
-		h.follow(hctx.Context(), sse, key, in.Offset)
-	}}, nil
+	return stream.Events(func(ctx context.Context, sse *operation.SSE) { h.follow(ctx, sse, key, in.Offset) }), nil
 }
 
-// follow streams the log at key from offset as 'log' events, with a
-// heartbeat while nothing is written, and ends with an 'end' event (or,
-// without one, when the server stops: the client reconnects from its
-// offset).
+// follow streams the log at key from offset as 'log' events, and ends with
+// an 'end' event when the step has ended (or, without one, when the server
+// stops: the client reconnects from its offset).
 func (h *handlers) follow(ctx context.Context, sse *operation.SSE, key logstore.Key, offset int64) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	go func() {
-		t := time.NewTicker(heartbeat)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-h.Shutdown:
-				cancel(errors.New("the server stops"))
-				return
-			case <-t.C:
-				if err := sse.Comment("heartbeat"); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		}
-	}()
 	err := h.Logs.Follow(ctx, key, offset, func(p []byte) error {
 		offset += int64(len(p))
 		return sse.Send(strconv.FormatInt(offset, 10), "log", p)

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -50,7 +48,7 @@ func (h *handlers) registerWatches(api huma.API) {
 		path := "/api/v1/clusters/{cluster}/watch/projects/{project}/" + k.path
 		op := operation.New(http.MethodGet, path, "watch-"+k.path, "Watch the project's "+k.name+"s", tags, perm(auth.VerbList))
 		op.Description = watchDoc
-		op.Errors = append(op.Errors, http.StatusNotFound)
+		op.Errors = append(op.Errors, http.StatusNotFound, http.StatusTooManyRequests)
 		op.Responses = map[string]*huma.Response{"200": {Description: "The events",
 			Content: map[string]*huma.MediaType{"text/event-stream": {}}}}
 		huma.Register(api, op, func(ctx context.Context, in *WatchInput) (*huma.StreamResponse, error) { return h.watch(ctx, k, in) })
@@ -103,7 +101,7 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 	if err != nil {
 		return nil, err
 	}
-	release, err := h.Streams.Acquire(ctx)
+	stream, err := h.OpenStream(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,20 +118,11 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 		(in.Since+in.LastEventID != "" && errors.As(err, &status))
 	if err != nil && !reset {
 		cancel()
-		release()
+		stream.Close()
 		return nil, operation.ClusterError(err)
 	}
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer release()
+	return stream.Events(func(ctx context.Context, sse *operation.SSE) {
 		defer cancel()
-		if w != nil {
-			defer w.Stop()
-		}
-		_, rw := humago.Unwrap(hctx)
-		sse, err := operation.StartSSE(rw)
-		if err != nil {
-			return
-		}
 		send := func(id string, ev watchEvent) bool {
 			data, err := json.Marshal(ev)
 			return err == nil && sse.Send(id, "", data) == nil
@@ -142,25 +131,18 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 			send("", watchEvent{Type: multicluster.EventReset})
 			return
 		}
-		h.stream(hctx.Context(), sse, w, k, send)
-	}}, nil
+		defer w.Stop()
+		forward(ctx, w, k, send)
+	}), nil
 }
 
-// stream forwards w's events until the client leaves, the server stops or
-// the API server ends the watch.
-func (h *handlers) stream(ctx context.Context, sse *operation.SSE, w watch.Interface, k kind, send func(string, watchEvent) bool) {
-	ping := time.NewTicker(heartbeat)
-	defer ping.Stop()
+// forward sends w's events until the stream's context ends or the API
+// server ends the watch.
+func forward(ctx context.Context, w watch.Interface, k kind, send func(string, watchEvent) bool) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-h.Shutdown:
-			return
-		case <-ping.C:
-			if sse.Comment("ping") != nil {
-				return
-			}
 		case ev, ok := <-w.ResultChan():
 			if !ok {
 				return

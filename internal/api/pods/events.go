@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -19,9 +17,6 @@ import (
 	"github.com/wheelhouse-dev/wheelhouse/internal/api/operation"
 	"github.com/wheelhouse-dev/wheelhouse/internal/auth"
 )
-
-// heartbeat is how often an idle event stream sends a comment.
-const heartbeat = 15 * time.Second
 
 var eventTags = []string{"Events"}
 
@@ -60,14 +55,15 @@ func registerEvents(api huma.API, d Deps) {
 
 	const streamDescription = "Each Kubernetes event that is added, changed or deleted is sent as one Server-Sent Event " +
 		"whose id is its resource version and whose data is a JSON PodEventChange. The request must accept " +
-		"text/event-stream (EventSource does). The stream lasts until the client goes away; when the API server " +
+		"text/event-stream (EventSource does). The stream lasts until the client goes away or the server stops (each " +
+		"user may hold a bounded number of live streams: 429 beyond); when the API server " +
 		"ends the watch, the stream ends and EventSource reconnects from the last id. A resource version too old " +
 		"to resume from ends the stream with an event named error."
 	declare := func(path, id, summary string) huma.Operation {
 		op := operation.New(http.MethodGet, path, id, summary, eventTags,
 			auth.Permission{Verb: auth.VerbList, Resource: ResourceEvents})
 		op.Description = streamDescription
-		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusNotAcceptable, http.StatusServiceUnavailable)
+		op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusNotAcceptable, http.StatusTooManyRequests, http.StatusServiceUnavailable)
 		op.Responses = map[string]*huma.Response{"200": {
 			Description: "Server-Sent Events",
 			Content:     map[string]*huma.MediaType{"text/event-stream": {}},
@@ -96,6 +92,10 @@ func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in 
 	if err != nil {
 		return nil, err
 	}
+	stream, err := d.OpenStream(ctx)
+	if err != nil {
+		return nil, err
+	}
 	events := c.Kube.CoreV1().Events(namespace)
 	rv := in.ResourceVersion
 	if rv == "" {
@@ -105,39 +105,30 @@ func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in 
 		// Start from now: the resource version of an empty page.
 		l, err := events.List(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, Limit: 1})
 		if err != nil {
+			stream.Close()
 			return nil, operation.ClusterError(err)
 		}
 		rv = l.ResourceVersion
 	}
 	w, err := events.Watch(ctx, metav1.ListOptions{FieldSelector: in.FieldSelector, ResourceVersion: rv, AllowWatchBookmarks: false})
 	if err != nil {
+		stream.Close()
 		return nil, operation.ClusterError(err)
 	}
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+	return stream.Events(func(ctx context.Context, s *operation.SSE) {
 		defer w.Stop()
-		_, rw := humago.Unwrap(hctx)
-		if err := streamEvents(hctx.Context(), rw, w); err != nil && hctx.Context().Err() == nil {
+		if err := streamEvents(ctx, s, w); err != nil && ctx.Err() == nil {
 			d.Logger.Warn("Event stream failed", "cluster", clusterName, "namespace", namespace, "error", err)
 		}
-	}}, nil
+	}), nil
 }
 
 // streamEvents sends the changes of w until it ends or ctx does.
-func streamEvents(ctx context.Context, rw http.ResponseWriter, w watch.Interface) error {
-	s, err := operation.StartSSE(rw)
-	if err != nil {
-		return err
-	}
-	tick := time.NewTicker(heartbeat)
-	defer tick.Stop()
+func streamEvents(ctx context.Context, s *operation.SSE, w watch.Interface) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
-			if err := s.Comment("heartbeat"); err != nil {
-				return err
-			}
 		case ev, ok := <-w.ResultChan():
 			if !ok {
 				return nil

@@ -47,9 +47,9 @@ func (in *PodLogsInput) logOptions() *corev1.PodLogOptions {
 func registerLogs(api huma.API, d Deps) {
 	op := operation.New(http.MethodGet, basePath+"/pods/{name}/logs", "get-pod-logs",
 		"Stream the logs of a container of a pod", tags, auth.Permission{Verb: auth.VerbGet, Resource: ResourcePods})
-	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusServiceUnavailable)
+	op.Errors = append(op.Errors, http.StatusBadRequest, http.StatusNotFound, http.StatusTooManyRequests, http.StatusServiceUnavailable)
 	op.Responses = map[string]*huma.Response{"200": {
-		Description: "The log lines as text, or as Server-Sent Events with follow=true",
+		Description: "The log lines as text, or as Server-Sent Events with follow=true (a live stream: each user may hold a bounded number, 429 beyond)",
 		Content:     map[string]*huma.MediaType{"text/plain": {}, "text/event-stream": {}},
 	}}
 	huma.Register(api, op, func(ctx context.Context, in *PodLogsInput) (*huma.StreamResponse, error) {
@@ -57,26 +57,44 @@ func registerLogs(api huma.API, d Deps) {
 		if err != nil {
 			return nil, err
 		}
-		// The stream is opened before the response starts, so an unknown
-		// pod or container is still a proper error response.
+		failed := func(err error) {
+			d.Logger.Warn("Pod log stream failed", "cluster", in.Cluster, "namespace", in.Namespace,
+				"pod", in.Name, "container", in.Container, "error", err)
+		}
+		// The log is opened before the response starts, so an unknown pod
+		// or container is still a proper error response.
+		if !in.Follow {
+			rc, err := c.Kube.CoreV1().Pods(in.Namespace).GetLogs(in.Name, in.logOptions()).Stream(ctx)
+			if err != nil {
+				return nil, operation.ClusterError(err)
+			}
+			return &huma.StreamResponse{Body: func(hctx huma.Context) {
+				defer rc.Close()
+				_, w := humago.Unwrap(hctx)
+				if err := copyLogs(w, rc, in); err != nil && hctx.Context().Err() == nil {
+					failed(err)
+				}
+			}}, nil
+		}
+		stream, err := d.OpenStream(ctx)
+		if err != nil {
+			return nil, err
+		}
 		rc, err := c.Kube.CoreV1().Pods(in.Namespace).GetLogs(in.Name, in.logOptions()).Stream(ctx)
 		if err != nil {
+			stream.Close()
 			return nil, operation.ClusterError(err)
 		}
-		return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		return stream.Events(func(ctx context.Context, s *operation.SSE) {
+			// Reading blocks while the container writes nothing: closing
+			// the log ends it when the client leaves or the server stops.
+			stop := context.AfterFunc(ctx, func() { _ = rc.Close() })
+			defer stop()
 			defer rc.Close()
-			_, w := humago.Unwrap(hctx)
-			var err error
-			if in.Follow {
-				err = followLogs(w, rc)
-			} else {
-				err = copyLogs(w, rc, in)
+			if err := followLogs(s, rc); err != nil && ctx.Err() == nil {
+				failed(err)
 			}
-			if err != nil && hctx.Context().Err() == nil {
-				d.Logger.Warn("Pod log stream failed", "cluster", in.Cluster, "namespace", in.Namespace,
-					"pod", in.Name, "container", in.Container, "error", err)
-			}
-		}}, nil
+		}), nil
 	})
 }
 
@@ -115,11 +133,7 @@ func copyLogs(w http.ResponseWriter, r io.Reader, in *PodLogsInput) error {
 
 // followLogs sends every log line as one event, then an end event when
 // the log stream ends.
-func followLogs(w http.ResponseWriter, r io.Reader) error {
-	s, err := operation.StartSSE(w)
-	if err != nil {
-		return err
-	}
+func followLogs(s *operation.SSE, r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, rerr := br.ReadBytes('\n')
