@@ -3,12 +3,13 @@ package pipelines
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -75,18 +76,6 @@ type RepositoryView struct {
 	DefaultBranch string                               `json:"defaultBranch,omitempty"`
 	Private       bool                                 `json:"private"`
 	Permissions   devopsv1alpha1.RepositoryPermissions `json:"permissions"`
-}
-
-// oauthStates are the authorizations in progress: state → who started it,
-// for which provider, until when.
-type oauthStates struct {
-	mu     sync.Mutex
-	states map[string]oauthState
-}
-
-type oauthState struct {
-	user, namespace, provider, redirect string
-	expires                             time.Time
 }
 
 func (h *handlers) registerAccounts(api huma.API) {
@@ -219,9 +208,10 @@ func (h *handlers) authorize(ctx context.Context, in *AuthorizeInput) (*Authoriz
 	if err != nil {
 		return nil, huma.Error409Conflict(err.Error())
 	}
-	state := randomSuffix() + randomSuffix()
-	h.oauth.put(state, oauthState{user: auth.PrincipalFrom(ctx).Username, namespace: ns, provider: p.Name, redirect: in.RedirectURI,
-		expires: time.Now().Add(oauthStateTTL)})
+	state, err := h.sealState(auth.PrincipalFrom(ctx).Username, ns, p.Name, in.RedirectURI, time.Now().Add(oauthStateTTL))
+	if err != nil {
+		return nil, err
+	}
 	out := &AuthorizeOutput{}
 	out.Body.URL = o.AuthorizeURL(p.Spec.OAuth.ClientID, in.RedirectURI, state, p.Spec.OAuth.Scopes)
 	out.Body.State = state
@@ -233,8 +223,7 @@ func (h *handlers) callback(ctx context.Context, in *CallbackInput) (*JSONOutput
 	if err != nil {
 		return nil, err
 	}
-	st, ok := h.oauth.take(in.Body.State)
-	if !ok || st.user != auth.PrincipalFrom(ctx).Username || st.namespace != ns || st.provider != p.Name || st.redirect != in.Body.RedirectURI {
+	if !h.openState(in.Body.State, auth.PrincipalFrom(ctx).Username, ns, p.Name, in.Body.RedirectURI, time.Now()) {
 		return nil, huma.Error409Conflict("this authorization was not started here by you, or took longer than 10 minutes: start again")
 	}
 	if p.Spec.OAuth == nil {
@@ -318,24 +307,46 @@ func forgeProblem(err error, field string) error {
 	return huma.NewError(http.StatusFailedDependency, err.Error())
 }
 
-func (s *oauthStates) put(state string, st oauthState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for k, v := range s.states {
-		if now.After(v.expires) {
-			delete(s.states, k)
-		}
+// sealState makes the state of an authorization: its deadline sealed with
+// the server's keyring, bound (as associated data) to who started it, in
+// which project, for which provider and callback. Nothing is kept in the
+// server's memory, so a sign-in started before a restart of the server,
+// or on another server sharing the keyring, still finishes; a state
+// copied to another user, project, provider or callback does not open.
+func (h *handlers) sealState(user, namespace, provider, redirect string, expires time.Time) (string, error) {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(expires.Unix()))
+	keyID, sealed, err := h.Keyring.Seal(b[:], stateContext(user, namespace, provider, redirect))
+	if err != nil {
+		return "", fmt.Errorf("seal the OAuth state: %w", err)
 	}
-	s.states[state] = st
+	return keyID + "." + base64.RawURLEncoding.EncodeToString(sealed), nil
 }
 
-func (s *oauthStates) take(state string) (oauthState, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.states[state]
-	delete(s.states, state)
-	return st, ok && time.Now().Before(st.expires)
+// openState reports whether state was sealed by sealState for the same
+// user, project, provider and callback, and has not expired.
+func (h *handlers) openState(state, user, namespace, provider, redirect string, now time.Time) bool {
+	keyID, b64, found := strings.Cut(state, ".")
+	sealed, err := base64.RawURLEncoding.DecodeString(b64)
+	if !found || err != nil {
+		return false
+	}
+	plain, err := h.Keyring.Open(keyID, sealed, stateContext(user, namespace, provider, redirect))
+	if err != nil || len(plain) != 8 {
+		return false
+	}
+	return now.Before(time.Unix(int64(binary.BigEndian.Uint64(plain)), 0))
+}
+
+// stateContext is what an OAuth state is bound to. Each part is
+// length-prefixed, so no two different tuples make the same bytes.
+func stateContext(parts ...string) []byte {
+	b := []byte("wheelhouse-oauth-state")
+	for _, p := range parts {
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		b = append(b, p...)
+	}
+	return b
 }
 
 // objectName makes s a valid object name: lower case, other characters

@@ -41,7 +41,8 @@ type Deps struct {
 	Credentials *credentials.Service
 	Host        *ctl.Host
 	Logs        logstore.Store
-	// Keyring opens the pipelines' webhook secrets.
+	// Keyring opens the pipelines' webhook secrets and seals the states
+	// of OAuth sign-ins.
 	Keyring *secrets.Keyring
 }
 
@@ -63,7 +64,6 @@ func operationNew(method, path, id, summary, verb string) huma.Operation {
 type handlers struct {
 	Deps
 	hooks *inflight
-	oauth *oauthStates
 }
 
 // prefix is the path of a project's pipeline routes.
@@ -81,7 +81,7 @@ func Namespace(projectID uint64) string { return fmt.Sprintf("p-%d-pipelines", p
 
 // Register adds the pipeline routes to api.
 func Register(api huma.API, d Deps) {
-	h := &handlers{Deps: d, hooks: &inflight{keys: map[string]bool{}}, oauth: &oauthStates{states: map[string]oauthState{}}}
+	h := &handlers{Deps: d, hooks: &inflight{keys: map[string]bool{}}}
 	h.registerHooks(api)
 	h.registerAccounts(api)
 	h.registerFile(api)
