@@ -1,6 +1,6 @@
 // Package credentials keeps what the platform uses on a user's behalf:
-// registry logins, git tokens and SSH keys, cloud access keys and
-// kubeconfigs. Each credential has a type that says which fields it has
+// registry logins, git tokens and SSH keys, cloud access keys,
+// kubeconfigs and forges' OAuth client secrets. Each credential has a type that says which fields it has
 // and which of them are secret; secret fields are sealed at rest (see
 // store.CredentialRecordRepo) and never leave the server through the API,
 // which says only that they are set and when they last changed.
@@ -21,6 +21,9 @@ const (
 	TypeTencent    = "tencent"
 	TypeAWS        = "aws"
 	TypeKubeconfig = "kubeconfig"
+	// TypeOAuthClient is an OAuth application's client secret at a forge
+	// (the client ID is not secret: the provider's spec holds it).
+	TypeOAuthClient = "oauth-client"
 )
 
 // Field is one field of a credential type.
@@ -69,6 +72,9 @@ var Types = map[string][]Field{
 	},
 	TypeKubeconfig: {
 		{Name: "kubeconfig", Secret: true, Required: true, MaxLen: 1 << 20},
+	},
+	TypeOAuthClient: {
+		{Name: "clientSecret", Secret: true, Required: true, MaxLen: 8 << 10},
 	},
 }
 

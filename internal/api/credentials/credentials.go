@@ -54,7 +54,7 @@ type CredentialField struct {
 type Credential struct {
 	ID          uint64            `json:"id"`
 	Name        string            `json:"name"`
-	Type        string            `json:"type" enum:"registry,git-token,ssh-key,alibaba,tencent,aws,kubeconfig"`
+	Type        string            `json:"type" enum:"registry,git-token,ssh-key,alibaba,tencent,aws,kubeconfig,oauth-client"`
 	Description string            `json:"description,omitempty"`
 	Cluster     string            `json:"cluster,omitempty" doc:"The project's cluster; absent for a global credential"`
 	Project     string            `json:"project,omitempty"`
@@ -84,7 +84,7 @@ func view(rec *store.CredentialRecord) Credential {
 // CredentialCreateBody creates a credential.
 type CredentialCreateBody struct {
 	Name        string            `json:"name" minLength:"1" maxLength:"63" doc:"DNS label, unique in the scope"`
-	Type        string            `json:"type" doc:"registry (username, password), git-token (username, token), ssh-key (username, privateKey, passphrase, knownHosts), alibaba (accessKeyId, accessKeySecret), tencent (secretId, secretKey), aws (accessKeyId, secretAccessKey, sessionToken, roleArn), kubeconfig (kubeconfig)"`
+	Type        string            `json:"type" doc:"registry (username, password), git-token (username, token), ssh-key (username, privateKey, passphrase, knownHosts), alibaba (accessKeyId, accessKeySecret), tencent (secretId, secretKey), aws (accessKeyId, secretAccessKey, sessionToken, roleArn), kubeconfig (kubeconfig), oauth-client (clientSecret: a forge's OAuth application)"`
 	Description string            `json:"description,omitempty" maxLength:"1024"`
 	Fields      map[string]string `json:"fields" doc:"The type's fields; secret ones are sealed and never returned"`
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 

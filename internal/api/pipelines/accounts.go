@@ -237,7 +237,7 @@ func (h *handlers) callback(ctx context.Context, in *CallbackInput) (*JSONOutput
 	if err != nil {
 		return nil, huma.Error409Conflict(err.Error())
 	}
-	token, err := o.Exchange(ctx, p.Spec.OAuth.ClientID, secret.Fields["token"], in.Body.Code, in.Body.RedirectURI)
+	token, err := o.Exchange(ctx, p.Spec.OAuth.ClientID, secret.Fields["clientSecret"], in.Body.Code, in.Body.RedirectURI)
 	if err != nil {
 		return nil, huma.NewError(http.StatusFailedDependency, "the forge did not exchange the code: "+err.Error())
 	}

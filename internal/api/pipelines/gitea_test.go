@@ -104,7 +104,7 @@ func TestGiteaEndToEnd(t *testing.T) {
 	redirect := h.URL + "/oauth/callback"
 	app := gitea.CreateOAuthApp(t, "wheelhouse", redirect)
 	secret := h.Expect(http.StatusCreated, http.MethodPost, base+"/credentials", h.Admin, map[string]any{
-		"name": "gitea-oauth", "type": "git-token", "fields": map[string]string{"token": app.ClientSecret}})
+		"name": "gitea-oauth", "type": "oauth-client", "fields": map[string]string{"clientSecret": app.ClientSecret}})
 	obj := func(name string, spec map[string]any) map[string]any {
 		return map[string]any{"metadata": map[string]any{"name": name}, "spec": spec}
 	}

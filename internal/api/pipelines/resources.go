@@ -53,7 +53,7 @@ var (
 			if p.Spec.OAuth == nil {
 				return nil
 			}
-			return []credentialRef{{field: "spec.oauth.clientSecret.id", id: p.Spec.OAuth.ClientSecret.ID, wantType: credentials.TypeGitToken}}
+			return []credentialRef{{field: "spec.oauth.clientSecret.id", id: p.Spec.OAuth.ClientSecret.ID, wantType: credentials.TypeOAuthClient}}
 		},
 	}
 	credentialKind = kind{

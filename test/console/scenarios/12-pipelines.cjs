@@ -150,6 +150,8 @@ const oauthAccount = async (page, list) => {
   await popup.getByRole('button', { name: /Authorize Application/i }).click();
   await popup.waitForEvent('close', { timeout: 30000 });
   await page.getByText(`Connected as ${process.env.WH_GITEA_USER} at gitea-sso`).waitFor();
+  const secret = (await whAPI(page, 'GET', `${base}/credentials`)).items.find((x) => x.name === 'pipeline-oauth-gitea-sso');
+  assert(secret && secret.type === 'oauth-client', `the OAuth application's secret is kept as ${JSON.stringify(secret)}, want an oauth-client credential`);
   await choose(page, 'Repository', `${process.env.WH_GITEA_USER}/web`);
   await shoot(page, 'pipelines-wizard-oauth-connected-light', 'wizard: connected through Gitea');
 };

@@ -3,7 +3,7 @@
 // Every record route exists globally (admins, /api/v1/...) and per project
 // (/api/v1/clusters/{cluster}/projects/{project}/...): a RecordScope says which.
 
-export type CredentialType = 'registry' | 'git-token' | 'ssh-key' | 'alibaba' | 'tencent' | 'aws' | 'kubeconfig';
+export type CredentialType = 'registry' | 'git-token' | 'ssh-key' | 'alibaba' | 'tencent' | 'aws' | 'kubeconfig' | 'oauth-client';
 
 export interface CredentialField {
   name: string;

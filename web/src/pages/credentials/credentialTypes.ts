@@ -36,6 +36,7 @@ export const credentialTypes: Record<CredentialType, FieldSpec[]> = {
     { name: 'roleArn' },
   ],
   kubeconfig: [{ name: 'kubeconfig', secret: true, required: true, multiline: true }],
+  'oauth-client': [{ name: 'clientSecret', secret: true, required: true }],
 };
 
 export const credentialTypeNames = Object.keys(credentialTypes) as CredentialType[];

@@ -147,7 +147,7 @@ export default function PipelineCreatePage() {
         const secret = clientID
           ? await api<{ id: number }>(recordPaths({ cluster, project }).credentials, {
               method: 'POST',
-              body: { name: `pipeline-oauth-${v.newName}`, type: 'git-token', fields: { token: v.newClientSecret ?? '' } },
+              body: { name: `pipeline-oauth-${v.newName}`, type: 'oauth-client', fields: { clientSecret: v.newClientSecret ?? '' } },
             }).catch((e: unknown) => {
               if (e instanceof ApiError) e.problem.errors = e.problem.errors?.map((d) => ({ ...d, location: d.location?.replace(/^body\.fields\.token$/, 'body.newClientSecret') }));
               throw e;
