@@ -39,6 +39,15 @@ const (
 	cacheSyncTimeout  = time.Minute
 )
 
+// The Lease the servers sharing a management cluster compete for: only
+// its holder runs the controllers and the runner (so admissions under a
+// project's quota are made by one process, and every execution runs where
+// the leader is); every server serves the API from its own caches.
+const (
+	LeaseNamespace = "kube-system"
+	LeaseName      = "wheelhouse-pipeline-controllers"
+)
+
 // Options configures the pipeline controllers.
 type Options struct {
 	// Cluster is the management cluster: the member cluster whose
@@ -73,9 +82,11 @@ type Options struct {
 // clusters, and on the management cluster it starts, stops and restarts
 // with the connection.
 type Host struct {
-	opts   Options
-	holder string
-	scheme *runtime.Scheme
+	opts Options
+	// place is engine/identity: where this server runs steps, the same
+	// after a restart; holder adds this instance, for the runner's leases.
+	place, holder string
+	scheme        *runtime.Scheme
 
 	mu      sync.Mutex
 	running *Controllers
@@ -124,10 +135,11 @@ func NewHost(opts Options) (*Host, error) {
 	if id, ok := opts.Engine.(interface{ Identity() string }); ok {
 		place = id.Identity()
 	}
+	place = opts.Engine.Name() + "/" + place
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	holder := fmt.Sprintf("%s/%s/%s", opts.Engine.Name(), place, hex.EncodeToString(b[:]))
-	return &Host{opts: opts, holder: holder, scheme: scheme, changed: make(chan struct{})}, nil
+	holder := place + "/" + hex.EncodeToString(b[:])
+	return &Host{opts: opts, place: place, holder: holder, scheme: scheme, changed: make(chan struct{})}, nil
 }
 
 // Name implements multicluster.Component.
@@ -187,7 +199,11 @@ func (h *Host) Run(ctx context.Context, c *multicluster.Cluster) error {
 func (h *Host) run(ctx context.Context, c *multicluster.Cluster) error {
 	rc := rest.CopyConfig(c.Config)
 	rc.QPS, rc.Burst = -1, 0
-	mgr, err := ctrlkit.NewManager(rc, ctrlkit.Options{Cluster: c.Name(), Logger: h.opts.Logger, Scheme: h.scheme})
+	// The place is the Lease's identity: a server restarted in the same
+	// place leads again at once, and fails its earlier instance's
+	// executions at once (Runner.SameHostEarlierInstance).
+	mgr, err := ctrlkit.NewManager(rc, ctrlkit.Options{Cluster: c.Name(), Logger: h.opts.Logger, Scheme: h.scheme,
+		LeaderElection: true, LeaderElectionNamespace: LeaseNamespace, LeaderElectionID: LeaseName, LeaderElectionIdentity: h.place})
 	if err != nil {
 		return err
 	}
