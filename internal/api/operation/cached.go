@@ -167,15 +167,14 @@ func (l CachedList[O, V]) watch(ctx context.Context, k *Kit, cluster string, p W
 	// The stream outlives the handler: it ends with the client, the
 	// server's shutdown or a reset.
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stream.Defer(cancel)
 	events, err := c.Watch(wctx, l.Kind, q, since)
 	reset := errors.Is(err, multicluster.ErrCursorGone)
 	if err != nil && !reset {
-		cancel()
 		stream.Close()
 		return nil, ClusterError(err)
 	}
 	return stream.Events(func(ctx context.Context, sse *SSE) {
-		defer cancel()
 		send := func(id string, ev watchEvent[V]) bool {
 			data, err := json.Marshal(ev)
 			return err == nil && sse.Send(id, "", data) == nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,9 @@ type Stream struct {
 	release   func()
 	heartbeat time.Duration
 	shutdown  <-chan struct{}
+
+	once     sync.Once
+	deferred []func()
 }
 
 // OpenStream takes one of the caller's live streams: a 429 over the
@@ -64,15 +68,28 @@ func (k *Kit) OpenStream(ctx context.Context) (*Stream, error) {
 	return &Stream{release: release, heartbeat: hb, shutdown: k.Shutdown}, nil
 }
 
-// Close gives the stream back; it may be called more than once.
-func (s *Stream) Close() { s.release() }
+// Defer adds f to what Close runs, last added first: what feeds the
+// stream (a watch, a log being read) is released however the stream ends,
+// also when the response never starts.
+func (s *Stream) Defer(f func()) { s.deferred = append(s.deferred, f) }
+
+// Close runs what was deferred and gives the stream back; it may be
+// called more than once.
+func (s *Stream) Close() {
+	s.once.Do(func() {
+		for _, f := range slices.Backward(s.deferred) {
+			f()
+		}
+		s.release()
+	})
+}
 
 // Events answers with a Server-Sent Events stream that produce writes.
 // produce's context ends when the client goes away or the server stops
 // (its cause is then ErrServerStopping), and produce must return then.
 // While it runs, a heartbeat comment is written whenever the interval
 // passes; a failed write ends the context too. The stream is given back
-// when produce returns. What went wrong after the headers were sent
+// when produce returns, or at once if the headers cannot be sent. What went wrong after the headers were sent
 // cannot reach the client: produce logs it if it matters.
 func (s *Stream) Events(produce func(ctx context.Context, sse *SSE)) *huma.StreamResponse {
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {

@@ -24,13 +24,14 @@ import (
 
 // TestStreams: a user holds at most PerUser live streams (429 beyond, and
 // a slot comes back when its client leaves); an idle stream sends
-// heartbeats; the server's stop ends every stream with ErrServerStopping.
+// heartbeats; the server's stop ends every stream with ErrServerStopping;
+// what a stream deferred runs however it ends.
 func TestStreams(t *testing.T) {
 	g := NewWithT(t)
 	shutdown := make(chan struct{})
 	kit := &operation.Kit{Streams: &operation.StreamLimiter{PerUser: 2, Heartbeat: 20 * time.Millisecond}, Shutdown: shutdown}
 	causes := make(chan error, 8)
-	var produced atomic.Int32
+	var produced, released atomic.Int32
 	mux := http.NewServeMux()
 	api := humago.New(mux, huma.DefaultConfig("t", "1"))
 	type input struct {
@@ -42,6 +43,7 @@ func TestStreams(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
+		stream.Defer(func() { released.Add(1) })
 		return stream.Events(func(ctx context.Context, sse *operation.SSE) {
 			produced.Add(1)
 			_ = sse.Send("1", "", []byte("hello"))
@@ -118,4 +120,5 @@ func TestStreams(t *testing.T) {
 		g.Expect(errors.Is(cause, operation.ErrServerStopping)).To(BeTrue(), "cause %v", cause)
 	}
 	servertest.Eventually(t, ended(b)).Should(BeTrue(), "the stream's body ended")
+	servertest.Eventually(t, released.Load).Should(BeNumerically("==", 4), "what fed each of the four streams was released")
 }

@@ -108,6 +108,7 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 	// The stream outlives the handler: it ends with the client, the
 	// server's shutdown, the API server's end of the watch or a reset.
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stream.Defer(cancel)
 	w, err := c.Reader.Watch(wctx, k.newList(), opts...)
 	// A cursor the API server no longer has (expired), or refuses (the
 	// API server answered, and not with the objects): the client lists
@@ -117,12 +118,13 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 	reset := apierrors.IsResourceExpired(err) || apierrors.IsGone(err) ||
 		(in.Since+in.LastEventID != "" && errors.As(err, &status))
 	if err != nil && !reset {
-		cancel()
 		stream.Close()
 		return nil, operation.ClusterError(err)
 	}
+	if w != nil {
+		stream.Defer(w.Stop)
+	}
 	return stream.Events(func(ctx context.Context, sse *operation.SSE) {
-		defer cancel()
 		send := func(id string, ev watchEvent) bool {
 			data, err := json.Marshal(ev)
 			return err == nil && sse.Send(id, "", data) == nil
@@ -131,7 +133,6 @@ func (h *handlers) watch(ctx context.Context, k kind, in *WatchInput) (*huma.Str
 			send("", watchEvent{Type: multicluster.EventReset})
 			return
 		}
-		defer w.Stop()
 		forward(ctx, w, k, send)
 	}), nil
 }

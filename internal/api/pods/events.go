@@ -115,8 +115,8 @@ func eventStream(ctx context.Context, d Deps, clusterName, namespace string, in 
 		stream.Close()
 		return nil, operation.ClusterError(err)
 	}
+	stream.Defer(w.Stop)
 	return stream.Events(func(ctx context.Context, s *operation.SSE) {
-		defer w.Stop()
 		if err := streamEvents(ctx, s, w); err != nil && ctx.Err() == nil {
 			d.Logger.Warn("Event stream failed", "cluster", clusterName, "namespace", namespace, "error", err)
 		}

@@ -85,12 +85,12 @@ func registerLogs(api huma.API, d Deps) {
 			stream.Close()
 			return nil, operation.ClusterError(err)
 		}
+		stream.Defer(func() { _ = rc.Close() })
 		return stream.Events(func(ctx context.Context, s *operation.SSE) {
 			// Reading blocks while the container writes nothing: closing
 			// the log ends it when the client leaves or the server stops.
 			stop := context.AfterFunc(ctx, func() { _ = rc.Close() })
 			defer stop()
-			defer rc.Close()
 			if err := followLogs(s, rc); err != nil && ctx.Err() == nil {
 				failed(err)
 			}
