@@ -224,7 +224,7 @@ func (h *handlers) callback(ctx context.Context, in *CallbackInput) (*JSONOutput
 		return nil, err
 	}
 	if !h.openState(in.Body.State, auth.PrincipalFrom(ctx).Username, ns, p.Name, in.Body.RedirectURI, time.Now()) {
-		return nil, huma.Error409Conflict("this authorization was not started here by you, or took longer than 10 minutes: start again")
+		return nil, huma.Error409Conflict("this authorization was not started by you for this provider and callback, or took longer than 10 minutes: start again")
 	}
 	if p.Spec.OAuth == nil {
 		return nil, huma.Error409Conflict(fmt.Sprintf("provider %q has no OAuth application", p.Name))

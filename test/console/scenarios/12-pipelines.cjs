@@ -85,14 +85,19 @@ const giteaCommit = async (content, sha) => {
   assert(r.ok, `gitea commit: ${r.status} ${await r.text()}`);
 };
 
-/** newGiteaProvider opens the wizard and fills in a new provider "gitea" for the test's Gitea. */
-const newGiteaProvider = async (page, list) => {
+/** newProvider opens the wizard and starts a new provider named name of the type titled type. */
+const newProvider = async (page, list, name, type) => {
   await go(page, list);
   await page.getByRole('button', { name: 'Create pipeline' }).click();
   await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
   await page.getByLabel('Add a provider').check();
-  await page.getByLabel('Name', { exact: true }).fill('gitea');
-  await choose(page, 'Type', 'Gitea');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await choose(page, 'Type', type);
+};
+
+/** newGiteaProvider opens the wizard and fills in a new provider "gitea" for the test's Gitea. */
+const newGiteaProvider = async (page, list) => {
+  await newProvider(page, list, 'gitea', 'Gitea');
   await page.getByLabel('Host').fill(process.env.WH_GITEA_URL);
 };
 
@@ -249,12 +254,7 @@ exports.run = async (browser) => {
   await shoot(page, 'pipelines-settings-light', 'settings');
 
   // The wizard: a plain git provider, the clone URL, the triggers.
-  await go(page, list);
-  await page.getByRole('button', { name: 'Create pipeline' }).click();
-  await page.getByRole('heading', { name: 'Create pipeline' }).waitFor();
-  await page.getByLabel('Add a provider').check();
-  await page.getByLabel('Name', { exact: true }).fill('plain');
-  await choose(page, 'Type', 'Git server (no forge API)');
+  await newProvider(page, list, 'plain', 'Git server (no forge API)');
   await shoot(page, 'pipelines-wizard-provider-light', 'wizard: provider');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Clone URL').waitFor();
